@@ -1,0 +1,21 @@
+//! Typed, checked MLflow model signatures.
+//!
+//! - [`types`]: MLflow's signature type model (`Schema`, `ColSpec`, `TensorSpec`,
+//!   `ParamSchema`, `ModelSignature`), with MLflow's construction rules.
+//! - [`mlflow`]: MLflow's signature JSON and MLmodel files, written byte for byte as MLflow
+//!   writes them and read in every layout MLflow has written.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+
+pub mod mlflow;
+pub mod types;
+
+pub use mlflow::{FormatError, MlModel, SignatureDict, load_signature};
+pub use types::{
+    Array, ColSpec, ColumnName, ColumnType, DataType, Datetime, InputSpec, Map, ModelSignature,
+    NumpyDtype, Object, ParamSchema, ParamShape, ParamSpec, ParamType, ParamValue, Property,
+    Schema, SchemaError, SchemaInputs, TensorSpec,
+};
+
+#[cfg(feature = "derive")]
+pub use signature_derive::Signature;

@@ -1,0 +1,55 @@
+//! MLflow's file formats: signature JSON (written byte for byte as MLflow writes it) and
+//! MLmodel files.
+
+mod error;
+mod mlmodel;
+pub(crate) mod pyjson;
+mod signature_json;
+
+use std::path::Path;
+
+pub use error::{FormatError, Location};
+pub use mlmodel::{MLMODEL_FILE_NAME, MlModel};
+pub use signature_json::SignatureDict;
+
+use crate::types::{ModelSignature, Schema};
+
+/// Reads a signature from any of the places one is kept: a model directory, an MLmodel file,
+/// a signature dict JSON (`{"inputs": ..., "outputs": ..., "params": ...}`, as
+/// `json.dumps(signature.to_dict())` prints it) or a bare schema list JSON (taken as inputs).
+pub fn load_signature(path: &Path) -> Result<ModelSignature, FormatError> {
+    let is_mlmodel = path.is_dir()
+        || path.file_name().is_some_and(|n| n == MLMODEL_FILE_NAME)
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if is_mlmodel {
+        let file = if path.is_dir() {
+            path.join(MLMODEL_FILE_NAME)
+        } else {
+            path.to_path_buf()
+        };
+        return MlModel::load(path)?
+            .signature()?
+            .ok_or(FormatError::NoSignature { path: file });
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| FormatError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    signature_from_json(&text)
+}
+
+/// Reads a signature dict JSON, or a bare schema list JSON taken as the inputs.
+pub fn signature_from_json(text: &str) -> Result<ModelSignature, FormatError> {
+    if text.trim_start().starts_with('[') {
+        let inputs = Schema::from_json(text)?;
+        return ModelSignature::new(Some(inputs), None, None).map_err(|source| {
+            FormatError::Schema {
+                location: Location::root(),
+                source,
+            }
+        });
+    }
+    ModelSignature::from_dict(&SignatureDict::from_json(text)?)
+}

@@ -1,0 +1,187 @@
+//! JSON written byte for byte as Python's `json.dumps` writes it with default arguments:
+//! `", "` and `": "` separators, `ensure_ascii` escapes (surrogate pairs beyond the BMP), float
+//! `repr` (`1e-07`, `1e+16`, `0.1`) and the `NaN`/`Infinity` tokens.
+
+use std::fmt::Write as _;
+
+/// Appends JSON to a string the way `json.dumps` would print it.
+#[derive(Default)]
+pub(crate) struct PyJsonWriter {
+    out: String,
+}
+
+impl PyJsonWriter {
+    pub(crate) fn finish(self) -> String {
+        self.out
+    }
+
+    pub(crate) fn null(&mut self) {
+        self.out.push_str("null");
+    }
+
+    pub(crate) fn bool(&mut self, value: bool) {
+        self.out.push_str(if value { "true" } else { "false" });
+    }
+
+    pub(crate) fn int(&mut self, value: i64) {
+        let _ = write!(self.out, "{value}");
+    }
+
+    pub(crate) fn float(&mut self, value: f64) {
+        self.out.push_str(&python_float_repr(value));
+    }
+
+    pub(crate) fn string(&mut self, value: &str) {
+        write_ascii_string(&mut self.out, value);
+    }
+
+    /// Writes `[a, b, ...]`, each element by `write_item`.
+    pub(crate) fn list<T>(&mut self, items: &[T], mut write_item: impl FnMut(&mut Self, &T)) {
+        self.out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            write_item(self, item);
+        }
+        self.out.push(']');
+    }
+
+    /// Starts an object; fields follow through [`PyJsonWriter::key`], then `end_object`.
+    pub(crate) fn begin_object(&mut self) {
+        self.out.push('{');
+    }
+
+    /// Writes a key (with the separator before it unless it is the object's first).
+    pub(crate) fn key(&mut self, key: &str) {
+        if !self.out.ends_with('{') {
+            self.out.push_str(", ");
+        }
+        self.string(key);
+        self.out.push_str(": ");
+    }
+
+    pub(crate) fn end_object(&mut self) {
+        self.out.push('}');
+    }
+}
+
+/// Python's `json.dumps` string escaping with `ensure_ascii=True`.
+pub(crate) fn write_ascii_string(out: &mut String, value: &str) {
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            // Everything else, DEL included, as \uXXXX; beyond the BMP as a surrogate pair.
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// Python's `repr(float)`: the shortest digits that round-trip, in fixed notation when the
+/// decimal exponent is in -4..16, else in exponent notation with a signed two-digit exponent.
+pub(crate) fn python_float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".to_owned();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    // Rust's `{:e}` gives the same shortest round-trip digits Python uses.
+    let scientific = format!("{value:e}");
+    let (mantissa, exponent) = scientific
+        .split_once('e')
+        .expect("`{:e}` always writes an exponent");
+    let exponent: i32 = exponent.parse().expect("`{:e}` writes an integer exponent");
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    // Python's `decpt`: the value is 0.DIGITS × 10^decpt.
+    let decpt = exponent + 1;
+    let mut out = String::from(sign);
+    if (-3..=16).contains(&decpt) {
+        if decpt <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', decpt.unsigned_abs() as usize));
+            out.push_str(&digits);
+        } else {
+            let point = decpt as usize;
+            if digits.len() <= point {
+                out.push_str(&digits);
+                out.extend(std::iter::repeat_n('0', point - digits.len()));
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..point]);
+                out.push('.');
+                out.push_str(&digits[point..]);
+            }
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(
+            out,
+            "e{}{:02}",
+            if exponent < 0 { '-' } else { '+' },
+            exponent.unsigned_abs()
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_repr_matches_python() {
+        let cases = [
+            (0.1, "0.1"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (1e-7, "1e-07"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (123456789012345680.0, "1.2345678901234568e+17"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.5e300, "1.5e+300"),
+            (5e-324, "5e-324"),
+            (0.30000000000000004, "0.30000000000000004"),
+            (f64::from(0.1f32), "0.10000000149011612"),
+            (-2.5, "-2.5"),
+            (12345.678, "12345.678"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(python_float_repr(value), expected, "repr of {value:?}");
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_as_ensure_ascii() {
+        let mut out = String::new();
+        write_ascii_string(&mut out, "a\"b\\c\n\u{1}\u{7f}é日😀");
+        assert_eq!(out, r#""a\"b\\c\n\u0001\u007f\u00e9\u65e5\ud83d\ude00""#);
+    }
+}
