@@ -1,3 +1,5 @@
-//! Shared helpers for the integration tests: fixtures and the bridge to the real MLflow.
+//! Shared helpers for the integration tests: generated signatures and the bridge to the real
+//! MLflow.
 
+pub mod arbitrary;
 pub mod mlflow;

@@ -104,6 +104,29 @@ impl ColumnType {
     }
 }
 
+/// A compact, human spelling: `long`, `array<string>`, `map<array<long>>`,
+/// `object{content: string, role?: string}` (`?` marks an optional property), `any`.
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ColumnType::DataType(t) => write!(f, "{t}"),
+            ColumnType::Array(array) => write!(f, "array<{}>", array.items()),
+            ColumnType::Map(map) => write!(f, "map<{}>", map.values()),
+            ColumnType::Object(object) => {
+                f.write_str("object{")?;
+                for (i, p) in object.properties().iter().enumerate() {
+                    let separator = if i == 0 { "" } else { ", " };
+                    let mark = if p.required() { "" } else { "?" };
+                    write!(f, "{separator}{}{mark}: {}", p.name(), p.dtype())?;
+                }
+                f.write_str("}")
+            }
+            ColumnType::AnyType => f.write_str("any"),
+            ColumnType::SparkMLVector => f.write_str("sparkml_vector"),
+        }
+    }
+}
+
 impl From<DataType> for ColumnType {
     fn from(t: DataType) -> Self {
         ColumnType::DataType(t)

@@ -1,0 +1,38 @@
+//! `mlsig`: read, print and check MLflow model signatures from the command line.
+
+mod export;
+mod show;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Read, print and check MLflow model signatures.
+#[derive(Debug, Parser)]
+#[command(name = "mlsig", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print a signature as MLflow's canonical signature dict JSON.
+    Export(export::ExportArgs),
+    /// Print a signature's inputs, outputs and params as readable tables.
+    Show(show::ShowArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Export(args) => export::run(&args),
+        Command::Show(args) => show::run(&args),
+    }
+}
+
+/// Prints a failure the way every subcommand reports one, and gives the exit code for it.
+fn report_error(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(1)
+}

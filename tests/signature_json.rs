@@ -1,0 +1,444 @@
+//! MLflow signature JSON: every layout in the spec round-trips byte for byte, legacy layouts
+//! are read, and invalid input is refused with an error that says where and why.
+
+use signature_runtime::mlflow::signature_from_json;
+use signature_runtime::{
+    Array, ColSpec, DataType, FormatError, MlModel, ModelSignature, Object, ParamSchema, ParamSpec,
+    Property, Schema, SignatureDict,
+};
+
+fn roundtrip_schema(json: &str) {
+    let schema = Schema::from_json(json).unwrap_or_else(|e| panic!("{json}\n{e}"));
+    assert_eq!(schema.to_json(), json);
+}
+
+fn roundtrip_params(json: &str) {
+    let params = ParamSchema::from_json(json).unwrap_or_else(|e| panic!("{json}\n{e}"));
+    assert_eq!(params.to_json(), json);
+}
+
+/// Spec §1.2: composite type dicts, checked as the type part of a named column.
+#[test]
+fn composite_type_dicts_round_trip() {
+    let types = [
+        r#"{"type": "array", "items": {"type": "string"}}"#,
+        r#"{"type": "array", "items": {"type": "object", "properties": {"content": {"type": "string", "required": true}, "role": {"type": "string", "required": true}}}}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "long", "required": true}, "b": {"type": "array", "items": {"type": "string"}, "required": false}}}"#,
+        r#"{"type": "map", "values": {"type": "long"}}"#,
+        r#"{"type": "map", "values": {"type": "array", "items": {"type": "string"}}}"#,
+        r#"{"type": "any"}"#,
+        r#"{"type": "array", "items": {"type": "any"}}"#,
+    ];
+    for ty in types {
+        let column = format!(
+            r#"[{}, "name": "c", "required": true}}]"#,
+            &ty[..ty.len() - 1]
+        );
+        roundtrip_schema(&column);
+    }
+}
+
+/// Spec §1.3 and §1.4: columns and tensors.
+#[test]
+fn colspec_and_tensorspec_examples_round_trip() {
+    for spec in [
+        r#"{"type": "double", "name": "x", "required": true}"#,
+        r#"{"type": "array", "items": {"type": "string"}, "name": "stop", "required": true}"#,
+        r#"{"type": "object", "properties": {"a": {"type": "string", "required": true}}, "name": "o", "required": true}"#,
+        r#"{"type": "map", "values": {"type": "long"}, "name": "m", "required": true}"#,
+        r#"{"type": "any", "name": "a", "required": false}"#,
+        r#"{"type": "sparkml_vector", "name": "features", "required": true}"#,
+        r#"{"name": "image", "type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 28, 28]}}"#,
+    ] {
+        roundtrip_schema(&format!("[{spec}]"));
+    }
+    roundtrip_schema(r#"[{"type": "double", "required": true}]"#);
+    roundtrip_schema(
+        r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 28, 28]}}]"#,
+    );
+    roundtrip_schema(r#"[{"type": "tensor", "tensor-spec": {"dtype": "str", "shape": []}}]"#);
+    roundtrip_schema(
+        r#"[{"type": "long", "name": 0, "required": true}, {"type": "long", "name": 1, "required": true}]"#,
+    );
+}
+
+/// Spec §4.1, on one line as MLflow writes it.
+#[test]
+fn param_schema_examples_round_trip() {
+    roundtrip_params(
+        r#"[{"name": "temperature", "default": 0.7, "shape": null, "type": "double"}, {"name": "stop", "default": ["a", "b"], "shape": [-1], "type": "string"}, {"name": "when", "default": "2023-06-26T00:00:00", "shape": null, "type": "datetime"}, {"name": "config", "default": {"thread_id": "1"}, "shape": null, "type": "object", "properties": {"thread_id": {"type": "string", "required": true}}}]"#,
+    );
+    roundtrip_params(
+        r#"[{"name": "lr", "default": 1e-07, "shape": null, "type": "double"}, {"name": "big", "default": 1e+16, "shape": null, "type": "float"}, {"name": "day", "default": "2023-06-26", "shape": null, "type": "datetime"}, {"name": "n", "default": null, "shape": null, "type": "long"}]"#,
+    );
+}
+
+/// Spec §3.1 and case 53: `to_dict()` exactly as MLflow's tests assert it.
+#[test]
+fn signature_dicts_match_mlflow_tests() {
+    let binary_in = ModelSignature::new(
+        Some(Schema::from_columns(vec![ColSpec::unnamed(DataType::Binary)]).unwrap()),
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        binary_in.to_dict().to_json(),
+        r#"{"inputs": "[{\"type\": \"binary\", \"required\": true}]", "outputs": null, "params": null}"#
+    );
+
+    let params_only = ModelSignature::new(
+        None,
+        None,
+        Some(
+            ParamSchema::new(vec![
+                ParamSpec::scalar("param1", DataType::String, "test").unwrap(),
+            ])
+            .unwrap(),
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        params_only.to_dict().params.as_deref(),
+        Some(r#"[{"name": "param1", "default": "test", "shape": null, "type": "string"}]"#)
+    );
+
+    // Declared out of order: MLflow sorts Object properties.
+    let message = Object::new(vec![
+        Property::new("role", DataType::String),
+        Property::new("content", DataType::String),
+    ])
+    .unwrap();
+    let chat = Schema::from_columns(vec![ColSpec::new("messages", Array::new(message))]).unwrap();
+    assert_eq!(
+        chat.to_json(),
+        r#"[{"type": "array", "items": {"type": "object", "properties": {"content": {"type": "string", "required": true}, "role": {"type": "string", "required": true}}}, "name": "messages", "required": true}]"#
+    );
+}
+
+#[test]
+fn defaults_are_normalised_as_mlflow_does() {
+    let json = r#"[{"name": "a", "default": 1, "shape": null, "type": "double"}, {"name": "b", "default": "2023-06", "shape": null, "type": "datetime"}, {"name": "c", "default": "2023-06-26 13:00:00+02:00", "shape": null, "type": "datetime"}, {"name": "d", "default": [1, 2], "shape": [-1], "type": "float"}]"#;
+    assert_eq!(
+        ParamSchema::from_json(json).unwrap().to_json(),
+        r#"[{"name": "a", "default": 1.0, "shape": null, "type": "double"}, {"name": "b", "default": "2023-06-01", "shape": null, "type": "datetime"}, {"name": "c", "default": "2023-06-26T11:00:00", "shape": null, "type": "datetime"}, {"name": "d", "default": [1.0, 2.0], "shape": [-1], "type": "float"}]"#
+    );
+    let f32_default = ParamSpec::scalar("t", DataType::Float, 0.1f32).unwrap();
+    assert_eq!(
+        ParamSchema::new(vec![f32_default]).unwrap().to_json(),
+        r#"[{"name": "t", "default": 0.10000000149011612, "shape": null, "type": "float"}]"#
+    );
+}
+
+#[test]
+fn every_legacy_layout_is_read_and_written_in_the_current_one() {
+    let cases = [
+        // Before 2.4: name first, no `required`.
+        (
+            r#"[{"name": "x", "type": "double"}]"#,
+            r#"[{"type": "double", "name": "x", "required": true}]"#,
+        ),
+        // 2.4 to 2.9: `optional` only on optional columns.
+        (
+            r#"[{"type": "double", "name": "x"}, {"type": "string", "name": "s", "optional": true}]"#,
+            r#"[{"type": "double", "name": "x", "required": true}, {"type": "string", "name": "s", "required": false}]"#,
+        ),
+        // A composite column without `required` is optional to MLflow (its None is falsy);
+        // MLflow itself writes such a column back with `"required": null`.
+        (
+            r#"[{"type": "array", "items": {"type": "long"}, "name": "a"}, {"type": "map", "values": {"type": "long"}, "name": "m", "required": null}]"#,
+            r#"[{"type": "array", "items": {"type": "long"}, "name": "a", "required": false}, {"type": "map", "values": {"type": "long"}, "name": "m", "required": false}]"#,
+        ),
+        // numpy aliases are written back with numpy's canonical names.
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "<f4", "shape": [-1, 3]}}]"#,
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 3]}}]"#,
+        ),
+    ];
+    for (legacy, current) in cases {
+        assert_eq!(
+            Schema::from_json(legacy).unwrap().to_json(),
+            current,
+            "{legacy}"
+        );
+    }
+    // 2.5 and 2.6 spelled the param type `dtype`; 2.7 to 2.19 put `type` second.
+    for legacy in [
+        r#"[{"name": "str_param", "dtype": "string", "default": "str_a", "shape": null}]"#,
+        r#"[{"name": "str_param", "type": "string", "default": "str_a", "shape": null}]"#,
+    ] {
+        assert_eq!(
+            ParamSchema::from_json(legacy).unwrap().to_json(),
+            r#"[{"name": "str_param", "default": "str_a", "shape": null, "type": "string"}]"#
+        );
+    }
+}
+
+fn error_of(json: &str) -> String {
+    match signature_from_json(json) {
+        Ok(s) => panic!("accepted {json}: {s:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn invalid_signatures_name_the_place_and_the_rule() {
+    let cases = [
+        (
+            r#"[{"type": "double", "name": "a"}, {"type": "double"}]"#,
+            "combination of named and unnamed inputs",
+        ),
+        (
+            r#"[{"type": "doubel", "name": "price"}]"#,
+            "`/0/type` (`price`): unsupported type `doubel`",
+        ),
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float33", "shape": [-1]}}]"#,
+            "`/0/tensor-spec/dtype`: data type `float33` not understood",
+        ),
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "<U10", "shape": [-1]}}]"#,
+            "size information in flexible numpy data types",
+        ),
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, "x"]}}]"#,
+            "`/0/tensor-spec/shape/1`",
+        ),
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32"}}]"#,
+            "Expected to find keys `dtype` and `shape`",
+        ),
+        (r#"[{"type": "double", "name": "a"}"#, "malformed JSON"),
+        ("[]", "Creating Schema with empty inputs is not allowed."),
+        (r#"[{"name": "a"}]"#, "`/0` (`a`): missing key `type`"),
+        (
+            r#"[{"type": "double", "name": "a", "nullable": true}]"#,
+            "unexpected key `nullable`",
+        ),
+        (
+            r#"[{"type": "array", "name": "a"}]"#,
+            "Missing keys in Array JSON",
+        ),
+        (
+            r#"[{"type": "object", "name": "o", "properties": {}}]"#,
+            "Creating Object with empty properties is not allowed.",
+        ),
+        (
+            r#"[{"type": "object", "name": "o", "properties": {"p": {}}}]"#,
+            "`/0/properties/p` (property `p`): missing key `type`",
+        ),
+        (
+            r#"[{"type": "map", "name": "m", "values": "long"}]"#,
+            "`/0/values` (`m`): expected a type",
+        ),
+        (
+            r#"[{"type": "double", "name": "a", "required": "yes"}]"#,
+            "`/0/required` (`a`): expected true or false",
+        ),
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1]}}, {"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1]}}]"#,
+            "multiple unnamed TensorSpecs",
+        ),
+        (
+            r#"[{"type": "double", "name": "a"}, {"name": "t", "type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1]}}]"#,
+            "combination of ColSpec and TensorSpec",
+        ),
+        (
+            r#"[{"type": "double", "required": false}]"#,
+            "unnamed optional inputs",
+        ),
+        (
+            r#"{"inputs": null, "outputs": null}"#,
+            "At least one of inputs, outputs or params must be provided",
+        ),
+        (
+            r#"{"inputs": "[{\"type\": \"long\", \"name\": \"x\"}]", "output": null}"#,
+            "unexpected key `output`",
+        ),
+        (
+            r#"{"inputs": "[{\"type\": \"long\", \"name\": \"x\"}, {\"type\": \"lng\", \"name\": \"y\"}]"}"#,
+            "`/inputs/1/type` (`y`): unsupported type `lng`",
+        ),
+        (
+            r#"{"params": "[{\"name\": \"p\", \"default\": 1, \"shape\": null, \"type\": \"binary\"}]"}"#,
+            "binary type is not supported for parameters",
+        ),
+        (
+            r#"{"params": "[{\"name\": \"p\", \"default\": \"x\", \"shape\": null, \"type\": \"long\"}]"}"#,
+            "`/params/0/default` (param `p`)",
+        ),
+        (
+            r#"{"params": "[{\"name\": \"p\", \"default\": 1, \"shape\": [2], \"type\": \"long\"}]"}"#,
+            "Shape must be None for scalar",
+        ),
+        (
+            r#"{"params": "[{\"name\": \"p\", \"default\": 1, \"shape\": null, \"type\": \"long\"}, {\"name\": \"p\", \"default\": 2, \"shape\": null, \"type\": \"long\"}]"}"#,
+            "Duplicated parameters found in schema: ['p']",
+        ),
+        (
+            r#"{"params": "[{\"name\": \"p\", \"shape\": null, \"type\": \"long\"}]"}"#,
+            "Missing keys in ParamSpec JSON",
+        ),
+        (
+            r#"{"params": "[{\"name\": \"d\", \"default\": \"20230606\", \"shape\": null, \"type\": \"datetime\"}]"}"#,
+            "must be convertible to a date or datetime",
+        ),
+        (
+            r#"{"params": "[{\"name\": \"c\", \"default\": {\"n\": 5}, \"shape\": null, \"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\"}}}]"}"#,
+            "property `n` expects integer, got int",
+        ),
+        (
+            r#"{"params": "[{\"name\": \"p\", \"default\": 18446744073709551615, \"shape\": null, \"type\": \"long\"}]"}"#,
+            "does not fit in 64 bits",
+        ),
+        ("not json", "malformed JSON"),
+        ("", "malformed JSON"),
+        ("42", "expected a signature dict"),
+    ];
+    for (json, expected) in cases {
+        let message = error_of(json);
+        assert!(
+            message.contains(expected),
+            "for {json}\n  got: {message}\n  want: {expected}"
+        );
+    }
+}
+
+#[test]
+fn huge_and_deep_inputs_fail_cleanly() {
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    assert!(error_of(&deep).contains("malformed JSON"));
+    let nested_arrays = format!(
+        r#"[{{"type": "array", "name": "a", "items": {}"long"{}}}]"#,
+        r#"{"type": "array", "items": {"type": "#.repeat(10_000),
+        "}}".repeat(10_000)
+    );
+    assert!(error_of(&nested_arrays).contains("recursion limit"));
+}
+
+const MLFLOW_3_MLMODEL: &str = r#"artifact_path: file:///tmp/models/m-75b24f103c544a0694a466f0196e4676/artifacts
+flavors:
+  python_function:
+    env:
+      conda: conda.yaml
+      virtualenv: python_env.yaml
+    loader_module: mlflow.sklearn
+    model_path: model.pkl
+    predict_fn: predict
+    python_version: 3.11.7
+is_signature_from_type_hint: false
+mlflow_version: 3.4.0
+model_id: m-75b24f103c544a0694a466f0196e4676
+model_size_bytes: 93773
+model_uuid: m-75b24f103c544a0694a466f0196e4676
+prompts: null
+run_id: 74ed56034de94b018c67d04050f5b9ed
+saved_input_example_info:
+  artifact_path: input_example.json
+  pandas_orient: split
+  serving_input_path: serving_input_example.json
+  type: dataframe
+signature:
+  inputs: '[{"type": "double", "name": "mean radius", "required": true}, {"type":
+    "double", "name": "mean texture", "required": true}, {"type": "string", "name":
+    "it''s", "required": false}]'
+  outputs: '[{"type": "long", "required": true}]'
+  params: null
+type_hint_from_example: false
+utc_time_created: '2025-10-07 23:52:48.989140'
+"#;
+
+#[test]
+fn mlmodel_signature_block_is_read_through_pyyaml_folding() {
+    let model = MlModel::from_yaml(MLFLOW_3_MLMODEL).unwrap();
+    assert_eq!(
+        model.signature_dict().unwrap().unwrap(),
+        SignatureDict {
+            inputs: Some(r#"[{"type": "double", "name": "mean radius", "required": true}, {"type": "double", "name": "mean texture", "required": true}, {"type": "string", "name": "it's", "required": false}]"#.to_owned()),
+            outputs: Some(r#"[{"type": "long", "required": true}]"#.to_owned()),
+            params: None,
+        }
+    );
+    let signature = model.signature().unwrap().unwrap();
+    assert_eq!(signature.inputs().unwrap().len(), 3);
+    assert_eq!(model.get("mlflow_version").unwrap(), "3.4.0");
+}
+
+#[test]
+fn broken_mlmodel_files_give_errors() {
+    let truncated = &MLFLOW_3_MLMODEL[..MLFLOW_3_MLMODEL.find("it''s").unwrap()];
+    assert!(matches!(
+        MlModel::from_yaml(truncated),
+        Err(FormatError::Yaml { .. })
+    ));
+    assert!(matches!(
+        MlModel::from_yaml("- a\n- b\n"),
+        Err(FormatError::Yaml { .. })
+    ));
+    assert!(matches!(
+        MlModel::from_yaml("a: [b\n"),
+        Err(FormatError::Yaml { .. })
+    ));
+    let bad_signature = "signature:\n  inputs: '[{\"type\": \"lng\", \"name\": \"x\"}]'\n";
+    let message = MlModel::from_yaml(bad_signature)
+        .unwrap()
+        .signature()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("`/signature/inputs/0/type` (`x`): unsupported type `lng`"),
+        "{message}"
+    );
+    // As in MLflow, a `signature` that is not a mapping is no signature.
+    assert_eq!(
+        MlModel::from_yaml("signature: 3\n")
+            .unwrap()
+            .signature()
+            .unwrap(),
+        None
+    );
+}
+
+mod properties {
+    use proptest::prelude::*;
+    use signature_runtime::{ModelSignature, ParamSchema, Schema};
+    use signature_tests::arbitrary;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn schemas_round_trip_and_write_stably(schema in arbitrary::schema()) {
+            let json = schema.to_json();
+            let read = Schema::from_json(&json).map_err(|e| TestCaseError::fail(format!("{json}\n{e}")))?;
+            prop_assert_eq!(&read, &schema);
+            prop_assert_eq!(read.to_json(), json);
+        }
+
+        #[test]
+        fn param_schemas_round_trip(params in arbitrary::param_schema()) {
+            let json = params.to_json();
+            let read = ParamSchema::from_json(&json).map_err(|e| TestCaseError::fail(format!("{json}\n{e}")))?;
+            prop_assert_eq!(&read, &params);
+            prop_assert_eq!(read.to_json(), json);
+        }
+
+        #[test]
+        fn signatures_round_trip_through_the_dict(signature in arbitrary::signature()) {
+            let json = signature.to_dict().to_json();
+            let read = signature_runtime::mlflow::signature_from_json(&json)
+                .map_err(|e| TestCaseError::fail(format!("{json}\n{e}")))?;
+            prop_assert_eq!(&read, &signature);
+            prop_assert_eq!(read.to_dict().to_json(), json);
+        }
+
+        #[test]
+        fn reading_arbitrary_text_never_panics(text in "(?s).{0,200}") {
+            let _ = signature_runtime::mlflow::signature_from_json(&text);
+            let _ = Schema::from_json(&text);
+            let _ = ModelSignature::from_dict(&signature_runtime::SignatureDict {
+                inputs: Some(text.clone()), outputs: None, params: Some(text),
+            });
+        }
+    }
+}
