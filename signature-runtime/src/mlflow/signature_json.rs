@@ -140,6 +140,15 @@ impl Schema {
     }
 }
 
+impl ParamValue {
+    /// The value as MLflow writes it in JSON (`0.7`, `"2023-06-26T00:00:00"`, `["a", "b"]`).
+    pub fn to_json(&self) -> String {
+        let mut w = PyJsonWriter::default();
+        write_param_value(&mut w, self);
+        w.finish()
+    }
+}
+
 impl ParamSchema {
     /// MLflow's `ParamSchema.to_json()`, byte for byte.
     pub fn to_json(&self) -> String {
@@ -251,7 +260,7 @@ fn write_param_spec(w: &mut PyJsonWriter, spec: &ParamSpec) {
     w.end_object();
 }
 
-pub(crate) fn write_param_value(w: &mut PyJsonWriter, value: &ParamValue) {
+fn write_param_value(w: &mut PyJsonWriter, value: &ParamValue) {
     match value {
         ParamValue::Null => w.null(),
         ParamValue::Bool(b) => w.bool(*b),

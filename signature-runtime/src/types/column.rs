@@ -112,15 +112,7 @@ impl fmt::Display for ColumnType {
             ColumnType::DataType(t) => write!(f, "{t}"),
             ColumnType::Array(array) => write!(f, "array<{}>", array.items()),
             ColumnType::Map(map) => write!(f, "map<{}>", map.values()),
-            ColumnType::Object(object) => {
-                f.write_str("object{")?;
-                for (i, p) in object.properties().iter().enumerate() {
-                    let separator = if i == 0 { "" } else { ", " };
-                    let mark = if p.required() { "" } else { "?" };
-                    write!(f, "{separator}{}{mark}: {}", p.name(), p.dtype())?;
-                }
-                f.write_str("}")
-            }
+            ColumnType::Object(object) => write!(f, "{object}"),
             ColumnType::AnyType => f.write_str("any"),
             ColumnType::SparkMLVector => f.write_str("sparkml_vector"),
         }
@@ -277,6 +269,19 @@ impl Object {
             .binary_search_by(|p| p.name.as_str().cmp(name))
             .ok()
             .map(|i| &self.properties[i])
+    }
+}
+
+/// `object{content: string, role?: string}`; `?` marks an optional property.
+impl fmt::Display for Object {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("object{")?;
+        for (i, p) in self.properties.iter().enumerate() {
+            let separator = if i == 0 { "" } else { ", " };
+            let mark = if p.required { "" } else { "?" };
+            write!(f, "{separator}{}{mark}: {}", p.name, p.dtype)?;
+        }
+        f.write_str("}")
     }
 }
 

@@ -22,6 +22,15 @@ impl ParamType {
     }
 }
 
+impl fmt::Display for ParamType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamType::DataType(t) => write!(f, "{t}"),
+            ParamType::Object(object) => write!(f, "{object}"),
+        }
+    }
+}
+
 impl From<DataType> for ParamType {
     fn from(t: DataType) -> Self {
         ParamType::DataType(t)

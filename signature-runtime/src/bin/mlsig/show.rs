@@ -83,23 +83,12 @@ fn render_params(out: &mut String, params: &ParamSchema) {
         .params()
         .iter()
         .map(|p| {
-            let mut default = String::new();
-            // The default as MLflow writes it, so what is shown is what the JSON holds.
-            let json = ParamSchema::new(vec![p.clone()])
-                .map(|single| single.to_json())
-                .unwrap_or_default();
-            if let Some(start) = json.find("\"default\": ") {
-                let rest = &json[start + "\"default\": ".len()..];
-                let end = rest.find(", \"shape\"").unwrap_or(rest.len());
-                default.push_str(&rest[..end]);
-            }
-            let ty = match p.dtype() {
-                signature_runtime::ParamType::DataType(t) => t.to_string(),
-                signature_runtime::ParamType::Object(o) => {
-                    signature_runtime::ColumnType::Object(o.clone()).to_string()
-                }
-            };
-            [p.name().to_owned(), ty, p.shape().to_string(), default]
+            [
+                p.name().to_owned(),
+                p.dtype().to_string(),
+                p.shape().to_string(),
+                p.default().to_json(),
+            ]
         })
         .collect();
     let plural = if rows.len() == 1 { "" } else { "s" };
