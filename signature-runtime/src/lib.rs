@@ -19,3 +19,8 @@ pub use types::{
 
 #[cfg(feature = "derive")]
 pub use signature_derive::Signature;
+
+/// The README's Rust examples, compiled and run as doctests so they cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
