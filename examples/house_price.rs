@@ -17,7 +17,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("The house-price model takes sqft (double) and bedrooms (long), returns a price.\n");
     let json = signature.to_dict().to_json();
-    println!("MLflow signature, byte for byte as json.dumps(signature.to_dict()) prints it:\n{json}\n");
+    println!(
+        "MLflow signature, byte for byte as json.dumps(signature.to_dict()) prints it:\n{json}\n"
+    );
 
     // What MLflow writes, we read back to the same contract.
     let read_back = signature_from_json(&json)?;
