@@ -381,6 +381,36 @@ impl Oracle {
     }
 }
 
+/// PyYAML, as MLflow uses it for MLmodel files.
+impl Oracle {
+    /// `yaml.safe_dump(doc, default_flow_style=False)` for each document.
+    pub fn yaml_safe_dump_many(&mut self, docs: &[Value]) -> Vec<String> {
+        let response = self.call_ok(&json!({"op": "yaml_safe_dump_many", "docs": docs}));
+        match response.get("texts") {
+            Some(Value::Array(texts)) => texts
+                .iter()
+                .map(|t| t.as_str().unwrap_or_default().to_owned())
+                .collect(),
+            _ => panic!("malformed yaml_safe_dump_many response: {response}"),
+        }
+    }
+
+    /// `yaml.safe_load(text)` for each text: the value, or PyYAML's error.
+    pub fn yaml_safe_load_many(&mut self, texts: &[String]) -> Vec<Result<Value, String>> {
+        let response = self.call_ok(&json!({"op": "yaml_safe_load_many", "texts": texts}));
+        match response.get("results") {
+            Some(Value::Array(results)) => results
+                .iter()
+                .map(|r| match r.get("ok") {
+                    Some(Value::Bool(true)) => Ok(r.get("value").cloned().unwrap_or(Value::Null)),
+                    _ => Err(r.get("error").map(ToString::to_string).unwrap_or_default()),
+                })
+                .collect(),
+            _ => panic!("malformed yaml_safe_load_many response: {response}"),
+        }
+    }
+}
+
 fn parse_test_json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("test bug: not JSON ({e}): {text}"))
 }

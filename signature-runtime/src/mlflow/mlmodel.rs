@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use indexmap::IndexMap;
-use serde_json::Value;
+use serde_json::{Map as JsonMap, Value};
 
+use super::pyyaml;
 use super::signature_json::{SignatureDict, json_kind};
 use super::{FormatError, Location};
 use crate::types::ModelSignature;
@@ -15,19 +15,15 @@ pub const MLMODEL_FILE_NAME: &str = "MLmodel";
 /// An MLmodel document, every key kept in the order the file has it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MlModel {
-    document: IndexMap<String, Value>,
+    document: JsonMap<String, Value>,
 }
 
 impl MlModel {
     /// Parses MLmodel YAML.
     pub fn from_yaml(yaml: &str) -> Result<MlModel, FormatError> {
-        let document: Value = serde_saphyr::from_str(yaml).map_err(|e| FormatError::Yaml {
-            message: e.to_string(),
-        })?;
+        let document = pyyaml::safe_load(yaml).map_err(|message| FormatError::Yaml { message })?;
         match document {
-            Value::Object(map) => Ok(MlModel {
-                document: map.into_iter().collect(),
-            }),
+            Value::Object(document) => Ok(MlModel { document }),
             other => Err(FormatError::Yaml {
                 message: format!(
                     "expected a mapping at the top level, found {}",
@@ -35,6 +31,16 @@ impl MlModel {
                 ),
             }),
         }
+    }
+
+    /// An MLmodel document from its top-level keys.
+    pub fn from_document(document: JsonMap<String, Value>) -> MlModel {
+        MlModel { document }
+    }
+
+    /// The top-level keys, in the order read.
+    pub fn document(&self) -> &JsonMap<String, Value> {
+        &self.document
     }
 
     /// Reads `dir/MLmodel`, or the MLmodel file itself when `path` is one.
@@ -49,6 +55,12 @@ impl MlModel {
             source,
         })?;
         MlModel::from_yaml(&yaml)
+    }
+
+    /// The document as MLflow writes it: `yaml.safe_dump(model.to_dict(),
+    /// default_flow_style=False)`, byte for byte (keys sorted, long strings folded at column 80).
+    pub fn to_yaml(&self) -> String {
+        pyyaml::safe_dump(&self.document)
     }
 
     /// A top-level key (`flavors`, `mlflow_version`, ...).

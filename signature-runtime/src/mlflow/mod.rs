@@ -4,6 +4,7 @@
 mod error;
 mod mlmodel;
 pub(crate) mod pyjson;
+mod pyyaml;
 mod signature_json;
 
 use std::path::Path;

@@ -100,19 +100,8 @@ pub(crate) fn python_float_repr(value: f64) -> String {
     if value.is_infinite() {
         return if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
     }
-    // Rust's `{:e}` gives the same shortest round-trip digits Python uses.
-    let scientific = format!("{value:e}");
-    let (mantissa, exponent) = scientific
-        .split_once('e')
-        .expect("`{:e}` always writes an exponent");
-    let exponent: i32 = exponent.parse().expect("`{:e}` writes an integer exponent");
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    // Python's `decpt`: the value is 0.DIGITS × 10^decpt.
-    let decpt = exponent + 1;
+    let sign = if value.is_sign_negative() { "-" } else { "" };
+    let (digits, decpt) = shortest_digits(value.abs());
     let mut out = String::from(sign);
     if (-3..=16).contains(&decpt) {
         if decpt <= 0 {
@@ -137,6 +126,7 @@ pub(crate) fn python_float_repr(value: f64) -> String {
             out.push('.');
             out.push_str(&digits[1..]);
         }
+        let exponent = decpt - 1;
         let _ = write!(
             out,
             "e{}{:02}",
@@ -145,6 +135,31 @@ pub(crate) fn python_float_repr(value: f64) -> String {
         );
     }
     out
+}
+
+/// The shortest decimal digits that read back as `value` (no leading or trailing zeros) and
+/// Python's `decpt`: the value is 0.DIGITS × 10^decpt.
+///
+/// ryu rounds ties to even as Python's repr does (Rust's own `{:e}` rounds them up, so
+/// -1283533448649648.25 would print as ...648.3 where Python prints ...648.2).
+fn shortest_digits(value: f64) -> (String, i32) {
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format_finite(value);
+    let (mantissa, exponent) = match text.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().expect("ryu writes an integer exponent")),
+        None => (text, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut decpt = i32::try_from(whole.len()).expect("a short mantissa") + exponent;
+    let all: String = whole.chars().chain(fraction.chars()).collect();
+    let without_leading = all.trim_start_matches('0');
+    decpt -= i32::try_from(all.len() - without_leading.len()).expect("a short mantissa");
+    let digits = without_leading.trim_end_matches('0');
+    if digits.is_empty() {
+        ("0".to_owned(), 1)
+    } else {
+        (digits.to_owned(), decpt)
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +186,9 @@ mod tests {
             (-2.5, "-2.5"),
             (12345.678, "12345.678"),
             (f64::NAN, "NaN"),
+            (-1283533448649648.2, "-1283533448649648.2"),
+            (1e17, "1e+17"),
+            (123.0, "123.0"),
             (f64::NEG_INFINITY, "-Infinity"),
         ];
         for (value, expected) in cases {
