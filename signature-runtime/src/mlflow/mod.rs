@@ -2,6 +2,7 @@
 //! MLmodel files.
 
 mod error;
+mod input_example;
 mod mlmodel;
 pub(crate) mod pyjson;
 mod pyyaml;
@@ -10,6 +11,9 @@ mod signature_json;
 use std::path::Path;
 
 pub use error::{FormatError, Location};
+pub use input_example::{
+    INPUT_EXAMPLE_FILE_NAME, InputExample, SERVING_INPUT_EXAMPLE_FILE_NAME, SavedInputExample,
+};
 pub use mlmodel::{MLMODEL_FILE_NAME, MlModel};
 pub use signature_json::SignatureDict;
 

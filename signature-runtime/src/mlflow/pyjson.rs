@@ -1,16 +1,28 @@
 //! JSON written byte for byte as Python's `json.dumps` writes it with default arguments:
-//! `", "` and `": "` separators, `ensure_ascii` escapes (surrogate pairs beyond the BMP), float
+//! `", "` and `": "` separators (or `indent=N`), `ensure_ascii` escapes (surrogate pairs beyond the BMP), float
 //! `repr` (`1e-07`, `1e+16`, `0.1`) and the `NaN`/`Infinity` tokens.
 
 use std::fmt::Write as _;
 
-/// Appends JSON to a string the way `json.dumps` would print it.
+/// Appends JSON to a string the way `json.dumps` prints it: compact by default (`", "` and
+/// `": "`), or with `indent=N` (one item a line, `","` and `": "`).
 #[derive(Default)]
 pub(crate) struct PyJsonWriter {
     out: String,
+    indent: Option<usize>,
+    /// One entry per open list or object: whether it holds an item yet.
+    open: Vec<bool>,
 }
 
 impl PyJsonWriter {
+    /// `json.dumps(value, indent=indent)`.
+    pub(crate) fn indented(indent: usize) -> Self {
+        PyJsonWriter {
+            indent: Some(indent),
+            ..PyJsonWriter::default()
+        }
+    }
+
     pub(crate) fn finish(self) -> String {
         self.out
     }
@@ -35,34 +47,92 @@ impl PyJsonWriter {
         write_ascii_string(&mut self.out, value);
     }
 
+    /// Any JSON value; floats as Python's repr, integers as integers.
+    pub(crate) fn value(&mut self, value: &serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::Null => self.null(),
+            Value::Bool(b) => self.bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => self.int(i),
+                (None, Some(u), _) => {
+                    let _ = write!(self.out, "{u}");
+                }
+                (None, None, f) => self.float(f.unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => self.string(s),
+            Value::Array(items) => self.list(items, Self::value),
+            Value::Object(entries) => {
+                self.begin_object();
+                for (key, item) in entries {
+                    self.key(key);
+                    self.value(item);
+                }
+                self.end_object();
+            }
+        }
+    }
+
     /// Writes `[a, b, ...]`, each element by `write_item`.
     pub(crate) fn list<T>(&mut self, items: &[T], mut write_item: impl FnMut(&mut Self, &T)) {
-        self.out.push('[');
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push_str(", ");
-            }
+        self.open('[');
+        for item in items {
+            self.next_item();
             write_item(self, item);
         }
-        self.out.push(']');
+        self.close(']');
     }
 
     /// Starts an object; fields follow through [`PyJsonWriter::key`], then `end_object`.
     pub(crate) fn begin_object(&mut self) {
-        self.out.push('{');
+        self.open('{');
     }
 
-    /// Writes a key (with the separator before it unless it is the object's first).
+    /// Writes a key, with the separator before it unless it is the object's first.
     pub(crate) fn key(&mut self, key: &str) {
-        if !self.out.ends_with('{') {
-            self.out.push_str(", ");
-        }
+        self.next_item();
         self.string(key);
         self.out.push_str(": ");
     }
 
     pub(crate) fn end_object(&mut self) {
-        self.out.push('}');
+        self.close('}');
+    }
+
+    fn open(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.open.push(false);
+    }
+
+    fn next_item(&mut self) {
+        let has_items = self
+            .open
+            .last_mut()
+            .expect("an item belongs to an open container");
+        let first = !std::mem::replace(has_items, true);
+        match self.indent {
+            None if !first => self.out.push_str(", "),
+            None => {}
+            Some(indent) => {
+                if !first {
+                    self.out.push(',');
+                }
+                self.new_line(indent * self.open.len());
+            }
+        }
+    }
+
+    fn close(&mut self, bracket: char) {
+        let had_items = self.open.pop().expect("closing an open container");
+        if let (Some(indent), true) = (self.indent, had_items) {
+            self.new_line(indent * self.open.len());
+        }
+        self.out.push(bracket);
+    }
+
+    fn new_line(&mut self, spaces: usize) {
+        self.out.push('\n');
+        self.out.extend(std::iter::repeat_n(' ', spaces));
     }
 }
 
@@ -194,6 +264,23 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(python_float_repr(value), expected, "repr of {value:?}");
         }
+    }
+
+    #[test]
+    fn indent_matches_python() {
+        let value = serde_json::json!({"a": [1, 2.0, {"b": []}], "c": {}, "d": "é"});
+        let mut w = PyJsonWriter::indented(2);
+        w.value(&value);
+        assert_eq!(
+            w.finish(),
+            "{\n  \"a\": [\n    1,\n    2.0,\n    {\n      \"b\": []\n    }\n  ],\n  \"c\": {},\n  \"d\": \"\\u00e9\"\n}"
+        );
+        let mut w = PyJsonWriter::default();
+        w.value(&value);
+        assert_eq!(
+            w.finish(),
+            r#"{"a": [1, 2.0, {"b": []}], "c": {}, "d": "\u00e9"}"#
+        );
     }
 
     #[test]

@@ -1,0 +1,242 @@
+//! Input examples as MLflow saves them beside a model: `input_example.json` (compact
+//! `json.dumps`), `serving_input_example.json` (a scoring-server request body, `indent=2`) and
+//! the `saved_input_example_info` block of the MLmodel file.
+
+use std::path::Path;
+
+use serde_json::{Map as JsonMap, Value, json};
+
+use super::pyjson::PyJsonWriter;
+use super::signature_json::{json_kind, parse_json};
+use super::{FormatError, Location};
+
+/// The file MLflow saves an input example in.
+pub const INPUT_EXAMPLE_FILE_NAME: &str = "input_example.json";
+/// The file MLflow saves the example as a scoring-server request body in (since MLflow 2.15).
+pub const SERVING_INPUT_EXAMPLE_FILE_NAME: &str = "serving_input_example.json";
+
+/// Keys that make a dict example a "unified LLM" request, which MLflow serves unwrapped.
+const UNIFIED_LLM_KEYS: [&str; 3] = ["messages", "prompt", "input"];
+
+/// An input example, by the kind MLflow records in `saved_input_example_info.type`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InputExample {
+    /// The rows of a DataFrame (`type: dataframe`). With column names it is saved in pandas'
+    /// `split` orient; without (positional columns) in the `values` orient.
+    Dataframe {
+        /// The column names, `None` for positional columns.
+        columns: Option<Vec<String>>,
+        /// The rows, each a list of cells in column order.
+        data: Vec<Vec<Value>>,
+    },
+    /// A numpy array as nested lists, or a dict of them (`type: ndarray`).
+    Ndarray(Value),
+    /// Any other JSON value: a dict, a list or a scalar (`type: json_object`).
+    Json(Value),
+}
+
+impl InputExample {
+    fn type_name(&self) -> &'static str {
+        match self {
+            InputExample::Dataframe { .. } => "dataframe",
+            InputExample::Ndarray(_) => "ndarray",
+            InputExample::Json(_) => "json_object",
+        }
+    }
+
+    /// The example as `input_example.json` holds it (params aside).
+    fn payload(&self) -> Value {
+        match self {
+            InputExample::Dataframe { columns, data } => {
+                let mut split = JsonMap::new();
+                if let Some(columns) = columns {
+                    split.insert("columns".into(), json!(columns));
+                }
+                split.insert("data".into(), json!(data));
+                Value::Object(split)
+            }
+            InputExample::Ndarray(value) | InputExample::Json(value) => value.clone(),
+        }
+    }
+}
+
+/// An input example with the params saved beside it, as one model directory holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedInputExample {
+    /// The input data.
+    pub example: InputExample,
+    /// Inference params saved with the example (`(data, params)` in MLflow's Python API).
+    pub params: Option<JsonMap<String, Value>>,
+}
+
+impl SavedInputExample {
+    /// An example without params.
+    pub fn new(example: InputExample) -> Self {
+        SavedInputExample {
+            example,
+            params: None,
+        }
+    }
+
+    /// `input_example.json`, byte for byte as MLflow writes it.
+    pub fn input_example_json(&self) -> String {
+        let payload = self.example.payload();
+        let document = match &self.params {
+            Some(params) => json!({"inputs": payload, "params": params}),
+            None => payload,
+        };
+        let mut w = PyJsonWriter::default();
+        w.value(&document);
+        w.finish()
+    }
+
+    /// `serving_input_example.json`: the example as a scoring-server request body, byte for
+    /// byte as MLflow writes it.
+    pub fn serving_input_example_json(&self) -> String {
+        let payload = self.example.payload();
+        let unified_llm = matches!(&self.example, InputExample::Json(Value::Object(map))
+            if UNIFIED_LLM_KEYS.iter().any(|k| map.contains_key(*k)));
+        let mut body = match &self.example {
+            InputExample::Dataframe { .. } => json!({"dataframe_split": payload}),
+            _ if unified_llm => payload,
+            _ => json!({"inputs": payload}),
+        };
+        if let (Some(params), Value::Object(body)) = (&self.params, &mut body) {
+            if unified_llm {
+                body.extend(params.clone());
+            } else {
+                body.insert("params".into(), Value::Object(params.clone()));
+            }
+        }
+        let mut w = PyJsonWriter::indented(2);
+        w.value(&body);
+        w.finish()
+    }
+
+    /// The MLmodel's `saved_input_example_info` block for this example.
+    pub fn info(&self) -> JsonMap<String, Value> {
+        let mut info = JsonMap::new();
+        info.insert("artifact_path".into(), json!(INPUT_EXAMPLE_FILE_NAME));
+        if let InputExample::Dataframe { columns, .. } = &self.example {
+            let orient = if columns.is_some() { "split" } else { "values" };
+            info.insert("pandas_orient".into(), json!(orient));
+        }
+        if self.params.is_some() {
+            // MLflow records this as the string "true", not a boolean.
+            info.insert("params".into(), json!("true"));
+        }
+        info.insert(
+            "serving_input_path".into(),
+            json!(SERVING_INPUT_EXAMPLE_FILE_NAME),
+        );
+        info.insert("type".into(), json!(self.example.type_name()));
+        info
+    }
+
+    /// Writes both example files into `dir`.
+    pub fn write_to(&self, dir: &Path) -> Result<(), FormatError> {
+        for (name, text) in [
+            (INPUT_EXAMPLE_FILE_NAME, self.input_example_json()),
+            (
+                SERVING_INPUT_EXAMPLE_FILE_NAME,
+                self.serving_input_example_json(),
+            ),
+        ] {
+            let path = dir.join(name);
+            std::fs::write(&path, text).map_err(|source| FormatError::Io { path, source })?;
+        }
+        Ok(())
+    }
+
+    /// Reads the example a model directory holds, as `saved_input_example_info` describes it.
+    pub fn read_from(dir: &Path, info: &Value) -> Result<SavedInputExample, FormatError> {
+        let at = Location::root().child("saved_input_example_info");
+        let invalid = |at: &Location, message: String| FormatError::Invalid {
+            location: at.clone(),
+            message,
+        };
+        let info = info.as_object().ok_or_else(|| {
+            invalid(
+                &at,
+                format!("expected a mapping, found {}", json_kind(info)),
+            )
+        })?;
+        let text_field = |key: &str| info.get(key).and_then(Value::as_str);
+        let file = text_field("artifact_path").unwrap_or(INPUT_EXAMPLE_FILE_NAME);
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).map_err(|source| FormatError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let file_at = Location::root().about(path.display().to_string());
+        let mut document = parse_json(&text, &file_at)?;
+        let params = if text_field("params") == Some("true") {
+            let params = match document.get_mut("params").map(Value::take) {
+                Some(Value::Object(params)) => params,
+                _ => {
+                    return Err(invalid(
+                        &file_at.child("params"),
+                        "expected the params object".into(),
+                    ));
+                }
+            };
+            document = document
+                .get_mut("inputs")
+                .map(Value::take)
+                .unwrap_or(Value::Null);
+            Some(params)
+        } else {
+            None
+        };
+        let example = match text_field("type") {
+            Some("dataframe") => read_dataframe(document, &file_at)?,
+            Some("ndarray") => InputExample::Ndarray(document),
+            Some("json_object") => InputExample::Json(document),
+            other => {
+                return Err(invalid(
+                    &at.child("type"),
+                    format!(
+                        "unsupported input example type {other:?}; expected `dataframe`, `ndarray` or `json_object`"
+                    ),
+                ));
+            }
+        };
+        Ok(SavedInputExample { example, params })
+    }
+}
+
+fn read_dataframe(document: Value, at: &Location) -> Result<InputExample, FormatError> {
+    let invalid = |message: &str| FormatError::Invalid {
+        location: at.clone(),
+        message: message.to_owned(),
+    };
+    let Value::Object(mut split) = document else {
+        return Err(invalid(
+            "expected a DataFrame as {\"columns\": [...], \"data\": [...]}",
+        ));
+    };
+    let columns = match split.remove("columns") {
+        None => None,
+        Some(Value::Array(names)) => Some(
+            names
+                .into_iter()
+                .map(|name| match name {
+                    Value::String(name) => Ok(name),
+                    _ => Err(invalid("expected the column names to be strings")),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Some(_) => return Err(invalid("expected `columns` to be a list")),
+    };
+    let data = match split.remove("data") {
+        Some(Value::Array(rows)) => rows
+            .into_iter()
+            .map(|row| match row {
+                Value::Array(cells) => Ok(cells),
+                _ => Err(invalid("expected each row of `data` to be a list")),
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => return Err(invalid("expected `data` to be a list of rows")),
+    };
+    Ok(InputExample::Dataframe { columns, data })
+}
