@@ -1,9 +1,11 @@
 //! MLmodel files: the YAML MLflow writes at the root of every model directory.
 
+use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 
-use serde_json::{Map as JsonMap, Value};
+use serde_json::{Map as JsonMap, Value, json};
 
+use super::input_example::SavedInputExample;
 use super::pyyaml;
 use super::signature_json::{SignatureDict, json_kind};
 use super::{FormatError, Location};
@@ -11,6 +13,10 @@ use crate::types::ModelSignature;
 
 /// The file name MLflow gives the model description inside a model directory.
 pub const MLMODEL_FILE_NAME: &str = "MLmodel";
+
+/// The MLflow release whose MLmodel layout this crate writes (and whose reading of it the
+/// interop tests check); written as `mlflow_version`.
+pub const MLFLOW_VERSION: &str = "3.17.2";
 
 /// An MLmodel document, every key kept in the order the file has it.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +37,62 @@ impl MlModel {
                 ),
             }),
         }
+    }
+
+    /// A description for a newly saved model, laid out as MLflow 3.x lays one out: the given
+    /// flavors, a fresh `model_uuid`, `utc_time_created` now, `mlflow_version`, `model_id` and
+    /// `prompts` null, and the signature if there is one.
+    pub fn new(flavors: JsonMap<String, Value>, signature: Option<&ModelSignature>) -> MlModel {
+        let mut document = JsonMap::new();
+        document.insert("flavors".into(), Value::Object(flavors));
+        document.insert("mlflow_version".into(), json!(MLFLOW_VERSION));
+        document.insert("model_id".into(), Value::Null);
+        document.insert("model_uuid".into(), json!(new_model_uuid()));
+        document.insert("prompts".into(), Value::Null);
+        document.insert("utc_time_created".into(), json!(utc_time_created()));
+        let mut model = MlModel { document };
+        if let Some(signature) = signature {
+            model.set_signature(signature);
+        }
+        model
+    }
+
+    /// Sets the `signature` block (and the type-hint flags MLflow writes beside it).
+    pub fn set_signature(&mut self, signature: &ModelSignature) {
+        let dict = signature.to_dict();
+        let part = |json: Option<String>| json.map_or(Value::Null, Value::String);
+        self.document.insert(
+            "signature".into(),
+            json!({"inputs": part(dict.inputs), "outputs": part(dict.outputs), "params": part(dict.params)}),
+        );
+        // Our signatures are declared, not inferred from Python type hints, so MLflow must
+        // enforce them.
+        self.document
+            .insert("is_signature_from_type_hint".into(), json!(false));
+        self.document
+            .insert("type_hint_from_example".into(), json!(false));
+    }
+
+    /// Records a saved input example (`saved_input_example_info`).
+    pub fn set_input_example(&mut self, example: &SavedInputExample) {
+        self.document.insert(
+            "saved_input_example_info".into(),
+            Value::Object(example.info()),
+        );
+    }
+
+    /// Reads the input example saved in `dir`, if this description records one.
+    pub fn input_example(&self, dir: &Path) -> Result<Option<SavedInputExample>, FormatError> {
+        self.document
+            .get("saved_input_example_info")
+            .map(|info| SavedInputExample::read_from(dir, info))
+            .transpose()
+    }
+
+    /// Writes `dir/MLmodel`.
+    pub fn save(&self, dir: &Path) -> Result<(), FormatError> {
+        let path = dir.join(MLMODEL_FILE_NAME);
+        std::fs::write(&path, self.to_yaml()).map_err(|source| FormatError::Io { path, source })
     }
 
     /// An MLmodel document from its top-level keys.
@@ -84,5 +146,57 @@ impl MlModel {
         self.signature_dict()?
             .map(|dict| ModelSignature::from_dict_at(&dict, &Location::root().child("signature")))
             .transpose()
+    }
+}
+
+/// `uuid.uuid4().hex`: 32 lowercase hex digits with the version and variant bits set.
+fn new_model_uuid() -> String {
+    // Each RandomState is seeded from the operating system's randomness.
+    let random = || {
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+    };
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&random().to_le_bytes());
+    bytes[8..].copy_from_slice(&random().to_le_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `str(datetime.now(timezone.utc).replace(tzinfo=None))`: microseconds only when not zero.
+fn utc_time_created() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+    let at = chrono::DateTime::from_timestamp(secs, now.subsec_micros() * 1000)
+        .unwrap_or_default()
+        .naive_utc();
+    let text = at.format("%Y-%m-%d %H:%M:%S").to_string();
+    match now.subsec_micros() {
+        0 => text,
+        micros => format!("{text}.{micros:06}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_descriptions_look_like_mlflows() {
+        let uuid = new_model_uuid();
+        assert_eq!(uuid.len(), 32);
+        assert!(
+            uuid.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        assert_eq!(&uuid[12..13], "4", "version 4");
+        assert_ne!(new_model_uuid(), uuid);
+        let created = utc_time_created();
+        assert!(created.len() == 19 || created.len() == 26, "{created}");
+        assert_eq!(&created[10..11], " ");
     }
 }

@@ -14,7 +14,7 @@ pub use error::{FormatError, Location};
 pub use input_example::{
     INPUT_EXAMPLE_FILE_NAME, InputExample, SERVING_INPUT_EXAMPLE_FILE_NAME, SavedInputExample,
 };
-pub use mlmodel::{MLMODEL_FILE_NAME, MlModel};
+pub use mlmodel::{MLFLOW_VERSION, MLMODEL_FILE_NAME, MlModel};
 pub use signature_json::SignatureDict;
 
 use crate::types::{ModelSignature, Schema};
