@@ -7,9 +7,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+pub mod derived;
 pub mod mlflow;
 pub mod types;
 
+pub use derived::{Params, Signature, SignatureType};
 pub use mlflow::{FormatError, MlModel, SignatureDict, load_signature};
 pub use types::{
     Array, ColSpec, ColumnName, ColumnType, DataType, Datetime, InputSpec, Map, ModelSignature,
@@ -18,7 +23,7 @@ pub use types::{
 };
 
 #[cfg(feature = "derive")]
-pub use signature_derive::Signature;
+pub use signature_derive::{Params, Signature};
 
 /// The README's Rust examples, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]

@@ -422,6 +422,31 @@ def op_yaml_safe_load_many(req):
 
 
 # --------------------------------------------------------------------------------------------
+# Signature inference, to compare with schemas derived from Rust types.
+
+
+def op_infer_signature(req):
+    """`mlflow.models.infer_signature` on JSON records (what serde writes for a Rust struct).
+
+    `as`: "dataframe" (default) builds `pd.DataFrame(records)`; "records" passes the list of
+    dicts as is. `datetime_columns` are parsed with `pd.to_datetime`, `binary_columns` are
+    base64-decoded to bytes, as a Python caller would hold them.
+    """
+    records = req["records"]
+    for row in records:
+        for column in req.get("binary_columns", []):
+            if row.get(column) is not None:
+                row[column] = base64.b64decode(row[column])
+    data = records
+    if req.get("as", "dataframe") == "dataframe":
+        data = pd.DataFrame(records)
+        for column in req.get("datetime_columns", []):
+            data[column] = pd.to_datetime(data[column])
+    signature = mlflow.models.infer_signature(data)
+    return {"inputs": None if signature.inputs is None else signature.inputs.to_json()}
+
+
+# --------------------------------------------------------------------------------------------
 # The request loop.
 
 OPS = {
@@ -435,6 +460,7 @@ OPS = {
     "load_model_signature": op_load_model_signature,
     "yaml_safe_dump_many": op_yaml_safe_dump_many,
     "yaml_safe_load_many": op_yaml_safe_load_many,
+    "infer_signature": op_infer_signature,
 }
 
 

@@ -411,6 +411,28 @@ impl Oracle {
     }
 }
 
+/// Signature inference, to compare with schemas derived from Rust types.
+impl Oracle {
+    /// `mlflow.models.infer_signature(pd.DataFrame(records)).inputs.to_json()`, or MLflow's
+    /// error. `records` are JSON objects as serde writes them; `datetime_columns` are parsed
+    /// with `pd.to_datetime` and `binary_columns` base64-decoded first, as a Python caller
+    /// would hold such values.
+    pub fn infer_input_schema(
+        &mut self,
+        records: &Value,
+        datetime_columns: &[&str],
+        binary_columns: &[&str],
+    ) -> Result<String, String> {
+        self.call(&json!({
+            "op": "infer_signature",
+            "records": records,
+            "datetime_columns": datetime_columns,
+            "binary_columns": binary_columns,
+        }))
+        .map(|r| string_field(&r, "inputs"))
+    }
+}
+
 fn parse_test_json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("test bug: not JSON ({e}): {text}"))
 }

@@ -1,0 +1,286 @@
+//! Code generation for `#[derive(Signature)]`. Never fails: every problem was reported before.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use serde_derive_internals::Ctxt;
+use syn::spanned::Spanned;
+
+use crate::ast::{self, Container, Data, Field, FieldView, Required};
+use crate::attr::View;
+use crate::{bound, check, drift};
+
+/// `#[derive(Signature)]`: the impls, or every error found.
+pub(crate) fn derive_signature(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let Some(cont) = ast::from_ast(&cx, input) else {
+        return Err(cx.check().expect_err("from_ast reports why it gave up"));
+    };
+    check::check(&cx, &cont);
+    let expected = drift::load(&cx, &cont);
+    cx.check()?;
+    Ok(expand(&cont, &expected))
+}
+
+fn expand(cont: &Container<'_>, expected: &[drift::Expected]) -> TokenStream {
+    let body = match &cont.data {
+        Data::UnitEnum => unit_enum(cont),
+        Data::Struct { named, fields } => structure(cont, *named, fields, expected),
+    };
+    wrap(cont.attrs.crate_path.as_ref(), &body)
+}
+
+/// `const _: () = { use ::signature_runtime as _signature; ... };`
+pub(crate) fn wrap(crate_path: Option<&syn::Path>, body: &TokenStream) -> TokenStream {
+    let crate_path = match crate_path {
+        Some(path) => quote!(#path),
+        None => quote!(::signature_runtime),
+    };
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            use #crate_path as _signature;
+            #body
+        };
+    }
+}
+
+fn unit_enum(cont: &Container<'_>) -> TokenStream {
+    let ident = &cont.ident;
+    let (impl_generics, ty_generics, where_clause) = cont.original.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics _signature::SignatureType for #ident #ty_generics #where_clause {
+            const TYPE: _signature::derived::TypeDescription =
+                _signature::derived::TypeDescription::Data(_signature::DataType::String);
+        }
+    }
+}
+
+fn structure(
+    cont: &Container<'_>,
+    named: bool,
+    fields: &[Field<'_>],
+    expected: &[drift::Expected],
+) -> TokenStream {
+    let ident = &cont.ident;
+    let (impl_generics, ty_generics, _) = cont.original.generics.split_for_impl();
+    let where_clause = bound::where_clause(cont, fields);
+
+    if cont.transparent {
+        // serde reads and writes the struct as its one field.
+        let Some(field) = fields.iter().find(|f| f.is_used()) else {
+            return TokenStream::new();
+        };
+        let ty = column_type(field);
+        let optional = optional(field);
+        return quote! {
+            #[automatically_derived]
+            impl #impl_generics _signature::SignatureType for #ident #ty_generics #where_clause {
+                const TYPE: _signature::derived::TypeDescription = #ty;
+                const _SIGNATURE_PRIVATE_OPTIONAL: bool = #optional;
+            }
+        };
+    }
+
+    let type_name = ident.to_string();
+    let input = fields.iter().filter_map(|f| entry(f, View::Input));
+    let output = fields.iter().filter_map(|f| entry(f, View::Output));
+    let mut out = quote! {
+        #[automatically_derived]
+        impl #impl_generics _signature::Signature for #ident #ty_generics #where_clause {
+            const DESCRIPTION: _signature::derived::Description = _signature::derived::Description {
+                type_name: #type_name,
+                input: &[#(#input),*],
+                output: &[#(#output),*],
+            };
+        }
+    };
+
+    let tensors = fields.iter().any(|f| f.attrs.tensor.is_some());
+    if named && !tensors {
+        out.extend(quote! {
+            #[automatically_derived]
+            impl #impl_generics _signature::SignatureType for #ident #ty_generics #where_clause {
+                const TYPE: _signature::derived::TypeDescription =
+                    _signature::derived::TypeDescription::Object(
+                        &<Self as _signature::Signature>::DESCRIPTION,
+                    );
+            }
+        });
+    } else if !named && !tensors && fields.len() == 1 && fields[0].is_used() {
+        // serde reads and writes a newtype struct as its field.
+        let ty = column_type(&fields[0]);
+        let optional = optional(&fields[0]);
+        out.extend(quote! {
+            #[automatically_derived]
+            impl #impl_generics _signature::SignatureType for #ident #ty_generics #where_clause {
+                const TYPE: _signature::derived::TypeDescription = #ty;
+                const _SIGNATURE_PRIVATE_OPTIONAL: bool = #optional;
+            }
+        });
+    }
+
+    // Checks the compiler runs where the type is defined; generic types are checked where
+    // they are used (see `Signature::input_schema`).
+    if let Some(concrete) = concrete_type(cont) {
+        let description = quote!(<#concrete as _signature::Signature>::DESCRIPTION);
+        out.extend(const_check(
+            cont.ident.span(),
+            &quote!(_signature::__private::validate(&#description, false)),
+        ));
+        for field in fields.iter().filter(|f| f.is_used()) {
+            if let Some(tensor) = &field.attrs.tensor {
+                let ty = field.ty;
+                let shape = &tensor.shape;
+                let name = name_tokens(field.view(View::Input).or(field.view(View::Output)));
+                out.extend(const_check(
+                    tensor.span,
+                    &quote! {
+                        _signature::__private::check_tensor_rank(
+                            #name,
+                            <#ty as _signature::derived::TensorType>::RANK,
+                            &[#(#shape),*],
+                        )
+                    },
+                ));
+            }
+        }
+        for check in expected {
+            let view = match check.view {
+                View::Input => quote!(_signature::derived::View::Input),
+                View::Output => quote!(_signature::derived::View::Output),
+            };
+            let entries = &check.entries;
+            let file = &check.shown_path;
+            let absolute = &check.absolute_path;
+            out.extend(const_check(
+                check.span,
+                &quote! {
+                    _signature::__private::drift(&#description, #view, &[#(#entries),*], #file)
+                },
+            ));
+            // Makes cargo rebuild the crate when the file changes.
+            out.extend(quote! {
+                const _: &[u8] = ::core::include_bytes!(#absolute);
+            });
+        }
+    }
+    out
+}
+
+/// A `const` item that fails compilation, at `span`, with the message `message` evaluates to.
+fn const_check(span: Span, message: &TokenStream) -> TokenStream {
+    let panic = quote_spanned!(span=> ::core::panic!("{}", MESSAGE.as_str()));
+    quote! {
+        const _: () = {
+            const MESSAGE: _signature::__private::Message = #message;
+            if !MESSAGE.is_empty() {
+                #panic;
+            }
+        };
+    }
+}
+
+/// The type with its lifetimes set to `'static`, if it has no other generic parameters.
+fn concrete_type(cont: &Container<'_>) -> Option<TokenStream> {
+    let ident = &cont.ident;
+    let generics = &cont.original.generics;
+    if generics.params.is_empty() {
+        return Some(quote!(#ident));
+    }
+    let mut lifetimes = Vec::new();
+    for param in &generics.params {
+        match param {
+            syn::GenericParam::Lifetime(_) => lifetimes.push(quote!('static)),
+            _ => return None,
+        }
+    }
+    Some(quote!(#ident<#(#lifetimes),*>))
+}
+
+fn name_tokens(view: Option<&FieldView>) -> TokenStream {
+    match view.and_then(|v| v.name.as_ref()) {
+        Some((name, _)) => quote!(::core::option::Option::Some(#name)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The field's `TypeDescription`: its `dtype`, or its type's `SignatureType::TYPE`.
+fn column_type(field: &Field<'_>) -> TokenStream {
+    match &field.attrs.dtype {
+        Some((dtype, _)) => dtype.tokens(),
+        None => {
+            let ty = field.ty;
+            let signature_type = quote!(_signature::SignatureType);
+            quote_spanned!(ty.span()=> <#ty as #signature_type>::TYPE)
+        }
+    }
+}
+
+/// Whether the field's type makes it optional, as a `bool` expression.
+fn optional(field: &Field<'_>) -> TokenStream {
+    if field.attrs.dtype.is_some() {
+        let optional = is_option(field.ty);
+        return quote!(#optional);
+    }
+    let ty = field.ty;
+    let signature_type = quote!(_signature::SignatureType);
+    quote_spanned!(ty.span()=> <#ty as #signature_type>::_SIGNATURE_PRIVATE_OPTIONAL)
+}
+
+/// `Option<...>` written out (with a `dtype`, the type is not asked).
+fn is_option(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Option"),
+        syn::Type::Group(group) => is_option(&group.elem),
+        syn::Type::Paren(paren) => is_option(&paren.elem),
+        _ => false,
+    }
+}
+
+fn entry(field: &Field<'_>, view: View) -> Option<TokenStream> {
+    let field_view = field.view(view)?;
+    let ty = field.ty;
+    if field.flatten {
+        let part = match view {
+            View::Input => quote!(input),
+            View::Output => quote!(output),
+        };
+        let signature = quote!(_signature::Signature);
+        let inner = quote_spanned!(ty.span()=> <#ty as #signature>::DESCRIPTION);
+        return Some(quote!(_signature::derived::Entry::Flatten(#inner.#part)));
+    }
+    let name = name_tokens(Some(field_view));
+    if let Some(tensor) = &field.attrs.tensor {
+        let shape = &tensor.shape;
+        let tensor_trait = quote!(_signature::derived::TensorType);
+        let tensor_type = quote_spanned!(ty.span()=> <#ty as #tensor_trait>);
+        return Some(quote! {
+            _signature::derived::Entry::Tensor(_signature::derived::TensorDescription {
+                name: #name,
+                dtype: #tensor_type::DTYPE,
+                shape: &[#(#shape),*],
+                type_rank: #tensor_type::RANK,
+            })
+        });
+    }
+    let column_type = column_type(field);
+    let required = match field_view.required {
+        Required::Literal(required) => quote!(#required),
+        Required::FromType => {
+            let optional = optional(field);
+            quote!(!#optional)
+        }
+    };
+    Some(quote! {
+        _signature::derived::Entry::Column(_signature::derived::ColumnDescription {
+            name: #name,
+            ty: #column_type,
+            required: #required,
+        })
+    })
+}

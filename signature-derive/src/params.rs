@@ -1,0 +1,168 @@
+//! `#[derive(Params)]`: a struct's fields as MLflow inference parameters.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{quote, quote_spanned};
+use serde_derive_internals::{Ctxt, Derive, ast as serde_ast};
+use syn::spanned::Spanned;
+
+use crate::{attr, expand};
+
+struct Param<'a> {
+    name: String,
+    ty: &'a syn::Type,
+    member: &'a Ident,
+    default: Option<TokenStream>,
+}
+
+/// `#[derive(Params)]`: the impl, or every error found.
+pub(crate) fn derive_params(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let params = read(&cx, input);
+    cx.check()?;
+    Ok(expand(input, &params))
+}
+
+fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Vec<Param<'a>> {
+    let syn::Data::Struct(data) = &input.data else {
+        cx.error_spanned_by(
+            &input.ident,
+            "#[derive(Params)] needs a struct with named fields, one parameter each",
+        );
+        return Vec::new();
+    };
+    if !matches!(data.fields, syn::Fields::Named(_)) {
+        cx.error_spanned_by(
+            &input.ident,
+            "#[derive(Params)] needs named fields: a parameter's name is its field's",
+        );
+        return Vec::new();
+    }
+    let container = attr::container(cx, &input.attrs);
+    if container.bound.is_some() || !container.checks.is_empty() {
+        cx.error_spanned_by(
+            &input.ident,
+            "#[derive(Params)] takes only `#[signature(crate = \"...\")]` on the struct",
+        );
+    }
+    let private = Ident::new("__private", Span::call_site());
+    let Some(serde) = serde_ast::Container::from_ast(cx, input, Derive::Deserialize, &private)
+    else {
+        return Vec::new();
+    };
+    let serde_ast::Data::Struct(_, fields) = &serde.data else {
+        return Vec::new();
+    };
+    let mut params = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for field in fields {
+        let attrs = attr::param(cx, &field.original.attrs);
+        if attrs.skip || field.attrs.skip_deserializing() {
+            continue;
+        }
+        if field.attrs.flatten() {
+            cx.error_spanned_by(
+                &field.original.ident,
+                "#[derive(Params)] does not support `#[serde(flatten)]`",
+            );
+            continue;
+        }
+        let Some(member) = field.original.ident.as_ref() else {
+            continue;
+        };
+        let (name, span) = match &attrs.rename {
+            Some(rename) => (rename.value(), rename.span()),
+            None => {
+                let name = field.attrs.name().deserialize_name();
+                (name.value.clone(), name.span)
+            }
+        };
+        if let Some(first) = seen.get(&name) {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!("duplicate parameter name `{name}`: field `{first}` has it too"),
+            ));
+            continue;
+        }
+        seen.insert(name.clone(), member.to_string());
+        params.push(Param {
+            name,
+            ty: field.ty,
+            member,
+            default: attrs.default,
+        });
+    }
+    if params.is_empty() && fields.iter().all(|f| f.original.ident.is_some()) {
+        cx.error_spanned_by(&input.ident, "`Params` needs at least one parameter");
+    }
+    params
+}
+
+fn expand(input: &syn::DeriveInput, params: &[Param<'_>]) -> TokenStream {
+    let ident = &input.ident;
+    let type_name = ident.to_string();
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    // Fields without `#[param(default = ...)]` take their default from the struct's `Default`;
+    // a missing `Default` impl is reported at the first such field.
+    let defaults = params.iter().find(|p| p.default.is_none()).map(|p| {
+        quote_spanned! {p.ty.span()=>
+            let __defaults: Self = ::core::default::Default::default();
+        }
+    });
+    let field_type = quote!(_signature::derived::ParamFieldType);
+    let param_fn = quote!(_signature::__private::param);
+    let specs = params.iter().map(|param| {
+        let (name, ty, member) = (&param.name, param.ty, param.member);
+        let value = match &param.default {
+            Some(default) => quote_spanned! {default.span()=>
+                {
+                    let __value: #ty = ::core::convert::Into::into(#default);
+                    <#ty as #field_type>::to_param_value(&__value)
+                }
+            },
+            None => quote_spanned! {ty.span()=>
+                <#ty as #field_type>::to_param_value(&__defaults.#member)
+            },
+        };
+        quote_spanned! {ty.span()=>
+            #param_fn::<#ty>(#name, #value)
+        }
+    });
+    let crate_path = crate_path(input);
+    expand::wrap(
+        crate_path.as_ref(),
+        &quote! {
+            #[automatically_derived]
+            impl #impl_generics _signature::Params for #ident #ty_generics #where_clause {
+                fn param_schema() -> _signature::ParamSchema {
+                    #defaults
+                    _signature::__private::param_schema(#type_name, [#(#specs),*])
+                }
+            }
+        },
+    )
+}
+
+/// `#[signature(crate = "...")]`, read leniently (errors were reported by the real parse).
+pub(crate) fn crate_path(input: &syn::DeriveInput) -> Option<syn::Path> {
+    let mut path = None;
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("signature"))
+    {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                path = lit.parse().ok();
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                let _: proc_macro2::Group = meta.input.parse()?;
+            }
+            Ok(())
+        });
+    }
+    path
+}

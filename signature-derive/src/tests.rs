@@ -1,0 +1,155 @@
+//! darling-style unit tests: `parse_quote!` input, then the expansion or the error messages.
+
+use syn::parse_quote;
+
+use crate::expand::derive_signature;
+use crate::params::derive_params;
+
+fn errors(input: &syn::DeriveInput) -> Vec<String> {
+    match derive_signature(input) {
+        Ok(_) => Vec::new(),
+        Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+#[test]
+fn a_plain_struct_expands() {
+    let input: syn::DeriveInput = parse_quote! {
+        struct HouseFeatures { sqft: f64, bedrooms: i64 }
+    };
+    let code = derive_signature(&input).unwrap().to_string();
+    assert!(code.contains("type_name : \"HouseFeatures\""), "{code}");
+    assert!(code.contains("Some (\"sqft\")"), "{code}");
+    assert!(
+        code.contains("< f64 as _signature :: SignatureType > :: TYPE"),
+        "{code}"
+    );
+}
+
+#[test]
+fn all_attribute_errors_are_reported_at_once() {
+    let input: syn::DeriveInput = parse_quote! {
+        struct S {
+            #[signature(renam = "a", dtype = "lnog")]
+            a: i64,
+            #[signature(optional, required)]
+            b: i64,
+            #[signature(skip, skip)]
+            c: i64,
+        }
+    };
+    let errors = errors(&input);
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+    assert!(errors[0].starts_with(
+        "unknown signature field attribute `renam`, expected one of `rename`, `dtype`"
+    ));
+    assert!(errors[1].starts_with("unknown dtype `lnog`"));
+    assert!(errors[2].contains("`optional` and `required` contradict each other"));
+    assert_eq!(errors[3], "duplicate `skip` in #[signature(...)]");
+}
+
+#[test]
+fn duplicate_names_after_serde_renames() {
+    let input: syn::DeriveInput = parse_quote! {
+        #[serde(rename_all = "UPPERCASE")]
+        struct S {
+            a: i64,
+            #[serde(rename = "A")]
+            b: i64,
+        }
+    };
+    assert_eq!(
+        errors(&input),
+        ["duplicate column name `A`: field `a` has it too"]
+    );
+}
+
+#[test]
+fn enums_with_data_and_unions_are_refused() {
+    let input: syn::DeriveInput = parse_quote! {
+        enum E { A, B(i64) }
+    };
+    assert!(errors(&input)[0].contains("does not support enum variants with data"));
+    let input: syn::DeriveInput = parse_quote! {
+        union U { a: i64 }
+    };
+    assert!(errors(&input)[0].contains("does not support unions"));
+    let input: syn::DeriveInput = parse_quote! {
+        enum Color { Red, Green }
+    };
+    let code = derive_signature(&input).unwrap().to_string();
+    assert!(code.contains("DataType :: String"), "{code}");
+}
+
+#[test]
+fn tensors_and_columns_do_not_mix() {
+    let input: syn::DeriveInput = parse_quote! {
+        struct S {
+            #[signature(tensor(shape = [-1, 3]))]
+            image: Vec<[f32; 3]>,
+            label: i64,
+        }
+    };
+    assert_eq!(
+        errors(&input),
+        [
+            "`label` is a column but `image` is a tensor: an MLflow schema is all columns or all tensors"
+        ]
+    );
+}
+
+#[test]
+fn crate_and_bound_are_used() {
+    let input: syn::DeriveInput = parse_quote! {
+        #[signature(crate = "my::reexport", bound = "T: Copy")]
+        struct S<T> { a: T }
+    };
+    let code = derive_signature(&input).unwrap().to_string();
+    assert!(code.contains("use my :: reexport as _signature"), "{code}");
+    assert!(code.contains("where T : Copy"), "{code}");
+}
+
+#[test]
+fn inferred_bounds_cover_used_type_parameters_only() {
+    let input: syn::DeriveInput = parse_quote! {
+        struct S<T, U> { a: Vec<T>, #[serde(skip)] b: U }
+    };
+    let code = derive_signature(&input).unwrap().to_string();
+    assert!(
+        code.contains("where Vec < T > : _signature :: SignatureType"),
+        "{code}"
+    );
+    assert!(!code.contains("U : _signature"), "{code}");
+}
+
+#[test]
+fn a_missing_check_file_is_an_error_at_the_path() {
+    let input: syn::DeriveInput = parse_quote! {
+        #[signature(check = "no/such/file.json")]
+        struct S { a: i64 }
+    };
+    let errors = errors(&input);
+    assert!(
+        errors[0].starts_with("cannot read `no/such/file.json`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn params_need_unique_names() {
+    let input: syn::DeriveInput = parse_quote! {
+        struct P { a: i64, #[param(rename = "a")] b: i64, #[param(defualt = 1)] c: i64 }
+    };
+    let errors: Vec<String> = derive_params(&input)
+        .unwrap_err()
+        .into_iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "duplicate parameter name `a`: field `a` has it too",
+            "unknown param attribute `defualt`, expected one of `default`, `rename`, `skip`",
+        ]
+    );
+}

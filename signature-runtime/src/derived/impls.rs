@@ -1,0 +1,143 @@
+//! [`SignatureType`] for the standard library and the feature-gated integrations.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, LinkedList, VecDeque};
+use std::num::NonZero;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::{SignatureType, TypeDescription};
+use crate::types::DataType;
+
+macro_rules! scalar {
+    ($data_type:ident: $($ty:ty),* $(,)?) => {
+        $(
+            impl SignatureType for $ty {
+                const TYPE: TypeDescription = TypeDescription::Data(DataType::$data_type);
+            }
+        )*
+    };
+}
+
+scalar!(Boolean: bool);
+scalar!(Integer: i8, i16, i32, u8, u16);
+scalar!(Long: i64, isize, u32);
+scalar!(Integer: NonZero<i8>, NonZero<i16>, NonZero<i32>, NonZero<u8>, NonZero<u16>);
+scalar!(Long: NonZero<i64>, NonZero<isize>, NonZero<u32>);
+scalar!(Float: f32);
+scalar!(Double: f64);
+scalar!(String: str, String, char);
+scalar!(
+    String: std::path::Path,
+    std::path::PathBuf,
+    std::net::IpAddr,
+    std::net::Ipv4Addr,
+    std::net::Ipv6Addr,
+    std::net::SocketAddr,
+);
+
+#[cfg(feature = "chrono")]
+scalar!(Datetime: chrono::NaiveDateTime, chrono::NaiveDate);
+
+#[cfg(feature = "chrono")]
+impl<Tz: chrono::TimeZone> SignatureType for chrono::DateTime<Tz> {
+    const TYPE: TypeDescription = TypeDescription::Data(DataType::Datetime);
+}
+
+#[cfg(feature = "time")]
+scalar!(Datetime: time::OffsetDateTime, time::PrimitiveDateTime, time::Date, time::UtcDateTime);
+
+#[cfg(feature = "bytes")]
+scalar!(Binary: bytes::Bytes, bytes::BytesMut);
+
+#[cfg(feature = "serde_bytes")]
+scalar!(Binary: serde_bytes::ByteBuf, serde_bytes::Bytes);
+
+#[cfg(feature = "serde_bytes")]
+impl<const N: usize> SignatureType for serde_bytes::ByteArray<N> {
+    const TYPE: TypeDescription = TypeDescription::Data(DataType::Binary);
+}
+
+impl SignatureType for serde_json::Value {
+    const TYPE: TypeDescription = TypeDescription::Any;
+}
+
+impl<T: SignatureType> SignatureType for Option<T> {
+    const TYPE: TypeDescription = T::TYPE;
+    const _SIGNATURE_PRIVATE_OPTIONAL: bool = true;
+}
+
+macro_rules! transparent {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl<T: SignatureType + ?Sized> SignatureType for $ty {
+                const TYPE: TypeDescription = T::TYPE;
+                const _SIGNATURE_PRIVATE_OPTIONAL: bool = T::_SIGNATURE_PRIVATE_OPTIONAL;
+            }
+        )*
+    };
+}
+
+transparent!(Box<T>, Rc<T>, Arc<T>, &T, &mut T);
+
+impl<T: SignatureType + ToOwned + ?Sized> SignatureType for Cow<'_, T> {
+    const TYPE: TypeDescription = T::TYPE;
+    const _SIGNATURE_PRIVATE_OPTIONAL: bool = T::_SIGNATURE_PRIVATE_OPTIONAL;
+}
+
+macro_rules! array {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl<T: SignatureType> SignatureType for $ty {
+                const TYPE: TypeDescription = TypeDescription::Array(&T::TYPE);
+            }
+        )*
+    };
+}
+
+array!([T], Vec<T>, VecDeque<T>, LinkedList<T>, BTreeSet<T>);
+
+impl<T: SignatureType, const N: usize> SignatureType for [T; N] {
+    const TYPE: TypeDescription = TypeDescription::Array(&T::TYPE);
+}
+
+impl<T: SignatureType, S> SignatureType for HashSet<T, S> {
+    const TYPE: TypeDescription = TypeDescription::Array(&T::TYPE);
+}
+
+impl<T: SignatureType, S> SignatureType for indexmap::IndexSet<T, S> {
+    const TYPE: TypeDescription = TypeDescription::Array(&T::TYPE);
+}
+
+/// A map key type MLflow's `map` accepts: a string.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a string, so this is not an MLflow `map`",
+    label = "MLflow maps have string keys",
+    note = "use `String` (or `&str`, `Box<str>`, `Arc<str>`, `Cow<str>`) keys"
+)]
+pub trait MapKey {}
+
+impl MapKey for String {}
+impl MapKey for str {}
+impl MapKey for char {}
+impl<T: MapKey + ?Sized> MapKey for &T {}
+impl<T: MapKey + ?Sized> MapKey for Box<T> {}
+impl<T: MapKey + ?Sized> MapKey for Rc<T> {}
+impl<T: MapKey + ?Sized> MapKey for Arc<T> {}
+impl<T: MapKey + ToOwned + ?Sized> MapKey for Cow<'_, T> {}
+
+impl<K: MapKey, V: SignatureType, S> SignatureType for HashMap<K, V, S> {
+    const TYPE: TypeDescription = TypeDescription::Map(&V::TYPE);
+}
+
+impl<K: MapKey, V: SignatureType> SignatureType for BTreeMap<K, V> {
+    const TYPE: TypeDescription = TypeDescription::Map(&V::TYPE);
+}
+
+impl<K: MapKey, V: SignatureType, S> SignatureType for indexmap::IndexMap<K, V, S> {
+    const TYPE: TypeDescription = TypeDescription::Map(&V::TYPE);
+}
+
+impl SignatureType for serde_json::Map<String, serde_json::Value> {
+    const TYPE: TypeDescription = TypeDescription::Map(&TypeDescription::Any);
+}

@@ -1,0 +1,39 @@
+//! Compile-fail tests of `#[derive(Signature)]`: each case in `ui/<category>/` is one mistake,
+//! and its `.stderr` is the reviewed error rustc prints.
+//!
+//! rustc's output changes between versions, so the cases are pinned to the toolchain the
+//! project builds with. Regenerate with `TRYBUILD=overwrite cargo test -p signature-tests
+//! --test ui` and review the diff.
+
+use std::path::{Path, PathBuf};
+
+#[rustversion::attr(not(stable(1.95)), ignore = "UI output is pinned to rustc 1.95")]
+#[test]
+fn ui() {
+    copy_check_fixtures();
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("ui/**/*.rs");
+}
+
+/// `#[signature(check = "...")]` paths are relative to the crate being compiled, and trybuild
+/// compiles the cases as a crate of its own under `<target>/tests/trybuild/signature-tests`:
+/// give it the fixtures at the same relative paths.
+fn copy_check_fixtures() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/check/fixtures");
+    let target = trybuild_project_dir().join("ui/check/fixtures");
+    std::fs::create_dir_all(&target).expect("create the trybuild fixtures folder");
+    for entry in std::fs::read_dir(&source).expect("read ui/check/fixtures") {
+        let entry = entry.expect("a fixture");
+        std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy a fixture");
+    }
+}
+
+/// `<target>/tests/trybuild/<crate>`, where `<target>` holds `debug/deps/ui-<hash>`.
+fn trybuild_project_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .expect("the test binary is in <target>/<profile>/deps");
+    target.join("tests/trybuild").join(env!("CARGO_PKG_NAME"))
+}

@@ -1,0 +1,9 @@
+use signature_runtime::Signature;
+
+#[derive(Signature)]
+#[signature(check = "ui/check/fixtures/house.json")]
+struct HouseFeatures {
+    sqft: f64,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use signature_runtime::Signature;
+
+#[derive(Signature)]
+#[signature(check = "ui/check/fixtures/house.json")]
+#[serde(rename_all = "UPPERCASE")]
+struct HouseFeatures {
+    sqft: f64,
+    bedrooms: i64,
+}
+
+fn main() {}

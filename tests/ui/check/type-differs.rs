@@ -1,0 +1,10 @@
+use signature_runtime::Signature;
+
+#[derive(Signature)]
+#[signature(check = "ui/check/fixtures/house.json")]
+struct HouseFeatures {
+    sqft: f64,
+    bedrooms: i32,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use signature_runtime::Signature;
+
+#[derive(Signature)]
+struct Image {
+    #[signature(tensor(shape = [-1, 3]), dtype = "double", optional)]
+    pixels: Vec<[f32; 3]>,
+}
+
+fn main() {}
