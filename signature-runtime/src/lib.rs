@@ -10,12 +10,16 @@
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+pub mod check;
 pub mod derived;
 pub mod mlflow;
+pub mod report;
 pub mod types;
 
+pub use check::{CheckOptions, ExtraColumns, JsonChecker, Mode};
 pub use derived::{Params, Signature, SignatureType};
 pub use mlflow::{FormatError, MlModel, SignatureDict, load_signature};
+pub use report::{Problem, ProblemKind, Report, Severity};
 pub use types::{
     Array, ColSpec, ColumnName, ColumnType, DataType, Datetime, InputSpec, Map, ModelSignature,
     NumpyDtype, Object, ParamSchema, ParamShape, ParamSpec, ParamType, ParamValue, Property,

@@ -1,5 +1,6 @@
 //! `mlsig`: read, print and check MLflow model signatures from the command line.
 
+mod check;
 mod export;
 mod show;
 
@@ -21,6 +22,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Print a signature's inputs, outputs and params as readable tables.
     Show(show::ShowArgs),
+    /// Check a scoring-request body against a signature; exit 1 if it does not match.
+    Check(check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Export(args) => export::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Check(args) => check::run(&args),
     }
 }
 

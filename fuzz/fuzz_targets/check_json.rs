@@ -1,0 +1,108 @@
+//! Fuzzes the JSON body checker over (schema, body): the first byte picks a schema and
+//! options, the rest is the body. Any panic, hang or runaway allocation is a bug; so is a
+//! report that contradicts itself.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use signature_runtime::{
+    Array, CheckOptions, ColSpec, ColumnType, DataType, ExtraColumns, JsonChecker, Map,
+    ModelSignature, NumpyDtype, Object, ParamSchema, ParamShape, ParamSpec, Property, Schema,
+    Severity, TensorSpec,
+};
+
+fn schemas() -> Vec<ModelSignature> {
+    let columns = |c: Vec<ColSpec>| Schema::from_columns(c).unwrap();
+    let tensors = |t: Vec<TensorSpec>| Schema::from_tensors(t).unwrap();
+    let object = Object::new(vec![
+        Property::new("x", DataType::Double),
+        Property::new("tags", Array::new(DataType::String)).optional(),
+    ])
+    .unwrap();
+    let params = ParamSchema::new(vec![
+        ParamSpec::scalar("discount", DataType::Double, 0.0).unwrap(),
+        ParamSpec::new("labels", DataType::String, vec!["a"], ParamShape::List).unwrap(),
+        ParamSpec::scalar("when", DataType::Datetime, "2023-06-26").unwrap(),
+        ParamSpec::scalar(
+            "config",
+            object.clone(),
+            signature_runtime::ParamValue::Object(vec![("x".to_owned(), 1.0.into())]),
+        )
+        .unwrap(),
+    ])
+    .unwrap();
+    let every_scalar: Vec<ColSpec> = DataType::ALL
+        .iter()
+        .map(|t| ColSpec::new(t.name(), *t).optional())
+        .collect();
+    let inputs = [
+        columns(vec![
+            ColSpec::new("sqft", DataType::Double),
+            ColSpec::new("bedrooms", DataType::Long),
+        ]),
+        columns(every_scalar),
+        columns(vec![
+            ColSpec::new("a", Array::new(Array::new(DataType::Integer))),
+            ColSpec::new("o", object.clone()),
+            ColSpec::new("m", Map::new(ColumnType::AnyType)).optional(),
+            ColSpec::new("v", ColumnType::SparkMLVector).optional(),
+        ]),
+        columns(vec![
+            ColSpec::unnamed(DataType::Double),
+            ColSpec::unnamed(DataType::String),
+        ]),
+        tensors(vec![TensorSpec::unnamed(NumpyDtype::UInt8, vec![-1, 2, 3])]),
+        tensors(vec![
+            TensorSpec::new("t", NumpyDtype::Float16, vec![-1, -1]),
+            TensorSpec::new("s", NumpyDtype::Object, vec![-1]),
+        ]),
+        tensors(vec![TensorSpec::unnamed(NumpyDtype::Int64, vec![-1, 3])]),
+    ];
+    let mut signatures: Vec<ModelSignature> = inputs
+        .into_iter()
+        .map(|inputs| ModelSignature::new(Some(inputs), None, Some(params.clone())).unwrap())
+        .collect();
+    signatures.push(ModelSignature::new(None, None, Some(params)).unwrap());
+    signatures
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, body)) = data.split_first() else {
+        return;
+    };
+    let signatures = schemas();
+    let signature = &signatures[usize::from(selector & 0x0f) % signatures.len()];
+    let extra = if selector & 0x10 == 0 {
+        ExtraColumns::Ignore
+    } else {
+        ExtraColumns::Reject
+    };
+    let cap = usize::from(selector >> 5) * 3;
+    let options = CheckOptions::new()
+        .with_extra_columns(extra)
+        .with_max_problems(cap);
+    let report = JsonChecker::for_signature(signature)
+        .with_options(options)
+        .check(body);
+    assert!(report.problems().len() <= cap);
+    assert_eq!(report.is_valid(), report.error_count() == 0);
+    let listed_errors = report.errors().count() as u64;
+    assert!(listed_errors <= report.error_count());
+    assert_eq!(
+        report.problems().len() as u64 + report.omitted(),
+        report.error_count() + report.warning_count()
+    );
+    for problem in report.problems() {
+        assert!(problem.pointer().is_empty() || problem.pointer().starts_with('/'));
+        if problem.severity() == Severity::Warning {
+            assert!(!problem.message().is_empty());
+        }
+    }
+    let _ = report.to_string();
+    let _ = report.redacted().to_string();
+    let _ = serde_json::to_string(&report).unwrap();
+    let _ = report.to_mlflow_error().to_json();
+    // A body serde_json rejects must never pass.
+    if report.is_valid() {
+        assert!(serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok());
+    }
+});

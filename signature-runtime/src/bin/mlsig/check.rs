@@ -1,0 +1,116 @@
+//! `mlsig check`: checks a scoring-request body against a signature.
+//!
+//! Exit codes: 0 when the body matches (warnings allowed), 1 when it does not (the report is
+//! printed), 2 on a usage or I/O error (clap's own code for usage errors).
+
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use signature_runtime::{CheckOptions, ExtraColumns, JsonChecker, Mode, load_signature};
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The signature: a signature dict JSON, a bare inputs list JSON, an MLmodel file, or a
+    /// model directory.
+    #[arg(long, value_name = "FILE")]
+    signature: PathBuf,
+    /// Which decisions to make.
+    #[arg(long, value_enum, default_value_t = ModeArg::Strict)]
+    mode: ModeArg,
+    /// What to do with columns the signature does not declare.
+    #[arg(long, value_enum, default_value_t = ExtraArg::Ignore)]
+    extra: ExtraArg,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// List at most this many problems (all are counted).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    max_problems: usize,
+    /// Leave the body's values out of the report (for logs).
+    #[arg(long)]
+    redact: bool,
+    /// The request body (JSON, as sent to MLflow's `/invocations`); `-` reads standard input.
+    body: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ModeArg {
+    /// No lossy conversion: what passes decodes exactly into the signature's types.
+    Strict,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ExtraArg {
+    /// Warn about extra columns and accept the body, as MLflow does.
+    Ignore,
+    /// Reject bodies with extra columns.
+    Reject,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    /// Compiler-style messages and a summary line.
+    Text,
+    /// The report as JSON.
+    Json,
+}
+
+pub(crate) fn run(args: &CheckArgs) -> ExitCode {
+    let signature = match load_signature(&args.signature) {
+        Ok(signature) => signature,
+        Err(error) => return usage_error(&error),
+    };
+    let body = match read_body(&args.body) {
+        Ok(body) => body,
+        Err(error) => {
+            return usage_error(&format_args!("{}: {error}", args.body.display()));
+        }
+    };
+    let mode = match args.mode {
+        ModeArg::Strict => Mode::Strict,
+    };
+    let extra = match args.extra {
+        ExtraArg::Ignore => ExtraColumns::Ignore,
+        ExtraArg::Reject => ExtraColumns::Reject,
+    };
+    let options = CheckOptions::new()
+        .with_mode(mode)
+        .with_extra_columns(extra)
+        .with_max_problems(args.max_problems);
+    let report = JsonChecker::for_signature(&signature)
+        .with_options(options)
+        .check(&body);
+    let printed = match (args.format, args.redact) {
+        (FormatArg::Text, false) => report.to_string(),
+        (FormatArg::Text, true) => report.redacted().to_string(),
+        (FormatArg::Json, false) => serde_json::to_string_pretty(&report).unwrap_or_default(),
+        (FormatArg::Json, true) => {
+            serde_json::to_string_pretty(&report.redacted()).unwrap_or_default()
+        }
+    };
+    println!("{printed}");
+    if report.is_valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn read_body(path: &PathBuf) -> std::io::Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut body = Vec::new();
+        std::io::stdin().read_to_end(&mut body)?;
+        Ok(body)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+/// A signature or body that cannot be read: exit 2, as for a usage error, so scripts can tell
+/// "the body is invalid" (1) from "the check did not run".
+fn usage_error(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,717 @@
+//! A byte-level JSON tokenizer over `&[u8]` that validates as it goes: RFC 8259 grammar,
+//! UTF-8 and escapes in strings, number syntax. It builds nothing; callers pull one token at a
+//! time and decide what to check.
+//!
+//! Nesting is the caller's business except in [`Scanner::skip_value`], which walks any value
+//! without recursion (an explicit bracket stack, bounded by the depth limit), so a body nested
+//! 10,000 levels deep costs a clean error, not the stack.
+
+use std::ops::Range;
+
+/// Why the bytes are not JSON. The checker turns it into a `malformed_json` problem and stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SyntaxError {
+    /// The input ended inside a value.
+    UnexpectedEnd,
+    /// A byte that cannot start or continue what the grammar allows here.
+    Expected(&'static str),
+    /// Invalid UTF-8 inside a string.
+    InvalidUtf8,
+    /// A raw control character (U+0000 to U+001F) inside a string.
+    ControlCharacter,
+    /// `\q`, a short `\u` escape, or a lone UTF-16 surrogate.
+    InvalidEscape,
+    /// `NaN`, `Infinity` or `-Infinity`: Python writes them, JSON has no such tokens.
+    NonFiniteToken,
+    /// Nesting deeper than the limit.
+    TooDeep,
+}
+
+impl SyntaxError {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            SyntaxError::UnexpectedEnd => "the input ends in the middle of a value",
+            SyntaxError::Expected(what) => what,
+            SyntaxError::InvalidUtf8 => "invalid UTF-8 in a string",
+            SyntaxError::ControlCharacter => {
+                "a raw control character in a string (JSON needs it escaped)"
+            }
+            SyntaxError::InvalidEscape => "an invalid escape sequence in a string",
+            SyntaxError::NonFiniteToken => "`NaN` or `Infinity`, which are not JSON",
+            SyntaxError::TooDeep => "JSON nested too deeply",
+        }
+    }
+}
+
+/// A string token: the bytes between the quotes, still escaped.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StrToken {
+    /// Where the contents are in the input (without the quotes).
+    pub(crate) span: (usize, usize),
+    /// Whether the contents hold a backslash escape.
+    pub(crate) escaped: bool,
+}
+
+impl StrToken {
+    pub(crate) fn range(self) -> Range<usize> {
+        self.span.0..self.span.1
+    }
+}
+
+/// A number token, classified as serde_json classifies it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NumToken {
+    pub(crate) span: (usize, usize),
+    /// A leading `-`.
+    pub(crate) negative: bool,
+    /// No fraction and no exponent.
+    pub(crate) integral: bool,
+    /// The integer part's value, when it fits a u64.
+    pub(crate) magnitude: Option<u64>,
+    /// Digits in the integer part (leading zero excluded only for `0` itself).
+    pub(crate) int_digits: usize,
+    /// Whether an exponent was written.
+    pub(crate) has_exponent: bool,
+}
+
+impl NumToken {
+    /// The integer value as serde_json reads it: `None` when serde_json would read a float
+    /// (a fraction, an exponent, `-0`, or beyond the i64/u64 range).
+    pub(crate) fn as_integer(&self) -> Option<IntValue> {
+        if !self.integral {
+            return None;
+        }
+        let magnitude = self.magnitude?;
+        if !self.negative {
+            return Some(IntValue::Positive(magnitude));
+        }
+        // serde_json reads `-0` as the float -0.0, and anything below i64::MIN as a float.
+        if magnitude == 0 || magnitude > i64::MIN.unsigned_abs() {
+            return None;
+        }
+        Some(IntValue::Negative(magnitude))
+    }
+}
+
+/// An integer literal: a magnitude and a sign (negative ones are never zero).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IntValue {
+    Positive(u64),
+    Negative(u64),
+}
+
+impl IntValue {
+    pub(crate) fn fits_i64(self) -> bool {
+        match self {
+            IntValue::Positive(m) => m <= i64::MAX as u64,
+            IntValue::Negative(m) => m <= i64::MIN.unsigned_abs(),
+        }
+    }
+
+    pub(crate) fn fits(self, min: i64, max: u64) -> bool {
+        match self {
+            IntValue::Positive(m) => m <= max,
+            IntValue::Negative(m) => m <= min.unsigned_abs() && min < 0,
+        }
+    }
+
+    /// Whether a float with `mantissa_bits` significant bits holds this integer exactly.
+    pub(crate) fn exact_in_float(self, mantissa_bits: u32) -> bool {
+        let m = match self {
+            IntValue::Positive(m) | IntValue::Negative(m) => m,
+        };
+        if m == 0 {
+            return true;
+        }
+        let significant = 64 - m.leading_zeros() - m.trailing_zeros();
+        significant <= mantissa_bits
+    }
+}
+
+/// Bytes that end a plain run inside a string: the quote, the backslash and raw control
+/// characters. Everything else (UTF-8 included) is validated a run at a time.
+static STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// The tokenizer: a position in the input.
+#[derive(Debug)]
+pub(crate) struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    /// The bracket stack of [`Scanner::skip_value`] (`true` for an object), kept to reuse
+    /// its allocation.
+    skip_stack: Vec<bool>,
+}
+
+impl<'a> Scanner<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Scanner {
+            bytes,
+            pos: 0,
+            skip_stack: Vec::new(),
+        }
+    }
+
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    pub(crate) fn seek(&mut self, pos: usize) {
+        self.pos = pos;
+    }
+
+    /// The byte at the cursor after whitespace, without consuming it.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.bytes.get(self.pos).copied()
+    }
+
+    #[inline]
+    pub(crate) fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Consumes `byte` (after whitespace) if it is next.
+    #[inline]
+    pub(crate) fn eat(&mut self, byte: u8) -> bool {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes `byte` (after whitespace), or fails saying `expected`.
+    #[inline]
+    pub(crate) fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), SyntaxError> {
+        match self.peek() {
+            Some(b) if b == byte => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(_) => Err(SyntaxError::Expected(expected)),
+            None => Err(SyntaxError::UnexpectedEnd),
+        }
+    }
+
+    /// After an element of an array: `true` if another follows (`,` consumed), `false` at the
+    /// end (`]` consumed).
+    #[inline]
+    pub(crate) fn array_next(&mut self) -> Result<bool, SyntaxError> {
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b']') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(_) => Err(SyntaxError::Expected(
+                "expected `,` or `]` after an array element",
+            )),
+            None => Err(SyntaxError::UnexpectedEnd),
+        }
+    }
+
+    /// After `[`: `true` if the array has a first element, `false` if it is empty (`]` eaten).
+    #[inline]
+    pub(crate) fn array_first(&mut self) -> bool {
+        !self.eat(b']')
+    }
+
+    /// After `{` or a member: the next key (its `:` consumed), or `None` at `}` (consumed).
+    /// `first` says whether this is right after `{`.
+    #[inline]
+    pub(crate) fn object_key(&mut self, first: bool) -> Result<Option<StrToken>, SyntaxError> {
+        if !first {
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(None);
+                }
+                Some(_) => {
+                    return Err(SyntaxError::Expected(
+                        "expected `,` or `}` after an object member",
+                    ));
+                }
+                None => return Err(SyntaxError::UnexpectedEnd),
+            }
+        }
+        match self.peek() {
+            Some(b'"') => {}
+            Some(b'}') if first => {
+                self.pos += 1;
+                return Ok(None);
+            }
+            Some(_) => return Err(SyntaxError::Expected("expected a string key")),
+            None => return Err(SyntaxError::UnexpectedEnd),
+        }
+        let key = self.string()?;
+        self.expect(b':', "expected `:` after an object key")?;
+        Ok(Some(key))
+    }
+
+    /// If the next key is exactly `name` (written without escapes), consumes it and its `:`.
+    /// Lets a record's keys be matched with one comparison when they come in the usual order.
+    #[inline]
+    pub(crate) fn eat_plain_key(&mut self, name: &[u8]) -> bool {
+        let start = self.pos + 1;
+        let end = start + name.len();
+        if self.bytes.get(self.pos) == Some(&b'"')
+            && self.bytes.get(start..end) == Some(name)
+            && self.bytes.get(end) == Some(&b'"')
+        {
+            self.pos = end + 1;
+            if self.bytes.get(self.pos) == Some(&b':') {
+                self.pos += 1;
+                return true;
+            }
+            self.skip_ws();
+            if self.bytes.get(self.pos) == Some(&b':') {
+                self.pos += 1;
+                return true;
+            }
+            // Not a key after all: let the general path report it.
+            self.pos = start - 1;
+        }
+        false
+    }
+
+    /// Consumes a string (the cursor on its opening quote), validating UTF-8 and escapes.
+    #[inline]
+    pub(crate) fn string(&mut self) -> Result<StrToken, SyntaxError> {
+        debug_assert_eq!(self.bytes.get(self.pos), Some(&b'"'));
+        let start = self.pos + 1;
+        let mut i = start;
+        let mut escaped = false;
+        loop {
+            let rest = self.bytes.get(i..).unwrap_or_default();
+            let run = rest
+                .iter()
+                .position(|&b| STRING_STOP[usize::from(b)])
+                .ok_or(SyntaxError::UnexpectedEnd)?;
+            if !rest[..run].is_ascii() && std::str::from_utf8(&rest[..run]).is_err() {
+                self.pos = i;
+                return Err(SyntaxError::InvalidUtf8);
+            }
+            i += run;
+            match self.bytes[i] {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(StrToken {
+                        span: (start, i),
+                        escaped,
+                    });
+                }
+                b'\\' => {
+                    escaped = true;
+                    i = self.escape(i)?;
+                }
+                _ => {
+                    self.pos = i;
+                    return Err(SyntaxError::ControlCharacter);
+                }
+            }
+        }
+    }
+
+    /// Validates the escape at `at` (a backslash); returns the index after it.
+    fn escape(&mut self, at: usize) -> Result<usize, SyntaxError> {
+        let fail = |scanner: &mut Self, e| {
+            scanner.pos = at;
+            Err(e)
+        };
+        match self.bytes.get(at + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(at + 2),
+            Some(b'u') => {
+                let Some(unit) = hex4(self.bytes, at + 2) else {
+                    return fail(self, SyntaxError::InvalidEscape);
+                };
+                match unit {
+                    0xD800..=0xDBFF => {
+                        // A high surrogate must be followed by an escaped low one.
+                        let low = (self.bytes.get(at + 6..at + 8) == Some(b"\\u"))
+                            .then(|| hex4(self.bytes, at + 8))
+                            .flatten();
+                        match low {
+                            Some(0xDC00..=0xDFFF) => Ok(at + 12),
+                            _ => fail(self, SyntaxError::InvalidEscape),
+                        }
+                    }
+                    0xDC00..=0xDFFF => fail(self, SyntaxError::InvalidEscape),
+                    _ => Ok(at + 6),
+                }
+            }
+            Some(_) => fail(self, SyntaxError::InvalidEscape),
+            None => fail(self, SyntaxError::UnexpectedEnd),
+        }
+    }
+
+    /// Consumes a number (the cursor on `-` or a digit).
+    #[inline(always)]
+    pub(crate) fn number(&mut self) -> Result<NumToken, SyntaxError> {
+        let bytes = self.bytes;
+        let start = self.pos;
+        let mut i = start;
+        let negative = bytes.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let int_start = i;
+        // Digits without overflow checks: at most 19 digits always fit a u64, 20 may.
+        let mut value: u64 = 0;
+        while let Some(&d) = bytes.get(i) {
+            let digit = d.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+            i += 1;
+        }
+        match i - int_start {
+            0 => {
+                return match bytes.get(i) {
+                    Some(b'I') if negative => self.non_finite(start),
+                    Some(_) => {
+                        self.pos = i;
+                        Err(SyntaxError::Expected("expected a digit"))
+                    }
+                    None => Err(SyntaxError::UnexpectedEnd),
+                };
+            }
+            // A leading zero ends the integer part (`01` is `0` then a stray `1`).
+            digits if digits > 1 && bytes[int_start] == b'0' => {
+                i = int_start + 1;
+                value = 0;
+            }
+            _ => {}
+        }
+        let magnitude = match i - int_start {
+            0..=19 => Some(value),
+            20 => bytes[int_start..i].iter().try_fold(0u64, |v, d| {
+                v.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+            }),
+            _ => None,
+        };
+        let int_digits = i - int_start;
+        let mut integral = true;
+        if bytes.get(i) == Some(&b'.') {
+            integral = false;
+            i += 1;
+            i = self.digits(i)?;
+        }
+        let mut has_exponent = false;
+        if matches!(bytes.get(i), Some(b'e' | b'E')) {
+            integral = false;
+            has_exponent = true;
+            i += 1;
+            if matches!(bytes.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            i = self.digits(i)?;
+        }
+        self.pos = i;
+        Ok(NumToken {
+            span: (start, i),
+            negative,
+            integral,
+            magnitude,
+            int_digits,
+            has_exponent,
+        })
+    }
+
+    /// One or more digits at `i`; returns the index after them.
+    fn digits(&mut self, mut i: usize) -> Result<usize, SyntaxError> {
+        let first = i;
+        while self.bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == first {
+            self.pos = i;
+            return Err(match self.bytes.get(i) {
+                None => SyntaxError::UnexpectedEnd,
+                Some(_) => SyntaxError::Expected("expected a digit"),
+            });
+        }
+        Ok(i)
+    }
+
+    fn non_finite(&mut self, at: usize) -> Result<NumToken, SyntaxError> {
+        self.pos = at;
+        Err(SyntaxError::NonFiniteToken)
+    }
+
+    /// Consumes `true`, `false` or `null` (the cursor on its first byte).
+    #[inline]
+    pub(crate) fn literal(&mut self) -> Result<Literal, SyntaxError> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let (literal, len) = if rest.starts_with(b"true") {
+            (Literal::True, 4)
+        } else if rest.starts_with(b"false") {
+            (Literal::False, 5)
+        } else if rest.starts_with(b"null") {
+            (Literal::Null, 4)
+        } else if rest.starts_with(b"NaN") || rest.starts_with(b"Infinity") {
+            return Err(SyntaxError::NonFiniteToken);
+        } else if b"true".starts_with(rest)
+            || b"false".starts_with(rest)
+            || b"null".starts_with(rest)
+        {
+            return Err(SyntaxError::UnexpectedEnd);
+        } else {
+            return Err(SyntaxError::Expected("expected a JSON value"));
+        };
+        self.pos += len;
+        Ok(literal)
+    }
+
+    /// Consumes any one value, validating it, without recursion. `depth` is the nesting depth
+    /// the value starts at; the walk fails once it would exceed `max_depth`.
+    pub(crate) fn skip_value(&mut self, depth: usize, max_depth: usize) -> Result<(), SyntaxError> {
+        let mut stack = std::mem::take(&mut self.skip_stack);
+        stack.clear();
+        let result = self.skip_with(&mut stack, depth, max_depth);
+        self.skip_stack = stack;
+        result
+    }
+
+    fn skip_with(
+        &mut self,
+        stack: &mut Vec<bool>,
+        depth: usize,
+        max_depth: usize,
+    ) -> Result<(), SyntaxError> {
+        loop {
+            // A value.
+            match self.peek() {
+                Some(b'{') => {
+                    if depth + stack.len() >= max_depth {
+                        return Err(SyntaxError::TooDeep);
+                    }
+                    self.pos += 1;
+                    if self.object_key(true)?.is_some() {
+                        stack.push(true);
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    if depth + stack.len() >= max_depth {
+                        return Err(SyntaxError::TooDeep);
+                    }
+                    self.pos += 1;
+                    if self.array_first() {
+                        stack.push(false);
+                        continue;
+                    }
+                }
+                Some(b'"') => {
+                    self.string()?;
+                }
+                Some(b'-' | b'0'..=b'9') => {
+                    self.number()?;
+                }
+                Some(_) => {
+                    self.literal()?;
+                }
+                None => return Err(SyntaxError::UnexpectedEnd),
+            }
+            // After a value: close containers until one has another member.
+            loop {
+                match stack.last() {
+                    None => return Ok(()),
+                    Some(true) => {
+                        if self.object_key(false)?.is_some() {
+                            break;
+                        }
+                    }
+                    Some(false) => {
+                        if self.array_next()? {
+                            break;
+                        }
+                    }
+                }
+                stack.pop();
+            }
+        }
+    }
+}
+
+/// `true`, `false` or `null`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Literal {
+    True,
+    False,
+    Null,
+}
+
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    let mut value = 0;
+    for &d in digits {
+        value = value * 16 + char::from(d).to_digit(16)?;
+    }
+    Some(value)
+}
+
+/// The contents of a string token, unescaped. The token was validated by the scanner, so
+/// every escape is well formed.
+pub(crate) fn unescape(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let plain_end = raw[i..]
+            .iter()
+            .position(|&b| b == b'\\')
+            .map_or(raw.len(), |p| i + p);
+        out.push_str(&String::from_utf8_lossy(&raw[i..plain_end]));
+        i = plain_end;
+        if i >= raw.len() {
+            break;
+        }
+        let (c, len) = match raw.get(i + 1) {
+            Some(b'b') => ('\u{8}', 2),
+            Some(b'f') => ('\u{c}', 2),
+            Some(b'n') => ('\n', 2),
+            Some(b'r') => ('\r', 2),
+            Some(b't') => ('\t', 2),
+            Some(b'u') => {
+                let high = hex4(raw, i + 2).unwrap_or(0xFFFD);
+                if (0xD800..=0xDBFF).contains(&high) {
+                    let low = hex4(raw, i + 8).unwrap_or(0xDC00);
+                    let code = 0x10000 + ((high - 0xD800) << 10) + (low.wrapping_sub(0xDC00));
+                    (char::from_u32(code).unwrap_or('\u{FFFD}'), 12)
+                } else {
+                    (char::from_u32(high).unwrap_or('\u{FFFD}'), 6)
+                }
+            }
+            Some(&other) => (char::from(other), 2),
+            None => break,
+        };
+        out.push(c);
+        i += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skip(text: &str) -> Result<usize, SyntaxError> {
+        let mut s = Scanner::new(text.as_bytes());
+        s.skip_value(0, 128)?;
+        Ok(s.pos())
+    }
+
+    #[test]
+    fn skips_every_kind_of_value() {
+        for text in [
+            "1",
+            "-0.5e+10",
+            "\"a\\u00e9\\ud83d\\ude00\"",
+            "[]",
+            "{}",
+            "[1, [2, {\"a\": [true, false, null]}], {}]",
+            "{\"a\": {\"b\": []}, \"c\": \"d\"}",
+        ] {
+            assert_eq!(skip(text), Ok(text.len()), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_what_json_rejects() {
+        for (text, error) in [
+            ("[1,]", SyntaxError::Expected("expected a JSON value")),
+            (
+                "[1 2]",
+                SyntaxError::Expected("expected `,` or `]` after an array element"),
+            ),
+            (
+                "{\"a\" 1}",
+                SyntaxError::Expected("expected `:` after an object key"),
+            ),
+            ("{1: 2}", SyntaxError::Expected("expected a string key")),
+            (
+                "01",
+                SyntaxError::Expected("expected `,` or `]` after an array element"),
+            ),
+            ("1.", SyntaxError::UnexpectedEnd),
+            ("-", SyntaxError::UnexpectedEnd),
+            ("NaN", SyntaxError::NonFiniteToken),
+            ("-Infinity", SyntaxError::NonFiniteToken),
+            ("\"a\u{1}\"", SyntaxError::ControlCharacter),
+            ("\"\\x\"", SyntaxError::InvalidEscape),
+            ("\"\\ud800\"", SyntaxError::InvalidEscape),
+            ("\"\\udc00\"", SyntaxError::InvalidEscape),
+            ("\"abc", SyntaxError::UnexpectedEnd),
+            ("tru", SyntaxError::UnexpectedEnd),
+            ("[", SyntaxError::UnexpectedEnd),
+        ] {
+            // `01` parses as `0` then stops; wrap in an array to see the error.
+            let wrapped = if text == "01" { "[01]" } else { text };
+            assert_eq!(skip(wrapped).err(), Some(error), "{text}");
+        }
+        let mut s = Scanner::new(b"\"\xff\"");
+        assert_eq!(s.string().err(), Some(SyntaxError::InvalidUtf8));
+    }
+
+    #[test]
+    fn depth_is_bounded_without_recursion() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(skip(&deep), Err(SyntaxError::TooDeep));
+        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert_eq!(skip(&ok), Ok(256));
+        let over = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert_eq!(skip(&over), Err(SyntaxError::TooDeep));
+    }
+
+    #[test]
+    fn numbers_are_classified_as_serde_json_does() {
+        let int = |text: &str| Scanner::new(text.as_bytes()).number().unwrap().as_integer();
+        assert_eq!(int("42"), Some(IntValue::Positive(42)));
+        assert_eq!(int("-42"), Some(IntValue::Negative(42)));
+        assert_eq!(int("-0"), None);
+        assert_eq!(int("1.0"), None);
+        assert_eq!(int("1e2"), None);
+        assert_eq!(
+            int("18446744073709551615"),
+            Some(IntValue::Positive(u64::MAX))
+        );
+        assert_eq!(int("18446744073709551616"), None);
+        assert_eq!(
+            int("-9223372036854775808"),
+            Some(IntValue::Negative(1 << 63))
+        );
+        assert_eq!(int("-9223372036854775809"), None);
+    }
+
+    #[test]
+    fn unescapes() {
+        assert_eq!(unescape(br"a\/b\n\u00e9\ud83d\ude00"), "a/b\né😀");
+        assert_eq!(unescape(b"plain"), "plain");
+    }
+}
