@@ -13,6 +13,7 @@ pub mod __private;
 pub mod check;
 pub mod derived;
 pub mod mlflow;
+pub mod model;
 pub mod report;
 pub mod types;
 

@@ -17,7 +17,7 @@ pub use input_example::{
 pub use mlmodel::{MLFLOW_VERSION, MLMODEL_FILE_NAME, MlModel};
 pub use signature_json::SignatureDict;
 
-use crate::types::{ModelSignature, Schema};
+use crate::types::{ModelSignature, ParamValue, Schema};
 
 /// Reads a signature from any of the places one is kept: a model directory, an MLmodel file,
 /// a signature dict JSON (`{"inputs": ..., "outputs": ..., "params": ...}`, as
@@ -57,4 +57,9 @@ pub fn signature_from_json(text: &str) -> Result<ModelSignature, FormatError> {
         });
     }
     ModelSignature::from_dict(&SignatureDict::from_json(text)?)
+}
+
+/// A JSON value as a parameter value (integers beyond 64 bits refused, not rounded).
+pub(crate) fn param_value_from_json(value: &serde_json::Value) -> Result<ParamValue, FormatError> {
+    signature_json::read_param_value(value, &Location::root())
 }

@@ -1,0 +1,274 @@
+//! Typed models: MLflow's `PythonModel`, for Rust, with every call checked against the
+//! signature before the model runs.
+//!
+//! ```
+//! use signature_runtime::model::{Model, NoParams, SignedModel};
+//! use signature_runtime::Signature;
+//!
+//! #[derive(Signature, serde::Serialize, serde::Deserialize)]
+//! struct House {
+//!     sqft: f64,
+//!     bedrooms: i64,
+//! }
+//!
+//! #[derive(Debug, Signature, serde::Serialize)]
+//! struct Price {
+//!     price: f64,
+//! }
+//!
+//! struct Linear;
+//!
+//! impl Model for Linear {
+//!     type Input = House;
+//!     type Output = Price;
+//!     type Params = NoParams;
+//!     type Error = std::convert::Infallible;
+//!
+//!     fn predict(&self, houses: Vec<House>, _: &NoParams) -> Result<Vec<Price>, Self::Error> {
+//!         Ok(houses.iter().map(|h| Price { price: 50_000.0 + 150.0 * h.sqft }).collect())
+//!     }
+//! }
+//!
+//! let model = SignedModel::new(Linear);
+//! let body = br#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3]]}}"#;
+//! let predictions = model.predict_json(body).unwrap();
+//! assert_eq!(predictions.to_json(), r#"{"predictions": [{"price": 275000.0}]}"#);
+//!
+//! // A string where a number belongs: the model never runs, the report says where.
+//! let bad = br#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["1500", 3]]}}"#;
+//! let error = model.predict_json(bad).unwrap_err();
+//! assert!(error.to_string().contains("/dataframe_split/data/0/0"));
+//! ```
+
+mod decode;
+mod save;
+
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub use save::{FLAVOR_NAME, SaveError};
+
+use crate::check::JsonChecker;
+use crate::derived::{Params, Signature};
+use crate::mlflow::pyjson::PyJsonWriter;
+use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
+use crate::types::{ModelSignature, ParamSchema};
+
+/// A model over typed rows: MLflow's `PythonModel`, with its contract in its types.
+///
+/// `Input` and `Output` derive [`Signature`] and serde's traits (`Input` both ways: requests
+/// are decoded into it, typed rows and examples are checked and saved as JSON), `Params` derives
+/// [`Params`] (or is [`NoParams`]). Wrap the model in a [`SignedModel`] to have
+/// every call checked.
+pub trait Model {
+    /// One input row.
+    type Input: Signature + DeserializeOwned + Serialize;
+    /// One output row.
+    type Output: Signature + Serialize;
+    /// The inference parameters.
+    type Params: Params + DeserializeOwned;
+    /// What the model's own failures are.
+    type Error: std::error::Error;
+
+    /// Predicts one output row per input row.
+    fn predict(
+        &self,
+        inputs: Vec<Self::Input>,
+        params: &Self::Params,
+    ) -> Result<Vec<Self::Output>, Self::Error>;
+}
+
+/// The params of a model that takes none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct NoParams {}
+
+impl Params for NoParams {
+    fn param_schema() -> ParamSchema {
+        ParamSchema::default()
+    }
+}
+
+/// Why a prediction did not happen or was not returned.
+#[derive(Debug)]
+pub enum PredictError<E> {
+    /// The input does not match the signature; the model did not run.
+    InvalidInput(Report),
+    /// The input passed the checks but does not decode into the model's input type (a bug
+    /// in the signature or the derive; please report it); the model did not run.
+    Undecodable(String),
+    /// The model failed.
+    Model(E),
+    /// The model returned rows outside its own output signature.
+    InvalidOutput(Report),
+}
+
+impl<E: fmt::Display> fmt::Display for PredictError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PredictError::InvalidInput(report) => {
+                write!(
+                    f,
+                    "the input does not match the model's signature; the model did not run\n{report}"
+                )
+            }
+            PredictError::Undecodable(reason) => write!(
+                f,
+                "the input passed the signature checks but does not decode into the model's \
+                 input type: {reason}"
+            ),
+            PredictError::Model(error) => write!(f, "the model failed: {error}"),
+            PredictError::InvalidOutput(report) => write!(
+                f,
+                "the model returned output that does not match its own signature\n{report}"
+            ),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for PredictError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PredictError::Model(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// A model's predictions, with what the input check warned about (extra columns, unknown
+/// params).
+#[derive(Debug)]
+pub struct Predictions<O> {
+    /// One output row per input row.
+    pub outputs: Vec<O>,
+    /// The input check's report: valid, possibly with warnings.
+    pub input_report: Report,
+}
+
+impl<O: Serialize> Predictions<O> {
+    /// The scoring server's response body, `{"predictions": [...]}`, as MLflow writes it for a
+    /// DataFrame output (a list of records).
+    pub fn to_json(&self) -> String {
+        let records = serde_json::to_value(&self.outputs).unwrap_or(Value::Null);
+        let mut w = PyJsonWriter::default();
+        w.begin_object();
+        w.key("predictions");
+        w.value(&records);
+        w.end_object();
+        w.finish()
+    }
+}
+
+/// A model whose every call is checked against its signature: inputs before the model runs,
+/// outputs before they are returned.
+pub struct SignedModel<M: Model> {
+    model: M,
+    signature: ModelSignature,
+    inputs: JsonChecker,
+    outputs: JsonChecker,
+}
+
+impl<M: Model> SignedModel<M> {
+    /// Wraps a model; its signature comes from its types.
+    pub fn new(model: M) -> Self {
+        let signature = ModelSignature::with_params::<M::Input, M::Output, M::Params>();
+        let inputs = JsonChecker::for_signature(&signature);
+        let outputs = JsonChecker::for_schema(
+            signature
+                .outputs()
+                .expect("a typed model's signature has outputs"),
+        );
+        SignedModel {
+            model,
+            signature,
+            inputs,
+            outputs,
+        }
+    }
+
+    /// The MLflow signature the model is checked against.
+    pub fn signature(&self) -> &ModelSignature {
+        &self.signature
+    }
+
+    /// The model inside.
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
+    /// Predicts from an MLflow scoring-server request body (`dataframe_split`,
+    /// `dataframe_records`, `inputs`, `instances`, with optional `params`).
+    pub fn predict_json(
+        &self,
+        body: &[u8],
+    ) -> Result<Predictions<M::Output>, PredictError<M::Error>> {
+        let report = self.inputs.check(body);
+        if !report.is_valid() {
+            return Err(PredictError::InvalidInput(report));
+        }
+        let body: Value =
+            serde_json::from_slice(body).map_err(|e| PredictError::Undecodable(e.to_string()))?;
+        let inputs = self
+            .signature
+            .inputs()
+            .expect("a typed model's signature has inputs");
+        let rows = decode::rows(&body, inputs)
+            .and_then(decode::typed_rows)
+            .map_err(PredictError::Undecodable)?;
+        let params = decode::typed_params(&body, self.signature.params())
+            .map_err(PredictError::Undecodable)?;
+        let outputs = self.run(rows, &params)?;
+        Ok(Predictions {
+            outputs,
+            input_report: report,
+        })
+    }
+
+    /// Predicts from typed rows. They are checked too: a type can hold values its column
+    /// cannot (a NaN where a number is required, say).
+    pub fn predict(
+        &self,
+        rows: Vec<M::Input>,
+        params: &M::Params,
+    ) -> Result<Vec<M::Output>, PredictError<M::Error>> {
+        let records =
+            serde_json::to_vec(&rows).map_err(|e| PredictError::Undecodable(e.to_string()))?;
+        let report = self.inputs.check(&records);
+        if !report.is_valid() {
+            return Err(PredictError::InvalidInput(report));
+        }
+        self.run(rows, params)
+    }
+
+    fn run(
+        &self,
+        rows: Vec<M::Input>,
+        params: &M::Params,
+    ) -> Result<Vec<M::Output>, PredictError<M::Error>> {
+        let outputs = self
+            .model
+            .predict(rows, params)
+            .map_err(PredictError::Model)?;
+        let records = serde_json::to_vec(&outputs)
+            .map_err(|e| PredictError::InvalidOutput(unserializable(&e.to_string())))?;
+        let report = self.outputs.check(&records);
+        if !report.is_valid() {
+            return Err(PredictError::InvalidOutput(report));
+        }
+        Ok(outputs)
+    }
+}
+
+/// A report of rows serde could not write as JSON at all (a map with non-string keys).
+fn unserializable(reason: &str) -> Report {
+    let mut collector = Collector::new(1);
+    collector.add(Problem::new(
+        ProblemKind::WrongType,
+        Severity::Error,
+        "",
+        format!("the rows cannot be written as JSON: {reason}"),
+    ));
+    collector.finish(None)
+}
