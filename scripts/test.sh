@@ -52,7 +52,11 @@ fi
 
 echo "==> cargo test --workspace --all-features" >&2
 cargo test --workspace --all-features "$@"
-# Without default features the derive is absent, and so are the doctests that use it: this
-# run proves the runtime alone builds and passes its own tests.
-echo "==> cargo test -p signature-runtime --no-default-features --lib --tests" >&2
-cargo test -p signature-runtime --no-default-features --lib --tests "$@"
+# The feature matrix: the runtime alone (no derive, no Arrow), its default features, and Arrow
+# without Parquet. Doctests need the derive, so these runs take the library and its tests; the
+# all-features run above covers the doctests.
+for features in "--no-default-features" "" "--no-default-features --features arrow"; do
+    echo "==> cargo test -p signature-runtime ${features} --lib --tests" >&2
+    # shellcheck disable=SC2086 # the feature flags are separate words on purpose
+    cargo test -p signature-runtime ${features} --lib --tests "$@"
+done

@@ -12,6 +12,8 @@
 pub mod __private;
 pub mod check;
 pub mod derived;
+#[cfg(feature = "arrow")]
+pub mod frame;
 pub mod mlflow;
 pub mod model;
 pub mod report;

@@ -447,6 +447,80 @@ def op_infer_signature(req):
 
 
 # --------------------------------------------------------------------------------------------
+# Data frames written to Parquet by pyarrow, for the Rust frame checks (tests/interop_frames.rs).
+
+_FRAME_MODELS = {}
+
+
+def _frame_from_json(desc):
+    """A pandas DataFrame from {"columns": [{"name", "values", "dtype"?, "kind"?}]}.
+
+    `kind` "datetime" parses the values with `pd.to_datetime` (then `dtype`, if any, is applied
+    with `astype`; "tz" localises to UTC); "lists" keeps list cells as Python lists in an object
+    column; otherwise `pd.Series(values, dtype=dtype)` (JSON null in a float column is NaN).
+    """
+    data = {}
+    for column in desc["columns"]:
+        values, dtype, kind = column["values"], column.get("dtype"), column.get("kind")
+        if kind == "datetime":
+            series = pd.Series(pd.to_datetime(values))
+            if dtype:
+                series = series.astype(dtype)
+            if column.get("tz"):
+                series = series.dt.tz_localize(column["tz"])
+        elif kind == "lists":
+            series = pd.Series(values, dtype=object)
+        else:
+            series = pd.Series(values, dtype=dtype)
+        data[column["name"]] = series
+    return pd.DataFrame(data)
+
+
+def _frame_model(signature_dict):
+    import shutil
+    import tempfile
+
+    key = json.dumps(signature_dict, sort_keys=True)
+    model = _FRAME_MODELS.get(key)
+    if model is None:
+        path = tempfile.mkdtemp(prefix="frame-model-")
+        shutil.rmtree(path)
+        mlflow.pyfunc.save_model(
+            path,
+            python_model=IdentityModel(),
+            signature=ModelSignature.from_dict(signature_dict),
+            pip_requirements=["mlflow"],
+        )
+        model = mlflow.pyfunc.load_model(path)
+        _FRAME_MODELS[key] = model
+    return model
+
+
+def op_frame_cases(req):
+    """For each case: builds the pandas frame, writes it to `path` with `df.to_parquet`
+    (pyarrow), infers its signature (`infer_signature(df).inputs.to_json()`), and runs
+    `predict` on the frame with an identity model for each signature dict given."""
+    results = []
+    for case in req["cases"]:
+        frame = _frame_from_json(case["frame"])
+        frame.to_parquet(case["path"])
+        try:
+            inferred, infer_error = mlflow.models.infer_signature(frame).inputs.to_json(), None
+        except Exception as exc:  # noqa: BLE001 - a refusal is an answer
+            inferred, infer_error = None, _describe(exc)
+        verdicts = []
+        for signature in case.get("signatures", []):
+            model = _frame_model(signature)
+            try:
+                model.predict(frame.copy())
+                verdicts.append({"ok": True})
+            except Exception as exc:  # noqa: BLE001 - a refusal is an answer
+                verdicts.append({"ok": False, "error": _describe(exc)})
+        results.append({"inferred": inferred, "infer_error": infer_error, "verdicts": verdicts})
+    return {"results": results}
+
+
+# --------------------------------------------------------------------------------------------
 # The request loop.
 
 OPS = {
@@ -461,6 +535,7 @@ OPS = {
     "yaml_safe_dump_many": op_yaml_safe_dump_many,
     "yaml_safe_load_many": op_yaml_safe_load_many,
     "infer_signature": op_infer_signature,
+    "frame_cases": op_frame_cases,
 }
 
 

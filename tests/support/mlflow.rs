@@ -433,6 +433,22 @@ impl Oracle {
     }
 }
 
+/// Data frames written to Parquet by pyarrow (tests/interop_frames.rs).
+impl Oracle {
+    /// For each case `{"frame": {"columns": [...]}, "path": "...", "signatures": [dict, ...]}`:
+    /// builds the pandas frame (see `_frame_from_json` in the oracle), writes it to `path` with
+    /// `df.to_parquet`, and answers `{"inferred": <inputs JSON or null>, "infer_error": ...,
+    /// "verdicts": [{"ok": bool, "error"?: "..."}, ...]}`: MLflow's `infer_signature` and, per
+    /// signature dict, whether `predict` on the frame passes schema enforcement.
+    pub fn frame_cases(&mut self, cases: &[Value]) -> Vec<Value> {
+        let response = self.call_ok(&json!({"op": "frame_cases", "cases": cases}));
+        match response.get("results") {
+            Some(Value::Array(results)) => results.clone(),
+            _ => panic!("malformed frame_cases response: {response}"),
+        }
+    }
+}
+
 fn parse_test_json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("test bug: not JSON ({e}): {text}"))
 }

@@ -4,11 +4,13 @@
 //! printed), 2 on a usage or I/O error (clap's own code for usage errors).
 
 use std::io::Read as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use signature_runtime::{CheckOptions, ExtraColumns, JsonChecker, Mode, load_signature};
+use signature_runtime::{
+    CheckOptions, ExtraColumns, JsonChecker, Mode, ModelSignature, Report, load_signature,
+};
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
@@ -62,12 +64,6 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
         Ok(signature) => signature,
         Err(error) => return usage_error(&error),
     };
-    let body = match read_body(&args.body) {
-        Ok(body) => body,
-        Err(error) => {
-            return usage_error(&format_args!("{}: {error}", args.body.display()));
-        }
-    };
     let mode = match args.mode {
         ModeArg::Strict => Mode::Strict,
     };
@@ -79,9 +75,10 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
         .with_mode(mode)
         .with_extra_columns(extra)
         .with_max_problems(args.max_problems);
-    let report = JsonChecker::for_signature(&signature)
-        .with_options(options)
-        .check(&body);
+    let report = match check(&signature, &args.body, options) {
+        Ok(report) => report,
+        Err(error) => return usage_error(&error),
+    };
     let printed = match (args.format, args.redact) {
         (FormatArg::Text, false) => report.to_string(),
         (FormatArg::Text, true) => report.redacted().to_string(),
@@ -98,7 +95,19 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-fn read_body(path: &PathBuf) -> std::io::Result<Vec<u8>> {
+/// The report for a JSON body, or (with the `parquet` feature) a Parquet or Arrow IPC file.
+fn check(signature: &ModelSignature, path: &Path, options: CheckOptions) -> Result<Report, String> {
+    #[cfg(feature = "parquet")]
+    if crate::frames::is_frame_file(path) {
+        return crate::frames::check_file(signature, path, options).map_err(|e| e.to_string());
+    }
+    let body = read_body(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    Ok(JsonChecker::for_signature(signature)
+        .with_options(options)
+        .check(&body))
+}
+
+fn read_body(path: &Path) -> std::io::Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut body = Vec::new();
         std::io::stdin().read_to_end(&mut body)?;

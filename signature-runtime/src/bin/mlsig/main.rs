@@ -2,6 +2,8 @@
 
 mod check;
 mod export;
+#[cfg(feature = "parquet")]
+mod frames;
 mod show;
 
 use std::process::ExitCode;
@@ -24,6 +26,9 @@ enum Command {
     Show(show::ShowArgs),
     /// Check a scoring-request body against a signature; exit 1 if it does not match.
     Check(check::CheckArgs),
+    /// Print the signature MLflow's `infer_signature` gives for a Parquet or Arrow IPC file.
+    #[cfg(feature = "parquet")]
+    Infer(frames::InferArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +37,8 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Check(args) => check::run(&args),
+        #[cfg(feature = "parquet")]
+        Command::Infer(args) => frames::run_infer(&args),
     }
 }
 

@@ -1,0 +1,263 @@
+//! Arrow batch checks and conform, with same-run yardsticks (see BENCHMARKS.md, "Dataframes").
+//!
+//! Ten columns shaped like the shared house-price payload (`../shared/bench/gen_payload.py`):
+//! sqft, bedrooms, year_built, lot_size (`long`), bathrooms, lat, lon (`double`), city, zip
+//! (`string`), has_pool (`boolean`). `$SIGNATURE_BENCH_FRAME_ROWS` rows (default 10,000,000)
+//! for the large batches; the schema-level figures also run at 1,000 rows.
+//!
+//! ```text
+//! cargo bench -p signature-runtime --features arrow --bench frame_arrow
+//! ```
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arrow_array::{
+    ArrayRef, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch,
+    StringArray, TimestampMicrosecondArray, UInt32Array, UInt64Array,
+};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use signature_runtime::frame::ArrowChecker;
+use signature_runtime::{ColSpec, DataType, Schema};
+
+fn rows() -> usize {
+    std::env::var("SIGNATURE_BENCH_FRAME_ROWS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000_000)
+}
+
+fn signature() -> Schema {
+    Schema::from_columns(vec![
+        ColSpec::new("sqft", DataType::Long),
+        ColSpec::new("bedrooms", DataType::Long),
+        ColSpec::new("bathrooms", DataType::Double),
+        ColSpec::new("lat", DataType::Double),
+        ColSpec::new("lon", DataType::Double),
+        ColSpec::new("city", DataType::String),
+        ColSpec::new("zip", DataType::String),
+        ColSpec::new("has_pool", DataType::Boolean),
+        ColSpec::new("year_built", DataType::Long),
+        ColSpec::new("lot_size", DataType::Long),
+    ])
+    .expect("a valid schema")
+}
+
+/// A deterministic pseudo-random sequence (xorshift), so the data is not all one value.
+fn noise(n: usize, seed: u64) -> impl Iterator<Item = u64> {
+    let mut x = seed | 1;
+    (0..n).map(move |_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    })
+}
+
+fn longs(n: usize, seed: u64) -> ArrayRef {
+    Arc::new(Int64Array::from_iter_values(
+        noise(n, seed).map(|v| (v % 100_000) as i64),
+    ))
+}
+
+fn ints(n: usize, seed: u64) -> ArrayRef {
+    Arc::new(Int32Array::from_iter_values(
+        noise(n, seed).map(|v| (v % 100_000) as i32),
+    ))
+}
+
+fn doubles(n: usize, seed: u64) -> ArrayRef {
+    Arc::new(Float64Array::from_iter_values(
+        noise(n, seed).map(|v| (v % 10_000) as f64 / 7.0),
+    ))
+}
+
+fn floats(n: usize, seed: u64) -> ArrayRef {
+    Arc::new(Float32Array::from_iter_values(
+        noise(n, seed).map(|v| (v % 10_000) as f32 / 7.0),
+    ))
+}
+
+/// Short strings; only the schema-level benches use them at 10M rows (no string is copied).
+fn strings(n: usize, seed: u64) -> ArrayRef {
+    let names = ["Salem", "Madison", "Dover", "Helena", "Juneau"];
+    Arc::new(StringArray::from_iter_values(
+        noise(n, seed).map(|v| names[(v % 5) as usize]),
+    ))
+}
+
+fn bools(n: usize, seed: u64) -> ArrayRef {
+    Arc::new(BooleanArray::from_iter(
+        noise(n, seed).map(|v| Some(v % 2 == 0)),
+    ))
+}
+
+/// Every column already of its signature type: checking reads no values, conforming copies
+/// nothing.
+fn matching(n: usize) -> RecordBatch {
+    RecordBatch::try_from_iter([
+        ("sqft", longs(n, 1)),
+        ("bedrooms", longs(n, 2)),
+        ("bathrooms", doubles(n, 3)),
+        ("lat", doubles(n, 4)),
+        ("lon", doubles(n, 5)),
+        ("city", strings(n, 6)),
+        ("zip", strings(n, 7)),
+        ("has_pool", bools(n, 8)),
+        ("year_built", longs(n, 9)),
+        ("lot_size", longs(n, 10)),
+    ])
+    .expect("a valid batch")
+}
+
+/// Ten numeric columns that all need a widening cast (Int32/UInt32 → Int64, Float32 →
+/// Float64), in another order than the signature's.
+fn casts(n: usize) -> (Schema, RecordBatch) {
+    let schema = Schema::from_columns(
+        (0..10)
+            .map(|i| {
+                ColSpec::new(
+                    format!("c{i}"),
+                    if i % 2 == 0 {
+                        DataType::Long
+                    } else {
+                        DataType::Double
+                    },
+                )
+            })
+            .collect(),
+    )
+    .expect("a valid schema");
+    let columns: Vec<(String, ArrayRef)> = (0..10)
+        .rev()
+        .map(|i| {
+            let array = match i % 4 {
+                0 => ints(n, i),
+                2 => Arc::new(UInt32Array::from_iter_values(noise(n, i).map(|v| v as u32)))
+                    as ArrayRef,
+                _ => floats(n, i),
+            };
+            (format!("c{i}"), array)
+        })
+        .collect();
+    (
+        schema,
+        RecordBatch::try_from_iter(columns).expect("a valid batch"),
+    )
+}
+
+fn column_bytes(batch: &RecordBatch) -> u64 {
+    batch
+        .columns()
+        .iter()
+        .map(|c| c.get_buffer_memory_size() as u64)
+        .sum()
+}
+
+fn schema_level(c: &mut Criterion) {
+    let signature = signature();
+    let checker = ArrowChecker::for_schema(&signature);
+    let mut group = c.benchmark_group("frame/schema_level");
+    for n in [1_000, rows()] {
+        let batch = matching(n);
+        // An equal schema built separately, so the comparison cannot stop at `Arc::ptr_eq`.
+        let expected = Arc::new(batch.schema().as_ref().clone());
+        let schema = batch.schema();
+        group.bench_with_input(BenchmarkId::new("check_schema", n), &batch, |b, batch| {
+            b.iter(|| black_box(checker.check_schema(black_box(batch.schema_ref()))));
+        });
+        group.bench_with_input(BenchmarkId::new("check_batch", n), &batch, |b, batch| {
+            b.iter(|| black_box(checker.check(black_box(batch))));
+        });
+        // Yardstick: comparing the batch's Arrow schema with an expected one, field by field.
+        group.bench_with_input(BenchmarkId::new("yardstick_schema_eq", n), &n, |b, _| {
+            b.iter(|| black_box(black_box(&schema) == black_box(&expected)));
+        });
+        group.bench_with_input(
+            BenchmarkId::new("conform_zero_copy", n),
+            &batch,
+            |b, batch| {
+                b.iter(|| black_box(checker.conform(black_box(batch)).is_ok()));
+            },
+        );
+    }
+    group.finish();
+}
+
+fn conform(c: &mut Criterion) {
+    let n = rows();
+    let (schema, batch) = casts(n);
+    let checker = ArrowChecker::for_schema(&schema);
+    let bytes = column_bytes(&batch);
+    let mut group = c.benchmark_group("frame/conform_casts");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function(BenchmarkId::new("conform", n), |b| {
+        b.iter(|| {
+            black_box(
+                checker
+                    .conform(black_box(&batch))
+                    .map(|c| c.batch.num_rows()),
+            )
+        });
+    });
+    // Yardstick: the same widening as plain loops over the value slices (no nulls, no Arrow).
+    group.bench_function(BenchmarkId::new("yardstick_plain_loops", n), |b| {
+        b.iter(|| {
+            let mut out: Vec<Vec<u64>> = Vec::with_capacity(10);
+            for column in batch.columns() {
+                let any = column.as_any();
+                let widened: Vec<u64> = if let Some(a) = any.downcast_ref::<Int32Array>() {
+                    a.values().iter().map(|&v| i64::from(v) as u64).collect()
+                } else if let Some(a) = any.downcast_ref::<UInt32Array>() {
+                    a.values().iter().map(|&v| u64::from(v)).collect()
+                } else if let Some(a) = any.downcast_ref::<Float32Array>() {
+                    a.values().iter().map(|&v| f64::from(v).to_bits()).collect()
+                } else {
+                    Vec::new()
+                };
+                out.push(widened);
+            }
+            black_box(out)
+        });
+    });
+    group.finish();
+}
+
+fn value_checks(c: &mut Criterion) {
+    let n = rows();
+    let schema = Schema::from_columns(vec![
+        ColSpec::new("u", DataType::Long),
+        ColSpec::new("t", DataType::Datetime),
+    ])
+    .expect("a valid schema");
+    let batch = RecordBatch::try_from_iter([
+        (
+            "u",
+            Arc::new(UInt64Array::from_iter_values(noise(n, 11).map(|v| v >> 1))) as ArrayRef,
+        ),
+        (
+            "t",
+            Arc::new(TimestampMicrosecondArray::from_iter_values(
+                noise(n, 12).map(|v| (v % 4_000_000_000_000_000) as i64),
+            )) as ArrayRef,
+        ),
+    ])
+    .expect("a valid batch");
+    let checker = ArrowChecker::for_schema(&schema);
+    let mut group = c.benchmark_group("frame/value_checks");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Bytes(column_bytes(&batch)));
+    group.bench_function(BenchmarkId::new("uint64_and_timestamp_range", n), |b| {
+        b.iter(|| black_box(checker.check(black_box(&batch)).is_valid()));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, schema_level, conform, value_checks);
+criterion_main!(benches);

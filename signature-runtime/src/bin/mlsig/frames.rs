@@ -1,0 +1,57 @@
+//! Data frames on the command line: `mlsig infer data.parquet`, and the checks of Parquet and
+//! Arrow IPC files that `mlsig check` hands over (`mlsig check --signature FILE data.parquet`).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use signature_runtime::frame::ArrowChecker;
+use signature_runtime::frame::parquet::{
+    FileError, FileFormat, check_file as check_frames, infer_file,
+};
+use signature_runtime::{CheckOptions, ModelSignature, Report};
+
+#[derive(Debug, Args)]
+pub(crate) struct InferArgs {
+    /// A Parquet (`.parquet`, `.pq`) or Arrow IPC (`.arrow`, `.feather`, `.ipc`, `.arrows`) file.
+    file: PathBuf,
+}
+
+/// Prints the signature MLflow's `infer_signature` gives for the file's data, as
+/// `json.dumps(signature.to_dict())` prints it. Exit 2 if the file cannot be read or holds a
+/// type MLflow has no equivalent for.
+pub(crate) fn run_infer(args: &InferArgs) -> ExitCode {
+    let signature = infer_file(&args.file)
+        .map_err(|e| e.to_string())
+        .and_then(|schema| {
+            ModelSignature::new(Some(schema), None, None).map_err(|e| e.to_string())
+        });
+    match signature {
+        Ok(signature) => {
+            println!("{}", signature.to_dict().to_json());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Whether `mlsig check` should read `path` as a data file rather than a JSON body.
+pub(crate) fn is_frame_file(path: &Path) -> bool {
+    FileFormat::from_path(path).is_some()
+}
+
+/// Checks a Parquet or Arrow IPC file batch by batch, in bounded memory; rows in the report
+/// count from the start of the file.
+pub(crate) fn check_file(
+    signature: &ModelSignature,
+    path: &Path,
+    options: CheckOptions,
+) -> Result<Report, FileError> {
+    check_frames(
+        &ArrowChecker::for_signature(signature).with_options(options),
+        path,
+    )
+}

@@ -1,0 +1,358 @@
+//! Checking columnar data against a signature: Arrow `RecordBatch`es (feature `arrow`) and
+//! Parquet and Arrow IPC files (feature `parquet`), natively and without pandas.
+//!
+//! ```
+//! # use std::sync::Arc;
+//! use signature_runtime::frame::arrow_array::{Int32Array, RecordBatch, StringArray};
+//! use signature_runtime::frame::arrow_schema::DataType as ArrowType;
+//! use signature_runtime::frame::ArrowChecker;
+//! use signature_runtime::{ColSpec, DataType, Schema};
+//!
+//! let schema = Schema::from_columns(vec![
+//!     ColSpec::new("sqft", DataType::Long),
+//!     ColSpec::new("city", DataType::String),
+//! ])?;
+//! let batch = RecordBatch::try_from_iter([
+//!     ("city", Arc::new(StringArray::from(vec!["Salem", "Madison"])) as _),
+//!     ("sqft", Arc::new(Int32Array::from(vec![1200, 950])) as _),
+//! ])?;
+//! let checker = ArrowChecker::for_schema(&schema);
+//! assert!(checker.check(&batch).is_valid());
+//!
+//! // Columns in the signature's order, `sqft` widened to Int64, `city` not copied.
+//! let conformed = checker.conform(&batch).map_err(|r| r.to_string())?;
+//! assert_eq!(conformed.batch.schema().field(0).name(), "sqft");
+//! assert_eq!(conformed.batch.column(0).data_type(), &ArrowType::Int64);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The report is the same [`Report`](crate::report::Report) as for JSON bodies, with the same
+//! codes, [`CheckOptions`](crate::check::CheckOptions), modes and extra-column policy.
+//! Locations are pointers `/<column>/<row>` (`/price/17`: row 17 of column `price`); a problem
+//! about a whole column points at `/<column>`. Rows count from the start of the input, across
+//! batches when a file is checked batch by batch.
+//!
+//! # Types
+//!
+//! | Arrow | MLflow | conformed to |
+//! |---|---|---|
+//! | Boolean | `boolean` | as is |
+//! | Int8, Int16, Int32, UInt8, UInt16 | `integer` | Int32 |
+//! | Int8 … Int64, UInt8 … UInt32 | `long` | Int64 |
+//! | UInt64 | `long`, when every value is at most 2^63 − 1 (`out_of_range` otherwise) | Int64 |
+//! | Float16, Float32 | `float` | Float32 |
+//! | Float16, Float32, Float64; Int8 … Int32, UInt8 … UInt32 | `double` | Float64 |
+//! | Utf8, LargeUtf8, Utf8View; Dictionary(_, Utf8 / LargeUtf8 / Utf8View) | `string` | as is; a dictionary is unpacked |
+//! | Binary, LargeBinary, BinaryView, FixedSizeBinary | `binary` | as is |
+//! | Timestamp (any unit, no timezone), Date32, Date64 | `datetime` | Timestamp(ns), `out_of_range` outside 1677–2262 |
+//! | List, LargeList, FixedSizeList, ListView, LargeListView | `array` | the same list kind, items conformed |
+//! | Struct | `object`: every required property a field, no field that is not a property | fields conformed |
+//! | Map with Utf8, LargeUtf8 or Utf8View keys | `map` | values conformed |
+//! | anything | `any` | as is |
+//! | List of Float64 (or anything `array<double>` accepts) | `sparkml_vector` | as `array<double>` |
+//! | Null (a column of nulls only) | any optional column | a column of nulls of the conformed type |
+//!
+//! Everything else is `wrong_type`, naming the column (and the nested field) and both types.
+//! In particular, in [`Mode::Strict`](crate::check::Mode::Strict) a conversion that can lose
+//! information is refused whatever the values are: Int64 for `integer`, Int64 or Float64 for
+//! `float`, Int64 for `double` (as MLflow refuses them), a timestamp with a timezone for
+//! `datetime` (MLflow's `datetime` is timezone-naive, and MLflow refuses such columns too).
+//!
+//! # Nulls
+//!
+//! Nulls are read from validity bitmaps, never from values. As for JSON bodies in
+//! `Strict` mode, a null is accepted only in an optional column (`required: false`) or an
+//! optional object property; array items, map values and tensors never hold nulls. A column
+//! with nulls where none are allowed gets one `null_not_allowed` error that counts them and
+//! lists the first rows.
+//!
+//! # Tensors
+//!
+//! A named tensor is a column whose rows are the tensor's rows: a scalar column for shapes
+//! `(-1,)` and `(-1, 1)`, nested FixedSizeLists (or variable lists, checked row by row) for
+//! `(-1, d1, d2, …)`. The first dimension must be `-1`, as MLflow requires for data frames; a
+//! FixedSizeList must have exactly the size of its dimension (any size for `-1`, the same for
+//! every row). Element types must equal the dtype or widen to it without loss (Int32 for
+//! `int64`, Float32 for `float64`); `object` accepts anything. A single unnamed tensor takes
+//! the one column, or, with shape `(-1, n)`, the first `n` scalar columns.
+//!
+//! # Cost
+//!
+//! Matching a schema is `O(columns)` and independent of the number of rows. Checking a batch
+//! then reads only the validity bitmaps, except for the conversions whose values must be
+//! looked at (UInt64, timestamp units, variable-length tensor rows), which read one column
+//! each. Conforming copies only the columns that change type: every other column is the same
+//! buffers, shared.
+
+#[cfg(feature = "arrow")]
+pub mod arrow;
+#[cfg(feature = "parquet")]
+pub mod parquet;
+
+/// The parquet crate the file checks read with.
+#[cfg(feature = "parquet")]
+pub use ::parquet as parquet_crate;
+#[cfg(feature = "arrow")]
+pub use arrow::{ArrowChecker, BatchCheck, Conformed, arrow_type};
+/// The arrow-rs crates this module works with, re-exported so callers use the same versions.
+#[cfg(feature = "arrow")]
+pub use {arrow_array, arrow_schema};
+
+use std::fmt::Write as _;
+
+use crate::ExtraColumns;
+use crate::report::{Problem, ProblemKind, Severity};
+use crate::types::{Schema, SchemaError};
+
+/// Why a schema could not be inferred from data.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InferError {
+    /// A column whose type has no MLflow equivalent (MLflow refuses the same data).
+    #[error("column `{column}` has type {found}, which no MLflow type represents")]
+    Unsupported {
+        /// The column, with the nested field when the type is inside (`items[].price`).
+        column: String,
+        /// The frame library's name of the type.
+        found: String,
+    },
+    /// The columns do not make a valid schema (no columns at all).
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+}
+
+/// Data a [`Schema`] can be inferred from, as MLflow's `infer_signature` infers one.
+pub trait InferSchema {
+    /// The schema MLflow's `infer_signature` gives for the same data.
+    fn infer_schema(&self) -> Result<Schema, InferError>;
+}
+
+impl Schema {
+    /// The schema MLflow's `infer_signature` gives for the same data: one column per column,
+    /// `required` when it holds no null (nor NaN), types as in the [module docs](crate::frame).
+    pub fn infer<D: InferSchema + ?Sized>(data: &D) -> Result<Schema, InferError> {
+        data.infer_schema()
+    }
+}
+
+/// A place inside a column's type: `items[].price`, `tags{}`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FieldPath(String);
+
+impl FieldPath {
+    pub(crate) fn item(&self) -> FieldPath {
+        FieldPath(format!("{}[]", self.0))
+    }
+
+    pub(crate) fn value(&self) -> FieldPath {
+        FieldPath(format!("{}{{}}", self.0))
+    }
+
+    pub(crate) fn property(&self, name: &str) -> FieldPath {
+        FieldPath(format!("{}.{name}", self.0))
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `column` followed by the path: `items[].price`.
+    pub(crate) fn within(&self, column: &str) -> String {
+        format!("{column}{}", self.0)
+    }
+}
+
+/// A JSON pointer segment, escaped (RFC 6901).
+pub(crate) fn segment(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// `/<column>` or `/<column>/<row>`.
+pub(crate) fn pointer(column: &str, row: Option<u64>) -> String {
+    let mut pointer = format!("/{}", segment(column));
+    if let Some(row) = row {
+        let _ = write!(pointer, "/{row}");
+    }
+    pointer
+}
+
+/// What a column or field is called in messages: `column `x``, `field `x[].y``.
+fn subject(column: &str, path: &FieldPath) -> String {
+    if path.is_empty() {
+        format!("column `{column}`")
+    } else {
+        format!("`{}`", path.within(column))
+    }
+}
+
+/// The shared wording of every problem a frame check reports.
+pub(crate) mod problems {
+    use super::*;
+
+    pub(crate) fn missing_column(column: &str, tensor: bool) -> Problem {
+        let what = if tensor { "tensor" } else { "column" };
+        Problem::new(
+            ProblemKind::MissingColumn,
+            Severity::Error,
+            pointer(column, None),
+            format!("missing required {what} `{column}`"),
+        )
+        .with_column(column)
+    }
+
+    pub(crate) fn missing_position(position: usize, declared: usize, found: usize) -> Problem {
+        Problem::new(
+            ProblemKind::MissingColumn,
+            Severity::Error,
+            format!("/{position}"),
+            format!("missing input {position}: the signature declares {declared} unnamed inputs, the data has {found} columns"),
+        )
+        .with_column(position.to_string())
+        .with_note("the signature's inputs are not named, so columns are matched by position")
+    }
+
+    pub(crate) fn extra_column(column: &str, policy: ExtraColumns) -> Problem {
+        let (severity, message, note) = match policy {
+            ExtraColumns::Ignore => (
+                Severity::Warning,
+                format!("column `{column}` is not in the signature; it is ignored"),
+                "MLflow drops columns its signature does not declare; conforming drops it too",
+            ),
+            ExtraColumns::Reject => (
+                Severity::Error,
+                format!("column `{column}` is not in the signature"),
+                "extra columns are rejected by this check's options",
+            ),
+        };
+        Problem::new(
+            ProblemKind::ExtraColumn,
+            severity,
+            pointer(column, None),
+            message,
+        )
+        .with_column(column)
+        .with_note(note)
+    }
+
+    pub(crate) fn duplicate_column(column: &str) -> Problem {
+        Problem::new(
+            ProblemKind::DuplicateKey,
+            Severity::Error,
+            pointer(column, None),
+            format!("column `{column}` appears more than once"),
+        )
+        .with_column(column)
+    }
+
+    pub(crate) fn wrong_type(
+        column: &str,
+        path: &FieldPath,
+        expected: &str,
+        found: &str,
+        note: Option<&str>,
+    ) -> Problem {
+        let mut problem = Problem::new(
+            ProblemKind::WrongType,
+            Severity::Error,
+            pointer(column, None),
+            format!(
+                "{} has type {found}, which is not {expected}",
+                subject(column, path)
+            ),
+        )
+        .with_column(column)
+        .with_expected(expected)
+        .with_found(found);
+        if let Some(note) = note {
+            problem = problem.with_note(note);
+        }
+        problem
+    }
+
+    pub(crate) fn missing_property(column: &str, path: &FieldPath, property: &str) -> Problem {
+        Problem::new(
+            ProblemKind::MissingProperty,
+            Severity::Error,
+            pointer(column, None),
+            format!(
+                "{} has no field `{property}`, a required property",
+                subject(column, path)
+            ),
+        )
+        .with_column(column)
+    }
+
+    pub(crate) fn unknown_property(column: &str, path: &FieldPath, property: &str) -> Problem {
+        Problem::new(
+            ProblemKind::UnknownProperty,
+            Severity::Error,
+            pointer(column, None),
+            format!(
+                "{} has a field `{property}` that the object type does not declare",
+                subject(column, path)
+            ),
+        )
+        .with_column(column)
+        .with_note("MLflow rejects object keys its signature does not declare")
+    }
+
+    pub(crate) fn tensor_shape(column: &str, path: &FieldPath, why: String) -> Problem {
+        Problem::new(
+            ProblemKind::TensorShape,
+            Severity::Error,
+            pointer(column, None),
+            format!("{}: {why}", subject(column, path)),
+        )
+        .with_column(column)
+    }
+
+    /// One problem for `count` offending values of a column, the first at `rows[0]`.
+    pub(crate) fn in_rows(
+        kind: ProblemKind,
+        column: &str,
+        path: &FieldPath,
+        count: u64,
+        rows: &[u64],
+        what: &str,
+    ) -> Problem {
+        let first = rows.first().copied();
+        let mut listed = rows
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if count > rows.len() as u64 {
+            listed.push_str(", …");
+        }
+        let plural = if rows.len() == 1 { "row" } else { "rows" };
+        let mut problem = Problem::new(
+            kind,
+            Severity::Error,
+            pointer(column, first),
+            format!(
+                "{} has {count} {what} ({plural} {listed})",
+                subject(column, path)
+            ),
+        )
+        .with_column(column);
+        if let Some(first) = first {
+            problem = problem.with_row(first);
+        }
+        problem
+    }
+
+    pub(crate) fn nulls(column: &str, path: &FieldPath, count: u64, rows: &[u64]) -> Problem {
+        let what = if count == 1 { "null" } else { "nulls" };
+        let note = if path.is_empty() {
+            "a required column holds no nulls; declare it `required: false` to allow them"
+        } else {
+            "array items, map values, tensors and required properties hold no nulls"
+        };
+        in_rows(ProblemKind::NullNotAllowed, column, path, count, rows, what)
+            .with_expected("no nulls")
+            .with_note(note)
+    }
+}
+
+/// How many offending rows a problem lists.
+pub(crate) const ROWS_LISTED: usize = 5;

@@ -1,0 +1,106 @@
+//! `mlsig infer` and `mlsig check` on a Parquet file, run as a user runs them.
+#![cfg(all(feature = "cli", feature = "parquet"))]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use signature_runtime::frame::arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch};
+use signature_runtime::frame::parquet_crate::arrow::ArrowWriter;
+
+fn mlsig(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mlsig"))
+        .args(args)
+        .output()
+        .expect("mlsig runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("frames-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Two batches of houses; the second has a missing `bedrooms`.
+fn write_houses(path: &std::path::Path) {
+    let batch = |sqft: Vec<f64>, bedrooms: Vec<Option<i64>>| {
+        RecordBatch::try_from_iter_with_nullable([
+            (
+                "sqft",
+                Arc::new(Float64Array::from(sqft)) as ArrayRef,
+                false,
+            ),
+            (
+                "bedrooms",
+                Arc::new(Int64Array::from(bedrooms)) as ArrayRef,
+                true,
+            ),
+        ])
+        .unwrap()
+    };
+    let first = batch(vec![1500.0, 880.5], vec![Some(3), Some(1)]);
+    let second = batch(vec![2100.0, 990.0], vec![Some(4), None]);
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), first.schema(), None).unwrap();
+    writer.write(&first).unwrap();
+    writer.flush().unwrap();
+    writer.write(&second).unwrap();
+    writer.close().unwrap();
+}
+
+#[test]
+fn infer_then_check_a_parquet_file() {
+    let dir = scratch("houses");
+    let data = dir.join("houses.parquet");
+    write_houses(&data);
+
+    let inferred = mlsig(&["infer", data.to_str().unwrap()]);
+    assert_eq!(
+        inferred.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&inferred.stderr)
+    );
+    let inferred = String::from_utf8(inferred.stdout).unwrap();
+    assert_eq!(
+        inferred.trim_end(),
+        r#"{"inputs": "[{\"type\": \"double\", \"name\": \"sqft\", \"required\": true}, {\"type\": \"long\", \"name\": \"bedrooms\", \"required\": false}]", "outputs": null, "params": null}"#
+    );
+
+    // The inferred contract accepts the file it came from.
+    let signature = dir.join("inferred.json");
+    std::fs::write(&signature, &inferred).unwrap();
+    let checked = mlsig(&[
+        "check",
+        "--signature",
+        signature.to_str().unwrap(),
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        checked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+
+    // A contract that requires `bedrooms` finds the null in the second batch, at its file row.
+    let strict = dir.join("strict.json");
+    std::fs::write(
+        &strict,
+        r#"[{"type": "double", "name": "sqft"}, {"type": "long", "name": "bedrooms"}]"#,
+    )
+    .unwrap();
+    let checked = mlsig(&[
+        "check",
+        "--signature",
+        strict.to_str().unwrap(),
+        data.to_str().unwrap(),
+    ]);
+    let report = String::from_utf8(checked.stdout).unwrap();
+    assert_eq!(checked.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("null_not_allowed") && report.contains("bedrooms") && report.contains('3'),
+        "{report}"
+    );
+}

@@ -1,0 +1,303 @@
+//! Parquet files written by pyarrow from pandas frames, checked by us and by the real MLflow.
+//!
+//! For each frame: MLflow's `predict` (schema enforcement, identity model) on the pandas frame
+//! and our check of the Parquet file pyarrow wrote from it must agree, accept or reject, except
+//! where a difference is listed below with its reason; and `Schema::infer` on the file must
+//! equal MLflow's `infer_signature` on the frame, except where listed.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+use signature_runtime::frame::ArrowChecker;
+use signature_runtime::frame::parquet::{check_file, infer_file};
+use signature_runtime::{ColSpec, ColumnType, DataType, ModelSignature, Schema};
+use signature_tests::mlflow::oracle;
+
+/// One column of a pandas frame, as the oracle builds it.
+fn column(name: &str, values: Value, dtype: Option<&str>) -> Value {
+    json!({"name": name, "values": values, "dtype": dtype})
+}
+
+fn one(name: &str, ty: impl Into<ColumnType>, required: bool) -> Schema {
+    Schema::from_columns(vec![ColSpec::new(name, ty).with_required(required)]).unwrap()
+}
+
+struct Case {
+    name: &'static str,
+    frame: Vec<Value>,
+    signatures: Vec<Schema>,
+    /// Per signature, where we knowingly differ from MLflow: (our verdict, why).
+    differences: Vec<(usize, bool, &'static str)>,
+    /// Where `Schema::infer` knowingly differs from `infer_signature`.
+    infer_differs: Option<&'static str>,
+}
+
+fn cases() -> Vec<Case> {
+    let long = |required| one("x", DataType::Long, required);
+    let double = |required| one("x", DataType::Double, required);
+    vec![
+        Case {
+            name: "int column with NaN",
+            frame: vec![column("x", json!([1, null, 3]), None)],
+            signatures: vec![
+                long(true),
+                double(false),
+                double(true),
+                one("x", DataType::Long, false),
+            ],
+            differences: vec![(
+                2,
+                false,
+                "Strict: a required column holds no nulls; MLflow checks no nulls in scalar columns",
+            )],
+            infer_differs: None,
+        },
+        Case {
+            name: "float32 column",
+            frame: vec![column("x", json!([1.5, 2.5]), Some("float32"))],
+            signatures: vec![one("x", DataType::Float, true), double(true), long(true)],
+            differences: vec![],
+            infer_differs: None,
+        },
+        Case {
+            name: "float64 column",
+            frame: vec![column("x", json!([1.5, 2.5]), Some("float64"))],
+            signatures: vec![one("x", DataType::Float, true), double(true)],
+            differences: vec![],
+            infer_differs: None,
+        },
+        Case {
+            name: "timestamp column",
+            frame: vec![
+                json!({"name": "x", "values": ["2024-01-01T10:00:00", "2024-06-30T00:00:00"], "kind": "datetime"}),
+            ],
+            signatures: vec![
+                one("x", DataType::Datetime, true),
+                one("x", DataType::String, true),
+                long(true),
+            ],
+            differences: vec![],
+            infer_differs: None,
+        },
+        Case {
+            name: "timestamp column in seconds",
+            frame: vec![
+                json!({"name": "x", "values": ["2024-01-01T10:00:00"], "kind": "datetime", "dtype": "datetime64[s]"}),
+            ],
+            signatures: vec![one("x", DataType::Datetime, true)],
+            differences: vec![],
+            infer_differs: None,
+        },
+        Case {
+            name: "timezone-aware timestamp column",
+            frame: vec![
+                json!({"name": "x", "values": ["2024-01-01T10:00:00"], "kind": "datetime", "tz": "UTC"}),
+            ],
+            signatures: vec![one("x", DataType::Datetime, true)],
+            differences: vec![],
+            infer_differs: None,
+        },
+        Case {
+            name: "column of lists",
+            frame: vec![json!({"name": "x", "values": [[1, 2], [3], []], "kind": "lists"})],
+            signatures: vec![
+                one("x", signature_runtime::Array::new(DataType::Long), true),
+                one("x", signature_runtime::Array::new(DataType::Double), true),
+                one("x", signature_runtime::Array::new(DataType::String), true),
+                long(true),
+            ],
+            differences: vec![],
+            infer_differs: None,
+        },
+        Case {
+            name: "string column with None",
+            frame: vec![column("x", json!(["a", null, "c"]), None)],
+            signatures: vec![
+                one("x", DataType::String, true),
+                one("x", DataType::String, false),
+                long(true),
+            ],
+            differences: vec![(
+                0,
+                false,
+                "Strict: a required column holds no nulls; MLflow accepts None in object columns",
+            )],
+            infer_differs: None,
+        },
+        Case {
+            name: "int64 column",
+            frame: vec![column("x", json!([1, 2, 3]), Some("int64"))],
+            signatures: vec![
+                one("x", DataType::Integer, true),
+                long(true),
+                double(true),
+                one("x", DataType::String, true),
+            ],
+            differences: vec![],
+            infer_differs: None,
+        },
+        Case {
+            name: "int32 and int8 columns",
+            frame: vec![
+                column("x", json!([1, 2]), Some("int32")),
+                column("y", json!([1, 2]), Some("int8")),
+            ],
+            signatures: vec![
+                Schema::from_columns(vec![
+                    ColSpec::new("x", DataType::Integer),
+                    ColSpec::new("y", DataType::Integer),
+                ])
+                .unwrap(),
+                Schema::from_columns(vec![
+                    ColSpec::new("x", DataType::Long),
+                    ColSpec::new("y", DataType::Double),
+                ])
+                .unwrap(),
+                Schema::from_columns(vec![
+                    ColSpec::new("x", DataType::Float),
+                    ColSpec::new("y", DataType::Long),
+                ])
+                .unwrap(),
+            ],
+            differences: vec![],
+            infer_differs: None,
+        },
+        Case {
+            name: "boolean column",
+            frame: vec![column("x", json!([true, false]), Some("bool"))],
+            signatures: vec![one("x", DataType::Boolean, true), long(true)],
+            differences: vec![],
+            infer_differs: None,
+        },
+        Case {
+            name: "uint64 column",
+            frame: vec![column("x", json!([1, 2]), Some("uint64"))],
+            signatures: vec![long(true)],
+            differences: vec![(
+                0,
+                true,
+                "UInt64 is accepted as `long` when every value fits (the issue's rule); \
+                 MLflow refuses uint64 outright",
+            )],
+            infer_differs: Some(
+                "MLflow cannot infer uint64 and falls back to one `any` column; we refuse \
+                 with InferError::Unsupported",
+            ),
+        },
+        Case {
+            name: "missing and extra columns",
+            frame: vec![
+                column("x", json!([1, 2]), Some("int64")),
+                column("extra", json!(["a", "b"]), None),
+            ],
+            signatures: vec![
+                long(true),
+                Schema::from_columns(vec![
+                    ColSpec::new("x", DataType::Long),
+                    ColSpec::new("y", DataType::Long),
+                ])
+                .unwrap(),
+                Schema::from_columns(vec![
+                    ColSpec::new("x", DataType::Long),
+                    ColSpec::new("y", DataType::Long).optional(),
+                ])
+                .unwrap(),
+            ],
+            differences: vec![],
+            infer_differs: None,
+        },
+    ]
+}
+
+fn signature_dict(schema: &Schema) -> Value {
+    let signature = ModelSignature::new(Some(schema.clone()), None, None).unwrap();
+    serde_json::from_str(&signature.to_dict().to_json()).unwrap()
+}
+
+#[test]
+fn parquet_checks_agree_with_mlflow_predict_and_infer_signature() {
+    let Some(mut mlflow) = oracle() else { return };
+    let dir = std::env::temp_dir().join(format!("signature-frames-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = cases();
+    let paths: Vec<PathBuf> = (0..cases.len())
+        .map(|i| dir.join(format!("case{i}.parquet")))
+        .collect();
+    let requests: Vec<Value> = cases
+        .iter()
+        .zip(&paths)
+        .map(|(case, path)| {
+            json!({
+                "frame": {"columns": case.frame},
+                "path": path.to_str().unwrap(),
+                "signatures": case.signatures.iter().map(signature_dict).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let results = mlflow.frame_cases(&requests);
+    drop(mlflow);
+    let mut failures = Vec::new();
+    let mut verdicts = [0usize; 2];
+    for ((case, path), result) in cases.iter().zip(&paths).zip(&results) {
+        for (i, schema) in case.signatures.iter().enumerate() {
+            let verdict = &result["verdicts"][i];
+            let theirs = verdict["ok"] == json!(true);
+            verdicts[usize::from(theirs)] += 1;
+            let report = check_file(&ArrowChecker::for_schema(schema), path).unwrap();
+            let ours = report.is_valid();
+            let expected = match case.differences.iter().find(|(j, _, _)| *j == i) {
+                Some((_, ours_expected, _why)) => {
+                    if theirs == *ours_expected {
+                        failures.push(format!(
+                            "{} / signature {i}: listed as a difference, but MLflow agrees ({theirs})",
+                            case.name
+                        ));
+                    }
+                    *ours_expected
+                }
+                None => theirs,
+            };
+            if ours != expected {
+                failures.push(format!(
+                    "{} / signature {i} {}: MLflow {} ({}), we {}:\n{report}",
+                    case.name,
+                    schema.to_json(),
+                    if theirs { "accepts" } else { "rejects" },
+                    verdict.get("error").and_then(Value::as_str).unwrap_or(""),
+                    if ours { "accept" } else { "reject" },
+                ));
+            }
+        }
+        let ours = infer_file(path);
+        let theirs = result["inferred"]
+            .as_str()
+            .map(|json| Schema::from_json(json).unwrap());
+        let same = matches!((&ours, &theirs), (Ok(a), Some(b)) if a == b);
+        match (case.infer_differs, same) {
+            (None, false) => failures.push(format!(
+                "{}: infer differs: ours {:?}, MLflow {:?}",
+                case.name,
+                ours.as_ref()
+                    .map(Schema::to_json)
+                    .map_err(ToString::to_string),
+                result["inferred"]
+            )),
+            (Some(why), true) => failures.push(format!(
+                "{}: listed infer difference ({why}) is gone",
+                case.name
+            )),
+            _ => {}
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        verdicts[0] >= 10 && verdicts[1] >= 10,
+        "MLflow rejected/accepted {verdicts:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
