@@ -329,3 +329,69 @@ fn mlflow_reads_a_saved_typed_model_as_its_own() {
         )
     );
 }
+
+#[test]
+fn arrow_batches_are_conformed_then_decoded() {
+    use std::sync::Arc;
+
+    use signature_runtime::frame::arrow_array::{
+        ArrayRef, Float32Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    };
+
+    let model = model();
+    let batch = RecordBatch::try_from_iter([
+        (
+            "bedrooms",
+            Arc::new(Int32Array::from(vec![2, 3])) as ArrayRef,
+        ),
+        (
+            "sqft",
+            Arc::new(Float32Array::from(vec![1000.0, 2000.0])) as ArrayRef,
+        ),
+        (
+            "city",
+            Arc::new(StringArray::from(vec![Some("Salem"), None])) as ArrayRef,
+        ),
+        (
+            "extra",
+            Arc::new(StringArray::from(vec!["x", "y"])) as ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let predictions = model.predict_batch(&batch).unwrap();
+    assert_eq!(
+        predictions.to_json(),
+        r#"{"predictions": [{"price": 200000.0}, {"price": 350000.0}]}"#
+    );
+    assert_eq!(
+        predictions.input_report.warning_count(),
+        1,
+        "the extra column is reported"
+    );
+
+    let missing = RecordBatch::try_from_iter_with_nullable([
+        (
+            "sqft",
+            Arc::new(Float32Array::from(vec![1000.0])) as ArrayRef,
+            false,
+        ),
+        (
+            "bedrooms",
+            Arc::new(Int64Array::from(vec![None])) as ArrayRef,
+            true,
+        ),
+    ])
+    .unwrap();
+    let calls = model.model().calls.get();
+    match model.predict_batch(&missing) {
+        Err(PredictError::InvalidInput(report)) => {
+            assert_eq!(
+                report.errors().next().unwrap().kind(),
+                ProblemKind::NullNotAllowed,
+                "{report}"
+            );
+        }
+        other => panic!("a null in a required column must be refused: {other:?}"),
+    }
+    assert_eq!(model.model().calls.get(), calls, "the model did not run");
+}

@@ -40,6 +40,8 @@
 //! assert!(error.to_string().contains("/dataframe_split/data/0/0"));
 //! ```
 
+#[cfg(feature = "arrow")]
+mod batch;
 mod decode;
 mod save;
 
@@ -223,6 +225,28 @@ impl<M: Model> SignedModel<M> {
         Ok(Predictions {
             outputs,
             input_report: report,
+        })
+    }
+
+    /// Predicts from an Arrow batch: checked and conformed to the signature (columns
+    /// reordered, extras dropped and reported, safe widening), then decoded into typed rows.
+    #[cfg(feature = "arrow")]
+    pub fn predict_batch(
+        &self,
+        batch: &arrow_array::RecordBatch,
+    ) -> Result<Predictions<M::Output>, PredictError<M::Error>> {
+        let conformed = crate::frame::ArrowChecker::for_signature(&self.signature)
+            .conform(batch)
+            .map_err(PredictError::InvalidInput)?;
+        let rows = batch::records(&conformed.batch)
+            .and_then(decode::typed_rows)
+            .map_err(PredictError::Undecodable)?;
+        let params = decode::typed_params(&Value::Null, self.signature.params())
+            .map_err(PredictError::Undecodable)?;
+        let outputs = self.run(rows, &params)?;
+        Ok(Predictions {
+            outputs,
+            input_report: conformed.report,
         })
     }
 
