@@ -517,10 +517,17 @@ impl MlflowError {
         400
     }
 
-    /// The body as JSON text, keys in MLflow's order.
+    /// The body as MLflow's scoring server writes it: `json.dumps` of the dict, keys in
+    /// MLflow's order (`{"error_code": "...", "message": "..."}`).
     pub fn to_json(&self) -> String {
-        // Serialising two strings into a String cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        let mut w = crate::mlflow::pyjson::PyJsonWriter::default();
+        w.begin_object();
+        w.key("error_code");
+        w.string(self.error_code());
+        w.key("message");
+        w.string(self.message());
+        w.end_object();
+        w.finish()
     }
 }
 
@@ -666,7 +673,7 @@ mod tests {
         let body = sample().to_mlflow_error().to_json();
         assert!(
             body.starts_with(
-                r#"{"error_code":"INVALID_PARAMETER_VALUE","message":"error[wrong_type]"#
+                r#"{"error_code": "INVALID_PARAMETER_VALUE", "message": "error[wrong_type]"#
             ),
             "{body}"
         );
