@@ -78,6 +78,9 @@ pub enum ProblemKind {
     TensorShape,
     /// A parameter the signature does not declare.
     UnknownParam,
+    /// A value MLflow accepts but changes (a warning of the MLflow modes): a float truncated
+    /// to an integer, `"false"` read as true, an integer wrapped.
+    ValueChanged,
 }
 
 impl ProblemKind {
@@ -101,6 +104,7 @@ impl ProblemKind {
             ProblemKind::UnknownProperty => "unknown_property",
             ProblemKind::TensorShape => "tensor_shape",
             ProblemKind::UnknownParam => "unknown_param",
+            ProblemKind::ValueChanged => "value_changed",
         }
     }
 }

@@ -521,6 +521,50 @@ def op_frame_cases(req):
 
 
 # --------------------------------------------------------------------------------------------
+# Scoring decisions (tests/interop_modes.rs).
+
+
+def _decision(model, body, input_schema):
+    from mlflow.pyfunc import scoring_server
+
+    try:
+        response = scoring_server.invocations(body, "application/json", model, input_schema)
+    except Exception as exc:  # noqa: BLE001 - a crash is a rejection too
+        return "error", _describe(exc)
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    text = getattr(response, "body", None)
+    if text is None:
+        text = getattr(response, "response", "")
+    if isinstance(text, (list, tuple)):
+        text = b"".join(t if isinstance(t, bytes) else str(t).encode() for t in text)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    verdict = "accept" if status is not None and int(status) < 300 else "reject"
+    return verdict, "" if verdict == "accept" else f"{status}: {text}"[:600]
+
+
+def op_decide_many(req):
+    """For each case {"signature": dict, "body": str}: MLflow's serving decision
+    (`scoring_server.invocations` with the model's input schema) and predict decision (the same
+    with input_schema=None, so only `_enforce_schema` decides), as "accept"/"reject"/"error"."""
+    os.environ["_MLFLOW_IS_IN_SERVING_ENVIRONMENT"] = "true"
+    results = []
+    for case in req["cases"]:
+        model = _frame_model(case["signature"])
+        serving, serving_message = _decision(model, case["body"], model.metadata.get_input_schema())
+        predict, predict_message = _decision(model, case["body"], None)
+        results.append(
+            {
+                "serving": serving,
+                "predict": predict,
+                "serving_message": serving_message,
+                "predict_message": predict_message,
+            }
+        )
+    return {"results": results}
+
+
+# --------------------------------------------------------------------------------------------
 # The request loop.
 
 OPS = {
@@ -536,6 +580,7 @@ OPS = {
     "yaml_safe_load_many": op_yaml_safe_load_many,
     "infer_signature": op_infer_signature,
     "frame_cases": op_frame_cases,
+    "decide_many": op_decide_many,
 }
 
 

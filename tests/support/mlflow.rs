@@ -464,3 +464,19 @@ fn path_str(path: &Path) -> &str {
     path.to_str()
         .unwrap_or_else(|| panic!("non-UTF-8 path {}", path.display()))
 }
+
+/// Scoring decisions (tests/interop_modes.rs).
+impl Oracle {
+    /// For each case `{"signature": dict, "body": "<request body>"}`: MLflow's decisions,
+    /// `{"serving": "accept"|"reject"|"error", "predict": ..., "serving_message": "...",
+    /// "predict_message": "..."}`. Serving is `scoring_server.invocations(body,
+    /// "application/json", model, input_schema)`; predict the same with `input_schema=None`,
+    /// so only `_enforce_schema` decides. One saved model per distinct signature dict.
+    pub fn decide_many(&mut self, cases: &[Value]) -> Vec<Value> {
+        let response = self.call_ok(&json!({"op": "decide_many", "cases": cases}));
+        match response.get("results") {
+            Some(Value::Array(results)) => results.clone(),
+            _ => panic!("malformed decide_many response: {response}"),
+        }
+    }
+}

@@ -3,12 +3,13 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use super::mlflow::{Route, Series, Val, Verdict, serving_frame, serving_numpy};
 use super::scanner::{Literal, NumToken, Scanner, StrToken, SyntaxError, unescape};
 use super::values::{
     DatetimeMisfit, Leaf, LeafSpec, NumberMisfit, check_naive_datetime, float_fits, int_fits,
     is_base64,
 };
-use super::{CheckOptions, ExtraColumns};
+use super::{CheckOptions, ExtraColumns, Mode};
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{
     ColumnName, ColumnType, DataType, ModelSignature, Object, ParamSchema, ParamShape, ParamSpec,
@@ -67,6 +68,8 @@ struct ColumnPlan {
     cell: Cell,
     /// For scalar columns, the cell's check and whether null is fine: the hot path.
     leaf: Option<(LeafSpec, bool)>,
+    /// For scalar columns, their type (the MLflow modes decide by it).
+    data_type: Option<DataType>,
     required: bool,
 }
 
@@ -91,6 +94,14 @@ impl JsonChecker {
     /// The same checker with other options.
     #[must_use]
     pub fn with_options(mut self, options: CheckOptions) -> Self {
+        let strict = options.mode == Mode::Strict;
+        for column in &mut self.columns {
+            // The MLflow modes take scalar cells off the Strict fast path, once per column.
+            column.leaf = match &column.cell {
+                Cell::Leaf(spec) if strict => Some((*spec, !column.required)),
+                _ => None,
+            };
+        }
         self.options = options;
         self
     }
@@ -108,11 +119,13 @@ impl JsonChecker {
                     .iter()
                     .enumerate()
                     .map(|(i, c)| {
-                        let cell = match c.ty() {
-                            ColumnType::DataType(t) => Cell::Leaf(LeafSpec::column(*t)),
-                            other => Cell::Composite(other.clone()),
+                        let (cell, data_type) = match c.ty() {
+                            ColumnType::DataType(t) => (Cell::Leaf(LeafSpec::column(*t)), Some(*t)),
+                            other => (Cell::Composite(other.clone()), None),
                         };
-                        ColumnPlan::new(c.name().cloned(), i, cell, c.required())
+                        let mut plan = ColumnPlan::new(c.name().cloned(), i, cell, c.required());
+                        plan.data_type = data_type;
+                        plan
                     })
                     .collect::<Vec<_>>();
                 let named = columns.first().is_some_and(|c| c.name().is_some());
@@ -216,6 +229,7 @@ impl ColumnPlan {
             plain_key,
             cell,
             leaf,
+            data_type: None,
             required,
         }
     }
@@ -335,6 +349,19 @@ struct Run<'a, 'c> {
     seen: Seen,
     /// Whether tensors came whole (`inputs` of tensors) rather than row by row.
     whole_tensors: bool,
+    /// The MLflow modes' state; `None` in Strict.
+    ml: Option<Box<MlState>>,
+}
+
+/// What the MLflow modes keep during a check.
+struct MlState {
+    serving: bool,
+    route: Route,
+    /// `instances` given as records: MLflow transposes them into columns, which must then
+    /// have one value per record.
+    transposed: bool,
+    /// Per scalar column, its values so far.
+    series: Vec<Series>,
 }
 
 impl<'a, 'c> Run<'a, 'c> {
@@ -353,6 +380,15 @@ impl<'a, 'c> Run<'a, 'c> {
             extra_names: HashSet::new(),
             seen: Seen::default(),
             whole_tensors: false,
+            ml: match c.options.mode {
+                Mode::Strict => None,
+                mode => Some(Box::new(MlState {
+                    serving: mode == Mode::MlflowServing,
+                    route: Route::Frame,
+                    transposed: false,
+                    series: vec![Series::default(); c.columns.len()],
+                })),
+            },
         }
     }
 
@@ -386,6 +422,15 @@ impl<'a, 'c> Run<'a, 'c> {
         }
         if let Some(param) = self.param {
             problem = problem.with_param(param);
+        }
+        problem
+    }
+
+    /// An error at `pointer`, with the current column.
+    fn here_at(&self, pointer: String, kind: ProblemKind, message: String) -> Problem {
+        let mut problem = Problem::new(kind, Severity::Error, pointer, message);
+        if let Some(column) = self.column.and_then(|i| self.c.columns.get(i)) {
+            problem = problem.with_column(column.label.clone());
         }
         problem
     }
@@ -672,6 +717,11 @@ impl<'a, 'c> Run<'a, 'c> {
                 return Err(Abort);
             }
             Some(b'{') => self.envelope()?,
+            Some(b'[') if self.ml.is_some() => {
+                self.mismatch(ProblemKind::BadEnvelope, || {
+                    "a JSON object (MLflow refuses a bare list of records)".to_owned()
+                })?;
+            }
             Some(b'[') => {
                 let rows = self.records()?;
                 self.rows = Some(rows);
@@ -735,6 +785,16 @@ impl<'a, 'c> Run<'a, 'c> {
                     params_seen = true;
                     self.params()?;
                 }
+            } else if self.ml.is_some() {
+                self.report(Severity::Warning, |run| {
+                    run.here(
+                        ProblemKind::BadEnvelope,
+                        Severity::Warning,
+                        format!("unknown key `{name}` in the request is ignored"),
+                    )
+                    .with_note("MLflow ignores top-level keys it does not know")
+                });
+                self.skip()?;
             } else {
                 self.report(Severity::Error, |run| {
                     run.here(
@@ -770,6 +830,15 @@ impl<'a, 'c> Run<'a, 'c> {
 
     /// Checks the value of a format key; returns the row count when it has rows.
     fn format(&mut self, key: &'static str) -> Step<Option<u64>> {
+        if let Some(ml) = self.ml.as_mut() {
+            ml.route = if key.starts_with("dataframe") {
+                Route::Frame
+            } else {
+                Route::Columns
+            };
+            ml.transposed = false;
+            ml.series.iter_mut().for_each(|s| *s = Series::default());
+        }
         let rows = match key {
             "dataframe_split" => self.split()?,
             "dataframe_records" => {
@@ -786,6 +855,9 @@ impl<'a, 'c> Run<'a, 'c> {
         };
         if let Some(rows) = rows {
             self.check_fixed_batch(rows);
+        }
+        if self.ml.is_some() {
+            self.ml_finish(rows);
         }
         Ok(rows)
     }
@@ -1213,6 +1285,14 @@ impl<'a, 'c> Run<'a, 'c> {
             run.record(row, &mut state)
         })?;
         self.row = None;
+        if rows == 0 && self.ml.is_some() {
+            // pandas makes a frame without columns of an empty list of records.
+            for (k, column) in c.columns.iter().enumerate() {
+                if column.required {
+                    self.missing_column(k, Some("MLflow reads no columns from an empty list"));
+                }
+            }
+        }
         for (k, &(count, first)) in state.missing.iter().enumerate() {
             if count == 0 {
                 continue;
@@ -1414,6 +1494,13 @@ impl<'a, 'c> Run<'a, 'c> {
                     self.whole_tensor(0)?;
                     Ok(None)
                 } else if c.columns.len() == 1 {
+                    if self.ml.is_some() && c.layout == Layout::Named {
+                        self.error(ProblemKind::MissingColumn, || {
+                            "MLflow reads a single value as column `0`, so the signature's \
+                             column is missing"
+                                .to_owned()
+                        });
+                    }
                     self.row = Some(0);
                     self.cell(0)?;
                     self.row = None;
@@ -1439,6 +1526,17 @@ impl<'a, 'c> Run<'a, 'c> {
         let c = self.c;
         let first = self.first_element_byte();
         if first == Some(b'{') && c.layout != Layout::UnnamedTensor {
+            let instances = self.path.first().is_some_and(|seg| match seg {
+                Seg::Key(token) => &self.s.bytes()[token.range()] == b"instances",
+                _ => false,
+            });
+            if let Some(ml) = self.ml.as_mut().filter(|ml| ml.route == Route::Columns) {
+                if instances {
+                    ml.transposed = true;
+                } else {
+                    ml.route = Route::Records;
+                }
+            }
             return self.records().map(Some);
         }
         if c.is_tensor_schema() {
@@ -1452,6 +1550,12 @@ impl<'a, 'c> Run<'a, 'c> {
             return Ok(None);
         }
         if c.columns.len() == 1 {
+            if c.layout == Layout::Named {
+                self.ml_predict_refuses(
+                    "predict reads a list of values as column `0`, so the signature's column is \
+                     missing (the scoring server names it)",
+                );
+            }
             // One column: the list is the column's values, one per row.
             let rows = self.each_element(|run, row| {
                 run.row = Some(row);
@@ -1551,6 +1655,12 @@ impl<'a, 'c> Run<'a, 'c> {
             self.path.pop();
         }
         self.leave();
+        if shape == DictShape::OneRow && !c.has_nested {
+            self.ml_predict_refuses(
+                "predict receives single values of `inputs` as 0-d numpy arrays, which pandas \
+                 cannot make a frame of",
+            );
+        }
         for (k, column) in c.columns.iter().enumerate() {
             if column.required && !seen.has(k) {
                 self.missing_column(k, None);
@@ -1632,8 +1742,25 @@ impl<'a, 'c> Run<'a, 'c> {
         let column = &c.columns[k];
         self.column = Some(k);
         match &column.cell {
-            Cell::Leaf(spec) => self.leaf(*spec, !column.required),
-            Cell::Composite(ty) => self.value(ty, !column.required),
+            Cell::Leaf(spec) => match (&self.ml, column.data_type) {
+                (Some(_), Some(t)) => self.ml_cell(k, t),
+                _ => self.leaf(*spec, !column.required),
+            },
+            Cell::Composite(ty) => {
+                if self.ml.is_some()
+                    && let Some(why) = self.ml_composite_refusal(ty, column.required)?
+                {
+                    let start = self.s.pos();
+                    self.skip()?;
+                    let end = self.s.pos();
+                    self.report(Severity::Error, |run| {
+                        run.here(ProblemKind::WrongType, Severity::Error, why.to_owned())
+                            .with_value(run.excerpt(start, end))
+                    });
+                    return Ok(());
+                }
+                self.value(ty, !column.required)
+            }
             Cell::Tensor { spec, leaf } => {
                 let dims = spec.shape().get(1..).unwrap_or_default();
                 let mut tracker = std::mem::take(&mut self.trackers[k]);
@@ -1743,6 +1870,17 @@ impl<'a, 'c> Run<'a, 'c> {
     fn value(&mut self, ty: &ColumnType, nullable: bool) -> Step {
         if nullable && !matches!(ty, ColumnType::DataType(_)) && self.peek()? == b'n' {
             return self.eat_null();
+        }
+        if self.ml.is_some() {
+            match ty {
+                ColumnType::DataType(t) => return self.ml_nested(*t, nullable),
+                ColumnType::Array(array) => {
+                    if let ColumnType::DataType(t) = array.items() {
+                        return self.ml_array(*t);
+                    }
+                }
+                _ => {}
+            }
         }
         match ty {
             ColumnType::DataType(t) => self.leaf(LeafSpec::column(*t), nullable),
@@ -1984,6 +2122,322 @@ impl<'a, 'c> Run<'a, 'c> {
                 problem
             });
         }
+    }
+
+    // ---- The MLflow modes -----------------------------------------------------------------
+
+    /// Reads the value at the cursor as Python's `json.loads` would hold it.
+    fn ml_value(&mut self) -> Step<Val> {
+        Ok(match self.peek()? {
+            b'"' => {
+                let token = self.string()?;
+                let raw = &self.s.bytes()[token.range()];
+                Val::Str(if token.escaped {
+                    unescape(raw)
+                } else {
+                    String::from_utf8_lossy(raw).into_owned()
+                })
+            }
+            b'-' | b'0'..=b'9' => {
+                let number = self.number()?;
+                Val::number(&number, &self.s.bytes()[number.span.0..number.span.1])
+            }
+            b'[' => {
+                self.skip()?;
+                Val::List
+            }
+            b'{' => {
+                self.skip()?;
+                Val::Dict
+            }
+            _ => match self.literal()? {
+                Literal::Null => Val::Null,
+                Literal::True => Val::Bool(true),
+                Literal::False => Val::Bool(false),
+            },
+        })
+    }
+
+    /// A warning that MLflow changes a value, or an error that it refuses it.
+    fn ml_verdict(&mut self, t: DataType, verdict: Verdict, start: usize, value: &Val) {
+        let end = self.s.pos();
+        match verdict {
+            Verdict::Keep => {}
+            Verdict::Changed(what) => self.report(Severity::Warning, |run| {
+                run.here(ProblemKind::ValueChanged, Severity::Warning, what)
+                    .with_expected(LeafSpec::column(t).expected())
+                    .with_found(value.kind())
+                    .with_value(run.excerpt(start, end))
+            }),
+            Verdict::Refused(why) => {
+                let kind = match value {
+                    Val::Null => ProblemKind::NullNotAllowed,
+                    Val::Int(_) if matches!(t, DataType::Long | DataType::Integer) => {
+                        ProblemKind::OutOfRange
+                    }
+                    Val::Str(_) if t == DataType::Binary => ProblemKind::InvalidBase64,
+                    Val::Str(_) if t == DataType::Datetime => ProblemKind::InvalidDatetime,
+                    _ => ProblemKind::WrongType,
+                };
+                self.report(Severity::Error, |run| {
+                    let mut problem = run
+                        .here(kind, Severity::Error, why)
+                        .with_expected(LeafSpec::column(t).expected())
+                        .with_found(value.kind());
+                    if start < end && *value != Val::Null {
+                        problem = problem.with_value(run.excerpt(start, end));
+                    }
+                    problem
+                });
+            }
+        }
+    }
+
+    /// A cell of scalar column `k` of type `t`, in an MLflow mode.
+    fn ml_cell(&mut self, k: usize, t: DataType) -> Step {
+        let start = self.s.pos();
+        let value = self.ml_value()?;
+        let at = match self.ml.as_ref().and_then(|ml| ml.series.get(k)) {
+            Some(series) if series.at.is_none() => Some(self.pointer()),
+            _ => None,
+        };
+        let Some(ml) = self.ml.as_mut() else {
+            return Ok(());
+        };
+        if let Some(series) = ml.series.get_mut(k) {
+            series.add(&value);
+            if at.is_some() {
+                series.at = at;
+            }
+        }
+        if ml.serving {
+            let mut verdict = match ml.route {
+                Route::Frame => serving_frame(t, &value),
+                Route::Columns | Route::Records => serving_numpy(t, &value),
+            };
+            if let (Route::Frame, DataType::Datetime, Val::Str(text), Some(series)) =
+                (ml.route, t, &value, ml.series.get_mut(k))
+                && !series.same_datetime_format(text)
+                && !matches!(verdict, Verdict::Refused(_))
+            {
+                verdict = Verdict::Refused(
+                    "pandas takes the datetime format from the column's first value, and \
+                     this value has another format"
+                        .to_owned(),
+                );
+            }
+            self.ml_verdict(t, verdict, start, &value);
+        }
+        Ok(())
+    }
+
+    /// Why MLflow refuses any value of a composite column in this body's shape, if it does.
+    fn ml_composite_refusal(
+        &mut self,
+        ty: &ColumnType,
+        required: bool,
+    ) -> Step<Option<&'static str>> {
+        let Some(ml) = self.ml.as_ref() else {
+            return Ok(None);
+        };
+        let (serving, route, transposed) = (ml.serving, ml.route, ml.transposed);
+        let first = self.peek()?;
+        let array = matches!(ty, ColumnType::Array(_) | ColumnType::SparkMLVector);
+        let object = matches!(ty, ColumnType::Object(_));
+        let map = matches!(ty, ColumnType::Map(_));
+        let empty_dict = first == b'{' && {
+            let start = self.s.pos();
+            self.s.seek(start + 1);
+            let next = self.s.peek();
+            self.s.seek(start);
+            next == Some(b'}')
+        };
+        // MLflow returns an optional object's `{}` before looking at its container.
+        let object = object && (required || !empty_dict);
+        Ok(if route != Route::Frame && first == b'n' {
+            Some("MLflow turns null into a 0-d numpy array, which its enforcement refuses")
+        } else if transposed && (array || object) {
+            Some(
+                "MLflow stacks the `instances` values of an array or object column into a \
+                 2-D numpy array, which its schema enforcement refuses; send `inputs` or \
+                 `dataframe_records`",
+            )
+        } else if transposed && map && !serving {
+            Some("predict receives each map of `instances` as a 0-d numpy array, not a dict")
+        } else if route == Route::Columns && !transposed && !serving && (object || map) {
+            Some("predict receives the `inputs` value as a 0-d numpy array, not a dict")
+        } else if route == Route::Columns && !transposed && serving && map && !empty_dict {
+            Some("the scoring server reads the keys of an `inputs` map as columns")
+        } else {
+            None
+        })
+    }
+
+    /// A refusal of the predict mode, at the current place.
+    fn ml_predict_refuses(&mut self, why: &str) {
+        if self.ml.as_ref().is_some_and(|ml| !ml.serving) {
+            self.report(Severity::Error, |run| {
+                run.here(ProblemKind::BadEnvelope, Severity::Error, why.to_owned())
+            });
+        }
+    }
+
+    /// A scalar inside an `array`, `object` or `map` value, in an MLflow mode: MLflow puts it
+    /// in a one-value pandas Series and enforces its type (spec §5.7).
+    fn ml_nested(&mut self, t: DataType, nullable: bool) -> Step {
+        let start = self.s.pos();
+        let value = self.ml_value()?;
+        match value {
+            Val::Null if nullable => return Ok(()),
+            Val::Null => {
+                let why = "MLflow refuses null here (it expects a scalar)".to_owned();
+                self.ml_verdict(t, Verdict::Refused(why), start, &value);
+                return Ok(());
+            }
+            _ => {}
+        }
+        let mut series = Series::default();
+        series.add(&value);
+        if let Err(why) = series.enforce(t, series.dtype(false)) {
+            self.ml_verdict(t, Verdict::Refused(why), start, &value);
+        }
+        Ok(())
+    }
+
+    /// An `array` of scalars, in an MLflow mode: the whole list is one pandas Series.
+    fn ml_array(&mut self, t: DataType) -> Step {
+        if self.peek()? != b'[' {
+            return self.mismatch(ProblemKind::WrongType, || "array (a list)".to_owned());
+        }
+        let start = self.s.pos();
+        let mut series = Series::default();
+        self.each_element(|run, _| {
+            let value = run.ml_value()?;
+            series.add(&value);
+            Ok(())
+        })?;
+        let serving = self.ml.as_ref().is_some_and(|ml| ml.serving);
+        let mut outcome = series.enforce(t, series.dtype(false));
+        if outcome.is_ok() && serving && t == DataType::Float && series.n > 0 {
+            outcome = Err(
+                "the scoring server enforces the array twice, and its float32 \
+                           values come back as float64, which `float` refuses"
+                    .to_owned(),
+            );
+        }
+        if let Err(why) = outcome {
+            self.ml_verdict(t, Verdict::Refused(why), start, &Val::List);
+        }
+        Ok(())
+    }
+
+    /// The column-wide decisions once a format's data is read: predict's dtype rules, the
+    /// columns a list of records leaves with holes, `instances` columns of unequal length.
+    fn ml_finish(&mut self, rows: Option<u64>) {
+        let c = self.c;
+        let Some(mut ml) = self.ml.take() else {
+            return;
+        };
+        let rows = rows.unwrap_or(0);
+        if ml.transposed {
+            // MLflow transposes `instances` records into one array per column: they must all
+            // have the same length.
+            let given: Vec<(usize, u64)> = ml
+                .series
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.n > 0)
+                .map(|(k, s)| (k, s.n))
+                .collect();
+            if let Some(&(k, n)) = given.iter().find(|(_, n)| *n != given[0].1) {
+                let label = c
+                    .columns
+                    .get(k)
+                    .map(|col| col.label.clone())
+                    .unwrap_or_default();
+                let first = c
+                    .columns
+                    .get(given[0].0)
+                    .map(|col| col.label.clone())
+                    .unwrap_or_default();
+                let (first_n, at) = (given[0].1, self.pointer());
+                self.report(Severity::Error, |run| {
+                    run.here_at(
+                        at,
+                        ProblemKind::MissingColumn,
+                        format!(
+                            "column `{label}` is in {n} instances but `{first}` in {first_n}; \
+                             MLflow transposes `instances` into columns, which must have the \
+                             same length"
+                        ),
+                    )
+                    .with_column(label.clone())
+                });
+            }
+        }
+        for (k, column) in c.columns.iter().enumerate() {
+            let Some(t) = column.data_type else {
+                continue;
+            };
+            let Some(series) = ml.series.get_mut(k) else {
+                continue;
+            };
+            if series.n == 0 {
+                continue;
+            }
+            let holes = rows.saturating_sub(series.n);
+            self.column = Some(k);
+            if holes > 0 && ml.route != Route::Columns {
+                // pandas fills the holes with NaN.
+                for _ in 0..holes.min(2) {
+                    series.add(&Val::Null);
+                }
+                if ml.serving
+                    && let Verdict::Refused(why) = serving_frame(t, &Val::Null)
+                {
+                    let at = series.at.clone().unwrap_or_default();
+                    self.report(Severity::Error, |run| {
+                        run.here_at(
+                            at,
+                            ProblemKind::MissingColumn,
+                            format!(
+                                "column `{}` is missing from {holes} of {rows} records, \
+                                 and {why}",
+                                column.label
+                            ),
+                        )
+                    });
+                }
+            }
+            if !ml.serving {
+                let numpy = ml.route == Route::Columns;
+                let outcome =
+                    if ml.transposed && series.has_nulls() {
+                        Err(
+                            "predict receives the nulls of `instances` as 0-d numpy arrays, which \
+                         its enforcement refuses"
+                                .to_owned(),
+                        )
+                    } else if ml.route == Route::Records
+                        && !matches!(t, DataType::Boolean | DataType::String | DataType::Binary)
+                    {
+                        Err("predict receives each value of `inputs` records as a 0-d numpy array, \
+                         which its enforcement refuses for this type"
+                        .to_owned())
+                    } else {
+                        series.enforce(t, series.dtype(numpy))
+                    };
+                if let Err(why) = outcome {
+                    let at = series.at.clone().unwrap_or_default();
+                    self.report(Severity::Error, |run| {
+                        run.here_at(at, ProblemKind::WrongType, why)
+                            .with_expected(LeafSpec::column(t).expected())
+                    });
+                }
+            }
+            self.column = None;
+        }
+        self.ml = Some(ml);
     }
 
     // ---- params ---------------------------------------------------------------------------

@@ -45,38 +45,59 @@
 //!
 //! # Rules
 //!
-//! [`Mode::Strict`] (the only mode so far) accepts exactly what decodes without loss into the
-//! Rust type a signature describes: for a type deriving both `Signature` and `Deserialize`,
-//! what passes is what `serde_json` deserialises, with the exceptions marked *differs*.
+//! Three modes ([`Mode`]):
 //!
-//! | rule | Strict |
-//! |---|---|
-//! | required column absent | error `missing_column` (for records: one problem per column, counting the records that lack it) |
-//! | optional column absent | fine |
-//! | column not in the signature | [`ExtraColumns::Ignore`]: warning `extra_column` (MLflow ignores them); [`ExtraColumns::Reject`]: error |
-//! | a column or key twice | error `duplicate_key` |
-//! | `null` | fine in an optional column or optional object property; else error `null_not_allowed` |
-//! | `boolean` | `true` / `false` only |
-//! | `integer`, `long` | a JSON integer in the i32 / i64 range (`out_of_range` otherwise, never wrapped); `2.0`, `1e3` and `-0` are floats (`wrong_type`), as serde_json reads them |
-//! | `float`, `double` | any JSON number; an integer only when the type holds it exactly (`inexact_number`: 2^53 + 1 for `double`, 2^24 + 1 for `float`); a number beyond the type's range is `out_of_range` (*differs*: serde_json rounds `1e39` to an infinite `f32`) |
-//! | `string` | a JSON string (numbers are not strings) |
-//! | `binary` | a string of standard base64 with padding and no stray bits (line breaks allowed, as Python's `base64.encodebytes` writes them) |
-//! | `datetime` | a string `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fffffffff`; no timezone, since MLflow's datetime is timezone-naive |
-//! | `array` | a JSON list whose elements all match the item type (`null` elements are errors) |
-//! | `object` | a JSON object: required properties present (`missing_property`), no other keys (`unknown_property`, as MLflow), values of their property's type |
-//! | `map` | a JSON object whose values all match the value type |
-//! | `any` | any JSON value |
-//! | `sparkml_vector` | a list of numbers, as `array` of `double` |
-//! | tensor column (`dataframe_*`, records) | each cell is one row of the tensor: nested lists of the shape without its first dimension |
-//! | tensor (`inputs`, `instances`) | nested lists of exactly the spec's shape; `-1` dimensions any length but the same for every list at that level (`tensor_shape`) |
-//! | tensor elements | `bool`: booleans; integer dtypes: integers in the dtype's range; float and complex dtypes: numbers, as `double`/`float`; `str`, `bytes`: strings; `datetime64`: as `datetime`; `timedelta64`: integers; `object`: anything |
-//! | `params` | an object; each parameter's value of its type and shape (`integer` range-checked, unlike MLflow); `null` is an error (omit the parameter to get its default); unknown parameters are warnings `unknown_param`, as MLflow ignores them |
-//! | JSON itself | RFC 8259: UTF-8 only, no `NaN`/`Infinity` tokens, no trailing text, nesting at most 127 levels deep (serde_json's limit); the first syntax error stops the check |
+//! - [`Mode::Strict`] (the default) accepts exactly what decodes without loss into the Rust
+//!   type a signature describes: for a type deriving both `Signature` and `Deserialize`, what
+//!   passes is what `serde_json` deserialises, with the exceptions marked *differs*.
+//! - [`Mode::MlflowServing`] reaches the accept/reject decision of MLflow's scoring server
+//!   (`/invocations`) for the same body: in `dataframe_*` bodies it first casts each column
+//!   with pandas (`astype`, base64 decoding, `pd.to_datetime`), in `inputs`/`instances` each
+//!   value with numpy, then enforces the schema.
+//! - [`Mode::MlflowPredict`] reaches the decision of `pyfunc.predict` on the frame built from
+//!   the body *without* casting: pandas infers each column's dtype from its JSON values and
+//!   MLflow's dtype rules decide, so one value can change the verdict for its whole column
+//!   (`[1, 2]` is `int64`, refused for `double`; `[1, 2.5]` is `float64`, accepted).
+//!
+//! Where MLflow accepts a value but changes it, the MLflow modes accept it too and add a
+//! warning `value_changed` saying what MLflow will do with it, so nothing changes silently.
+//! Both modes are pinned by differential tests against the real MLflow
+//! (`tests/interop_modes.rs`); the few deliberate differences are listed in
+//! `docs/mlflow-differences.md`. Tensor schemas and `params` follow the Strict rules in
+//! every mode.
+//!
+//! | rule | Strict | MlflowServing | MlflowPredict |
+//! |---|---|---|---|
+//! | required column absent | error `missing_column` (for records: one problem per column, counting the records that lack it) | as Strict; an empty `dataframe_records` list lacks every column | as Serving |
+//! | optional column absent | fine | fine; in records that give it only sometimes, the holes are nulls (so an optional `long` refuses them) | as Serving |
+//! | column not in the signature | [`ExtraColumns::Ignore`]: warning `extra_column` (MLflow ignores them); [`ExtraColumns::Reject`]: error | as Strict | as Strict |
+//! | a column or key twice | error `duplicate_key` | as Strict (*differs*: MLflow keeps the last) | as Strict |
+//! | `null` in a scalar column | fine if optional; else error `null_not_allowed` | fine for `double`, `float`, `datetime`, and `string` in `dataframe_*`; `boolean`: warning (becomes false); `string`, `binary` in `inputs`/`instances`: warning (becomes the text `None`); `long`, `integer`, and `binary` in `dataframe_*`: error | by the column's dtype: nulls make an integer column `float64` (refused for `long`); in `instances` an error |
+//! | `boolean` | `true` / `false` only | anything: warning, by truthiness (`"false"` and `1` become true, `0`, `""` and null false) | a column of booleans; booleans mixed with other values (an `object` column) |
+//! | `integer`, `long` | a JSON integer in the i32 / i64 range (`out_of_range` otherwise, never wrapped); `2.0`, `1e3` and `-0` are floats (`wrong_type`), as serde_json reads them | integers; out of range: `dataframe_*` warning (wraps), `inputs` error; floats: warning (truncated); numeric strings (`"5638"`) and booleans: warning (cast); other strings, null: error | `long`: a column of integers only; `integer`: never (JSON integers are `int64`) |
+//! | `float`, `double` | any JSON number; an integer only when the type holds it exactly (`inexact_number`: 2^53 + 1 for `double`, 2^24 + 1 for `float`); a number beyond the type's range is `out_of_range` (*differs*: serde_json rounds `1e39` to an infinite `f32`) | any number (warning when rounded or overflowing to infinity); numeric strings and booleans: warning (cast); other strings: error | `double`: a column with a float or null among its numbers, or of integers all 0 or 1; `float`: integers all 0 or 1 only |
+//! | `string` | a JSON string (numbers are not strings) | anything; non-strings: warning (`dataframe_*` passes them on as they are, `inputs` turns them into text) | a column of strings, or of mixed values; a column of numbers or booleans only is refused |
+//! | `binary` | a string of standard base64 with padding and no stray bits (line breaks allowed, as Python's `base64.encodebytes` writes them) | `dataframe_*`: strings `base64.decodebytes` accepts (warning when it drops characters: `"!!!!"` decodes to empty); `inputs`: any value, warning (the text's bytes, not decoded) | strings, or mixed values |
+//! | `datetime` | a string `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fffffffff`; no timezone, since MLflow's datetime is timezone-naive | as Strict, but every value of a `dataframe_*` column in the first value's format; numbers (nanoseconds since 1970) and `""` (NaT): warning; `inputs` also takes timezones, `YYYY`, `YYYY-MM` and booleans (warning) | only a column of nulls (pandas 3 never parses `str` columns) |
+//! | `array` | a JSON list whose elements all match the item type (`null` elements are errors) | a list whose elements, as one pandas series, pass predict's scalar rules (`[1, 2]` is refused for `array` of `double`; `array` of `float` refuses any non-empty list); never in `instances` | as Serving, and so are `object` and `map` |
+//! | `object` | a JSON object: required properties present (`missing_property`), no other keys (`unknown_property`, as MLflow), values of their property's type | as Strict, each property value by predict's rules for a one-value series (an `integer` property refuses every JSON integer, `double` integers other than 0 and 1); never in `instances` (except `{}` when optional) | as Serving; never as an `inputs` value |
+//! | `map` | a JSON object whose values all match the value type | as `object`'s values, null values refused; in `inputs` only `{}` | never in `inputs` or `instances` |
+//! | `any` | any JSON value | as Strict | as Strict |
+//! | `sparkml_vector` | a list of numbers, as `array` of `double` | as Strict | as Strict |
+//! | tensor column (`dataframe_*`, records) | each cell is one row of the tensor: nested lists of the shape without its first dimension | as Strict | as Strict |
+//! | tensor (`inputs`, `instances`) | nested lists of exactly the spec's shape; `-1` dimensions any length but the same for every list at that level (`tensor_shape`) | as Strict | as Strict |
+//! | tensor elements | `bool`: booleans; integer dtypes: integers in the dtype's range; float and complex dtypes: numbers, as `double`/`float`; `str`, `bytes`: strings; `datetime64`: as `datetime`; `timedelta64`: integers; `object`: anything | as Strict | as Strict |
+//! | `params` | an object; each parameter's value of its type and shape (`integer` range-checked, unlike MLflow); `null` is an error (omit the parameter to get its default); unknown parameters are warnings `unknown_param`, as MLflow ignores them | as Strict | as Strict |
+//! | `inputs` shapes | a single value or a list of values for a one-column schema; values of an `inputs` object one row each | a single value: error (MLflow names it column `0`) | also refuses a list of values (column `0`), an object of single values, and, in `inputs` records, every scalar column but `boolean`, `string` and `binary` (its values arrive as 0-d numpy arrays) |
+//! | `instances` records | as records | a column given in some records only: error when the lengths differ | as Serving; nulls: error |
+//! | envelope | unknown top-level keys: error `bad_envelope`; a bare list of records is read as records | unknown top-level keys: warning (MLflow ignores them); a bare list: error | as Serving |
+//! | JSON itself | RFC 8259: UTF-8 only, no `NaN`/`Infinity` tokens, no trailing text, nesting at most 127 levels deep (serde_json's limit); the first syntax error stops the check | as Strict (*differs*: Python's `json` reads `NaN` and `Infinity`) | as Strict |
 //!
 //! Memory: beyond the input, a check holds the report (capped), one entry per input column and
 //! a bounded set of extra column names; nothing grows with the number of rows.
 
 mod json;
+mod mlflow;
 mod scanner;
 mod values;
 
@@ -90,6 +111,14 @@ pub enum Mode {
     /// (see the table in the [module docs](self)).
     #[default]
     Strict,
+    /// The accept/reject decisions of MLflow's scoring server (`/invocations`) for the same
+    /// body: its lenient pandas/numpy casts first, then `pyfunc`'s schema enforcement. Where
+    /// MLflow would change a value (truncating `5.5` to 5, reading `"false"` as true), the
+    /// value is accepted with a `value_changed` warning saying what MLflow will do.
+    MlflowServing,
+    /// The decisions of `pyfunc.predict` on the DataFrame (or arrays) built from the body
+    /// without casting: MLflow's dtype-based schema enforcement alone.
+    MlflowPredict,
 }
 
 /// What to do with columns the signature does not declare.

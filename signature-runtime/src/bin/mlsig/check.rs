@@ -41,6 +41,11 @@ pub(crate) struct CheckArgs {
 enum ModeArg {
     /// No lossy conversion: what passes decodes exactly into the signature's types.
     Strict,
+    /// What MLflow's scoring server accepts (it casts first); values it would change are
+    /// warnings.
+    MlflowServing,
+    /// What `pyfunc.predict` accepts on the frame built from the body without casting.
+    MlflowPredict,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -66,6 +71,8 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
     };
     let mode = match args.mode {
         ModeArg::Strict => Mode::Strict,
+        ModeArg::MlflowServing => Mode::MlflowServing,
+        ModeArg::MlflowPredict => Mode::MlflowPredict,
     };
     let extra = match args.extra {
         ExtraArg::Ignore => ExtraColumns::Ignore,

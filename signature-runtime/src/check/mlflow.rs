@@ -1,0 +1,822 @@
+//! The decisions of MLflow's scoring server and of `pyfunc.predict` for one scalar value or
+//! one column of values: what pandas and numpy make of the JSON, and what MLflow's schema
+//! enforcement then accepts (spec §5.3, §5.7, §6.3).
+//!
+//! Only the MLflow modes reach this module: Strict never builds a [`Series`] nor classifies a
+//! value, so its hot path is untouched.
+
+use crate::types::DataType;
+
+use super::scanner::NumToken;
+use super::values::{DatetimeMisfit, check_naive_datetime, is_base64};
+
+/// How a body's data reaches MLflow's enforcement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// `dataframe_split`, `dataframe_records`: a pandas DataFrame (serving then casts each
+    /// column with pandas).
+    Frame,
+    /// `inputs` or `instances` given as columns (a dict of lists, a list, a scalar): each
+    /// column a numpy array (serving casts it with numpy).
+    Columns,
+    /// `inputs` given as a list of records: serving casts each value with numpy, predict sees
+    /// a DataFrame of the records.
+    Records,
+}
+
+/// One JSON value as MLflow's Python sees it (`json.loads`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Val {
+    Null,
+    Bool(bool),
+    /// A JSON integer (Python int, unbounded): `None` when beyond ±u64.
+    Int(Option<i128>),
+    /// A JSON number with a fraction or an exponent (a Python float).
+    Float(f64),
+    Str(String),
+    List,
+    Dict,
+}
+
+impl Val {
+    /// The value of a number token whose text is `text`.
+    pub(crate) fn number(token: &NumToken, text: &[u8]) -> Val {
+        if token.integral {
+            return Val::Int(token.magnitude.map(|m| {
+                let m = i128::from(m);
+                if token.negative { -m } else { m }
+            }));
+        }
+        let value = std::str::from_utf8(text)
+            .ok()
+            .and_then(|t| t.parse::<f64>().ok())
+            .unwrap_or(f64::INFINITY);
+        Val::Float(value)
+    }
+
+    /// How messages name the value's JSON kind.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Val::Null => "null",
+            Val::Bool(_) => "boolean",
+            Val::Int(_) => "integer",
+            Val::Float(_) => "float",
+            Val::Str(_) => "string",
+            Val::List => "array",
+            Val::Dict => "object",
+        }
+    }
+}
+
+/// The outcome for one value: fine, fine but changed by MLflow (what it becomes), refused.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Verdict {
+    Keep,
+    Changed(String),
+    Refused(String),
+}
+
+fn int_range(t: DataType) -> (i128, i128) {
+    if t == DataType::Integer {
+        (i32::MIN.into(), i32::MAX.into())
+    } else {
+        (i64::MIN.into(), i64::MAX.into())
+    }
+}
+
+/// Python's `int(text)`: optional whitespace and sign, decimal digits (underscores between
+/// them).
+fn python_int(text: &str) -> Option<i128> {
+    let t = text.trim();
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+        || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+    {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let value: i128 = clean.parse().ok()?;
+    Some(if negative { -value } else { value })
+}
+
+/// Python's `float(text)`.
+fn python_float(text: &str) -> Option<f64> {
+    let t = text.trim();
+    if t.is_empty() || t.contains("__") || t.starts_with('_') || t.ends_with('_') {
+        return None;
+    }
+    let clean: String = t.chars().filter(|c| *c != '_').collect();
+    let lower = clean.to_ascii_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    if matches!(unsigned, "inf" | "infinity" | "nan") {
+        return Some(f64::NAN);
+    }
+    if !clean
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+    {
+        return None;
+    }
+    clean.parse().ok()
+}
+
+/// Python's `base64.decodebytes` (binascii's non-strict mode): characters outside the
+/// alphabet are dropped; the data must then end on a complete group or be padded.
+fn lenient_base64(text: &str) -> bool {
+    let mut data = 0usize;
+    let mut pads = 0usize;
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
+                if pads > 0 {
+                    // Data after padding starts a new quad in binascii only once the
+                    // previous one completed; treat it as more data.
+                    pads = 0;
+                }
+                data += 1;
+            }
+            b'=' => pads += 1,
+            _ => {}
+        }
+    }
+    match data % 4 {
+        0 => true,
+        1 => false,
+        2 => pads >= 2,
+        _ => pads >= 1,
+    }
+}
+
+fn short(text: &str) -> String {
+    const MAX: usize = 24;
+    if text.chars().count() <= MAX {
+        format!("{text:?}")
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut:?}…")
+    }
+}
+
+/// The scoring server's cast of one value of a `dataframe_*` column (`astype`,
+/// `base64.decodebytes`, `pd.to_datetime`), spec §6.3.
+pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    match t {
+        DataType::Long | DataType::Integer => {
+            let (min, max) = int_range(t);
+            let wrap = |value: i128| {
+                if t == DataType::Integer {
+                    i128::from(value as i32)
+                } else {
+                    i128::from(value as i64)
+                }
+            };
+            match v {
+                Val::Null => Refused("pandas cannot cast a null to an integer".to_owned()),
+                Val::Bool(b) => Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
+                Val::Int(Some(value)) if (min..=max).contains(value) => Keep,
+                Val::Int(Some(value))
+                    if *value >= i128::from(i64::MIN) && *value <= i128::from(u64::MAX) =>
+                {
+                    Changed(format!("MLflow wraps {value} to {}", wrap(*value)))
+                }
+                Val::Int(_) => Refused("the integer is too large for pandas to cast".to_owned()),
+                Val::Float(f) if !f.is_finite() => {
+                    Refused("pandas cannot cast a non-finite float to an integer".to_owned())
+                }
+                Val::Float(f) => {
+                    if f.fract() == 0.0 && *f >= min as f64 && *f <= max as f64 {
+                        Keep
+                    } else {
+                        Changed(format!("MLflow truncates {f} to {}", f.trunc()))
+                    }
+                }
+                Val::Str(s) => match python_int(s) {
+                    Some(value) if (min..=max).contains(&value) => Changed(format!(
+                        "MLflow casts the string {} to the number {value}",
+                        short(s)
+                    )),
+                    Some(_) => Refused("the string's integer is out of range".to_owned()),
+                    None => Refused(format!(
+                        "pandas cannot cast the string {} to an integer",
+                        short(s)
+                    )),
+                },
+                Val::List | Val::Dict => {
+                    Refused(format!("pandas cannot cast {} to an integer", article(v)))
+                }
+            }
+        }
+        DataType::Float | DataType::Double => match v {
+            Val::Null => Keep,
+            Val::Bool(b) => Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
+            Val::Int(Some(value)) => {
+                let bits = if t == DataType::Float { 24 } else { 53 };
+                if value.unsigned_abs() <= 1u128 << bits {
+                    Keep
+                } else {
+                    Changed(format!("MLflow rounds {value} to the nearest {}", t.name()))
+                }
+            }
+            Val::Int(None) => Changed(format!(
+                "MLflow rounds the integer to the nearest {}",
+                t.name()
+            )),
+            Val::Float(f) => {
+                if !f.is_finite() || (t == DataType::Float && (*f as f32).is_infinite()) {
+                    Changed("MLflow turns the number into infinity".to_owned())
+                } else {
+                    Keep
+                }
+            }
+            Val::Str(s) => match python_float(s) {
+                Some(_) => Changed(format!("MLflow casts the string {} to a number", short(s))),
+                None => Refused(format!(
+                    "pandas cannot cast the string {} to a float",
+                    short(s)
+                )),
+            },
+            Val::List | Val::Dict => {
+                Refused(format!("pandas cannot cast {} to a float", article(v)))
+            }
+        },
+        DataType::Boolean => match v {
+            Val::Bool(_) => Keep,
+            Val::Null => Changed("MLflow turns null into false".to_owned()),
+            other => Changed(format!(
+                "MLflow casts the {} to a boolean by truthiness (it becomes {})",
+                other.kind(),
+                truthy(other)
+            )),
+        },
+        DataType::String => match v {
+            Val::Str(_) | Val::Null => Keep,
+            other => Changed(format!(
+                "MLflow passes the {} on unchanged, not as a string",
+                other.kind()
+            )),
+        },
+        DataType::Binary => match v {
+            Val::Str(s) if is_base64(s.as_bytes()) => Keep,
+            Val::Str(s) if lenient_base64(s) => Changed(format!(
+                "MLflow decodes {} leniently, dropping the characters that are not base64",
+                short(s)
+            )),
+            Val::Str(s) => Refused(format!("{} is not base64 (incorrect padding)", short(s))),
+            other => Refused(format!("MLflow cannot base64-decode {}", article(other))),
+        },
+        DataType::Datetime => match v {
+            Val::Null => Keep,
+            Val::Str(s) if s.is_empty() => {
+                Changed("pandas reads the empty string as NaT".to_owned())
+            }
+            Val::Str(s) => match check_naive_datetime(s.as_bytes()) {
+                Ok(()) => Keep,
+                Err(DatetimeMisfit::HasTimezone) => {
+                    Refused("a timestamp with a timezone (MLflow's datetime is naive)".to_owned())
+                }
+                Err(DatetimeMisfit::Malformed) => {
+                    Refused(format!("{} is not an ISO-8601 timestamp", short(s)))
+                }
+            },
+            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
+                Changed("pandas reads the number as nanoseconds since 1970".to_owned())
+            }
+            Val::Int(_) => Refused("the number is out of pandas' datetime range".to_owned()),
+            Val::Float(_) => {
+                Changed("pandas reads the number as nanoseconds since 1970".to_owned())
+            }
+            other => Refused(format!(
+                "pandas cannot read {} as a datetime",
+                article(other)
+            )),
+        },
+    }
+}
+
+/// `YYYY` or `YYYY-MM`, which numpy reads as datetimes.
+fn is_year_or_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.len() {
+        4 => b.iter().all(u8::is_ascii_digit),
+        7 => {
+            b[..4].iter().all(u8::is_ascii_digit)
+                && b[4] == b'-'
+                && b[5..].iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
+/// "an array", "a string".
+pub(crate) fn article(v: &Val) -> String {
+    let kind = v.kind();
+    if matches!(
+        kind.as_bytes().first(),
+        Some(b'a' | b'e' | b'i' | b'o' | b'u')
+    ) {
+        format!("an {kind}")
+    } else {
+        format!("a {kind}")
+    }
+}
+
+fn truthy(v: &Val) -> bool {
+    match v {
+        Val::Null => false,
+        Val::Bool(b) => *b,
+        Val::Int(i) => *i != Some(0),
+        Val::Float(f) => *f != 0.0,
+        Val::Str(s) => !s.is_empty(),
+        Val::List | Val::Dict => true,
+    }
+}
+
+/// The scoring server's numpy cast of one value of an `inputs`/`instances` column
+/// (`np.array(values, dtype)`), spec §6.3.
+pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    match t {
+        DataType::Long | DataType::Integer => {
+            let (min, max) = int_range(t);
+            match v {
+                Val::Int(Some(value)) if (min..=max).contains(value) => Keep,
+                Val::Int(_) => Refused("numpy refuses an integer out of range".to_owned()),
+                Val::Null => Refused("numpy cannot cast a null to an integer".to_owned()),
+                Val::Float(f) if !f.is_finite() => {
+                    Refused("numpy cannot cast a non-finite float to an integer".to_owned())
+                }
+                Val::Float(f) if f.trunc() < min as f64 || f.trunc() > max as f64 => {
+                    Refused("numpy refuses a float beyond the integer type's range".to_owned())
+                }
+                _ => serving_frame(t, v),
+            }
+        }
+        DataType::Float | DataType::Double => serving_frame(t, v),
+        DataType::Boolean => match v {
+            Val::Bool(_) => Keep,
+            Val::Null => Changed("MLflow turns null into false".to_owned()),
+            Val::List | Val::Dict => Changed(format!(
+                "MLflow passes the {} on inside the column instead of a boolean",
+                v.kind()
+            )),
+            other => Changed(format!(
+                "MLflow casts the {} to a boolean by truthiness (it becomes {})",
+                other.kind(),
+                truthy(other)
+            )),
+        },
+        DataType::String => match v {
+            Val::Str(_) => Keep,
+            Val::List | Val::Dict => Changed(format!(
+                "MLflow passes the {} on inside the column instead of a string",
+                v.kind()
+            )),
+            other => Changed(format!(
+                "MLflow turns the {} into its Python text",
+                other.kind()
+            )),
+        },
+        DataType::Binary => match v {
+            Val::Str(s) if s.is_ascii() => {
+                Changed("MLflow passes the text's bytes on without base64-decoding them".to_owned())
+            }
+            Val::Str(_) => Refused("numpy cannot encode non-ASCII text as bytes".to_owned()),
+            Val::List | Val::Dict => Changed(format!(
+                "MLflow passes the {} on inside the column instead of bytes",
+                v.kind()
+            )),
+            other => Changed(format!(
+                "MLflow turns the {} into its text as bytes",
+                other.kind()
+            )),
+        },
+        DataType::Datetime => match v {
+            Val::Null => Keep,
+            Val::Str(s) if s.is_empty() => {
+                Changed("numpy reads the empty string as NaT".to_owned())
+            }
+            Val::Str(s) if is_year_or_month(s) => Changed(format!(
+                "numpy reads {} as the first instant of that period",
+                short(s)
+            )),
+            Val::Str(s) => match check_naive_datetime(s.as_bytes()) {
+                Ok(()) => Keep,
+                Err(DatetimeMisfit::HasTimezone) => {
+                    Changed("MLflow converts the timestamp to UTC and drops the offset".to_owned())
+                }
+                Err(DatetimeMisfit::Malformed) => {
+                    Refused(format!("{} is not an ISO-8601 timestamp", short(s)))
+                }
+            },
+            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
+                Changed("numpy reads the number as nanoseconds since 1970".to_owned())
+            }
+            Val::Bool(_) => Changed("numpy reads the boolean as 0 or 1 ns since 1970".to_owned()),
+            other => Refused(format!(
+                "numpy cannot read {} as a datetime",
+                article(other)
+            )),
+        },
+    }
+}
+
+/// The dtype pandas or numpy gives a column of JSON values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dtype {
+    Empty,
+    Int64 {
+        all01: bool,
+    },
+    UInt64,
+    Float64,
+    Bool,
+    /// pandas 3's `str` dtype.
+    Str,
+    Object,
+}
+
+impl Dtype {
+    fn name(self) -> &'static str {
+        match self {
+            Dtype::Empty => "empty",
+            Dtype::Int64 { .. } => "int64",
+            Dtype::UInt64 => "uint64",
+            Dtype::Float64 => "float64",
+            Dtype::Bool => "bool",
+            Dtype::Str => "str",
+            Dtype::Object => "object",
+        }
+    }
+}
+
+/// A summary of the values of one column (or one array), enough to know its dtype.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Series {
+    pub(crate) n: u64,
+    nulls: u64,
+    bools: u64,
+    ints: u64,
+    non01: bool,
+    negative: bool,
+    beyond_i64: bool,
+    beyond_u64: bool,
+    floats: u64,
+    strs: u64,
+    non_numeric_strs: bool,
+    others: u64,
+    /// Where the first value is, for reports.
+    pub(crate) at: Option<String>,
+    /// The shape of the first datetime string (digits as `d`, the fraction as `.f`).
+    datetime_format: Option<String>,
+}
+
+impl Series {
+    pub(crate) fn add(&mut self, v: &Val) {
+        self.n += 1;
+        match v {
+            Val::Null => self.nulls += 1,
+            Val::Bool(_) => self.bools += 1,
+            Val::Int(value) => {
+                self.ints += 1;
+                match value {
+                    Some(x) => {
+                        if *x != 0 && *x != 1 {
+                            self.non01 = true;
+                        }
+                        if *x < 0 {
+                            self.negative = true;
+                        }
+                        if *x > i128::from(i64::MAX) {
+                            self.beyond_i64 = true;
+                        }
+                    }
+                    None => {
+                        self.non01 = true;
+                        self.beyond_u64 = true;
+                    }
+                }
+            }
+            Val::Float(_) => self.floats += 1,
+            Val::Str(s) => {
+                self.strs += 1;
+                if python_float(s).is_none() {
+                    self.non_numeric_strs = true;
+                }
+            }
+            Val::List | Val::Dict => self.others += 1,
+        }
+    }
+
+    /// Whether `text` has the datetime format of the column's first datetime string (pandas
+    /// infers the format from the first value and applies it to all).
+    pub(crate) fn same_datetime_format(&mut self, text: &str) -> bool {
+        if text.is_empty() {
+            return true;
+        }
+        let mut shape = String::with_capacity(text.len());
+        let mut in_fraction = false;
+        for ch in text.chars() {
+            if in_fraction && ch.is_ascii_digit() {
+                continue;
+            }
+            in_fraction = false;
+            if ch == '.' {
+                shape.push_str(".f");
+                in_fraction = true;
+            } else if ch.is_ascii_digit() {
+                shape.push('d');
+            } else {
+                shape.push(ch);
+            }
+        }
+        match &self.datetime_format {
+            None => {
+                self.datetime_format = Some(shape);
+                true
+            }
+            Some(first) => *first == shape,
+        }
+    }
+
+    pub(crate) fn has_nulls(&self) -> bool {
+        self.nulls > 0
+    }
+
+    /// The dtype: `numpy` for `np.array(values)` (then put in a DataFrame), else pandas'
+    /// DataFrame construction.
+    pub(crate) fn dtype(&self, numpy: bool) -> Dtype {
+        let n = self.n;
+        if n == 0 {
+            return Dtype::Empty;
+        }
+        let non_null = n - self.nulls;
+        if self.others > 0 {
+            return Dtype::Object;
+        }
+        if self.strs > 0 {
+            // numpy makes text of numbers and booleans mixed with strings; pandas then reads
+            // text, or strings with None, as `str`.
+            return if self.strs == n || self.strs == non_null || (numpy && self.others == 0) {
+                Dtype::Str
+            } else {
+                Dtype::Object
+            };
+        }
+        if self.bools > 0 {
+            return if self.bools == n {
+                Dtype::Bool
+            } else {
+                Dtype::Object
+            };
+        }
+        if non_null == 0 {
+            return Dtype::Object;
+        }
+        if self.beyond_u64 || (self.beyond_i64 && self.negative) {
+            return Dtype::Object;
+        }
+        if self.nulls > 0 && numpy {
+            return Dtype::Object;
+        }
+        if self.floats > 0 || self.nulls > 0 {
+            return Dtype::Float64;
+        }
+        if self.beyond_i64 {
+            return Dtype::UInt64;
+        }
+        Dtype::Int64 { all01: !self.non01 }
+    }
+
+    /// `_enforce_mlflow_datatype` on a column of this dtype (spec §5.3).
+    pub(crate) fn enforce(&self, t: DataType, dtype: Dtype) -> Result<(), String> {
+        // `infer_objects` turns an object column of numbers and nulls into float64.
+        let dtype = if dtype == Dtype::Object
+            && !matches!(t, DataType::String | DataType::Binary)
+            && self.strs == 0
+            && self.bools == 0
+            && self.others == 0
+            && !self.beyond_u64
+            && self.nulls < self.n
+        {
+            Dtype::Float64
+        } else {
+            dtype
+        };
+        let ok = match (t, dtype) {
+            (_, Dtype::Empty) => true,
+            (DataType::Long, Dtype::Int64 { .. }) => true,
+            (DataType::Float | DataType::Double, Dtype::Int64 { all01 }) => all01,
+            (DataType::Double, Dtype::Float64) => true,
+            (DataType::Double, Dtype::Object) => !self.non_numeric_strs && self.others == 0,
+            (DataType::Boolean, Dtype::Bool | Dtype::Object) => true,
+            (DataType::String, Dtype::Str | Dtype::Object) => true,
+            (DataType::Binary, Dtype::Object | Dtype::Str) => true,
+            (DataType::Datetime, Dtype::Object) => self.nulls == self.n,
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            let target = match t {
+                DataType::Integer => "int32",
+                DataType::Long => "int64",
+                DataType::Float => "float32",
+                DataType::Double => "float64",
+                DataType::Boolean => "bool",
+                DataType::String => "str",
+                DataType::Binary => "bytes",
+                DataType::Datetime => "datetime64[ns]",
+            };
+            let article = if matches!(dtype, Dtype::Object | Dtype::Int64 { .. }) {
+                "an"
+            } else {
+                "a"
+            };
+            Err(format!(
+                "MLflow refuses {article} {} column for `{}` (it cannot safely convert {} to \
+                 {target})",
+                dtype.name(),
+                t.name(),
+                dtype.name()
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{CheckOptions, JsonChecker, Mode};
+    use crate::report::{ProblemKind, Report, Severity};
+    use crate::{ColSpec, DataType, Schema};
+
+    fn check(t: DataType, mode: Mode, body: &str) -> Report {
+        let schema = Schema::from_columns(vec![ColSpec::new("x", t)]).unwrap();
+        JsonChecker::for_schema(&schema)
+            .with_options(CheckOptions::new().with_mode(mode))
+            .check(body.as_bytes())
+    }
+
+    fn split(cells: &str) -> String {
+        format!(r#"{{"dataframe_split": {{"columns": ["x"], "data": [{cells}]}}}}"#)
+    }
+
+    fn changed(report: &Report) -> Vec<(String, String)> {
+        report
+            .problems()
+            .iter()
+            .filter(|p| p.kind() == ProblemKind::ValueChanged)
+            .map(|p| {
+                assert_eq!(p.severity(), Severity::Warning);
+                (p.pointer().to_owned(), p.message().to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn serving_accepts_what_it_changes_with_a_warning() {
+        let report = check(DataType::Long, Mode::MlflowServing, &split("[5.5]"));
+        assert!(report.is_valid());
+        assert_eq!(
+            changed(&report),
+            [(
+                "/dataframe_split/data/0/0".to_owned(),
+                "MLflow truncates 5.5 to 5".to_owned()
+            )]
+        );
+        let report = check(
+            DataType::Boolean,
+            Mode::MlflowServing,
+            &split(r#"["false"]"#),
+        );
+        assert!(report.is_valid());
+        assert!(changed(&report)[0].1.contains("becomes true"), "{report:?}");
+        let report = check(DataType::Long, Mode::MlflowServing, &split(r#"["5638"]"#));
+        assert!(report.is_valid());
+        assert_eq!(changed(&report).len(), 1);
+    }
+
+    #[test]
+    fn serving_refuses_what_pandas_cannot_cast() {
+        for (t, cell) in [
+            (DataType::Long, "[null]"),
+            (DataType::Long, r#"["abc"]"#),
+            (DataType::Double, r#"["abc"]"#),
+            (DataType::Binary, r#"["aGVsbG8"]"#),
+            (DataType::Binary, "[1]"),
+        ] {
+            assert!(
+                !check(t, Mode::MlflowServing, &split(cell)).is_valid(),
+                "{t:?} {cell}"
+            );
+        }
+        assert!(check(DataType::Double, Mode::MlflowServing, &split("[null]")).is_valid());
+        let through_inputs = r#"{"inputs": {"x": [9223372036854775808]}}"#;
+        assert!(!check(DataType::Long, Mode::MlflowServing, through_inputs).is_valid());
+        let report = check(
+            DataType::Long,
+            Mode::MlflowServing,
+            &split("[9223372036854775808]"),
+        );
+        assert!(report.is_valid());
+        assert!(changed(&report)[0].1.contains("wraps"));
+    }
+
+    #[test]
+    fn predict_decides_by_the_column_dtype() {
+        let predict = |t, cells: &str| check(t, Mode::MlflowPredict, &split(cells)).is_valid();
+        assert!(!predict(DataType::Long, "[5.5]"));
+        assert!(predict(DataType::Long, "[1], [2]"));
+        assert!(!predict(DataType::Long, "[1], [null]"));
+        assert!(!predict(DataType::Double, "[1], [2]"));
+        assert!(predict(DataType::Double, "[1], [2.5]"));
+        assert!(predict(DataType::Double, "[0], [1]"));
+        assert!(!predict(DataType::Integer, "[1]"));
+        assert!(predict(DataType::Boolean, "[true], [null]"));
+        assert!(!predict(DataType::String, "[1]"));
+        assert!(predict(DataType::String, r#"["a"], [1]"#));
+        assert!(!predict(DataType::Datetime, r#"["2021-01-01"]"#));
+    }
+
+    #[test]
+    fn envelopes_follow_mlflow() {
+        for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+            assert!(!check(DataType::Long, mode, r#"[{"x": 1}]"#).is_valid());
+            let report = check(
+                DataType::Long,
+                mode,
+                r#"{"dataframe_split": {"columns": ["x"], "data": [[1]]}, "extra": 1}"#,
+            );
+            assert!(report.is_valid());
+            assert_eq!(report.problems()[0].severity(), Severity::Warning);
+        }
+        assert!(!check(DataType::Long, Mode::Strict, r#"{"x": 1, "inputs": [1]}"#).is_valid());
+    }
+
+    #[test]
+    fn strict_is_unchanged_after_another_mode() {
+        let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Long)]).unwrap();
+        let checker = JsonChecker::for_schema(&schema)
+            .with_options(CheckOptions::new().with_mode(Mode::MlflowServing))
+            .with_options(CheckOptions::new());
+        assert!(!checker.check(split("[5.5]").as_bytes()).is_valid());
+        assert!(checker.check(split("[5]").as_bytes()).is_valid());
+    }
+
+    #[test]
+    fn truncated_and_odd_bodies_never_panic() {
+        let schemas = [
+            r#"[{"type": "long", "name": "x", "required": true},
+                {"type": "datetime", "name": "d", "required": false}]"#,
+            r#"[{"type": "array", "items": {"type": "float"}, "name": "v", "required": false},
+                {"type": "object", "name": "o", "required": false, "properties": {
+                    "i": {"type": "integer", "required": true}}},
+                {"type": "map", "values": {"type": "binary"}, "name": "m", "required": false}]"#,
+            r#"[{"type": "string"}, {"type": "boolean"}]"#,
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}]"#,
+        ];
+        let bodies = [
+            r#"{"dataframe_split": {"columns": ["x", "d", "v", "o", "m"], "data": [[1.5, "2021-01-01", [0, 1], {"i": 1}, {"k": "aGk="}], ["5", "2021-01-01T00:00:00.5", null, {}, {}]]}}"#,
+            r#"{"dataframe_records": [{"x": "x", "d": 1e400, "v": [null], "o": null, "m": {"k": null}}, {}]}"#,
+            r#"{"instances": [{"x": 1, "v": [1]}, {"d": "2021", "o": {"i": 2}}], "params": {"a": 1}}"#,
+            r#"{"inputs": {"x": [1, null], "d": ["", "2021-01"], "m": {"k": "!!"}}, "zz": 1}"#,
+            r#"{"inputs": [{"x": -0, "o": {"i": 1.5}}, {"x": 18446744073709551616}]}"#,
+            r#"{"inputs": [[1, true], [2, "a"]]}"#,
+            r#"{"inputs": "\ud83d\ude00"}"#,
+            r#"[{"x": 1}]"#,
+        ];
+        for schema in schemas {
+            let schema = Schema::from_json(schema).unwrap();
+            for mode in [Mode::Strict, Mode::MlflowServing, Mode::MlflowPredict] {
+                let checker = JsonChecker::for_schema(&schema)
+                    .with_options(CheckOptions::new().with_mode(mode));
+                for body in bodies {
+                    for end in 0..=body.len() {
+                        let _ = checker.check(&body.as_bytes()[..end]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn python_parsers() {
+        assert_eq!(super::python_int(" -1_000 "), Some(-1000));
+        assert_eq!(super::python_int("1.0"), None);
+        assert_eq!(super::python_int("_1"), None);
+        assert!(super::python_float("1e3").is_some());
+        assert!(super::python_float("-inf").is_some());
+        assert!(super::python_float("abc").is_none());
+        assert!(super::lenient_base64("!!!!"));
+        assert!(super::lenient_base64("aGVsbG8="));
+        assert!(!super::lenient_base64("aGVsbG8"));
+        assert!(!super::lenient_base64("a"));
+    }
+}

@@ -1,0 +1,576 @@
+//! Differential tests of the MLflow modes of the JSON checker against the real MLflow.
+//!
+//! Hundreds of generated (signature, body) cases, over the four body formats and every scalar
+//! type plus arrays, objects, maps, optional columns, nulls, extra and missing columns, wrong
+//! types, integer ranges, floats for integers, strings for numbers and booleans. Each is asked
+//! to MLflow twice: the scoring server's decision (`scoring_server.invocations` with the
+//! model's input schema) and `pyfunc.predict`'s (the same with `input_schema=None`). Our
+//! `Mode::MlflowServing` and `Mode::MlflowPredict` must reach the same accept/reject, except
+//! for the cases listed in [`KNOWN`], each with the reason we differ (also in
+//! docs/mlflow-differences.md). Listed cases must still differ, so the list cannot rot.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+use signature_runtime::mlflow::signature_from_json;
+use signature_runtime::{CheckOptions, JsonChecker, Mode};
+use signature_tests::mlflow::oracle;
+
+/// The signatures: (name, inputs JSON). Few, since MLflow saves one model per signature.
+const SIGNATURES: &[(&str, &str)] = &[
+    (
+        "long",
+        r#"[{"type": "long", "name": "x", "required": true}]"#,
+    ),
+    (
+        "integer",
+        r#"[{"type": "integer", "name": "x", "required": true}]"#,
+    ),
+    (
+        "double",
+        r#"[{"type": "double", "name": "x", "required": true}]"#,
+    ),
+    (
+        "float",
+        r#"[{"type": "float", "name": "x", "required": true}]"#,
+    ),
+    (
+        "boolean",
+        r#"[{"type": "boolean", "name": "x", "required": true}]"#,
+    ),
+    (
+        "string",
+        r#"[{"type": "string", "name": "x", "required": true}]"#,
+    ),
+    (
+        "binary",
+        r#"[{"type": "binary", "name": "x", "required": true}]"#,
+    ),
+    (
+        "datetime",
+        r#"[{"type": "datetime", "name": "x", "required": true}]"#,
+    ),
+    (
+        "mixed",
+        r#"[{"type": "long", "name": "a", "required": true},
+            {"type": "double", "name": "b", "required": true},
+            {"type": "string", "name": "c", "required": true},
+            {"type": "boolean", "name": "d", "required": false}]"#,
+    ),
+    (
+        "optional",
+        r#"[{"type": "long", "name": "a", "required": false},
+            {"type": "double", "name": "b", "required": false}]"#,
+    ),
+    (
+        "array_double",
+        r#"[{"type": "array", "items": {"type": "double"}, "name": "v", "required": true}]"#,
+    ),
+    (
+        "array_long_string",
+        r#"[{"type": "array", "items": {"type": "long"}, "name": "v", "required": true},
+            {"type": "array", "items": {"type": "string"}, "name": "t", "required": false}]"#,
+    ),
+    (
+        "object",
+        r#"[{"type": "object", "name": "o", "required": true, "properties": {
+               "a": {"type": "long", "required": true},
+               "b": {"type": "string", "required": false}}}]"#,
+    ),
+    (
+        "map",
+        r#"[{"type": "map", "values": {"type": "double"}, "name": "m", "required": true}]"#,
+    ),
+    (
+        "nested_numbers",
+        r#"[{"type": "array", "items": {"type": "float"}, "name": "v", "required": false},
+            {"type": "object", "name": "o", "required": false, "properties": {
+               "i": {"type": "integer", "required": false},
+               "d": {"type": "double", "required": false},
+               "f": {"type": "float", "required": false}}}]"#,
+    ),
+];
+
+/// Scalar values tried in every single-column signature.
+const SCALARS: &[&str] = &[
+    "1",
+    "0",
+    "5638",
+    "-7",
+    "2.0",
+    "5.5",
+    "1e3",
+    "-0",
+    r#""5638""#,
+    r#""5.5""#,
+    r#""abc""#,
+    r#""""#,
+    "true",
+    "false",
+    r#""false""#,
+    "null",
+    "9223372036854775808",
+    "2147483648",
+    "16777217",
+    "9007199254740993",
+    "[1]",
+    r#"{"a": 1}"#,
+    r#""aGVsbG8=""#,
+    r#""aGVsbG8""#,
+    r#""!!!!""#,
+    r#""2021-01-01T00:00:00""#,
+    r#""2021-01-01""#,
+    r#""2021-01-01T00:00:00Z""#,
+];
+
+/// Two-value columns for the single-column signatures: how a column mixes.
+const PAIRS: &[(&str, &str)] = &[
+    ("1", "2"),
+    ("1", "2.5"),
+    ("1", "null"),
+    ("0", "1"),
+    ("true", "null"),
+    (r#""a""#, "null"),
+    (r#""a""#, "1"),
+    ("1.5", "null"),
+];
+
+/// The four formats for one column `x` holding `values` (one per row).
+fn single_column_bodies(values: &[&str]) -> Vec<String> {
+    let rows: Vec<String> = values.iter().map(|v| format!("[{v}]")).collect();
+    let records: Vec<String> = values.iter().map(|v| format!(r#"{{"x": {v}}}"#)).collect();
+    vec![
+        format!(
+            r#"{{"dataframe_split": {{"columns": ["x"], "data": [{}]}}}}"#,
+            rows.join(", ")
+        ),
+        format!(r#"{{"dataframe_records": [{}]}}"#, records.join(", ")),
+        format!(r#"{{"inputs": {{"x": [{}]}}}}"#, values.join(", ")),
+        format!(r#"{{"instances": [{}]}}"#, records.join(", ")),
+    ]
+}
+
+/// Records in all four formats (split from the records' keys in first-seen order).
+fn record_bodies(records: &[&str]) -> Vec<String> {
+    let parsed: Vec<serde_json::Map<String, Value>> = records
+        .iter()
+        .map(|r| match serde_json::from_str(r) {
+            Ok(Value::Object(map)) => map,
+            _ => panic!("test bug: not a record: {r}"),
+        })
+        .collect();
+    let mut columns: Vec<String> = Vec::new();
+    for record in &parsed {
+        for key in record.keys() {
+            if !columns.contains(key) {
+                columns.push(key.clone());
+            }
+        }
+    }
+    let data: Vec<Value> = parsed
+        .iter()
+        .map(|r| {
+            Value::Array(
+                columns
+                    .iter()
+                    .map(|c| r.get(c).cloned().unwrap_or(Value::Null))
+                    .collect(),
+            )
+        })
+        .collect();
+    let complete = parsed.iter().all(|r| r.len() == columns.len());
+    let list = format!("[{}]", records.join(", "));
+    let mut bodies = vec![
+        format!(r#"{{"dataframe_records": {list}}}"#),
+        format!(r#"{{"instances": {list}}}"#),
+        format!(r#"{{"inputs": {list}}}"#),
+    ];
+    if complete {
+        bodies.push(json!({"dataframe_split": {"columns": columns, "data": data}}).to_string());
+        let dict: serde_json::Map<String, Value> = columns
+            .iter()
+            .map(|c| {
+                let values = parsed.iter().map(|r| r[c].clone()).collect();
+                (c.clone(), Value::Array(values))
+            })
+            .collect();
+        bodies.push(json!({"inputs": dict}).to_string());
+    }
+    bodies
+}
+
+/// A one-row body of a nested column `name` holding `value`, in every format (an `inputs`
+/// dict is one row when the schema has an array or object column).
+fn nested_bodies(name: &str, value: &str) -> Vec<String> {
+    vec![
+        format!(r#"{{"dataframe_split": {{"columns": ["{name}"], "data": [[{value}]]}}}}"#),
+        format!(r#"{{"dataframe_records": [{{"{name}": {value}}}]}}"#),
+        format!(r#"{{"inputs": {{"{name}": {value}}}}}"#),
+        format!(r#"{{"instances": [{{"{name}": {value}}}]}}"#),
+    ]
+}
+
+/// Every case: (signature name, body).
+fn cases() -> Vec<(&'static str, String)> {
+    let mut cases = Vec::new();
+    let scalar_signatures = [
+        "long", "integer", "double", "float", "boolean", "string", "binary", "datetime",
+    ];
+    for sig in scalar_signatures {
+        for value in SCALARS {
+            for body in single_column_bodies(&[value]) {
+                cases.push((sig, body));
+            }
+        }
+        for (a, b) in PAIRS {
+            for body in single_column_bodies(&[a, b]) {
+                cases.push((sig, body));
+            }
+        }
+    }
+    let mixed_records: &[&[&str]] = &[
+        &[r#"{"a": 1, "b": 1.5, "c": "x", "d": true}"#],
+        &[r#"{"a": 1, "b": 1.5, "c": "x"}"#],
+        &[r#"{"a": 1, "b": 1.5, "c": "x", "d": null}"#],
+        &[r#"{"a": 1, "b": 1.5}"#],
+        &[r#"{"a": 1, "b": 1.5, "c": "x", "z": 3}"#],
+        &[r#"{"a": "5", "b": 1.5, "c": "x"}"#],
+        &[r#"{"a": 1, "b": "abc", "c": "x"}"#],
+        &[r#"{"a": 1.5, "b": 2, "c": 3}"#],
+        &[r#"{"a": null, "b": null, "c": null}"#],
+        &[
+            r#"{"a": 1, "b": 1.5, "c": "x", "d": true}"#,
+            r#"{"a": 2, "b": 2.5, "c": "y"}"#,
+        ],
+        &[
+            r#"{"a": 1, "b": 0.5, "c": "x"}"#,
+            r#"{"a": 2, "b": 1, "c": "y"}"#,
+        ],
+    ];
+    for records in mixed_records {
+        for body in record_bodies(records) {
+            cases.push(("mixed", body));
+        }
+    }
+    let optional_records: &[&[&str]] = &[
+        &[r#"{"a": 1, "b": 1.5}"#],
+        &[r#"{"a": 1}"#],
+        &[r#"{"b": 1.5}"#],
+        &[r#"{"a": 1}"#, r#"{"b": 2.5}"#],
+        &[r#"{"a": 1, "b": 1.5}"#, r#"{"a": 2}"#],
+        &[r#"{"a": null, "b": null}"#],
+        &[r#"{"z": 1}"#],
+    ];
+    for records in optional_records {
+        for body in record_bodies(records) {
+            cases.push(("optional", body));
+        }
+    }
+    for value in [
+        "[1.5, 2.5]",
+        "[1, 2]",
+        "[0, 1]",
+        "[1, 2.5]",
+        "[]",
+        "null",
+        r#""x""#,
+        "[null]",
+        "[1.5, null]",
+        r#"["1", "2"]"#,
+        "[true]",
+        "5",
+    ] {
+        for body in nested_bodies("v", value) {
+            cases.push(("array_double", body));
+        }
+    }
+    for value in [
+        "[1, 2]", "[1.5]", "[]", r#"["1"]"#, "[true]", "null", "[null]",
+    ] {
+        for body in nested_bodies("v", value) {
+            cases.push(("array_long_string", body));
+        }
+    }
+    for records in [
+        r#"{"v": [1], "t": ["a", "b"]}"#,
+        r#"{"v": [1], "t": [1, 2]}"#,
+        r#"{"v": [1], "t": null}"#,
+        r#"{"v": [1], "t": []}"#,
+        r#"{"v": [1], "t": "a"}"#,
+    ] {
+        for body in record_bodies(&[records]) {
+            cases.push(("array_long_string", body));
+        }
+    }
+    for value in [
+        r#"{"a": 1}"#,
+        r#"{"a": 1, "b": "x"}"#,
+        r#"{"a": 1, "b": null}"#,
+        r#"{"a": 1, "c": 2}"#,
+        "{}",
+        r#"{"b": "x"}"#,
+        r#"{"a": "1"}"#,
+        r#"{"a": 1.5}"#,
+        r#"{"a": true}"#,
+        r#"{"a": 1, "b": 2}"#,
+        "null",
+        "[1]",
+        r#""a""#,
+    ] {
+        for body in nested_bodies("o", value) {
+            cases.push(("object", body));
+        }
+    }
+    for value in [
+        r#"{"k": 1.5}"#,
+        r#"{"k": 1}"#,
+        r#"{"k": 0}"#,
+        "{}",
+        r#"{"k": "x"}"#,
+        r#"{"k": null}"#,
+        "null",
+        "[1.5]",
+        r#"{"k": 1.5, "j": 2.5}"#,
+    ] {
+        for body in nested_bodies("m", value) {
+            cases.push(("map", body));
+        }
+    }
+    for value in [
+        "[0, 1]",
+        "[1.5]",
+        "[]",
+        "null",
+        r#"{"i": 1}"#,
+        r#"{"d": 2}"#,
+        r#"{"d": 1}"#,
+        r#"{"d": 2.5}"#,
+        r#"{"f": 0}"#,
+        r#"{"f": 2.5}"#,
+        "{}",
+    ] {
+        let name = if value.starts_with('{') { "o" } else { "v" };
+        for body in nested_bodies(name, value) {
+            cases.push(("nested_numbers", body));
+        }
+    }
+    // Datetime columns mixing formats, and timezones.
+    for values in [
+        &[r#""2021-01-01T00:00:00""#, r#""2021-06-30T12:34:56.5""#][..],
+        &[r#""2021-01-01""#, r#""2021-06-30T12:34:56""#][..],
+        &[r#""2021-01-01 10:00:00""#][..],
+        &[r#""2021-01-01T00:00:00+02:00""#][..],
+        &[r#""2021-13-01""#][..],
+    ] {
+        for body in single_column_bodies(values) {
+            cases.push(("datetime", body));
+        }
+    }
+    // Numbers at the edges of the types.
+    for value in [
+        "1e39",
+        "3.4e38",
+        "1e400",
+        "-9223372036854775808",
+        "-2147483649",
+        "1.0e0",
+    ] {
+        for sig in ["long", "integer", "double", "float"] {
+            for body in single_column_bodies(&[value]) {
+                cases.push((sig, body));
+            }
+        }
+    }
+    // JSON MLflow's `json.loads` reads but RFC 8259 does not allow, and other body quirks.
+    for body in [
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[NaN]]}}"#,
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[Infinity]]}}"#,
+        r#"{"dataframe_records": [{"x": 1, "x": 2}]}"#,
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[1, 2]]}}"#,
+        r#"{"dataframe_split": {"columns": ["x", "x"], "data": [[1, 2]]}}"#,
+        r#"{"inputs": {"x": [1, 2]}, "inputs": {"x": [3]}}"#,
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[1]], "index": [0]}}"#,
+        r#"{"dataframe_split": {"data": [[1]], "columns": ["x"]}}"#,
+        r#"{"dataframe_records": []}"#,
+        r#"{"inputs": {"x": []}}"#,
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[1]]}, "params": {"k": 1}}"#,
+    ] {
+        cases.push(("double", body.to_owned()));
+    }
+    // Envelopes.
+    for body in [
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[1]]}, "extra": 1}"#,
+        r#"[{"x": 1}]"#,
+        r#"{"dataframe_split": {"columns": ["y"], "data": [[1]]}}"#,
+        r#"{"dataframe_split": {"columns": ["x", "y"], "data": [[1, 2]]}}"#,
+        r#"{"dataframe_split": {"data": [[1]]}}"#,
+        r#"{"inputs": [1, 2, 3]}"#,
+        r#"{"inputs": 5}"#,
+        r#"{"instances": [1, 2]}"#,
+        r#"{"dataframe_records": [{"y": 1}]}"#,
+        r#"{"inputs": {"x": 1}}"#,
+    ] {
+        cases.push(("long", body.to_owned()));
+    }
+    cases
+}
+
+/// Where we knowingly decide differently from MLflow: (signature, body, mode, MLflow accepts,
+/// why we differ). Ours is the opposite of MLflow's decision.
+const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
+    (
+        "double",
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[NaN]]}}"#,
+        "serving",
+        true,
+        NOT_JSON,
+    ),
+    (
+        "double",
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[NaN]]}}"#,
+        "predict",
+        true,
+        NOT_JSON,
+    ),
+    (
+        "double",
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[Infinity]]}}"#,
+        "serving",
+        true,
+        NOT_JSON,
+    ),
+    (
+        "double",
+        r#"{"dataframe_split": {"columns": ["x"], "data": [[Infinity]]}}"#,
+        "predict",
+        true,
+        NOT_JSON,
+    ),
+    (
+        "double",
+        r#"{"dataframe_records": [{"x": 1, "x": 2}]}"#,
+        "serving",
+        true,
+        DUPLICATE,
+    ),
+    (
+        "double",
+        r#"{"inputs": {"x": [1, 2]}, "inputs": {"x": [3]}}"#,
+        "serving",
+        true,
+        DUPLICATE,
+    ),
+];
+
+const NOT_JSON: &str = "`NaN` and `Infinity` are not JSON (RFC 8259): every mode reads JSON only, \
+                        so a body that passes is readable by any JSON client; send null";
+const DUPLICATE: &str = "Python's json keeps the last of duplicate keys and silently drops the \
+                         others: the body means two things at once, so every mode refuses it";
+
+fn checker(sig: &str, mode: Mode) -> JsonChecker {
+    let inputs = SIGNATURES
+        .iter()
+        .find(|(name, _)| *name == sig)
+        .unwrap_or_else(|| panic!("test bug: no signature {sig}"))
+        .1;
+    let dict = json!({"inputs": compact(inputs)}).to_string();
+    let signature = signature_from_json(&dict).unwrap_or_else(|e| panic!("{sig}: {e}"));
+    JsonChecker::for_signature(&signature).with_options(CheckOptions::new().with_mode(mode))
+}
+
+/// The inputs JSON on one line, as MLflow stores it.
+fn compact(inputs: &str) -> String {
+    let value: Value = serde_json::from_str(inputs).unwrap_or_else(|e| panic!("{e}: {inputs}"));
+    value.to_string()
+}
+
+#[test]
+fn mlflow_modes_agree_with_mlflow() {
+    let Some(mut mlflow) = oracle() else {
+        return;
+    };
+    let cases = cases();
+    assert!(cases.len() >= 200, "only {} cases", cases.len());
+    let signatures: BTreeSet<&str> = cases.iter().map(|(s, _)| *s).collect();
+    assert!(signatures.len() <= 15);
+    let requests: Vec<Value> = cases
+        .iter()
+        .map(|(sig, body)| {
+            let inputs = SIGNATURES.iter().find(|(n, _)| n == sig).map(|(_, i)| *i);
+            json!({"signature": {"inputs": compact(inputs.unwrap_or("[]"))}, "body": body})
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for chunk in requests.chunks(250) {
+        answers.extend(mlflow.decide_many(chunk));
+    }
+    drop(mlflow);
+    assert_eq!(answers.len(), cases.len());
+
+    let mut agree = 0usize;
+    let mut unexpected = Vec::new();
+    let mut listed_seen = BTreeSet::new();
+    for ((sig, body), answer) in cases.iter().zip(&answers) {
+        for (mode, mode_name, key) in [
+            (Mode::MlflowServing, "serving", "serving"),
+            (Mode::MlflowPredict, "predict", "predict"),
+        ] {
+            let theirs = answer[key] == "accept";
+            let report = checker(sig, mode).check(body.as_bytes());
+            let ours = report.is_valid();
+            let listed = KNOWN
+                .iter()
+                .position(|(s, b, m, _, _)| s == sig && b == body && *m == mode_name);
+            match listed {
+                Some(i) => {
+                    listed_seen.insert(i);
+                    let (_, _, _, mlflow_accepts, _) = KNOWN[i];
+                    assert_eq!(
+                        theirs, mlflow_accepts,
+                        "MLflow's decision changed for listed case {sig} {body} ({mode_name})"
+                    );
+                    assert_ne!(
+                        ours, theirs,
+                        "listed case now agrees, remove it from KNOWN: {sig} {body} ({mode_name})"
+                    );
+                }
+                None if ours == theirs => agree += 1,
+                None => {
+                    let message = answer[format!("{key}_message")]
+                        .as_str()
+                        .unwrap_or_default();
+                    let first: Vec<String> = report
+                        .problems()
+                        .iter()
+                        .take(2)
+                        .map(|p| format!("{}: {}", p.kind().code(), p.message()))
+                        .collect();
+                    unexpected.push(format!(
+                        "    ({sig:?}, {body:?}, {mode_name:?}, {theirs}, \"\"), // ours: {first:?}; MLflow: {}",
+                        message.lines().last().unwrap_or_default().chars().take(200).collect::<String>()
+                    ));
+                }
+            }
+        }
+    }
+    let missing: Vec<usize> = (0..KNOWN.len())
+        .filter(|i| !listed_seen.contains(i))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "KNOWN entries that are no longer generated: {missing:?}"
+    );
+    eprintln!(
+        "{} cases, {} decisions: {agree} agree, {} listed differences, {} unexpected",
+        cases.len(),
+        cases.len() * 2,
+        KNOWN.len(),
+        unexpected.len()
+    );
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected disagreements with MLflow:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
+}
