@@ -93,14 +93,30 @@
 //! | envelope | unknown top-level keys: error `bad_envelope`; a bare list of records is read as records | unknown top-level keys: warning (MLflow ignores them); a bare list: error | as Serving |
 //! | JSON itself | RFC 8259: UTF-8 only, no `NaN`/`Infinity` tokens, no trailing text, nesting at most 127 levels deep (serde_json's limit); the first syntax error stops the check | as Strict (*differs*: Python's `json` reads `NaN` and `Infinity`) | as Strict |
 //!
+//! Strict and serde part ways, by design, where the Rust type and the MLflow type hold
+//! different values (each case is pinned by `tests/check_serde_equivalence.rs`):
+//!
+//! - Strict refuses what serde accepts: integers a float type cannot hold exactly; `1e39` for
+//!   `f32`; undeclared keys in a nested `object`; a struct value given as a list of its fields;
+//!   `null` items in `Vec<Option<_>>` or `HashMap<_, Option<_>>` (the column is `array<long>`,
+//!   whose items MLflow requires).
+//! - Strict accepts what serde refuses, because the MLflow type is wider than the Rust one:
+//!   `null` for a `#[serde(default)]` field (optional in the signature); `u8`/`i16` values in
+//!   `integer`'s range but not the field's, `u32` values in `long`'s; lists of the wrong length
+//!   for `[T; N]`; any string for a field-less enum or a `char`; datetimes chrono's serde
+//!   refuses (a date alone, a space separator, no seconds); any base64 string for
+//!   `serde_bytes` fields. [`JsonChecker::decode`] reports a row serde then refuses as
+//!   `wrong_type`, so a typed decode never fails silently.//!
 //! Memory: beyond the input, a check holds the report (capped), one entry per input column and
 //! a bounded set of extra column names; nothing grows with the number of rows.
 
+mod decode;
 mod json;
 mod mlflow;
 mod scanner;
 mod values;
 
+pub use decode::Decoded;
 pub use json::JsonChecker;
 
 /// Which decisions a check makes.

@@ -98,8 +98,10 @@ impl Params for NoParams {
 pub enum PredictError<E> {
     /// The input does not match the signature; the model did not run.
     InvalidInput(Report),
-    /// The input passed the checks but does not decode into the model's input type (a bug
-    /// in the signature or the derive; please report it); the model did not run.
+    /// The input passed the checks but does not decode into the model's input type, which
+    /// accepts less than its signature describes (an enum's variant names, an integer type
+    /// narrower than its column's, a fixed-size array, `deny_unknown_fields`, a custom
+    /// `Deserialize`); the model did not run.
     Undecodable(String),
     /// The model failed.
     Model(E),
@@ -206,21 +208,16 @@ impl<M: Model> SignedModel<M> {
         &self,
         body: &[u8],
     ) -> Result<Predictions<M::Output>, PredictError<M::Error>> {
-        let report = self.inputs.check(body);
-        if !report.is_valid() {
-            return Err(PredictError::InvalidInput(report));
-        }
-        let body: Value =
-            serde_json::from_slice(body).map_err(|e| PredictError::Undecodable(e.to_string()))?;
-        let inputs = self
-            .signature
-            .inputs()
-            .expect("a typed model's signature has inputs");
-        let rows = decode::rows(&body, inputs)
-            .and_then(decode::typed_rows)
+        let decoded =
+            self.inputs
+                .decode_typed::<M::Input>(body)
+                .map_err(|failure| match failure {
+                    (report, None) => PredictError::InvalidInput(report),
+                    (_, Some(reason)) => PredictError::Undecodable(reason),
+                })?;
+        let params = decode::typed_params(Some(&decoded.params), self.signature.params())
             .map_err(PredictError::Undecodable)?;
-        let params = decode::typed_params(&body, self.signature.params())
-            .map_err(PredictError::Undecodable)?;
+        let (rows, report) = (decoded.rows, decoded.report);
         let outputs = self.run(rows, &params)?;
         Ok(Predictions {
             outputs,
@@ -241,7 +238,7 @@ impl<M: Model> SignedModel<M> {
         let rows = batch::records(&conformed.batch)
             .and_then(decode::typed_rows)
             .map_err(PredictError::Undecodable)?;
-        let params = decode::typed_params(&Value::Null, self.signature.params())
+        let params = decode::typed_params(None, self.signature.params())
             .map_err(PredictError::Undecodable)?;
         let outputs = self.run(rows, &params)?;
         Ok(Predictions {
