@@ -106,7 +106,8 @@
 //!   for `[T; N]`; any string for a field-less enum or a `char`; datetimes chrono's serde
 //!   refuses (a date alone, a space separator, no seconds); any base64 string for
 //!   `serde_bytes` fields. [`JsonChecker::decode`] reports a row serde then refuses as
-//!   `wrong_type`, so a typed decode never fails silently.//!
+//!   `wrong_type`, so a typed decode never fails silently.
+//!
 //! Memory: beyond the input, a check holds the report (capped), one entry per input column and
 //! a bounded set of extra column names; nothing grows with the number of rows.
 
