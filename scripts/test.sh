@@ -55,7 +55,7 @@ cargo test --workspace --all-features "$@"
 # The feature matrix: the runtime alone (no derive, no Arrow), its default features, and Arrow
 # without Parquet. Doctests need the derive, so these runs take the library and its tests; the
 # all-features run above covers the doctests.
-for features in "--no-default-features" "" "--no-default-features --features arrow"; do
+for features in "--no-default-features" "" "--no-default-features --features arrow" "--no-default-features --features polars"; do
     echo "==> cargo test -p signature-runtime ${features} --lib --tests" >&2
     # shellcheck disable=SC2086 # the feature flags are separate words on purpose
     cargo test -p signature-runtime ${features} --lib --tests "$@"

@@ -12,7 +12,7 @@
 pub mod __private;
 pub mod check;
 pub mod derived;
-#[cfg(feature = "arrow")]
+#[cfg(any(feature = "arrow", feature = "polars"))]
 pub mod frame;
 pub mod mlflow;
 pub mod model;

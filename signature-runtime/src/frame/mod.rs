@@ -88,12 +88,20 @@
 pub mod arrow;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+#[cfg(feature = "polars")]
+pub mod polars;
 
 /// The parquet crate the file checks read with.
 #[cfg(feature = "parquet")]
 pub use ::parquet as parquet_crate;
+/// The polars-core crate [`polars`](mod@polars) works with, re-exported so callers use the same
+/// version.
+#[cfg(feature = "polars")]
+pub use ::polars_core;
 #[cfg(feature = "arrow")]
 pub use arrow::{ArrowChecker, BatchCheck, Conformed, arrow_type};
+#[cfg(feature = "polars")]
+pub use polars::{Conformed as PolarsConformed, PolarsChecker, polars_type};
 /// The arrow-rs crates this module works with, re-exported so callers use the same versions.
 #[cfg(feature = "arrow")]
 pub use {arrow_array, arrow_schema};
@@ -144,6 +152,7 @@ impl FieldPath {
         FieldPath(format!("{}[]", self.0))
     }
 
+    #[cfg(feature = "arrow")]
     pub(crate) fn value(&self) -> FieldPath {
         FieldPath(format!("{}{{}}", self.0))
     }
@@ -234,6 +243,7 @@ pub(crate) mod problems {
         .with_note(note)
     }
 
+    #[cfg(feature = "arrow")]
     pub(crate) fn duplicate_column(column: &str) -> Problem {
         Problem::new(
             ProblemKind::DuplicateKey,

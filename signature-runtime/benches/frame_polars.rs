@@ -1,0 +1,125 @@
+//! Polars frame checks, with a same-run yardstick (see BENCHMARKS.md, "Dataframes").
+//!
+//! Ten columns shaped like the Arrow bench's house-price frame (`benches/frame_arrow.rs`):
+//! sqft, bedrooms, year_built, lot_size (`long`), bathrooms, lat, lon (`double`), city, zip
+//! (`string`), has_pool (`boolean`). `$SIGNATURE_BENCH_FRAME_ROWS` rows (default 10,000,000)
+//! for the large frame; every figure also runs at 1,000 rows.
+//!
+//! ```text
+//! cargo bench -p signature-runtime --no-default-features --features polars --bench frame_polars
+//! ```
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use signature_runtime::frame::PolarsChecker;
+use signature_runtime::frame::polars_core::prelude::{Column, DataFrame, Schema as PlSchema};
+use signature_runtime::{ColSpec, DataType, Schema};
+
+fn rows() -> usize {
+    std::env::var("SIGNATURE_BENCH_FRAME_ROWS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000_000)
+}
+
+fn signature() -> Schema {
+    Schema::from_columns(vec![
+        ColSpec::new("sqft", DataType::Long),
+        ColSpec::new("bedrooms", DataType::Long),
+        ColSpec::new("bathrooms", DataType::Double),
+        ColSpec::new("lat", DataType::Double),
+        ColSpec::new("lon", DataType::Double),
+        ColSpec::new("city", DataType::String),
+        ColSpec::new("zip", DataType::String),
+        ColSpec::new("has_pool", DataType::Boolean),
+        ColSpec::new("year_built", DataType::Long),
+        ColSpec::new("lot_size", DataType::Long),
+    ])
+    .expect("a valid schema")
+}
+
+/// A deterministic pseudo-random sequence (xorshift), so the data is not all one value.
+fn noise(n: usize, seed: u64) -> impl Iterator<Item = u64> {
+    let mut x = seed | 1;
+    (0..n).map(move |_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    })
+}
+
+fn longs(name: &str, n: usize, seed: u64) -> Column {
+    let values: Vec<i64> = noise(n, seed).map(|v| (v % 100_000) as i64).collect();
+    Column::new(name.into(), values)
+}
+
+fn doubles(name: &str, n: usize, seed: u64) -> Column {
+    let values: Vec<f64> = noise(n, seed).map(|v| (v % 10_000) as f64 / 7.0).collect();
+    Column::new(name.into(), values)
+}
+
+fn strings(name: &str, n: usize, seed: u64) -> Column {
+    let names = ["Salem", "Madison", "Dover", "Helena", "Juneau"];
+    let values: Vec<&str> = noise(n, seed).map(|v| names[(v % 5) as usize]).collect();
+    Column::new(name.into(), values)
+}
+
+fn bools(name: &str, n: usize, seed: u64) -> Column {
+    let values: Vec<bool> = noise(n, seed).map(|v| v % 2 == 0).collect();
+    Column::new(name.into(), values)
+}
+
+/// Every column already of its signature type.
+fn matching(n: usize) -> DataFrame {
+    DataFrame::new(
+        n,
+        vec![
+            longs("sqft", n, 1),
+            longs("bedrooms", n, 2),
+            doubles("bathrooms", n, 3),
+            doubles("lat", n, 4),
+            doubles("lon", n, 5),
+            strings("city", n, 6),
+            strings("zip", n, 7),
+            bools("has_pool", n, 8),
+            longs("year_built", n, 9),
+            longs("lot_size", n, 10),
+        ],
+    )
+    .expect("a valid frame")
+}
+
+fn schema_level(c: &mut Criterion) {
+    let signature = signature();
+    let checker = PolarsChecker::for_schema(&signature);
+    let mut group = c.benchmark_group("frame_polars/schema_level");
+    for n in [1_000, rows()] {
+        let frame = matching(n);
+        let schema = frame.schema().clone();
+        // An equal schema built separately, so the comparison cannot stop at a pointer.
+        let expected: PlSchema = schema.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        group.bench_with_input(BenchmarkId::new("check_schema", n), &schema, |b, schema| {
+            b.iter(|| black_box(checker.check_schema(black_box(schema))));
+        });
+        // Yardstick: comparing the frame's Polars schema with an expected one.
+        group.bench_with_input(BenchmarkId::new("yardstick_schema_eq", n), &n, |b, _| {
+            b.iter(|| black_box(black_box(schema.as_ref()) == black_box(&expected)));
+        });
+        group.bench_with_input(BenchmarkId::new("check_frame", n), &frame, |b, frame| {
+            b.iter(|| black_box(checker.check(black_box(frame))));
+        });
+        group.bench_with_input(
+            BenchmarkId::new("conform_zero_copy", n),
+            &frame,
+            |b, frame| {
+                b.iter(|| black_box(checker.conform(black_box(frame)).is_ok()));
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, schema_level);
+criterion_main!(benches);

@@ -1,0 +1,285 @@
+//! Polars `DataFrame`s (polars-core 0.55): check, conform, infer, with the rules, codes and
+//! pointers of the [Arrow checker](crate::frame) (`/<column>/<row>`).
+//!
+//! ```
+//! use signature_runtime::frame::polars::PolarsChecker;
+//! use signature_runtime::frame::polars_core::prelude::{
+//!     Column, DataFrame, DataType as PlType, NamedFrom,
+//! };
+//! use signature_runtime::{ColSpec, DataType, Schema};
+//!
+//! let schema = Schema::from_columns(vec![
+//!     ColSpec::new("sqft", DataType::Long),
+//!     ColSpec::new("city", DataType::String),
+//! ])?;
+//! let frame = DataFrame::new(2, vec![
+//!     Column::new("city".into(), ["Salem", "Madison"]),
+//!     Column::new("sqft".into(), [1200i32, 950]),
+//! ])?;
+//! let checker = PolarsChecker::for_schema(&schema);
+//! assert!(checker.check(&frame).is_valid());
+//!
+//! // Columns in the signature's order, `sqft` widened to Int64, `city` shared.
+//! let conformed = checker.conform(&frame).map_err(|r| r.to_string())?;
+//! assert_eq!(conformed.frame.columns()[0].name().as_str(), "sqft");
+//! assert_eq!(conformed.frame.columns()[0].dtype(), &PlType::Int64);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Types
+//!
+//! | Polars | MLflow | conformed to |
+//! |---|---|---|
+//! | Boolean | `boolean` | as is |
+//! | Int8, Int16, Int32, UInt8, UInt16 | `integer` | Int32 |
+//! | Int8 … Int64, UInt8 … UInt32 | `long` | Int64 |
+//! | UInt64 | `long`, when every value is at most 2^63 − 1 (`out_of_range` otherwise) | Int64 |
+//! | Float16, Float32 | `float` | Float32 |
+//! | Float16, Float32, Float64; Int8 … Int32, UInt8 … UInt32 | `double` | Float64 |
+//! | String | `string` | as is |
+//! | Binary, BinaryOffset | `binary` | as is |
+//! | Datetime (any unit, no timezone), Date | `datetime` | Datetime(ns), `out_of_range` outside 1677–2262 |
+//! | List, Array | `array` | the same kind, items conformed |
+//! | Struct | `object`: every required property a field, no field that is not a property | fields conformed |
+//! | anything | `any` | as is |
+//! | List of Float64 (or anything `array<double>` accepts) | `sparkml_vector` | as `array<double>` |
+//! | Null (a column of nulls only) | any optional column | a column of nulls of the conformed type |
+//!
+//! Everything else is `wrong_type`, as in the Arrow checker: in particular a Datetime with a
+//! timezone for `datetime`, Int64 for `integer` and any integer for `float`. Polars has no
+//! map type, so a `map` column is always `wrong_type`. Categorical and Enum columns are not
+//! supported: this build of polars-core leaves out its categorical types (feature
+//! `dtype-categorical`), so cast such a column to String before checking it.
+//!
+//! Tensors are as for Arrow: an Array is a fixed dimension (its width must equal the shape's,
+//! any width for `-1`), a List a dimension checked row by row.
+//!
+//! # Cost
+//!
+//! [`check_schema`](PolarsChecker::check_schema) is `O(columns)` (a hash lookup per column)
+//! and independent of the number of rows. [`check`](PolarsChecker::check) then reads only
+//! validity bitmaps, except for the conversions whose values must be looked at (UInt64,
+//! datetime units, Date, variable-length tensor rows). [`conform`](PolarsChecker::conform)
+//! casts only the columns that change type; every other column is the input's, shared.
+
+mod infer;
+mod plan;
+mod values;
+
+use polars_core::prelude::{
+    Column, DataFrame, DataType as PlType, Field, Schema as PlSchema, TimeUnit,
+};
+
+use crate::check::CheckOptions;
+use crate::frame::{FieldPath, pointer};
+use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
+use crate::types::{ColumnType, DataType, ModelSignature, Schema};
+
+use plan::Plan;
+use values::{Tally, Values};
+
+/// Checks Polars data frames against a signature's inputs, and conforms them.
+///
+/// Build one per signature and reuse it: it is cheap to share across threads.
+#[derive(Clone, Debug)]
+pub struct PolarsChecker {
+    schema: Option<Schema>,
+    options: CheckOptions,
+}
+
+/// A frame made to match the signature exactly, with the warnings found on the way (extra
+/// columns dropped).
+#[derive(Clone, Debug)]
+pub struct Conformed {
+    /// The columns of the signature, in its order, of its types.
+    pub frame: DataFrame,
+    /// The check's report: valid, possibly with warnings.
+    pub report: Report,
+}
+
+impl PolarsChecker {
+    /// A checker for a model signature's inputs. A signature without inputs checks nothing,
+    /// as MLflow does.
+    pub fn for_signature(signature: &ModelSignature) -> Self {
+        PolarsChecker {
+            schema: signature.inputs().cloned(),
+            options: CheckOptions::default(),
+        }
+    }
+
+    /// A checker for an input schema.
+    pub fn for_schema(schema: &Schema) -> Self {
+        PolarsChecker {
+            schema: Some(schema.clone()),
+            options: CheckOptions::default(),
+        }
+    }
+
+    /// The same checker with other options.
+    #[must_use]
+    pub fn with_options(mut self, options: CheckOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The options.
+    pub fn options(&self) -> &CheckOptions {
+        &self.options
+    }
+
+    /// Checks only the Polars schema: names, types, shapes, extra columns. `O(columns)`,
+    /// whatever the number of rows; the values (nulls, ranges) are not looked at.
+    pub fn check_schema(&self, schema: &PlSchema) -> Report {
+        let mut collector = Collector::new(self.options.max_problems());
+        plan::plan(self.schema.as_ref(), schema, &self.options, &mut |p| {
+            collector.add(p)
+        });
+        collector.finish(None)
+    }
+
+    /// Checks a frame: its schema, then its values.
+    pub fn check(&self, frame: &DataFrame) -> Report {
+        self.run(frame).0.finish(Some(frame.height() as u64))
+    }
+
+    /// Checks a frame and, if it passes, makes it match the signature exactly: the
+    /// signature's columns in its order, extra columns dropped (with a warning), types
+    /// converted as the [module docs](self) say. Columns that already match are shared with
+    /// the input, not copied.
+    pub fn conform(&self, frame: &DataFrame) -> Result<Conformed, Report> {
+        let (mut problems, plan, errors) = self.run(frame);
+        if errors > 0 || !plan.complete {
+            return Err(problems.finish(Some(frame.height() as u64)));
+        }
+        let mut columns = Vec::with_capacity(plan.columns.len());
+        for column in &plan.columns {
+            let Some(input) = frame.columns().get(column.source) else {
+                continue;
+            };
+            match conform(&column.node, input) {
+                Ok(conformed) => columns.push(conformed),
+                Err(error) => {
+                    problems.add(internal(input.name(), &error));
+                    return Err(problems.finish(Some(frame.height() as u64)));
+                }
+            }
+        }
+        match DataFrame::new(frame.height(), columns) {
+            Ok(conformed) => Ok(Conformed {
+                frame: conformed,
+                report: problems.finish(Some(frame.height() as u64)),
+            }),
+            Err(error) => {
+                problems.add(internal("", &error.to_string()));
+                Err(problems.finish(Some(frame.height() as u64)))
+            }
+        }
+    }
+
+    /// Matches the frame's schema and checks its values: the problems, the plan, and how
+    /// many errors were found.
+    fn run(&self, frame: &DataFrame) -> (Collector, Plan, u64) {
+        let mut collector = Collector::new(self.options.max_problems());
+        let mut errors = 0u64;
+        let mut report = |p: Problem| {
+            if p.severity() == Severity::Error {
+                errors += 1;
+            }
+            collector.add(p);
+        };
+        let plan = plan::plan(
+            self.schema.as_ref(),
+            frame.schema(),
+            &self.options,
+            &mut report,
+        );
+        for column in &plan.columns {
+            let Some(input) = frame.columns().get(column.source) else {
+                continue;
+            };
+            if column.node.is_flat() && (column.node.nulls || input.null_count() == 0) {
+                continue;
+            }
+            let series = input.as_materialized_series();
+            let mut tally = Tally::default();
+            let mut first_row = 0u64;
+            for chunk in series.chunks() {
+                let mut values = Values {
+                    first_row,
+                    tally: &mut tally,
+                };
+                values.check(
+                    &column.node,
+                    input.dtype(),
+                    chunk.as_ref(),
+                    None,
+                    &|i| i,
+                    &FieldPath::default(),
+                );
+                first_row += chunk.len() as u64;
+            }
+            tally.finish(input.name(), &mut report);
+        }
+        (collector, plan, errors)
+    }
+}
+
+/// The conformed form of `column`: `column` itself (shared, not copied) when nothing changes.
+fn conform(node: &plan::Node, column: &Column) -> Result<Column, String> {
+    if !node.needs_cast() {
+        return Ok(column.clone());
+    }
+    let target = node.target(column.dtype());
+    if column.dtype() == &PlType::Null {
+        return Ok(Column::full_null(
+            column.name().clone(),
+            column.len(),
+            &target,
+        ));
+    }
+    // Every value was checked to fit, so a strict cast fails only on a bug of ours.
+    column.strict_cast(&target).map_err(|e| e.to_string())
+}
+
+/// Polars refused a conformed column: a bug of ours, reported rather than panicking.
+fn internal(column: &str, error: &str) -> Problem {
+    Problem::new(
+        ProblemKind::WrongType,
+        Severity::Error,
+        pointer(column, None),
+        format!("column `{column}` could not be conformed: {error}"),
+    )
+    .with_column(column)
+    .with_note("this is a bug in signature-runtime; please report it")
+}
+
+/// The Polars type a conformed column of an MLflow type has, when nothing needs keeping from
+/// the input: `long` is Int64, `datetime` Datetime(ns), `array<T>` a List of `T`, `object` a
+/// Struct of its properties, `any` Null. A `map` (which Polars cannot hold) is Null too.
+pub fn polars_type(ty: &ColumnType) -> PlType {
+    match ty {
+        ColumnType::DataType(t) => match t {
+            DataType::Boolean => PlType::Boolean,
+            DataType::Integer => PlType::Int32,
+            DataType::Long => PlType::Int64,
+            DataType::Float => PlType::Float32,
+            DataType::Double => PlType::Float64,
+            DataType::String => PlType::String,
+            DataType::Binary => PlType::Binary,
+            DataType::Datetime => PlType::Datetime(TimeUnit::Nanoseconds, None),
+        },
+        ColumnType::Array(array) => PlType::List(Box::new(polars_type(array.items()))),
+        ColumnType::SparkMLVector => PlType::List(Box::new(PlType::Float64)),
+        ColumnType::Object(object) => PlType::Struct(
+            object
+                .properties()
+                .iter()
+                .map(|p| Field::new(p.name().into(), polars_type(p.dtype())))
+                .collect(),
+        ),
+        ColumnType::Map(_) | ColumnType::AnyType => PlType::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests;
