@@ -86,6 +86,7 @@
 
 #[cfg(feature = "arrow")]
 pub mod arrow;
+mod numeric;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 #[cfg(feature = "polars")]

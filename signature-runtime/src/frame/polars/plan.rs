@@ -3,6 +3,7 @@
 
 use polars_core::prelude::{DataType as PlType, Field, Schema as PlSchema, TimeUnit};
 
+use crate::frame::numeric::{Numeric, NumericLeaf, numeric_leaf};
 use crate::frame::{FieldPath, problems};
 use crate::report::Problem;
 use crate::types::{
@@ -493,11 +494,6 @@ fn list_item(ty: &PlType) -> Option<&PlType> {
 }
 
 /// Integers: (signed, bits). Floats: mantissa bits (with the implicit one).
-enum Numeric {
-    Int(bool, u32),
-    Float(u32),
-}
-
 fn numeric(ty: &PlType) -> Option<Numeric> {
     Some(match ty {
         PlType::Int8 => Numeric::Int(true, 8),
@@ -519,16 +515,7 @@ fn numeric(ty: &PlType) -> Option<Numeric> {
 
 /// Whether every value of `from` is exactly a value of `to`.
 fn lossless(from: &PlType, to: &PlType) -> bool {
-    match (numeric(from), numeric(to)) {
-        (Some(Numeric::Int(fs, fb)), Some(Numeric::Int(ts, tb))) => {
-            (fs == ts && tb >= fb) || (!fs && ts && tb > fb)
-        }
-        (Some(Numeric::Int(signed, bits)), Some(Numeric::Float(mantissa))) => {
-            bits - u32::from(signed) <= mantissa
-        }
-        (Some(Numeric::Float(f)), Some(Numeric::Float(t))) => t >= f,
-        _ => false,
-    }
+    matches!((numeric(from), numeric(to)), (Some(f), Some(t)) if f.fits_losslessly(t))
 }
 
 /// How a scalar Polars column becomes an MLflow data type: `Ok(None)` as is,
@@ -537,45 +524,13 @@ pub(crate) fn column_leaf(
     to: DataType,
     from: &PlType,
 ) -> Result<Option<Cast>, Option<&'static str>> {
-    let numeric_to = match to {
-        DataType::Integer => Some(PlType::Int32),
-        DataType::Long => Some(PlType::Int64),
-        DataType::Float => Some(PlType::Float32),
-        DataType::Double => Some(PlType::Float64),
-        _ => None,
-    };
-    if let Some(target) = numeric_to {
-        if from == &target {
-            return Ok(None);
-        }
-        if to == DataType::Long && from == &PlType::UInt64 {
-            return Ok(Some(Cast::U64ToI64));
-        }
-        let int_to_float = to == DataType::Float && matches!(numeric(from), Some(Numeric::Int(..)));
-        if lossless(from, &target) && !int_to_float {
-            return Ok(Some(Cast::Widen(target)));
-        }
-        return Err(match (to, numeric(from)) {
-            (_, None) => None,
-            (DataType::Integer, Some(Numeric::Int(..))) => {
-                Some("its values may not fit in `integer` (32 bits); declare the column `long`")
-            }
-            (DataType::Long, Some(Numeric::Int(..))) => {
-                Some("its values may not fit in `long` (64 bits)")
-            }
-            (DataType::Integer | DataType::Long, Some(Numeric::Float(_))) => Some(
-                "converting floats to integers loses the fractions and NaN; MLflow refuses it too",
-            ),
-            (DataType::Float, Some(Numeric::Int(..))) => {
-                Some("MLflow converts no integer type to `float`")
-            }
-            (DataType::Float, Some(Numeric::Float(_))) => {
-                Some("a `float` (32 bits) cannot hold every Float64; declare the column `double`")
-            }
-            (_, Some(_)) => {
-                Some("not every 64-bit integer is exactly a `double`; MLflow refuses it too")
-            }
-        });
+    if let Some(leaf) = numeric_leaf(to, numeric(from)) {
+        return match leaf {
+            NumericLeaf::AsIs => Ok(None),
+            NumericLeaf::U64ToI64 => Ok(Some(Cast::U64ToI64)),
+            NumericLeaf::Widen => Ok(Some(Cast::Widen(numeric_dtype(to)))),
+            NumericLeaf::Refused(note) => Err(note),
+        };
     }
     match (to, from) {
         (DataType::Boolean, PlType::Boolean) => Ok(None),
@@ -592,6 +547,16 @@ pub(crate) fn column_leaf(
         )),
         (DataType::Datetime, PlType::Date) => Ok(Some(Cast::DateToNs)),
         _ => Err(None),
+    }
+}
+
+/// The dtype a numeric MLflow type is held in (only called for numeric types).
+fn numeric_dtype(to: DataType) -> PlType {
+    match to {
+        DataType::Integer => PlType::Int32,
+        DataType::Long => PlType::Int64,
+        DataType::Float => PlType::Float32,
+        _ => PlType::Float64,
     }
 }
 
