@@ -11,39 +11,13 @@
 //! ```
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
+
+mod payloads;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
 use signature_runtime::{JsonChecker, load_signature};
-
-fn rows() -> usize {
-    std::env::var("SIGNATURE_BENCH_ROWS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000)
-}
-
-/// The payload directory, generated on first use.
-fn payloads(rows: usize) -> PathBuf {
-    let dir = PathBuf::from(
-        std::env::var("SIGNATURE_BENCH_DIR").unwrap_or_else(|_| "/tmp/signature-bench".into()),
-    );
-    if !dir.join(format!("split_{rows}.json")).exists() {
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/gen_payload.py");
-        let status = Command::new("python3")
-            .arg(&script)
-            .arg(rows.to_string())
-            .arg(&dir)
-            .status()
-            .expect("python3 runs gen_payload.py");
-        assert!(status.success(), "{} failed", script.display());
-    }
-    dir
-}
 
 /// The payload's rows, as a user's struct for serde (the yardstick for typed decode).
 #[derive(Deserialize)]
@@ -84,8 +58,8 @@ struct RecordsBody {
 }
 
 fn bench(c: &mut Criterion) {
-    let rows = rows();
-    let dir = payloads(rows);
+    let rows = payloads::rows();
+    let dir = payloads::payloads(rows);
     let signature = load_signature(&dir.join("signature.json")).expect("signature.json");
     let checker = JsonChecker::for_signature(&signature);
     for format in ["split", "records"] {
