@@ -1,0 +1,195 @@
+//! The body and its envelope: which format a body uses, and its top-level keys.
+
+use super::{Abort, Cell, FORMAT_KEYS, Run, Seg, Step, shape_text};
+use crate::check::mlflow::{Route, Series};
+use crate::check::scanner::SyntaxError;
+use crate::report::{ProblemKind, Severity};
+
+impl Run<'_, '_> {
+    pub(super) fn body(&mut self) -> Step {
+        match self.s.peek() {
+            None => {
+                self.report(Severity::Error, |run| {
+                    run.here(
+                        ProblemKind::MalformedJson,
+                        Severity::Error,
+                        "malformed JSON: the body is empty".to_owned(),
+                    )
+                });
+                return Err(Abort);
+            }
+            Some(b'{') => self.envelope()?,
+            Some(b'[') if self.ml.is_some() => {
+                self.mismatch(ProblemKind::BadEnvelope, || {
+                    "a JSON object (MLflow refuses a bare list of records)".to_owned()
+                })?;
+            }
+            Some(b'[') => {
+                let rows = self.records()?;
+                self.rows = Some(rows);
+            }
+            Some(_) => self.mismatch(ProblemKind::BadEnvelope, || {
+                "a JSON object with one of `dataframe_split`, `dataframe_records`, \
+                 `instances` or `inputs`"
+                    .to_owned()
+            })?,
+        }
+        if self.s.peek().is_some() {
+            return Err(self.syntax(SyntaxError::Expected(
+                "unexpected text after the JSON value",
+            )));
+        }
+        Ok(())
+    }
+
+    pub(super) fn envelope(&mut self) -> Step {
+        self.enter()?;
+        let mut format: Option<&'static str> = None;
+        let mut params_seen = false;
+        let mut first = true;
+        while let Some(key) = self.key(first)? {
+            first = false;
+            let name = self.key_text(key);
+            self.path.push(Seg::Key(key));
+            if let Some(&format_key) = FORMAT_KEYS.iter().find(|k| **k == name) {
+                match format {
+                    Some(previous) => {
+                        let (kind, message) = if previous == format_key {
+                            (
+                                ProblemKind::DuplicateKey,
+                                format!("`{format_key}` is given twice"),
+                            )
+                        } else {
+                            (
+                                ProblemKind::BadEnvelope,
+                                format!(
+                                    "several input formats: `{previous}` and `{format_key}`; \
+                                     a request has exactly one"
+                                ),
+                            )
+                        };
+                        self.error(kind, || message);
+                        self.skip()?;
+                    }
+                    None => {
+                        format = Some(format_key);
+                        let rows = self.format(format_key)?;
+                        self.rows = rows;
+                    }
+                }
+            } else if name == "params" {
+                if params_seen {
+                    self.error(ProblemKind::DuplicateKey, || {
+                        "`params` is given twice".to_owned()
+                    });
+                    self.skip()?;
+                } else {
+                    params_seen = true;
+                    self.params()?;
+                }
+            } else if self.ml.is_some() {
+                self.report(Severity::Warning, |run| {
+                    run.here(
+                        ProblemKind::BadEnvelope,
+                        Severity::Warning,
+                        format!("unknown key `{name}` in the request is ignored"),
+                    )
+                    .with_note("MLflow ignores top-level keys it does not know")
+                });
+                self.skip()?;
+            } else {
+                self.report(Severity::Error, |run| {
+                    run.here(
+                        ProblemKind::BadEnvelope,
+                        Severity::Error,
+                        format!("unknown key `{name}` in the request"),
+                    )
+                    .with_expected(
+                        "one of `dataframe_split`, `dataframe_records`, `instances`, \
+                         `inputs`, and optionally `params`",
+                    )
+                });
+                self.skip()?;
+            }
+            self.path.pop();
+        }
+        self.leave();
+        if format.is_none() {
+            self.report(Severity::Error, |run| {
+                run.here(
+                    ProblemKind::BadEnvelope,
+                    Severity::Error,
+                    "the request has no input".to_owned(),
+                )
+                .with_expected(
+                    "exactly one of `dataframe_split`, `dataframe_records`, `instances`, \
+                     `inputs`",
+                )
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks the value of a format key; returns the row count when it has rows.
+    pub(super) fn format(&mut self, key: &'static str) -> Step<Option<u64>> {
+        if let Some(ml) = self.ml.as_mut() {
+            ml.route = if key.starts_with("dataframe") {
+                Route::Frame
+            } else {
+                Route::Columns
+            };
+            ml.transposed = false;
+            ml.series.iter_mut().for_each(|s| *s = Series::default());
+        }
+        let rows = match key {
+            "dataframe_split" => self.split()?,
+            "dataframe_records" => {
+                if self.peek()? == b'[' {
+                    Some(self.records()?)
+                } else {
+                    self.mismatch(ProblemKind::BadEnvelope, || {
+                        "a list of records (JSON objects)".to_owned()
+                    })?;
+                    None
+                }
+            }
+            _ => self.inputs()?,
+        };
+        if let Some(rows) = rows {
+            self.check_fixed_batch(rows);
+        }
+        if self.ml.is_some() {
+            self.ml_finish(rows);
+        }
+        Ok(rows)
+    }
+
+    /// A tensor column whose first dimension is fixed needs exactly that many rows.
+    pub(super) fn check_fixed_batch(&mut self, rows: u64) {
+        let c = self.c;
+        for (i, column) in c.columns.iter().enumerate() {
+            let Cell::Tensor { spec, .. } = &column.cell else {
+                continue;
+            };
+            let Some(&first) = spec.shape().first() else {
+                continue;
+            };
+            if first >= 0 && first.unsigned_abs() != rows && self.tensor_rows_apply() {
+                self.column = Some(i);
+                self.error(ProblemKind::TensorShape, || {
+                    format!(
+                        "tensor `{}` has shape {} but the input has {rows} rows",
+                        column.label,
+                        shape_text(spec.shape())
+                    )
+                });
+                self.column = None;
+            }
+        }
+    }
+
+    /// Whether the last format read tensors row by row (not as whole tensors).
+    pub(super) fn tensor_rows_apply(&self) -> bool {
+        !self.whole_tensors
+    }
+}

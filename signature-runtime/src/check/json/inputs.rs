@@ -1,0 +1,267 @@
+//! `inputs` and `instances` bodies: lists of values, objects of columns and tensors.
+
+use super::{DictShape, Layout, RecordsState, Run, Seen, Seg, Slot, Step};
+use crate::check::mlflow::Route;
+use crate::report::ProblemKind;
+use crate::types::ColumnName;
+
+impl Run<'_, '_> {
+    pub(super) fn inputs(&mut self) -> Step<Option<u64>> {
+        let c = self.c;
+        match self.peek()? {
+            b'{' if c.is_tensor_schema() => {
+                if c.layout == Layout::UnnamedTensor {
+                    self.mismatch(ProblemKind::BadEnvelope, || {
+                        "the unnamed tensor itself (nested lists), not an object".to_owned()
+                    })?;
+                } else {
+                    self.tensor_dict()?;
+                }
+                Ok(None)
+            }
+            b'{' => self.column_dict().map(Some),
+            b'[' => self.input_list(),
+            _ => {
+                if c.is_tensor_schema() && c.columns.len() == 1 {
+                    self.whole_tensor(0)?;
+                    Ok(None)
+                } else if c.columns.len() == 1 {
+                    if self.ml.is_some() && c.layout == Layout::Named {
+                        self.error(ProblemKind::MissingColumn, || {
+                            "MLflow reads a single value as column `0`, so the signature's \
+                             column is missing"
+                                .to_owned()
+                        });
+                    }
+                    self.row = Some(0);
+                    self.cell(0)?;
+                    self.row = None;
+                    self.column = None;
+                    Ok(Some(1))
+                } else if c.layout == Layout::Unchecked {
+                    self.skip()?;
+                    Ok(None)
+                } else {
+                    self.mismatch(ProblemKind::BadEnvelope, || {
+                        "a list of rows or an object of columns (a single value needs a \
+                         single-column signature)"
+                            .to_owned()
+                    })?;
+                    Ok(None)
+                }
+            }
+        }
+    }
+
+    /// A list under `inputs` or `instances`.
+    pub(super) fn input_list(&mut self) -> Step<Option<u64>> {
+        let c = self.c;
+        let first = self.first_element_byte();
+        if first == Some(b'{') && c.layout != Layout::UnnamedTensor {
+            let instances = self.path.first().is_some_and(|seg| match seg {
+                Seg::Key(token) => &self.s.bytes()[token.range()] == b"instances",
+                _ => false,
+            });
+            if let Some(ml) = self.ml.as_mut().filter(|ml| ml.route == Route::Columns) {
+                if instances {
+                    ml.transposed = true;
+                } else {
+                    ml.route = Route::Records;
+                }
+            }
+            return self.records().map(Some);
+        }
+        if c.is_tensor_schema() {
+            if c.columns.len() == 1 {
+                self.whole_tensor(0)?;
+            } else {
+                self.mismatch(ProblemKind::BadEnvelope, || {
+                    "an object mapping each tensor's name to its value".to_owned()
+                })?;
+            }
+            return Ok(None);
+        }
+        if c.columns.len() == 1 {
+            if c.layout == Layout::Named {
+                self.ml_predict_refuses(
+                    "predict reads a list of values as column `0`, so the signature's column is \
+                     missing (the scoring server names it)",
+                );
+            }
+            // One column: the list is the column's values, one per row.
+            let rows = self.each_element(|run, row| {
+                run.row = Some(row);
+                run.cell(0)?;
+                run.column = None;
+                Ok(())
+            })?;
+            self.row = None;
+            return Ok(Some(rows));
+        }
+        if c.layout == Layout::Unchecked {
+            self.skip()?;
+            return Ok(None);
+        }
+        // Rows as lists: pandas numbers the columns 0, 1, ...
+        self.split_data(None)
+    }
+
+    /// The first byte of the first element of the array at the cursor, looking ahead.
+    pub(super) fn first_element_byte(&mut self) -> Option<u8> {
+        let start = self.s.pos();
+        self.s.seek(start + 1);
+        let byte = self.s.peek();
+        self.s.seek(start);
+        byte.filter(|b| *b != b']')
+    }
+
+    /// `inputs` as an object of columns: each value a list of cells, one per row; or, when the
+    /// schema has an `array` or `object` column or the first value is not a list, one row.
+    pub(super) fn column_dict(&mut self) -> Step<u64> {
+        let c = self.c;
+        self.enter()?;
+        let mut seen = Seen::default();
+        seen.reset(c.columns.len());
+        let mut state = RecordsState::default();
+        let mut shape = if c.has_nested {
+            DictShape::OneRow
+        } else {
+            DictShape::Undecided
+        };
+        let mut first = true;
+        while let Some(token) = self.key(first)? {
+            first = false;
+            self.path.push(Seg::Key(token));
+            let column = match self.record_slot(token, &mut state) {
+                Slot::Column(k) if seen.mark(k) => {
+                    self.error(ProblemKind::DuplicateKey, || {
+                        format!("column `{}` is given twice", c.columns[k].label)
+                    });
+                    None
+                }
+                Slot::Column(k) | Slot::Leaf { k, .. } => Some(k),
+                Slot::TensorElement | Slot::Skip => None,
+            };
+            match column {
+                None => self.skip()?,
+                Some(k) => {
+                    if shape == DictShape::Undecided {
+                        shape = if self.peek()? == b'[' {
+                            DictShape::Columns { rows: None }
+                        } else {
+                            DictShape::OneRow
+                        };
+                    }
+                    match shape {
+                        DictShape::Columns { rows } => {
+                            let count = self.column_values(k)?;
+                            match (rows, count) {
+                                (None, Some(count)) => {
+                                    shape = DictShape::Columns {
+                                        rows: Some((count, k)),
+                                    }
+                                }
+                                (Some((expected, first_k)), Some(count)) if count != expected => {
+                                    self.column = Some(k);
+                                    self.error(ProblemKind::RowLength, || {
+                                        format!(
+                                            "column `{}` has {count} values, but `{}` has \
+                                             {expected}",
+                                            c.columns[k].label, c.columns[first_k].label
+                                        )
+                                    });
+                                    self.column = None;
+                                }
+                                _ => {}
+                            }
+                        }
+                        DictShape::OneRow | DictShape::Undecided => {
+                            self.row = Some(0);
+                            self.cell(k)?;
+                            self.row = None;
+                            self.column = None;
+                        }
+                    }
+                }
+            }
+            self.path.pop();
+        }
+        self.leave();
+        if shape == DictShape::OneRow && !c.has_nested {
+            self.ml_predict_refuses(
+                "predict receives single values of `inputs` as 0-d numpy arrays, which pandas \
+                 cannot make a frame of",
+            );
+        }
+        for (k, column) in c.columns.iter().enumerate() {
+            if column.required && !seen.has(k) {
+                self.missing_column(k, None);
+            }
+        }
+        Ok(match shape {
+            DictShape::Columns { rows: Some((n, _)) } => n,
+            DictShape::Columns { rows: None } => 0,
+            DictShape::OneRow | DictShape::Undecided => 1,
+        })
+    }
+
+    /// The values of column `k` given as a list (one per row); `None` if not a list.
+    pub(super) fn column_values(&mut self, k: usize) -> Step<Option<u64>> {
+        if self.peek()? != b'[' {
+            self.column = Some(k);
+            self.mismatch(ProblemKind::WrongType, || {
+                "a list of values, one per row, as for the other columns".to_owned()
+            })?;
+            self.column = None;
+            return Ok(None);
+        }
+        let count = self.each_element(|run, row| {
+            run.row = Some(row);
+            run.cell(k)?;
+            run.column = None;
+            Ok(())
+        })?;
+        self.row = None;
+        Ok(Some(count))
+    }
+
+    /// `inputs` as an object of named tensors, each a whole tensor.
+    pub(super) fn tensor_dict(&mut self) -> Step {
+        let c = self.c;
+        self.enter()?;
+        let mut seen = Seen::default();
+        seen.reset(c.columns.len());
+        let mut first = true;
+        while let Some(token) = self.key(first)? {
+            first = false;
+            self.path.push(Seg::Key(token));
+            let name = self.key_text(token);
+            let found = c.columns.iter().position(|col| match &col.name {
+                Some(ColumnName::Str(s)) => *s == name,
+                _ => false,
+            });
+            match found {
+                Some(k) if seen.mark(k) => {
+                    self.error(ProblemKind::DuplicateKey, || {
+                        format!("tensor `{name}` is given twice")
+                    });
+                    self.skip()?;
+                }
+                Some(k) => self.whole_tensor(k)?,
+                None => {
+                    self.extra_column(&name, None);
+                    self.skip()?;
+                }
+            }
+            self.path.pop();
+        }
+        self.leave();
+        for (k, column) in c.columns.iter().enumerate() {
+            if column.required && !seen.has(k) {
+                self.missing_column(k, None);
+            }
+        }
+        self.whole_tensors = true;
+        Ok(())
+    }
+}

@@ -1,0 +1,325 @@
+//! The MLflow modes' cells: values gathered per column and judged by the rules of
+//! `check::mlflow`.
+
+use super::{Run, Step};
+use crate::check::mlflow::{Route, Series, Val, Verdict, serving_frame, serving_numpy};
+use crate::check::scanner::{Literal, unescape};
+use crate::check::values::LeafSpec;
+use crate::report::{ProblemKind, Severity};
+use crate::types::{ColumnType, DataType};
+
+impl Run<'_, '_> {
+    /// Reads the value at the cursor as Python's `json.loads` would hold it.
+    pub(super) fn ml_value(&mut self) -> Step<Val> {
+        Ok(match self.peek()? {
+            b'"' => {
+                let token = self.string()?;
+                let raw = &self.s.bytes()[token.range()];
+                Val::Str(if token.escaped {
+                    unescape(raw)
+                } else {
+                    String::from_utf8_lossy(raw).into_owned()
+                })
+            }
+            b'-' | b'0'..=b'9' => {
+                let number = self.number()?;
+                Val::number(&number, &self.s.bytes()[number.span.0..number.span.1])
+            }
+            b'[' => {
+                self.skip()?;
+                Val::List
+            }
+            b'{' => {
+                self.skip()?;
+                Val::Dict
+            }
+            _ => match self.literal()? {
+                Literal::Null => Val::Null,
+                Literal::True => Val::Bool(true),
+                Literal::False => Val::Bool(false),
+            },
+        })
+    }
+
+    /// A warning that MLflow changes a value, or an error that it refuses it.
+    pub(super) fn ml_verdict(&mut self, t: DataType, verdict: Verdict, start: usize, value: &Val) {
+        let end = self.s.pos();
+        match verdict {
+            Verdict::Keep => {}
+            Verdict::Changed(what) => self.report(Severity::Warning, |run| {
+                run.here(ProblemKind::ValueChanged, Severity::Warning, what)
+                    .with_expected(LeafSpec::column(t).expected())
+                    .with_found(value.kind())
+                    .with_value(run.excerpt(start, end))
+            }),
+            Verdict::Refused(why) => {
+                let kind = match value {
+                    Val::Null => ProblemKind::NullNotAllowed,
+                    Val::Int(_) if matches!(t, DataType::Long | DataType::Integer) => {
+                        ProblemKind::OutOfRange
+                    }
+                    Val::Str(_) if t == DataType::Binary => ProblemKind::InvalidBase64,
+                    Val::Str(_) if t == DataType::Datetime => ProblemKind::InvalidDatetime,
+                    _ => ProblemKind::WrongType,
+                };
+                self.report(Severity::Error, |run| {
+                    let mut problem = run
+                        .here(kind, Severity::Error, why)
+                        .with_expected(LeafSpec::column(t).expected())
+                        .with_found(value.kind());
+                    if start < end && *value != Val::Null {
+                        problem = problem.with_value(run.excerpt(start, end));
+                    }
+                    problem
+                });
+            }
+        }
+    }
+
+    /// A cell of scalar column `k` of type `t`, in an MLflow mode.
+    pub(super) fn ml_cell(&mut self, k: usize, t: DataType) -> Step {
+        let start = self.s.pos();
+        let value = self.ml_value()?;
+        let at = match self.ml.as_ref().and_then(|ml| ml.series.get(k)) {
+            Some(series) if series.at.is_none() => Some(self.pointer()),
+            _ => None,
+        };
+        let Some(ml) = self.ml.as_mut() else {
+            return Ok(());
+        };
+        if let Some(series) = ml.series.get_mut(k) {
+            series.add(&value);
+            if at.is_some() {
+                series.at = at;
+            }
+        }
+        if ml.serving {
+            let mut verdict = match ml.route {
+                Route::Frame => serving_frame(t, &value),
+                Route::Columns | Route::Records => serving_numpy(t, &value),
+            };
+            if let (Route::Frame, DataType::Datetime, Val::Str(text), Some(series)) =
+                (ml.route, t, &value, ml.series.get_mut(k))
+                && !series.same_datetime_format(text)
+                && !matches!(verdict, Verdict::Refused(_))
+            {
+                verdict = Verdict::Refused(
+                    "pandas takes the datetime format from the column's first value, and \
+                     this value has another format"
+                        .to_owned(),
+                );
+            }
+            self.ml_verdict(t, verdict, start, &value);
+        }
+        Ok(())
+    }
+
+    /// Why MLflow refuses any value of a composite column in this body's shape, if it does.
+    pub(super) fn ml_composite_refusal(
+        &mut self,
+        ty: &ColumnType,
+        required: bool,
+    ) -> Step<Option<&'static str>> {
+        let Some(ml) = self.ml.as_ref() else {
+            return Ok(None);
+        };
+        let (serving, route, transposed) = (ml.serving, ml.route, ml.transposed);
+        let first = self.peek()?;
+        let array = matches!(ty, ColumnType::Array(_) | ColumnType::SparkMLVector);
+        let object = matches!(ty, ColumnType::Object(_));
+        let map = matches!(ty, ColumnType::Map(_));
+        let empty_dict = first == b'{' && {
+            let start = self.s.pos();
+            self.s.seek(start + 1);
+            let next = self.s.peek();
+            self.s.seek(start);
+            next == Some(b'}')
+        };
+        // MLflow returns an optional object's `{}` before looking at its container.
+        let object = object && (required || !empty_dict);
+        Ok(if route != Route::Frame && first == b'n' {
+            Some("MLflow turns null into a 0-d numpy array, which its enforcement refuses")
+        } else if transposed && (array || object) {
+            Some(
+                "MLflow stacks the `instances` values of an array or object column into a \
+                 2-D numpy array, which its schema enforcement refuses; send `inputs` or \
+                 `dataframe_records`",
+            )
+        } else if transposed && map && !serving {
+            Some("predict receives each map of `instances` as a 0-d numpy array, not a dict")
+        } else if route == Route::Columns && !transposed && !serving && (object || map) {
+            Some("predict receives the `inputs` value as a 0-d numpy array, not a dict")
+        } else if route == Route::Columns && !transposed && serving && map && !empty_dict {
+            Some("the scoring server reads the keys of an `inputs` map as columns")
+        } else {
+            None
+        })
+    }
+
+    /// A refusal of the predict mode, at the current place.
+    pub(super) fn ml_predict_refuses(&mut self, why: &str) {
+        if self.ml.as_ref().is_some_and(|ml| !ml.serving) {
+            self.report(Severity::Error, |run| {
+                run.here(ProblemKind::BadEnvelope, Severity::Error, why.to_owned())
+            });
+        }
+    }
+
+    /// A scalar inside an `array`, `object` or `map` value, in an MLflow mode: MLflow puts it
+    /// in a one-value pandas Series and enforces its type (spec §5.7).
+    pub(super) fn ml_nested(&mut self, t: DataType, nullable: bool) -> Step {
+        let start = self.s.pos();
+        let value = self.ml_value()?;
+        match value {
+            Val::Null if nullable => return Ok(()),
+            Val::Null => {
+                let why = "MLflow refuses null here (it expects a scalar)".to_owned();
+                self.ml_verdict(t, Verdict::Refused(why), start, &value);
+                return Ok(());
+            }
+            _ => {}
+        }
+        let mut series = Series::default();
+        series.add(&value);
+        if let Err(why) = series.enforce(t, series.dtype(false)) {
+            self.ml_verdict(t, Verdict::Refused(why), start, &value);
+        }
+        Ok(())
+    }
+
+    /// An `array` of scalars, in an MLflow mode: the whole list is one pandas Series.
+    pub(super) fn ml_array(&mut self, t: DataType) -> Step {
+        if self.peek()? != b'[' {
+            return self.mismatch(ProblemKind::WrongType, || "array (a list)".to_owned());
+        }
+        let start = self.s.pos();
+        let mut series = Series::default();
+        self.each_element(|run, _| {
+            let value = run.ml_value()?;
+            series.add(&value);
+            Ok(())
+        })?;
+        let serving = self.ml.as_ref().is_some_and(|ml| ml.serving);
+        let mut outcome = series.enforce(t, series.dtype(false));
+        if outcome.is_ok() && serving && t == DataType::Float && series.n > 0 {
+            outcome = Err(
+                "the scoring server enforces the array twice, and its float32 \
+                           values come back as float64, which `float` refuses"
+                    .to_owned(),
+            );
+        }
+        if let Err(why) = outcome {
+            self.ml_verdict(t, Verdict::Refused(why), start, &Val::List);
+        }
+        Ok(())
+    }
+
+    /// The column-wide decisions once a format's data is read: predict's dtype rules, the
+    /// columns a list of records leaves with holes, `instances` columns of unequal length.
+    pub(super) fn ml_finish(&mut self, rows: Option<u64>) {
+        let c = self.c;
+        let Some(mut ml) = self.ml.take() else {
+            return;
+        };
+        let rows = rows.unwrap_or(0);
+        if ml.transposed {
+            // MLflow transposes `instances` records into one array per column: they must all
+            // have the same length.
+            let given: Vec<(usize, u64)> = ml
+                .series
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.n > 0)
+                .map(|(k, s)| (k, s.n))
+                .collect();
+            if let Some(&(k, n)) = given.iter().find(|(_, n)| *n != given[0].1) {
+                let label = c
+                    .columns
+                    .get(k)
+                    .map(|col| col.label.clone())
+                    .unwrap_or_default();
+                let first = c
+                    .columns
+                    .get(given[0].0)
+                    .map(|col| col.label.clone())
+                    .unwrap_or_default();
+                let (first_n, at) = (given[0].1, self.pointer());
+                self.report(Severity::Error, |run| {
+                    run.here_at(
+                        at,
+                        ProblemKind::MissingColumn,
+                        format!(
+                            "column `{label}` is in {n} instances but `{first}` in {first_n}; \
+                             MLflow transposes `instances` into columns, which must have the \
+                             same length"
+                        ),
+                    )
+                    .with_column(label.clone())
+                });
+            }
+        }
+        for (k, column) in c.columns.iter().enumerate() {
+            let Some(t) = column.data_type else {
+                continue;
+            };
+            let Some(series) = ml.series.get_mut(k) else {
+                continue;
+            };
+            if series.n == 0 {
+                continue;
+            }
+            let holes = rows.saturating_sub(series.n);
+            self.column = Some(k);
+            if holes > 0 && ml.route != Route::Columns {
+                // pandas fills the holes with NaN.
+                for _ in 0..holes.min(2) {
+                    series.add(&Val::Null);
+                }
+                if ml.serving
+                    && let Verdict::Refused(why) = serving_frame(t, &Val::Null)
+                {
+                    let at = series.at.clone().unwrap_or_default();
+                    self.report(Severity::Error, |run| {
+                        run.here_at(
+                            at,
+                            ProblemKind::MissingColumn,
+                            format!(
+                                "column `{}` is missing from {holes} of {rows} records, \
+                                 and {why}",
+                                column.label
+                            ),
+                        )
+                    });
+                }
+            }
+            if !ml.serving {
+                let numpy = ml.route == Route::Columns;
+                let outcome =
+                    if ml.transposed && series.has_nulls() {
+                        Err(
+                            "predict receives the nulls of `instances` as 0-d numpy arrays, which \
+                         its enforcement refuses"
+                                .to_owned(),
+                        )
+                    } else if ml.route == Route::Records
+                        && !matches!(t, DataType::Boolean | DataType::String | DataType::Binary)
+                    {
+                        Err("predict receives each value of `inputs` records as a 0-d numpy array, \
+                         which its enforcement refuses for this type"
+                        .to_owned())
+                    } else {
+                        series.enforce(t, series.dtype(numpy))
+                    };
+                if let Err(why) = outcome {
+                    let at = series.at.clone().unwrap_or_default();
+                    self.report(Severity::Error, |run| {
+                        run.here_at(at, ProblemKind::WrongType, why)
+                            .with_expected(LeafSpec::column(t).expected())
+                    });
+                }
+            }
+            self.column = None;
+        }
+        self.ml = Some(ml);
+    }
+}

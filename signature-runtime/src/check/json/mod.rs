@@ -1,0 +1,719 @@
+//! The JSON body checker: envelopes, rows, cells, params, in one pass over the bytes.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use super::mlflow::{Route, Series};
+use super::scanner::{Literal, NumToken, Scanner, StrToken, SyntaxError, unescape};
+use super::values::LeafSpec;
+use super::{CheckOptions, ExtraColumns, Mode};
+use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
+use crate::types::{
+    ColumnName, ColumnType, DataType, ModelSignature, ParamSchema, Schema, SchemaInputs, TensorSpec,
+};
+
+mod cells;
+mod envelope;
+mod inputs;
+mod mlflow_rules;
+mod params;
+mod records;
+mod split;
+
+/// The four format keys of MLflow's scoring protocol.
+const FORMAT_KEYS: [&str; 4] = [
+    "dataframe_split",
+    "dataframe_records",
+    "instances",
+    "inputs",
+];
+
+/// How many distinct extra column names a check remembers, to report each once. Past this,
+/// an extra name may be reported more than once: memory stays bounded whatever the body.
+const EXTRA_NAMES_REMEMBERED: usize = 1024;
+
+/// Checks JSON request bodies against a signature. Build it once, check many bodies: it keeps
+/// the schema ready for lookups and is `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct JsonChecker {
+    columns: Vec<ColumnPlan>,
+    layout: Layout,
+    /// Whether the schema has an `array` or `object` column: MLflow then reads an `inputs`
+    /// dict as one row.
+    has_nested: bool,
+    /// Bit `k` set when column `k` is required: a record is checked for missing columns
+    /// with one comparison per 64 columns.
+    required_mask: Vec<u64>,
+    params: Option<ParamSchema>,
+    options: CheckOptions,
+}
+
+/// How the schema's entries are matched to the body's columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layout {
+    /// No input schema: the data is only checked to be JSON.
+    Unchecked,
+    /// Columns matched by name.
+    Named,
+    /// Columns matched by position.
+    Positional,
+    /// One unnamed tensor.
+    UnnamedTensor,
+}
+
+#[derive(Clone, Debug)]
+struct ColumnPlan {
+    name: Option<ColumnName>,
+    /// How reports name the column: its name, or `#3` for the fourth positional one.
+    label: String,
+    /// The name's bytes, when its JSON form needs no escapes: records' keys are matched
+    /// against it without decoding.
+    plain_key: Option<Vec<u8>>,
+    cell: Cell,
+    /// For scalar columns, the cell's check and whether null is fine: the hot path.
+    leaf: Option<(LeafSpec, bool)>,
+    /// For scalar columns, their type (the MLflow modes decide by it).
+    data_type: Option<DataType>,
+    required: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Cell {
+    Leaf(LeafSpec),
+    Composite(ColumnType),
+    Tensor { spec: TensorSpec, leaf: LeafSpec },
+}
+
+impl JsonChecker {
+    /// A checker for a model signature: its inputs (if any) and its params (if any).
+    pub fn for_signature(signature: &ModelSignature) -> Self {
+        JsonChecker::build(signature.inputs(), signature.params())
+    }
+
+    /// A checker for an input schema, for a model without params.
+    pub fn for_schema(schema: &Schema) -> Self {
+        JsonChecker::build(Some(schema), None)
+    }
+
+    /// The same checker with other options.
+    #[must_use]
+    pub fn with_options(mut self, options: CheckOptions) -> Self {
+        let strict = options.mode == Mode::Strict;
+        for column in &mut self.columns {
+            // The MLflow modes take scalar cells off the Strict fast path, once per column.
+            column.leaf = match &column.cell {
+                Cell::Leaf(spec) if strict => Some((*spec, !column.required)),
+                _ => None,
+            };
+        }
+        self.options = options;
+        self
+    }
+
+    /// The options.
+    pub fn options(&self) -> &CheckOptions {
+        &self.options
+    }
+
+    fn build(inputs: Option<&Schema>, params: Option<&ParamSchema>) -> Self {
+        let (columns, layout) = match inputs.map(Schema::inputs) {
+            None => (Vec::new(), Layout::Unchecked),
+            Some(SchemaInputs::Columns(columns)) => {
+                let plans = columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let (cell, data_type) = match c.ty() {
+                            ColumnType::DataType(t) => (Cell::Leaf(LeafSpec::column(*t)), Some(*t)),
+                            other => (Cell::Composite(other.clone()), None),
+                        };
+                        let mut plan = ColumnPlan::new(c.name().cloned(), i, cell, c.required());
+                        plan.data_type = data_type;
+                        plan
+                    })
+                    .collect::<Vec<_>>();
+                let named = columns.first().is_some_and(|c| c.name().is_some());
+                let layout = if named {
+                    Layout::Named
+                } else {
+                    Layout::Positional
+                };
+                (plans, layout)
+            }
+            Some(SchemaInputs::Tensors(tensors)) => {
+                let plans = tensors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let leaf = LeafSpec::tensor(t.dtype());
+                        let cell = Cell::Tensor {
+                            spec: t.clone(),
+                            leaf,
+                        };
+                        ColumnPlan::new(t.name().cloned(), i, cell, true)
+                    })
+                    .collect::<Vec<_>>();
+                let named = tensors.first().is_some_and(|t| t.name().is_some());
+                let layout = if named {
+                    Layout::Named
+                } else {
+                    Layout::UnnamedTensor
+                };
+                (plans, layout)
+            }
+        };
+        let has_nested = columns.iter().any(|c| {
+            matches!(
+                c.cell,
+                Cell::Composite(ColumnType::Array(_) | ColumnType::Object(_))
+            )
+        });
+        let mut required_mask = vec![0u64; columns.len().div_ceil(64)];
+        for (k, column) in columns.iter().enumerate() {
+            if column.required {
+                required_mask[k / 64] |= 1 << (k % 64);
+            }
+        }
+        JsonChecker {
+            columns,
+            layout,
+            has_nested,
+            required_mask,
+            params: params.filter(|p| !p.is_empty()).cloned(),
+            options: CheckOptions::default(),
+        }
+    }
+
+    /// Checks a request body: every problem, listed up to the cap, all counted.
+    pub fn check(&self, body: &[u8]) -> Report {
+        let mut run = Run::new(self, body);
+        // An abort has been reported already; the report is what was found up to it.
+        let _ = run.body();
+        let rows = run.rows;
+        run.out.finish(rows)
+    }
+
+    /// The slot with a scalar column's check resolved, for the per-cell loop.
+    fn fast_slot(&self, slot: Slot) -> Slot {
+        match slot {
+            Slot::Column(k) => match self.columns.get(k).and_then(|c| c.leaf) {
+                Some((spec, nullable)) => Slot::Leaf { k, spec, nullable },
+                None => slot,
+            },
+            other => other,
+        }
+    }
+
+    fn is_tensor_schema(&self) -> bool {
+        self.columns
+            .first()
+            .is_some_and(|c| matches!(c.cell, Cell::Tensor { .. }))
+    }
+}
+
+impl ColumnPlan {
+    fn new(name: Option<ColumnName>, index: usize, cell: Cell, required: bool) -> Self {
+        let label = match &name {
+            Some(name) => name.to_string(),
+            None => format!("#{index}"),
+        };
+        let plain_key = match &name {
+            Some(ColumnName::Str(s)) if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) => {
+                Some(s.as_bytes().to_vec())
+            }
+            _ => None,
+        };
+        let leaf = match &cell {
+            Cell::Leaf(spec) => Some((*spec, !required)),
+            _ => None,
+        };
+        ColumnPlan {
+            name,
+            label,
+            plain_key,
+            cell,
+            leaf,
+            data_type: None,
+            required,
+        }
+    }
+}
+
+/// The check stopped at a syntax error (already reported).
+#[derive(Debug)]
+struct Abort;
+
+type Step<T = ()> = Result<T, Abort>;
+
+/// One segment of the JSON pointer to the place being checked.
+#[derive(Clone, Copy, Debug)]
+enum Seg {
+    Name(&'static str),
+    Index(u64),
+    /// A key, by its still-escaped bytes in the body.
+    Key(StrToken),
+}
+
+/// How an `inputs` object of columns holds its rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DictShape {
+    /// No column read yet.
+    Undecided,
+    /// Each value is one cell.
+    OneRow,
+    /// Each value is a list of cells; the row count and the column that set it, once known.
+    Columns { rows: Option<(u64, usize)> },
+}
+
+/// Where a body column goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Slot {
+    /// A scalar column `k` (the hot case, resolved once per body rather than per cell).
+    Leaf {
+        k: usize,
+        spec: LeafSpec,
+        nullable: bool,
+    },
+    /// Checked as the schema's column `n`.
+    Column(usize),
+    /// One element of each row of the unnamed tensor (a multi-column frame for a `(-1, n)`
+    /// tensor).
+    TensorElement,
+    /// Not in the signature, or already given.
+    Skip,
+}
+
+/// Which schema entries a record or a dict has given, as a bitset.
+#[derive(Debug, Default)]
+struct Seen {
+    words: Vec<u64>,
+}
+
+impl Seen {
+    fn reset(&mut self, len: usize) {
+        let words = len.div_ceil(64);
+        if self.words.len() == words {
+            self.words.fill(0);
+        } else {
+            self.words.clear();
+            self.words.resize(words, 0);
+        }
+    }
+
+    /// Whether every entry of `mask` is marked.
+    fn covers(&self, mask: &[u64]) -> bool {
+        self.words
+            .iter()
+            .zip(mask)
+            .all(|(seen, wanted)| seen & wanted == *wanted)
+    }
+
+    /// Marks `i`; says whether it was marked already.
+    fn mark(&mut self, i: usize) -> bool {
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        let Some(w) = self.words.get_mut(word) else {
+            return false;
+        };
+        let was = *w & bit != 0;
+        *w |= bit;
+        was
+    }
+
+    fn has(&self, i: usize) -> bool {
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+}
+
+/// Per-check state for the records of one list.
+#[derive(Debug, Default)]
+struct RecordsState {
+    /// Per schema column: records lacking it, and the first such record.
+    missing: Vec<(u64, u64)>,
+    /// Keys in first-seen order, for positional schemas (a record's keys become columns in
+    /// the order pandas first meets them).
+    positional_keys: Vec<String>,
+}
+
+struct Run<'a, 'c> {
+    c: &'c JsonChecker,
+    s: Scanner<'a>,
+    out: Collector,
+    path: Vec<Seg>,
+    depth: usize,
+    row: Option<u64>,
+    column: Option<usize>,
+    param: Option<&'c str>,
+    rows: Option<u64>,
+    /// The lengths of each `-1` dimension seen so far, per tensor column: a tensor sent row by
+    /// row must keep one shape across rows.
+    trackers: Vec<Vec<Option<u64>>>,
+    extra_names: HashSet<String>,
+    seen: Seen,
+    /// Whether tensors came whole (`inputs` of tensors) rather than row by row.
+    whole_tensors: bool,
+    /// The MLflow modes' state; `None` in Strict.
+    ml: Option<Box<MlState>>,
+}
+
+/// What the MLflow modes keep during a check.
+struct MlState {
+    serving: bool,
+    route: Route,
+    /// `instances` given as records: MLflow transposes them into columns, which must then
+    /// have one value per record.
+    transposed: bool,
+    /// Per scalar column, its values so far.
+    series: Vec<Series>,
+}
+
+impl<'a, 'c> Run<'a, 'c> {
+    fn new(c: &'c JsonChecker, body: &'a [u8]) -> Self {
+        Run {
+            c,
+            s: Scanner::new(body),
+            out: Collector::new(c.options.max_problems),
+            path: Vec::with_capacity(16),
+            depth: 0,
+            row: None,
+            column: None,
+            param: None,
+            rows: None,
+            trackers: vec![Vec::new(); c.columns.len()],
+            extra_names: HashSet::new(),
+            seen: Seen::default(),
+            whole_tensors: false,
+            ml: match c.options.mode {
+                Mode::Strict => None,
+                mode => Some(Box::new(MlState {
+                    serving: mode == Mode::MlflowServing,
+                    route: Route::Frame,
+                    transposed: false,
+                    series: vec![Series::default(); c.columns.len()],
+                })),
+            },
+        }
+    }
+
+    // ---- Reporting ------------------------------------------------------------------------
+
+    /// The JSON pointer to the current place.
+    fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        for seg in &self.path {
+            pointer.push('/');
+            match seg {
+                Seg::Name(name) => pointer.push_str(name),
+                Seg::Index(i) => pointer.push_str(&i.to_string()),
+                Seg::Key(token) => {
+                    let key = self.key_text(*token);
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                }
+            }
+        }
+        pointer
+    }
+
+    /// A problem at the current place, with the current row, column and param.
+    fn here(&self, kind: ProblemKind, severity: Severity, message: String) -> Problem {
+        let mut problem = Problem::new(kind, severity, self.pointer(), message);
+        if let Some(row) = self.row {
+            problem = problem.with_row(row);
+        }
+        if let Some(column) = self.column.and_then(|i| self.c.columns.get(i)) {
+            problem = problem.with_column(column.label.clone());
+        }
+        if let Some(param) = self.param {
+            problem = problem.with_param(param);
+        }
+        problem
+    }
+
+    /// An error at `pointer`, with the current column.
+    fn here_at(&self, pointer: String, kind: ProblemKind, message: String) -> Problem {
+        let mut problem = Problem::new(kind, Severity::Error, pointer, message);
+        if let Some(column) = self.column.and_then(|i| self.c.columns.get(i)) {
+            problem = problem.with_column(column.label.clone());
+        }
+        problem
+    }
+
+    /// Counts a problem; builds it only if it will be listed.
+    fn report(&mut self, severity: Severity, build: impl FnOnce(&Self) -> Problem) {
+        if self.out.is_full() {
+            self.out.count_unlisted(severity);
+        } else {
+            let problem = build(self);
+            self.out.add(problem);
+        }
+    }
+
+    fn error(&mut self, kind: ProblemKind, message: impl FnOnce() -> String) {
+        self.report(Severity::Error, |run| {
+            run.here(kind, Severity::Error, message())
+        });
+    }
+
+    /// Reports a syntax error at the cursor and stops the check.
+    fn syntax(&mut self, error: SyntaxError) -> Abort {
+        let offset = self.s.pos();
+        let kind = if error == SyntaxError::TooDeep {
+            ProblemKind::TooDeep
+        } else {
+            ProblemKind::MalformedJson
+        };
+        let max_depth = self.c.options.max_depth;
+        self.report(Severity::Error, |run| {
+            let message = match error {
+                SyntaxError::TooDeep => format!("JSON nested more than {max_depth} levels deep"),
+                other => format!("malformed JSON: {}", other.describe()),
+            };
+            let mut problem = run.here(kind, Severity::Error, message).with_offset(offset);
+            if error == SyntaxError::NonFiniteToken {
+                problem = problem.with_note(
+                    "Python's json.dumps writes NaN and Infinity, but they are not JSON; \
+                     send null for a missing value",
+                );
+            }
+            problem
+        });
+        Abort
+    }
+
+    /// The body's text from `start` to `end`, shortened, as the offending value.
+    fn excerpt(&self, start: usize, end: usize) -> String {
+        const MAX: usize = 48;
+        let bytes = self.s.bytes();
+        let end = end.min(bytes.len());
+        let mut cut = end.min(start + MAX);
+        while cut > start && cut < end && bytes[cut] & 0xC0 == 0x80 {
+            cut -= 1;
+        }
+        let mut text = String::from_utf8_lossy(&bytes[start..cut]).into_owned();
+        if cut < end {
+            text.push('…');
+        }
+        text
+    }
+
+    fn key_text(&self, token: StrToken) -> Cow<'a, str> {
+        let raw = &self.s.bytes()[token.range()];
+        if token.escaped {
+            Cow::Owned(unescape(raw))
+        } else {
+            String::from_utf8_lossy(raw)
+        }
+    }
+
+    // ---- Scanner steps that report their syntax errors ------------------------------------
+
+    #[inline]
+    fn peek(&mut self) -> Step<u8> {
+        match self.s.peek() {
+            Some(b) => Ok(b),
+            None => Err(self.syntax(SyntaxError::UnexpectedEnd)),
+        }
+    }
+
+    #[inline]
+    fn string(&mut self) -> Step<StrToken> {
+        self.s.string().map_err(|e| self.syntax(e))
+    }
+
+    #[inline]
+    fn number(&mut self) -> Step<NumToken> {
+        self.s.number().map_err(|e| self.syntax(e))
+    }
+
+    #[inline]
+    fn literal(&mut self) -> Step<Literal> {
+        self.s.literal().map_err(|e| self.syntax(e))
+    }
+
+    fn skip(&mut self) -> Step {
+        let (depth, max) = (self.depth, self.c.options.max_depth);
+        self.s.skip_value(depth, max).map_err(|e| self.syntax(e))
+    }
+
+    #[inline]
+    fn array_next(&mut self) -> Step<bool> {
+        self.s.array_next().map_err(|e| self.syntax(e))
+    }
+
+    #[inline]
+    fn key(&mut self, first: bool) -> Step<Option<StrToken>> {
+        self.s.object_key(first).map_err(|e| self.syntax(e))
+    }
+
+    /// Enters a container (the cursor on its bracket, consumed here).
+    #[inline]
+    fn enter(&mut self) -> Step {
+        if self.depth >= self.c.options.max_depth {
+            return Err(self.syntax(SyntaxError::TooDeep));
+        }
+        self.depth += 1;
+        self.s.seek(self.s.pos() + 1);
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Walks the array at the cursor (known to start with `[`), calling `each` on every
+    /// element with the path pointing at it.
+    #[inline]
+    fn each_element(&mut self, mut each: impl FnMut(&mut Self, u64) -> Step) -> Step<u64> {
+        self.enter()?;
+        let mut count = 0;
+        if self.s.array_first() {
+            self.path.push(Seg::Index(0));
+            loop {
+                if let Some(last) = self.path.last_mut() {
+                    *last = Seg::Index(count);
+                }
+                each(self, count)?;
+                count += 1;
+                if !self.array_next()? {
+                    break;
+                }
+            }
+            self.path.pop();
+        }
+        self.leave();
+        Ok(count)
+    }
+
+    /// Skips the value at the cursor and reports that it is not what `expected` describes:
+    /// `null_not_allowed` for a null, else `kind` (usually `wrong_type`).
+    fn mismatch(&mut self, kind: ProblemKind, expected: impl FnOnce() -> String) -> Step {
+        let first = self.peek()?;
+        let start = self.s.pos();
+        let found = match first {
+            b'"' => {
+                self.string()?;
+                "string"
+            }
+            b'-' | b'0'..=b'9' => {
+                if self.number()?.as_integer().is_some() {
+                    "integer"
+                } else {
+                    "float"
+                }
+            }
+            b'[' => {
+                self.skip()?;
+                "array"
+            }
+            b'{' => {
+                self.skip()?;
+                "object"
+            }
+            _ => match self.literal()? {
+                Literal::Null => "null",
+                Literal::True | Literal::False => "boolean",
+            },
+        };
+        let end = self.s.pos();
+        let kind = if found == "null" && kind == ProblemKind::WrongType {
+            ProblemKind::NullNotAllowed
+        } else {
+            kind
+        };
+        self.report(Severity::Error, |run| {
+            let expected = expected();
+            // The headline names the type; the `expected` line spells out what it accepts.
+            let short = expected.split(" (").next().unwrap_or_default();
+            let message = match kind {
+                ProblemKind::NullNotAllowed => format!("null where {short} is required"),
+                _ => format!("expected {short}, found {found}"),
+            };
+            let mut problem = run
+                .here(kind, Severity::Error, message)
+                .with_expected(expected)
+                .with_found(found);
+            if found != "null" {
+                problem = problem.with_value(run.excerpt(start, end));
+            } else if run.param.is_some() {
+                problem = problem.with_note("omit the parameter to use its default");
+            }
+            problem
+        });
+        Ok(())
+    }
+
+    fn extra_column(&mut self, name: &str, at: Option<String>) {
+        let known = self.extra_names.contains(name);
+        if known {
+            return;
+        }
+        if self.extra_names.len() < EXTRA_NAMES_REMEMBERED {
+            self.extra_names.insert(name.to_owned());
+        }
+        let severity = match self.c.options.extra_columns {
+            ExtraColumns::Ignore => Severity::Warning,
+            ExtraColumns::Reject => Severity::Error,
+        };
+        self.report(severity, |run| {
+            let (message, note) = match severity {
+                Severity::Warning => (
+                    format!("column `{name}` is not in the signature; it is ignored"),
+                    "MLflow drops columns its signature does not declare",
+                ),
+                Severity::Error => (
+                    format!("column `{name}` is not in the signature"),
+                    "extra columns are rejected by this check's options",
+                ),
+            };
+            let mut problem = Problem::new(
+                ProblemKind::ExtraColumn,
+                severity,
+                at.unwrap_or_else(|| run.pointer()),
+                message,
+            )
+            .with_column(name)
+            .with_note(note);
+            if let Some(row) = run.row {
+                problem = problem.with_row(row);
+            }
+            problem
+        });
+    }
+
+    fn missing_column(&mut self, i: usize, note: Option<&'static str>) {
+        let c = self.c;
+        let Some(column) = c.columns.get(i) else {
+            return;
+        };
+        let what = if c.is_tensor_schema() {
+            "tensor"
+        } else {
+            "column"
+        };
+        self.report(Severity::Error, |run| {
+            let mut problem = Problem::new(
+                ProblemKind::MissingColumn,
+                Severity::Error,
+                run.pointer(),
+                format!("missing required {what} `{}`", column.label),
+            )
+            .with_column(column.label.clone());
+            if let Some(note) = note {
+                problem = problem.with_note(note);
+            }
+            problem
+        });
+    }
+}
+
+/// A shape as Python prints a tuple: `(-1, 5)`, `(3,)`, `()`.
+pub(super) fn shape_text(shape: &[i64]) -> String {
+    match shape {
+        [one] => format!("({one},)"),
+        dims => {
+            let dims: Vec<String> = dims.iter().map(i64::to_string).collect();
+            format!("({})", dims.join(", "))
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The `params` object against the signature's parameter schema.
+
+use super::{Run, Seen, Seg, Step};
+use crate::check::values::LeafSpec;
+use crate::report::{ProblemKind, Severity};
+use crate::types::{ParamSchema, ParamShape, ParamSpec, ParamType};
+
+impl Run<'_, '_> {
+    pub(super) fn params(&mut self) -> Step {
+        if self.peek()? != b'{' {
+            return self.mismatch(ProblemKind::BadEnvelope, || {
+                "an object mapping parameter names to values".to_owned()
+            });
+        }
+        let c = self.c;
+        let specs = c
+            .params
+            .as_ref()
+            .map(ParamSchema::params)
+            .unwrap_or_default();
+        self.enter()?;
+        let mut seen = Seen::default();
+        seen.reset(specs.len());
+        let mut first = true;
+        while let Some(key) = self.key(first)? {
+            first = false;
+            let name = self.key_text(key);
+            self.path.push(Seg::Key(key));
+            match specs.iter().position(|p| p.name() == name) {
+                Some(i) if seen.mark(i) => {
+                    self.error(ProblemKind::DuplicateKey, || {
+                        format!("parameter `{name}` is given twice")
+                    });
+                    self.skip()?;
+                }
+                Some(i) => {
+                    let spec = &specs[i];
+                    self.param = Some(spec.name());
+                    self.param_value(spec)?;
+                    self.param = None;
+                }
+                None => {
+                    let note = if specs.is_empty() {
+                        "the signature declares no parameters; MLflow ignores them".to_owned()
+                    } else {
+                        let names: Vec<String> =
+                            specs.iter().map(|p| format!("`{}`", p.name())).collect();
+                        format!("MLflow ignores it; the parameters are {}", names.join(", "))
+                    };
+                    self.report(Severity::Warning, |run| {
+                        run.here(
+                            ProblemKind::UnknownParam,
+                            Severity::Warning,
+                            format!("unknown parameter `{name}` is ignored"),
+                        )
+                        .with_param(name.clone().into_owned())
+                        .with_note(note)
+                    });
+                    self.skip()?;
+                }
+            }
+            self.path.pop();
+        }
+        self.leave();
+        Ok(())
+    }
+
+    pub(super) fn param_value(&mut self, spec: &ParamSpec) -> Step {
+        match spec.shape() {
+            ParamShape::Scalar => self.param_scalar(spec.dtype()),
+            ParamShape::List => {
+                if self.peek()? != b'[' {
+                    let type_name = spec.dtype().type_name();
+                    return self.mismatch(ProblemKind::WrongType, || {
+                        format!("a list of {type_name} (the parameter's shape is (-1,))")
+                    });
+                }
+                self.each_element(|run, _| run.param_scalar(spec.dtype()))?;
+                Ok(())
+            }
+        }
+    }
+
+    pub(super) fn param_scalar(&mut self, ty: &ParamType) -> Step {
+        match ty {
+            ParamType::DataType(t) => self.leaf(LeafSpec::param(*t), false),
+            ParamType::Object(object) => self.object(object),
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Record bodies: `dataframe_records`, lists of records under `inputs` or `instances`, and
+//! bare lists.
+
+use super::{EXTRA_NAMES_REMEMBERED, Layout, RecordsState, Run, Seg, Slot, Step};
+use crate::check::scanner::{StrToken, SyntaxError};
+use crate::report::{Problem, ProblemKind, Severity};
+use crate::types::ColumnName;
+
+impl Run<'_, '_> {
+    /// A list of records (the cursor on `[`); returns the number of records.
+    pub(super) fn records(&mut self) -> Step<u64> {
+        let c = self.c;
+        let mut state = RecordsState {
+            missing: vec![(0, 0); c.columns.len()],
+            positional_keys: Vec::new(),
+        };
+        let rows = self.each_element(|run, row| {
+            run.row = Some(row);
+            run.record(row, &mut state)
+        })?;
+        self.row = None;
+        if rows == 0 && self.ml.is_some() {
+            // pandas makes a frame without columns of an empty list of records.
+            for (k, column) in c.columns.iter().enumerate() {
+                if column.required {
+                    self.missing_column(k, Some("MLflow reads no columns from an empty list"));
+                }
+            }
+        }
+        for (k, &(count, first)) in state.missing.iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let Some(column) = c.columns.get(k) else {
+                continue;
+            };
+            if count == rows {
+                self.missing_column(k, None);
+            } else {
+                self.report(Severity::Error, |run| {
+                    Problem::new(
+                        ProblemKind::MissingColumn,
+                        Severity::Error,
+                        format!("{}/{first}", run.pointer()),
+                        format!(
+                            "required column `{}` is missing from {count} of {rows} records",
+                            column.label
+                        ),
+                    )
+                    .with_column(column.label.clone())
+                    .with_row(first)
+                });
+            }
+        }
+        Ok(rows)
+    }
+
+    pub(super) fn record(&mut self, row: u64, state: &mut RecordsState) -> Step {
+        if self.peek()? != b'{' {
+            return self.mismatch(ProblemKind::WrongType, || {
+                "a record (an object mapping column names to values)".to_owned()
+            });
+        }
+        let c = self.c;
+        self.enter()?;
+        self.seen.reset(c.columns.len());
+        let mut guess = 0usize;
+        let mut first = true;
+        loop {
+            if !first {
+                match self.peek()? {
+                    b',' => self.s.seek(self.s.pos() + 1),
+                    b'}' => {
+                        self.s.seek(self.s.pos() + 1);
+                        break;
+                    }
+                    _ => {
+                        return Err(self.syntax(SyntaxError::Expected(
+                            "expected `,` or `}` after an object member",
+                        )));
+                    }
+                }
+            }
+            self.s.skip_ws();
+            let key_start = self.s.pos() + 1;
+            // The usual case: the keys come in schema order, each matched by one comparison.
+            let plain = c
+                .columns
+                .get(guess)
+                .and_then(|col| col.plain_key.as_deref());
+            let (token, slot) = match plain {
+                Some(name) if self.s.eat_plain_key(name) => (
+                    StrToken {
+                        span: (key_start, key_start + name.len()),
+                        escaped: false,
+                    },
+                    Slot::Column(guess),
+                ),
+                _ => match self.peek()? {
+                    b'"' => {
+                        let token = self.string()?;
+                        self.s
+                            .expect(b':', "expected `:` after an object key")
+                            .map_err(|e| self.syntax(e))?;
+                        let slot = self.record_slot(token, state);
+                        (token, slot)
+                    }
+                    b'}' if first => {
+                        self.s.seek(self.s.pos() + 1);
+                        break;
+                    }
+                    _ => {
+                        return Err(self.syntax(SyntaxError::Expected("expected a string key")));
+                    }
+                },
+            };
+            first = false;
+            self.path.push(Seg::Key(token));
+            match slot {
+                Slot::Column(k) | Slot::Leaf { k, .. } => {
+                    if self.seen.mark(k) {
+                        self.error(ProblemKind::DuplicateKey, || {
+                            format!("key `{}` is given twice in one record", c.columns[k].label)
+                        });
+                        self.skip()?;
+                    } else if let Some((spec, nullable)) = c.columns[k].leaf {
+                        self.column = Some(k);
+                        self.leaf(spec, nullable)?;
+                    } else {
+                        self.cell(k)?;
+                    }
+                    self.column = None;
+                    guess = k + 1;
+                }
+                Slot::TensorElement => self.tensor_element()?,
+                Slot::Skip => self.skip()?,
+            }
+            self.path.pop();
+        }
+        self.leave();
+        if self.seen.covers(&c.required_mask) {
+            return Ok(());
+        }
+        for (k, column) in c.columns.iter().enumerate() {
+            if column.required && !self.seen.has(k) {
+                let entry = &mut state.missing[k];
+                if entry.0 == 0 {
+                    entry.1 = row;
+                }
+                entry.0 += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Where a record's key goes (reporting it when extra).
+    pub(super) fn record_slot(&mut self, token: StrToken, state: &mut RecordsState) -> Slot {
+        let c = self.c;
+        let name = self.key_text(token);
+        match c.layout {
+            Layout::Unchecked => Slot::Skip,
+            Layout::Named => {
+                let found = c.columns.iter().position(|col| match &col.name {
+                    Some(ColumnName::Str(s)) => *s == name,
+                    _ => false,
+                });
+                match found {
+                    Some(k) => Slot::Column(k),
+                    None => {
+                        self.extra_column(&name, Some(self.pointer_with(token)));
+                        Slot::Skip
+                    }
+                }
+            }
+            Layout::Positional | Layout::UnnamedTensor => {
+                let position = match state.positional_keys.iter().position(|k| *k == name) {
+                    Some(p) => p,
+                    None if state.positional_keys.len()
+                        < c.columns.len().max(1) + EXTRA_NAMES_REMEMBERED =>
+                    {
+                        state.positional_keys.push(name.clone().into_owned());
+                        state.positional_keys.len() - 1
+                    }
+                    None => usize::MAX,
+                };
+                if c.layout == Layout::UnnamedTensor {
+                    // Records for an unnamed tensor: each key one element of a `(-1, n)` row.
+                    return Slot::TensorElement;
+                }
+                if position < c.columns.len() {
+                    Slot::Column(position)
+                } else {
+                    self.extra_column(&name, Some(self.pointer_with(token)));
+                    Slot::Skip
+                }
+            }
+        }
+    }
+
+    pub(super) fn pointer_with(&self, token: StrToken) -> String {
+        let key = self.key_text(token);
+        format!(
+            "{}/{}",
+            self.pointer(),
+            key.replace('~', "~0").replace('/', "~1")
+        )
+    }
+}

@@ -1,0 +1,386 @@
+//! `dataframe_split` bodies: `columns`, `index` and the rows of `data`.
+
+use super::{Cell, Layout, Run, Seen, Seg, Slot, Step, shape_text};
+use crate::check::scanner::SyntaxError;
+use crate::report::{ProblemKind, Severity};
+use crate::types::ColumnName;
+
+impl Run<'_, '_> {
+    pub(super) fn split(&mut self) -> Step<Option<u64>> {
+        if self.peek()? != b'{' {
+            self.mismatch(ProblemKind::BadEnvelope, || {
+                "an object with `data`, and optionally `columns` and `index`".to_owned()
+            })?;
+            return Ok(None);
+        }
+        self.enter()?;
+        let mut slots: Option<Vec<Slot>> = None;
+        let mut data_at: Option<usize> = None;
+        let mut rows: Option<u64> = None;
+        let mut index: Option<u64> = None;
+        let mut seen_keys = [false; 3];
+        let mut first = true;
+        while let Some(key) = self.key(first)? {
+            first = false;
+            let name = self.key_text(key);
+            self.path.push(Seg::Key(key));
+            let which = ["columns", "data", "index"].iter().position(|k| *k == name);
+            match which {
+                Some(k) if seen_keys[k] => {
+                    self.error(ProblemKind::DuplicateKey, || {
+                        format!("`{name}` is given twice")
+                    });
+                    self.skip()?;
+                }
+                Some(0) => {
+                    seen_keys[0] = true;
+                    slots = self.split_columns()?;
+                }
+                Some(1) => {
+                    seen_keys[1] = true;
+                    if seen_keys[0] {
+                        rows = self.split_data(slots.take())?;
+                    } else {
+                        // `columns` may still come: check `data` once the object is read.
+                        self.s.skip_ws();
+                        data_at = Some(self.s.pos());
+                        self.skip()?;
+                    }
+                }
+                Some(_) => {
+                    seen_keys[2] = true;
+                    index = self.split_index()?;
+                }
+                None => {
+                    self.report(Severity::Error, |run| {
+                        run.here(
+                            ProblemKind::BadEnvelope,
+                            Severity::Error,
+                            format!("unknown key `{name}` in `dataframe_split`"),
+                        )
+                        .with_expected("`columns`, `data` and `index`")
+                    });
+                    self.skip()?;
+                }
+            }
+            self.path.pop();
+        }
+        if let Some(at) = data_at {
+            let end = self.s.pos();
+            self.s.seek(at);
+            self.path.push(Seg::Name("data"));
+            rows = self.split_data(slots.take())?;
+            self.path.pop();
+            self.s.seek(end);
+        }
+        self.leave();
+        if !seen_keys[1] {
+            self.error(ProblemKind::BadEnvelope, || {
+                "`dataframe_split` has no `data`".to_owned()
+            });
+        }
+        if let (Some(index), Some(rows)) = (index, rows)
+            && index != rows
+        {
+            self.path.push(Seg::Name("index"));
+            self.error(ProblemKind::BadEnvelope, || {
+                format!("`index` has {index} entries but `data` has {rows} rows")
+            });
+            self.path.pop();
+        }
+        Ok(rows)
+    }
+
+    /// `columns`: the names, matched to the schema; reports missing and extra columns.
+    pub(super) fn split_columns(&mut self) -> Step<Option<Vec<Slot>>> {
+        if self.peek()? != b'[' {
+            self.mismatch(ProblemKind::BadEnvelope, || {
+                "a list of column names".to_owned()
+            })?;
+            return Ok(None);
+        }
+        let c = self.c;
+        let mut slots = Vec::new();
+        let mut seen = Seen::default();
+        seen.reset(c.columns.len());
+        let mut positional_count = 0usize;
+        self.each_element(|run, _| {
+            let at = run.s.pos();
+            let name = match run.peek()? {
+                b'"' => {
+                    let token = run.string()?;
+                    Some(ColumnName::Str(run.key_text(token).into_owned()))
+                }
+                b'-' | b'0'..=b'9' => {
+                    let number = run.number()?;
+                    match number.as_integer() {
+                        Some(v) if v.fits_i64() => {
+                            let text = &run.s.bytes()[number.span.0..number.span.1];
+                            String::from_utf8_lossy(text)
+                                .parse()
+                                .ok()
+                                .map(ColumnName::Int)
+                        }
+                        _ => None,
+                    }
+                }
+                _ => {
+                    run.s.seek(at);
+                    run.mismatch(ProblemKind::BadEnvelope, || {
+                        "a column name (a string or an integer)".to_owned()
+                    })?;
+                    slots.push(Slot::Skip);
+                    return Ok(());
+                }
+            };
+            let slot = match (c.layout, name) {
+                (Layout::Unchecked, _) => Slot::Skip,
+                (Layout::Positional | Layout::UnnamedTensor, _) => {
+                    positional_count += 1;
+                    run.positional_slot(positional_count - 1, None)
+                }
+                (Layout::Named, None) => {
+                    run.extra_column(&run.excerpt(at, run.s.pos()), None);
+                    Slot::Skip
+                }
+                (Layout::Named, Some(name)) => match c
+                    .columns
+                    .iter()
+                    .position(|col| col.name.as_ref() == Some(&name))
+                {
+                    Some(k) if seen.mark(k) => {
+                        run.error(ProblemKind::DuplicateKey, || {
+                            format!("column `{name}` is given twice")
+                        });
+                        Slot::Skip
+                    }
+                    Some(k) => Slot::Column(k),
+                    None => {
+                        run.extra_column(&name.to_string(), None);
+                        Slot::Skip
+                    }
+                },
+            };
+            slots.push(slot);
+            Ok(())
+        })?;
+        match c.layout {
+            Layout::Named => {
+                for (k, column) in c.columns.iter().enumerate() {
+                    if column.required && !seen.has(k) {
+                        self.missing_column(k, None);
+                    }
+                }
+            }
+            Layout::Positional | Layout::UnnamedTensor => {
+                self.positional_width(slots.len(), None);
+                if c.layout == Layout::UnnamedTensor {
+                    self.unnamed_tensor_width(&mut slots);
+                }
+            }
+            Layout::Unchecked => {}
+        }
+        Ok(Some(slots))
+    }
+
+    /// The slot of the `i`-th column of a positional or unnamed-tensor schema.
+    pub(super) fn positional_slot(&mut self, i: usize, name: Option<&str>) -> Slot {
+        let c = self.c;
+        if c.layout == Layout::UnnamedTensor {
+            return if i == 0 {
+                Slot::Column(0)
+            } else {
+                Slot::TensorElement
+            };
+        }
+        if i < c.columns.len() {
+            Slot::Column(i)
+        } else {
+            let label = name.map_or_else(|| i.to_string(), str::to_owned);
+            self.extra_column(&label, None);
+            Slot::Skip
+        }
+    }
+
+    /// Reports the positional columns a body of `width` columns lacks.
+    pub(super) fn positional_width(&mut self, width: usize, note: Option<&'static str>) {
+        let c = self.c;
+        if c.layout != Layout::Positional {
+            return;
+        }
+        let note =
+            note.unwrap_or("the signature's columns are unnamed: they are matched by position");
+        for k in width..c.columns.len() {
+            self.missing_column(k, Some(note));
+        }
+    }
+
+    /// For an unnamed tensor read from a frame of several columns: every column is one
+    /// element of a `(-1, n)` tensor; any other shape cannot be built from scalar cells.
+    pub(super) fn unnamed_tensor_width(&mut self, slots: &mut [Slot]) {
+        let Some(Cell::Tensor { spec, .. }) = self.c.columns.first().map(|c| &c.cell) else {
+            return;
+        };
+        if slots.len() <= 1 {
+            return;
+        }
+        let width = slots.len() as i64;
+        let fits = matches!(spec.shape(), [first, n] if *first == -1 && (*n == width || *n == -1));
+        if fits {
+            slots.fill(Slot::TensorElement);
+        } else {
+            let shape = shape_text(spec.shape());
+            self.error(ProblemKind::TensorShape, || {
+                format!(
+                    "{width} columns cannot form the unnamed tensor of shape {shape}; \
+                     a frame of n columns needs shape (-1, n)"
+                )
+            });
+            slots.fill(Slot::Skip);
+        }
+    }
+
+    pub(super) fn split_index(&mut self) -> Step<Option<u64>> {
+        if self.peek()? != b'[' {
+            self.mismatch(ProblemKind::BadEnvelope, || {
+                "a list of row labels".to_owned()
+            })?;
+            return Ok(None);
+        }
+        let count = self.each_element(|run, _| run.skip())?;
+        Ok(Some(count))
+    }
+
+    /// `data`: the rows. Without `columns`, pandas numbers the columns 0, 1, ...
+    pub(super) fn split_data(&mut self, slots: Option<Vec<Slot>>) -> Step<Option<u64>> {
+        if self.peek()? != b'[' {
+            self.mismatch(ProblemKind::BadEnvelope, || {
+                "a list of rows (each a list of values)".to_owned()
+            })?;
+            return Ok(None);
+        }
+        let (slots, width) = match slots {
+            Some(slots) => {
+                let width = slots.len();
+                (slots, Some(width))
+            }
+            // No rows and no names: nothing to match, nothing missing.
+            None if self.first_element_byte().is_none() => (Vec::new(), None),
+            None => {
+                let width = self.first_row_width();
+                (self.unlabelled_slots(width), None)
+            }
+        };
+        let width = width.unwrap_or(slots.len());
+        let rows = self.rows_of_lists(&slots, width)?;
+        Ok(Some(rows))
+    }
+
+    /// How many values the first row holds (looking ahead; errors are left for the real pass).
+    pub(super) fn first_row_width(&mut self) -> usize {
+        let start = self.s.pos();
+        let mut width = 0;
+        let max = self.c.options.max_depth;
+        let depth = self.depth;
+        let mut look = || -> Result<(), SyntaxError> {
+            self.s.expect(b'[', "")?;
+            if self.s.peek() != Some(b'[') {
+                return Ok(());
+            }
+            self.s.seek(self.s.pos() + 1);
+            if self.s.array_first() {
+                loop {
+                    self.s.skip_value(depth + 2, max)?;
+                    width += 1;
+                    if !self.s.array_next()? {
+                        break;
+                    }
+                }
+            }
+            Ok(())
+        };
+        let _ = look();
+        self.s.seek(start);
+        width
+    }
+
+    /// Slots for rows given without column names: pandas labels the columns 0, 1, ...
+    pub(super) fn unlabelled_slots(&mut self, width: usize) -> Vec<Slot> {
+        let c = self.c;
+        const NOTE: &str = "without `columns`, pandas names the columns 0, 1, 2, ...";
+        match c.layout {
+            Layout::Unchecked => vec![Slot::Skip; width],
+            Layout::Positional | Layout::UnnamedTensor => {
+                let mut slots: Vec<Slot> =
+                    (0..width).map(|i| self.positional_slot(i, None)).collect();
+                self.positional_width(width, Some(NOTE));
+                if c.layout == Layout::UnnamedTensor {
+                    self.unnamed_tensor_width(&mut slots);
+                }
+                slots
+            }
+            Layout::Named => {
+                let mut seen = Seen::default();
+                seen.reset(c.columns.len());
+                let mut slots = Vec::with_capacity(width);
+                for i in 0..width {
+                    let label = ColumnName::Int(i as i64);
+                    match c
+                        .columns
+                        .iter()
+                        .position(|col| col.name.as_ref() == Some(&label))
+                    {
+                        Some(k) => {
+                            seen.mark(k);
+                            slots.push(Slot::Column(k));
+                        }
+                        None => {
+                            self.extra_column(&label.to_string(), None);
+                            slots.push(Slot::Skip);
+                        }
+                    }
+                }
+                for (k, column) in c.columns.iter().enumerate() {
+                    if column.required && !seen.has(k) {
+                        self.missing_column(k, Some(NOTE));
+                    }
+                }
+                slots
+            }
+        }
+    }
+
+    /// Rows given as lists of values, `slots` saying where each position goes.
+    pub(super) fn rows_of_lists(&mut self, slots: &[Slot], width: usize) -> Step<u64> {
+        let slots: Vec<Slot> = slots.iter().map(|slot| self.c.fast_slot(*slot)).collect();
+        let rows = self.each_element(|run, row| {
+            run.row = Some(row);
+            if run.peek()? != b'[' {
+                return run.mismatch(ProblemKind::WrongType, || {
+                    format!("a row (a list of {width} values)")
+                });
+            }
+            let count = run.each_element(|run, col| {
+                match usize::try_from(col).ok().and_then(|c| slots.get(c)) {
+                    Some(&Slot::Leaf { k, spec, nullable }) => {
+                        run.column = Some(k);
+                        run.leaf(spec, nullable)?;
+                    }
+                    Some(Slot::Column(k)) => run.cell(*k)?,
+                    Some(Slot::TensorElement) => run.tensor_element()?,
+                    _ => run.skip()?,
+                }
+                run.column = None;
+                Ok(())
+            })?;
+            if count != width as u64 {
+                run.error(ProblemKind::RowLength, || {
+                    format!("row {row} has {count} values, but there are {width} columns")
+                });
+            }
+            Ok(())
+        })?;
+        self.row = None;
+        Ok(rows)
+    }
+}
