@@ -10,8 +10,9 @@
 //! ```
 
 use std::hint::black_box;
+use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use signature_runtime::frame::PolarsChecker;
 use signature_runtime::frame::polars_core::prelude::{Column, DataFrame, Schema as PlSchema};
 use signature_runtime::{ColSpec, DataType, Schema};
@@ -121,5 +122,78 @@ fn schema_level(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, schema_level);
+/// Ten numeric columns that all need a widening cast (Int32/UInt32 → Int64, Float32 →
+/// Float64), in another order than the signature's: the Polars twin of the Arrow bench's.
+fn casts(n: usize) -> (Schema, DataFrame) {
+    let schema = Schema::from_columns(
+        (0..10)
+            .map(|i| {
+                let ty = if i % 2 == 0 {
+                    DataType::Long
+                } else {
+                    DataType::Double
+                };
+                ColSpec::new(format!("c{i}"), ty)
+            })
+            .collect(),
+    )
+    .expect("a valid schema");
+    let columns: Vec<Column> = (0..10u64)
+        .rev()
+        .map(|i| {
+            let name = format!("c{i}");
+            let values = noise(n, i + 1);
+            match i % 4 {
+                0 => Column::new(name.into(), values.map(|v| v as i32).collect::<Vec<_>>()),
+                2 => Column::new(name.into(), values.map(|v| v as u32).collect::<Vec<_>>()),
+                _ => Column::new(
+                    name.into(),
+                    values
+                        .map(|v| (v % 10_000) as f32 / 7.0)
+                        .collect::<Vec<_>>(),
+                ),
+            }
+        })
+        .collect();
+    (schema, DataFrame::new(n, columns).expect("a valid frame"))
+}
+
+fn conform(c: &mut Criterion) {
+    let n = rows();
+    let (schema, frame) = casts(n);
+    let checker = PolarsChecker::for_schema(&schema);
+    let mut group = c.benchmark_group("frame_polars/conform_casts");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
+    group.throughput(Throughput::Bytes(frame.estimated_size() as u64));
+    group.bench_function(BenchmarkId::new("conform", n), |b| {
+        b.iter(|| black_box(checker.conform(black_box(&frame)).map(|c| c.frame.height())));
+    });
+    // Yardstick: the same widening as plain loops over the value slices (no nulls, no Polars).
+    group.bench_function(BenchmarkId::new("yardstick_plain_loops", n), |b| {
+        b.iter(|| {
+            let out: Vec<Vec<u64>> = frame
+                .columns()
+                .iter()
+                .map(|column| {
+                    let series = column.as_materialized_series();
+                    if let Ok(values) = series.i32().and_then(|ca| ca.cont_slice()) {
+                        values.iter().map(|&v| i64::from(v) as u64).collect()
+                    } else if let Ok(values) = series.u32().and_then(|ca| ca.cont_slice()) {
+                        values.iter().map(|&v| u64::from(v)).collect()
+                    } else if let Ok(values) = series.f32().and_then(|ca| ca.cont_slice()) {
+                        values.iter().map(|&v| f64::from(v).to_bits()).collect()
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect();
+            black_box(out)
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, schema_level, conform);
 criterion_main!(benches);
