@@ -89,6 +89,7 @@ pub mod arrow;
 mod numeric;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+mod plan;
 #[cfg(feature = "polars")]
 pub mod polars;
 
@@ -153,7 +154,6 @@ impl FieldPath {
         FieldPath(format!("{}[]", self.0))
     }
 
-    #[cfg(feature = "arrow")]
     pub(crate) fn value(&self) -> FieldPath {
         FieldPath(format!("{}{{}}", self.0))
     }
@@ -244,7 +244,6 @@ pub(crate) mod problems {
         .with_note(note)
     }
 
-    #[cfg(feature = "arrow")]
     pub(crate) fn duplicate_column(column: &str) -> Problem {
         Problem::new(
             ProblemKind::DuplicateKey,

@@ -20,7 +20,8 @@ use arrow_buffer::{ArrowNativeType, NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType as ArrowType, FieldRef, Fields, TimeUnit};
 use num_traits::AsPrimitive;
 
-use super::plan::{Cast, Node, NodeKind};
+use super::arrow_type;
+use super::plan::{Cast, Node, NodeKind, numeric_type};
 
 /// The conformed form of `array`: `array` itself (shared, not copied) when nothing changes.
 pub(crate) fn conform(node: &Node, array: &ArrayRef) -> Result<ArrayRef, ArrowError> {
@@ -165,7 +166,10 @@ fn list(item: &Node, array: &ArrayRef) -> Result<ArrayRef, ArrowError> {
 
 fn leaf(cast: &Cast, array: &ArrayRef) -> Result<ArrayRef, ArrowError> {
     match cast {
-        Cast::Widen(to) => widen(array, to),
+        Cast::Widen(to) => match numeric_type(*to) {
+            Some(to) => widen(array, &to),
+            None => Err(unexpected(array.data_type())),
+        },
         Cast::U64ToI64 => Ok(Arc::new(
             array
                 .as_primitive_opt::<UInt64Type>()
@@ -174,6 +178,7 @@ fn leaf(cast: &Cast, array: &ArrayRef) -> Result<ArrayRef, ArrowError> {
         )),
         Cast::TimestampToNs(factor) => {
             let factor = *factor;
+            // Every branch gives naive nanoseconds: a timezone is dropped, the instants kept.
             let scaled: PrimitiveArray<TimestampNanosecondType> = match array.data_type() {
                 ArrowType::Timestamp(TimeUnit::Second, _) => array
                     .as_primitive::<TimestampSecondType>()
@@ -184,26 +189,29 @@ fn leaf(cast: &Cast, array: &ArrayRef) -> Result<ArrayRef, ArrowError> {
                 ArrowType::Timestamp(TimeUnit::Microsecond, _) => array
                     .as_primitive::<TimestampMicrosecondType>()
                     .unary(|v| v.wrapping_mul(factor)),
+                ArrowType::Timestamp(TimeUnit::Nanosecond, _) => array
+                    .as_primitive::<TimestampNanosecondType>()
+                    .clone()
+                    .with_timezone_opt(None::<String>),
                 other => return Err(unexpected(other)),
             };
             Ok(Arc::new(scaled))
         }
-        Cast::Date32ToNs => Ok(Arc::new(
-            array
-                .as_primitive_opt::<Date32Type>()
-                .ok_or_else(|| unexpected(array.data_type()))?
-                .unary::<_, TimestampNanosecondType>(|d| {
-                    i64::from(d).wrapping_mul(86_400_000_000_000)
-                }),
-        )),
-        Cast::Date64ToNs => Ok(Arc::new(
-            array
-                .as_primitive_opt::<Date64Type>()
-                .ok_or_else(|| unexpected(array.data_type()))?
-                .unary::<_, TimestampNanosecondType>(|d| d.wrapping_mul(1_000_000)),
-        )),
+        Cast::DateToNs(factor) => {
+            let factor = *factor;
+            let scaled: PrimitiveArray<TimestampNanosecondType> = match array.data_type() {
+                ArrowType::Date32 => array
+                    .as_primitive::<Date32Type>()
+                    .unary(|d| i64::from(d).wrapping_mul(factor)),
+                ArrowType::Date64 => array
+                    .as_primitive::<Date64Type>()
+                    .unary(|d| d.wrapping_mul(factor)),
+                other => return Err(unexpected(other)),
+            };
+            Ok(Arc::new(scaled))
+        }
         Cast::Dictionary => dictionary(array),
-        Cast::Nulls(ty) => Ok(new_null_array(ty, array.len())),
+        Cast::Nulls(ty) => Ok(new_null_array(&arrow_type(ty), array.len())),
     }
 }
 

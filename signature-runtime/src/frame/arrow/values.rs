@@ -131,6 +131,7 @@ impl Values<'_> {
                     "values above 2^63 − 1, the largest `long`",
                 )
             }
+            Cast::TimestampToNs(1) => return,
             Cast::TimestampToNs(factor) => {
                 let (min, max) = (i64::MIN / factor, i64::MAX / factor);
                 let outside = |v: &i64| *v < min || *v > max;
@@ -149,25 +150,20 @@ impl Values<'_> {
                 let Some(hits) = hits else { return };
                 (hits, NS_RANGE)
             }
-            Cast::Date32ToNs => {
-                let Some(array) = array.as_primitive_opt::<Date32Type>() else {
-                    return;
+            Cast::DateToNs(factor) => {
+                let max = i64::MAX / factor;
+                let outside = |d: i64| d.abs() > max;
+                let hits = match array.data_type() {
+                    ArrowType::Date32 => array
+                        .as_primitive_opt::<Date32Type>()
+                        .map(|a| valid_hits(a.values(), a.nulls(), |d| outside(i64::from(*d)))),
+                    ArrowType::Date64 => array
+                        .as_primitive_opt::<Date64Type>()
+                        .map(|a| valid_hits(a.values(), a.nulls(), |d| outside(*d))),
+                    _ => None,
                 };
-                let max = i64::MAX / NS_PER_DAY;
-                (
-                    valid_hits(array.values(), array.nulls(), |d| i64::from(*d).abs() > max),
-                    NS_RANGE,
-                )
-            }
-            Cast::Date64ToNs => {
-                let Some(array) = array.as_primitive_opt::<Date64Type>() else {
-                    return;
-                };
-                let max = i64::MAX / NS_PER_MS;
-                (
-                    valid_hits(array.values(), array.nulls(), |d| d.abs() > max),
-                    NS_RANGE,
-                )
+                let Some(hits) = hits else { return };
+                (hits, NS_RANGE)
             }
             Cast::Widen(_) | Cast::Dictionary | Cast::Nulls(_) => return,
         };
@@ -346,8 +342,6 @@ impl Values<'_> {
     }
 }
 
-const NS_PER_DAY: i64 = 86_400_000_000_000;
-const NS_PER_MS: i64 = 1_000_000;
 const NS_RANGE: &str =
     "timestamps outside the range of `datetime` (nanoseconds: years 1677 to 2262)";
 

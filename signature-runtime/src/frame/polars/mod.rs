@@ -229,7 +229,7 @@ fn conform(node: &plan::Node, column: &Column) -> Result<Column, String> {
     if !node.needs_cast() {
         return Ok(column.clone());
     }
-    let target = node.target(column.dtype());
+    let target = plan::target(node, column.dtype());
     if column.dtype() == &PlType::Null {
         return Ok(Column::full_null(
             column.name().clone(),

@@ -261,7 +261,8 @@ impl Values<'_> {
                     |v| *v > limit,
                 );
             }
-            Cast::DatetimeToNs(factor) => {
+            Cast::TimestampToNs(1) => {}
+            Cast::TimestampToNs(factor) => {
                 let Some(array) = array.as_any().downcast_ref::<PrimitiveArray<i64>>() else {
                     return;
                 };
@@ -276,11 +277,11 @@ impl Values<'_> {
                     |v| *v < min || *v > max,
                 );
             }
-            Cast::DateToNs => {
+            Cast::DateToNs(factor) => {
                 let Some(array) = array.as_any().downcast_ref::<PrimitiveArray<i32>>() else {
                     return;
                 };
-                let max = i64::MAX / NS_PER_DAY;
+                let max = i64::MAX / factor;
                 let hits = self.tally.entry(ProblemKind::OutOfRange, path, NS_RANGE);
                 valid_hits(
                     hits,
@@ -291,7 +292,7 @@ impl Values<'_> {
                     |d| i64::from(*d).abs() > max,
                 );
             }
-            Cast::Widen(_) | Cast::Nulls(_) => {}
+            Cast::Widen(_) | Cast::Dictionary | Cast::Nulls(_) => {}
         }
     }
 
@@ -324,7 +325,6 @@ impl Values<'_> {
     }
 }
 
-const NS_PER_DAY: i64 = 86_400_000_000_000;
 const NS_RANGE: &str =
     "timestamps outside the range of `datetime` (nanoseconds: years 1677 to 2262)";
 
