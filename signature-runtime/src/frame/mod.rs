@@ -45,6 +45,7 @@
 //! | Utf8, LargeUtf8, Utf8View; Dictionary(_, Utf8 / LargeUtf8 / Utf8View) | `string` | as is; a dictionary is unpacked |
 //! | Binary, LargeBinary, BinaryView, FixedSizeBinary | `binary` | as is |
 //! | Timestamp (any unit, no timezone), Date32, Date64 | `datetime` | Timestamp(ns), `out_of_range` outside 1677–2262 |
+//! | Timestamp (any unit) with a timezone | `datetime`, with a warning `value_changed` | Timestamp(ns) without timezone: the same instants, in UTC |
 //! | List, LargeList, FixedSizeList, ListView, LargeListView | `array` | the same list kind, items conformed |
 //! | Struct | `object`: every required property a field, no field that is not a property | fields conformed |
 //! | Map with Utf8, LargeUtf8 or Utf8View keys | `map` | values conformed |
@@ -55,8 +56,10 @@
 //! Everything else is `wrong_type`, naming the column (and the nested field) and both types.
 //! In particular, in [`Mode::Strict`](crate::check::Mode::Strict) a conversion that can lose
 //! information is refused whatever the values are: Int64 for `integer`, Int64 or Float64 for
-//! `float`, Int64 for `double` (as MLflow refuses them), a timestamp with a timezone for
-//! `datetime` (MLflow's `datetime` is timezone-naive, and MLflow refuses such columns too).
+//! `float`, Int64 for `double` (as MLflow refuses them). A timestamp with a timezone is an
+//! exact instant, so Strict takes it for `datetime` (MLflow's `datetime` is timezone-naive): the
+//! conformed column holds the same instants as naive UTC time, and the check warns that the
+//! timezone is dropped.
 //!
 //! # Nulls
 //!
@@ -108,7 +111,7 @@ pub use polars::{Conformed as PolarsConformed, PolarsChecker, polars_type};
 #[cfg(feature = "arrow")]
 pub use {arrow_array, arrow_schema};
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use crate::ExtraColumns;
 use crate::report::{Problem, ProblemKind, Severity};
@@ -277,6 +280,32 @@ pub(crate) mod problems {
             problem = problem.with_note(note);
         }
         problem
+    }
+
+    /// A timezone-aware timestamp column taken as `datetime`: the instants are kept, in UTC,
+    /// and the timezone is dropped, which a reader of the conformed column should know.
+    pub(crate) fn timezone_dropped(
+        column: &str,
+        path: &FieldPath,
+        found: &dyn fmt::Display,
+    ) -> Problem {
+        Problem::new(
+            ProblemKind::ValueChanged,
+            Severity::Warning,
+            pointer(column, None),
+            format!(
+                "{} has type {found}; its timestamps are taken as `datetime` in UTC, and the \
+                 timezone is dropped",
+                subject(column, path)
+            ),
+        )
+        .with_column(column)
+        .with_expected("datetime")
+        .with_found(found.to_string())
+        .with_note(
+            "MLflow's `datetime` is timezone-naive; conforming keeps each instant and gives it \
+             as naive UTC time",
+        )
     }
 
     pub(crate) fn missing_property(column: &str, path: &FieldPath, property: &str) -> Problem {

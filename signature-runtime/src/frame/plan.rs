@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::check::Mode;
 use crate::frame::numeric::{Numeric, NumericLeaf, numeric_leaf};
 use crate::frame::{FieldPath, problems};
 use crate::report::Problem;
@@ -174,7 +175,11 @@ pub(crate) fn plan<S: FrameSchema>(
     options: &CheckOptions,
     report: &mut dyn FnMut(Problem),
 ) -> Plan {
-    let mut builder = Builder { report, errors: 0 };
+    let mut builder = Builder {
+        report,
+        errors: 0,
+        mode: options.mode(),
+    };
     let Some(schema) = schema else {
         // No input schema: MLflow checks nothing, and neither do we.
         let columns = (0..input.len())
@@ -281,6 +286,7 @@ fn find<S: FrameSchema>(input: &S, name: &ColumnName) -> Option<usize> {
 struct Builder<'r> {
     report: &'r mut dyn FnMut(Problem),
     errors: usize,
+    mode: Mode,
 }
 
 impl Builder<'_> {
@@ -325,8 +331,13 @@ impl Builder<'_> {
         };
         match ty {
             ColumnType::AnyType => Some(Node::new(true, NodeKind::Keep)),
-            ColumnType::DataType(t) => match column_leaf(*t, &kind) {
-                Ok(cast) => Some(Node::new(nulls, NodeKind::Leaf(cast))),
+            ColumnType::DataType(t) => match column_leaf(*t, &kind, self.mode) {
+                Ok(cast) => {
+                    if let Kind::Timestamp { tz: true, .. } = kind {
+                        (self.report)(problems::timezone_dropped(column, path, found));
+                    }
+                    Some(Node::new(nulls, NodeKind::Leaf(cast)))
+                }
                 Err(note) => mismatch(self, note),
             },
             ColumnType::Array(_) | ColumnType::SparkMLVector => {
@@ -535,7 +546,11 @@ impl Builder<'_> {
 
 /// How a scalar column becomes an MLflow data type: `Ok(None)` as is, `Ok(Some(cast))`
 /// through a conversion, `Err(note)` not at all.
-fn column_leaf<T>(to: DataType, from: &Kind<'_, T>) -> Result<Option<Cast>, Option<&'static str>> {
+fn column_leaf<T>(
+    to: DataType,
+    from: &Kind<'_, T>,
+    mode: Mode,
+) -> Result<Option<Cast>, Option<&'static str>> {
     let numeric = match from {
         Kind::Number(numeric) => Some(*numeric),
         _ => None,
@@ -560,10 +575,14 @@ fn column_leaf<T>(to: DataType, from: &Kind<'_, T>) -> Result<Option<Cast>, Opti
             },
         ) => Ok(None),
         (DataType::String, Kind::Categorical) => Ok(Some(Cast::Dictionary)),
-        (DataType::Datetime, Kind::Timestamp { tz: true, .. }) => Err(Some(
-            "MLflow's `datetime` is timezone-naive and MLflow refuses timezone-aware columns; \
-             convert the column to naive timestamps first",
-        )),
+        (DataType::Datetime, Kind::Timestamp { tz: true, .. }) if mode != Mode::Strict => {
+            Err(Some(
+                "MLflow's `datetime` is timezone-naive and MLflow refuses timezone-aware \
+                 columns; convert the column to naive timestamps first",
+            ))
+        }
+        // A timezone-aware timestamp is an instant: kept, in UTC, with the timezone dropped
+        // (which the planner reports, so the change is not silent).
         (DataType::Datetime, Kind::Timestamp { to_ns, .. }) => {
             Ok(Some(Cast::TimestampToNs(*to_ns)))
         }

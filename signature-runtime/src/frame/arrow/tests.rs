@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{Int64Builder, ListBuilder, MapBuilder, StringBuilder, StructBuilder};
-use arrow_array::types::Int8Type;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Int8Type, TimestampNanosecondType};
 use arrow_array::{
     Array, ArrayRef, BinaryArray, BinaryViewArray, BooleanArray, Date32Array, Date64Array,
     DictionaryArray, FixedSizeBinaryArray, FixedSizeListArray, Float16Array, Float32Array,
@@ -16,6 +17,7 @@ use arrow_array::{
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType as ArrowType, Field, Fields, Schema as ArrowSchema, TimeUnit};
 
+use crate::check::Mode;
 use crate::frame::InferSchema;
 use crate::report::{ProblemKind, Report, Severity};
 use crate::types::{
@@ -358,17 +360,7 @@ fn datetime_columns() {
         arc(Date64Array::from(vec![1_700_000_000_000])),
         &ns,
     );
-    let tz = TimestampMicrosecondArray::from(vec![1]).with_timezone("UTC");
-    let report = refuses(DataType::Datetime, arc(tz), ProblemKind::WrongType);
-    assert!(
-        report
-            .errors()
-            .next()
-            .unwrap()
-            .note()
-            .unwrap()
-            .contains("timezone")
-    );
+    timezone_aware_timestamps_keep_their_instants();
     refuses(
         DataType::Datetime,
         arc(Int64Array::from(vec![1])),
@@ -1124,4 +1116,63 @@ fn an_inferred_schema_accepts_its_batch() {
     let schema = Schema::infer(&input).unwrap();
     let report = ArrowChecker::for_schema(&schema).check(&input);
     assert!(report.is_valid(), "{report}");
+}
+
+/// A timezone-aware column is accepted as `datetime` in Strict, conformed to the same instants
+/// in naive UTC nanoseconds with a warning saying the timezone was dropped; the MLflow modes
+/// refuse it, as MLflow does.
+fn timezone_aware_timestamps_keep_their_instants() {
+    let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Datetime)]).unwrap();
+    let tz = TimestampMicrosecondArray::from(vec![Some(1_700_000_000_000_001), None])
+        .with_timezone("+05:00");
+    let batch = RecordBatch::try_from_iter([("x", arc(tz))]).unwrap();
+    let checker = ArrowChecker::for_schema(&schema);
+    let optional =
+        Schema::from_columns(vec![ColSpec::new("x", DataType::Datetime).optional()]).unwrap();
+    let conformed = ArrowChecker::for_schema(&optional)
+        .conform(&batch)
+        .unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!(
+        conformed.batch.column(0).data_type(),
+        &ArrowType::Timestamp(TimeUnit::Nanosecond, None)
+    );
+    let nanos = conformed
+        .batch
+        .column(0)
+        .as_primitive::<TimestampNanosecondType>();
+    assert_eq!(nanos.value(0), 1_700_000_000_000_001_000);
+    assert!(nanos.is_null(1));
+    let warnings: Vec<_> = conformed.report.warnings().collect();
+    assert_eq!(warnings.len(), 1, "{}", conformed.report);
+    assert_eq!(warnings[0].kind(), ProblemKind::ValueChanged);
+    assert!(warnings[0].message().contains("timezone is dropped"));
+    // Required: the null is the only error, the timezone still only a warning.
+    assert_eq!(
+        kinds(&checker.check(&batch)),
+        vec![ProblemKind::NullNotAllowed]
+    );
+
+    let nanos = TimestampNanosecondArray::from(vec![5]).with_timezone("UTC");
+    let batch = RecordBatch::try_from_iter([("x", arc(nanos))]).unwrap();
+    let conformed = checker.conform(&batch).unwrap_or_else(|r| panic!("{r}"));
+    let column = conformed.batch.column(0);
+    assert_eq!(
+        column.data_type(),
+        &ArrowType::Timestamp(TimeUnit::Nanosecond, None)
+    );
+    assert_eq!(column.as_primitive::<TimestampNanosecondType>().value(0), 5);
+
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let report = checker
+            .clone()
+            .with_options(CheckOptions::default().with_mode(mode))
+            .check(&batch);
+        assert_eq!(
+            kinds(&report),
+            vec![ProblemKind::WrongType],
+            "{mode:?}: {report}"
+        );
+        let note = report.errors().next().unwrap().note().unwrap();
+        assert!(note.contains("timezone"), "{note}");
+    }
 }

@@ -39,14 +39,15 @@
 //! | String | `string` | as is |
 //! | Binary, BinaryOffset | `binary` | as is |
 //! | Datetime (any unit, no timezone), Date | `datetime` | Datetime(ns), `out_of_range` outside 1677–2262 |
+//! | Datetime (any unit) with a timezone | `datetime`, with a warning `value_changed` | Datetime(ns) without timezone: the same instants, in UTC |
 //! | List, Array | `array` | the same kind, items conformed |
 //! | Struct | `object`: every required property a field, no field that is not a property | fields conformed |
 //! | anything | `any` | as is |
 //! | List of Float64 (or anything `array<double>` accepts) | `sparkml_vector` | as `array<double>` |
 //! | Null (a column of nulls only) | any optional column | a column of nulls of the conformed type |
 //!
-//! Everything else is `wrong_type`, as in the Arrow checker: in particular a Datetime with a
-//! timezone for `datetime`, Int64 for `integer` and any integer for `float`. Polars has no
+//! Everything else is `wrong_type`, as in the Arrow checker: in particular Int64 for `integer`
+//! and any integer for `float`. Polars has no
 //! map type, so a `map` column is always `wrong_type`. Categorical and Enum columns are not
 //! supported: this build of polars-core leaves out its categorical types (feature
 //! `dtype-categorical`), so cast such a column to String before checking it.

@@ -7,6 +7,7 @@ use polars_core::prelude::{
 };
 use polars_core::utils::arrow::bitmap::Bitmap;
 
+use crate::check::Mode;
 use crate::frame::InferSchema;
 use crate::report::{ProblemKind, Report};
 use crate::types::{
@@ -225,17 +226,7 @@ fn datetime_columns() {
         vec![Some(0), Some(86_400_000_000_000)]
     );
 
-    let tz = datetimes(TimeUnit::Microseconds, &[1], Some(TimeZone::UTC));
-    let report = refuses(DataType::Datetime, tz, ProblemKind::WrongType);
-    assert!(
-        report
-            .errors()
-            .next()
-            .unwrap()
-            .note()
-            .unwrap()
-            .contains("timezone")
-    );
+    timezone_aware_datetimes_keep_their_instants(&ns);
     refuses(DataType::Datetime, s([1i64]), ProblemKind::WrongType);
     refuses(
         DataType::Datetime,
@@ -899,4 +890,39 @@ fn edge_cases_are_reported_not_panicked() {
         Schema::infer(&frame(vec![bare])).unwrap(),
         Schema::from_columns(vec![ColSpec::new("x", ColumnType::AnyType).optional()]).unwrap()
     );
+}
+
+/// A timezone-aware column is accepted as `datetime` in Strict, conformed to the same instants
+/// in naive UTC nanoseconds with a warning saying the timezone was dropped; the MLflow modes
+/// refuse it, as MLflow does.
+fn timezone_aware_datetimes_keep_their_instants(ns: &PlType) {
+    let zone = TimeZone::opt_try_new(Some("Asia/Kolkata")).unwrap();
+    let tz = datetimes(TimeUnit::Microseconds, &[1_700_000_000_000_001], zone);
+    let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Datetime)]).unwrap();
+    let input = frame(vec![named(tz)]);
+    let checker = PolarsChecker::for_schema(&schema);
+    let conformed = checker.conform(&input).unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!(conformed.frame.columns()[0].dtype(), ns);
+    assert_eq!(
+        i64s(&conformed.frame.columns()[0]),
+        vec![Some(1_700_000_000_000_001_000)]
+    );
+    let warnings: Vec<_> = conformed.report.warnings().collect();
+    assert_eq!(warnings.len(), 1, "{}", conformed.report);
+    assert_eq!(warnings[0].kind(), ProblemKind::ValueChanged);
+    assert!(warnings[0].message().contains("timezone is dropped"));
+
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let report = checker
+            .clone()
+            .with_options(CheckOptions::default().with_mode(mode))
+            .check(&input);
+        assert_eq!(
+            kinds(&report),
+            vec![ProblemKind::WrongType],
+            "{mode:?}: {report}"
+        );
+        let note = report.errors().next().unwrap().note().unwrap();
+        assert!(note.contains("timezone"), "{note}");
+    }
 }
