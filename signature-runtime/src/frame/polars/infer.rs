@@ -63,7 +63,7 @@ fn infer(dtype: &PlType, column: &str, path: &FieldPath) -> Result<ColumnType, I
         PlType::Int64 | PlType::UInt32 => scalar(DataType::Long),
         PlType::Float16 | PlType::Float32 => scalar(DataType::Float),
         PlType::Float64 => scalar(DataType::Double),
-        PlType::String => scalar(DataType::String),
+        PlType::String | PlType::Categorical(..) | PlType::Enum(..) => scalar(DataType::String),
         PlType::Binary | PlType::BinaryOffset => scalar(DataType::Binary),
         PlType::Datetime(..) | PlType::Date => scalar(DataType::Datetime),
         PlType::List(item) | PlType::Array(item, _) => {

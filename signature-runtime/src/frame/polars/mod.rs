@@ -36,7 +36,7 @@
 //! | UInt64 | `long`, when every value is at most 2^63 − 1 (`out_of_range` otherwise) | Int64 |
 //! | Float16, Float32 | `float` | Float32 |
 //! | Float16, Float32, Float64; Int8 … Int32, UInt8 … UInt32 | `double` | Float64 |
-//! | String | `string` | as is |
+//! | String; Categorical, Enum | `string` | as is; categories become String |
 //! | Binary, BinaryOffset | `binary` | as is |
 //! | Datetime (any unit, no timezone), Date | `datetime` | Datetime(ns), `out_of_range` outside 1677–2262 |
 //! | Datetime (any unit) with a timezone | `datetime`, with a warning `value_changed` | Datetime(ns) without timezone: the same instants, in UTC |
@@ -48,9 +48,7 @@
 //!
 //! Everything else is `wrong_type`, as in the Arrow checker: in particular Int64 for `integer`
 //! and any integer for `float`. Polars has no
-//! map type, so a `map` column is always `wrong_type`. Categorical and Enum columns are not
-//! supported: this build of polars-core leaves out its categorical types (feature
-//! `dtype-categorical`), so cast such a column to String before checking it.
+//! map type, so a `map` column is always `wrong_type`.
 //!
 //! Tensors are as for Arrow: an Array is a fixed dimension (its width must equal the shape's,
 //! any width for `-1`), a List a dimension checked row by row.

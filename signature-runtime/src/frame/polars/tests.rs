@@ -7,6 +7,8 @@ use polars_core::prelude::{
 };
 use polars_core::utils::arrow::bitmap::Bitmap;
 
+use polars_core::datatypes::{Categories, FrozenCategories};
+
 use crate::check::Mode;
 use crate::frame::InferSchema;
 use crate::report::{ProblemKind, Report};
@@ -925,4 +927,65 @@ fn timezone_aware_datetimes_keep_their_instants(ns: &PlType) {
         let note = report.errors().next().unwrap().note().unwrap();
         assert!(note.contains("timezone"), "{note}");
     }
+}
+
+fn categorical(values: &[Option<&str>]) -> Series {
+    s(values)
+        .cast(&PlType::from_categories(Categories::global()))
+        .unwrap()
+}
+
+fn enumeration(values: &[Option<&str>]) -> Series {
+    let categories = FrozenCategories::new(["low", "high"]).unwrap();
+    s(values)
+        .cast(&PlType::from_frozen_categories(categories))
+        .unwrap()
+}
+
+#[test]
+fn categorical_and_enum_columns_are_strings() {
+    for series in [
+        categorical(&[Some("b"), Some("a"), Some("b")]),
+        enumeration(&[Some("high"), Some("low"), Some("high")]),
+    ] {
+        let expected: Vec<Option<String>> = series
+            .cast(&PlType::String)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_owned))
+            .collect();
+        let out = accepts(DataType::String, series.clone(), &PlType::String);
+        let conformed: Vec<Option<String>> = out.columns()[0]
+            .as_materialized_series()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_owned))
+            .collect();
+        assert_eq!(conformed, expected);
+        assert!(!expected.is_empty() && expected.iter().all(Option::is_some));
+        refuses(DataType::Long, series.clone(), ProblemKind::WrongType);
+        refuses(DataType::Binary, series.clone(), ProblemKind::WrongType);
+        // A tensor of strings takes them too.
+        let out = PolarsChecker::for_schema(&tensor(NumpyDtype::Str, &[-1]))
+            .conform(&frame(vec![named(series.clone())]))
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(out.frame.columns()[0].dtype(), &PlType::String);
+        // MLflow infers `string` for a pandas category column.
+        let inferred = frame(vec![named(series)]).infer_schema().unwrap();
+        assert_eq!(
+            inferred,
+            Schema::from_columns(vec![ColSpec::new("x", DataType::String)]).unwrap()
+        );
+    }
+    // Nulls in a categorical column are nulls, checked like any other.
+    let with_null = categorical(&[Some("a"), None]);
+    refuses(
+        DataType::String,
+        with_null.clone(),
+        ProblemKind::NullNotAllowed,
+    );
+    accepts_spec(optional(DataType::String), with_null, &PlType::String);
 }
