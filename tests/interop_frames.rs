@@ -2,15 +2,19 @@
 //!
 //! For each frame: MLflow's `predict` (schema enforcement, identity model) on the pandas frame
 //! and our check of the Parquet file pyarrow wrote from it must agree, accept or reject, except
-//! where a difference is listed below with its reason; and `Schema::infer` on the file must
-//! equal MLflow's `infer_signature` on the frame, except where listed.
+//! where a difference is listed below with its reason; our check in the MLflow modes must agree
+//! with MLflow's `predict` on the frame read back from the file (`pq.read_table(..).to_pandas()`),
+//! except where listed; and `Schema::infer` on the file must equal MLflow's `infer_signature`
+//! on the frame, except where listed.
 
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use signature_runtime::frame::ArrowChecker;
 use signature_runtime::frame::parquet::{check_file, infer_file};
-use signature_runtime::{ColSpec, ColumnType, DataType, ModelSignature, Schema};
+use signature_runtime::{
+    CheckOptions, ColSpec, ColumnType, DataType, Mode, ModelSignature, Schema,
+};
 use signature_tests::mlflow::oracle;
 
 /// One column of a pandas frame, as the oracle builds it.
@@ -30,6 +34,9 @@ struct Case {
     differences: Vec<(usize, bool, &'static str)>,
     /// Where `Schema::infer` knowingly differs from `infer_signature`.
     infer_differs: Option<&'static str>,
+    /// Per signature, where the MLflow modes knowingly differ from MLflow's `predict` on the
+    /// frame read back from the file: (our verdict, why).
+    mode_differences: Vec<(usize, bool, &'static str)>,
 }
 
 fn cases() -> Vec<Case> {
@@ -51,6 +58,7 @@ fn cases() -> Vec<Case> {
                 "Strict: a required column holds no nulls; MLflow checks no nulls in scalar columns",
             )],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "float32 column",
@@ -58,6 +66,7 @@ fn cases() -> Vec<Case> {
             signatures: vec![one("x", DataType::Float, true), double(true), long(true)],
             differences: vec![],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "float64 column",
@@ -65,6 +74,7 @@ fn cases() -> Vec<Case> {
             signatures: vec![one("x", DataType::Float, true), double(true)],
             differences: vec![],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "timestamp column",
@@ -78,6 +88,7 @@ fn cases() -> Vec<Case> {
             ],
             differences: vec![],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "timestamp column in seconds",
@@ -87,6 +98,7 @@ fn cases() -> Vec<Case> {
             signatures: vec![one("x", DataType::Datetime, true)],
             differences: vec![],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "timezone-aware timestamp column",
@@ -94,8 +106,14 @@ fn cases() -> Vec<Case> {
                 json!({"name": "x", "values": ["2024-01-01T10:00:00"], "kind": "datetime", "tz": "UTC"}),
             ],
             signatures: vec![one("x", DataType::Datetime, true)],
-            differences: vec![],
+            differences: vec![(
+                0,
+                true,
+                "Strict takes a timezone-aware timestamp as `datetime` (the same instants in \
+                 UTC, with a value_changed warning); MLflow refuses timezone-aware columns",
+            )],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "column of lists",
@@ -108,6 +126,7 @@ fn cases() -> Vec<Case> {
             ],
             differences: vec![],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "string column with None",
@@ -123,6 +142,7 @@ fn cases() -> Vec<Case> {
                 "Strict: a required column holds no nulls; MLflow accepts None in object columns",
             )],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "int64 column",
@@ -135,6 +155,7 @@ fn cases() -> Vec<Case> {
             ],
             differences: vec![],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "int32 and int8 columns",
@@ -161,6 +182,7 @@ fn cases() -> Vec<Case> {
             ],
             differences: vec![],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "boolean column",
@@ -168,6 +190,7 @@ fn cases() -> Vec<Case> {
             signatures: vec![one("x", DataType::Boolean, true), long(true)],
             differences: vec![],
             infer_differs: None,
+            mode_differences: vec![],
         },
         Case {
             name: "uint64 column",
@@ -183,6 +206,7 @@ fn cases() -> Vec<Case> {
                 "MLflow cannot infer uint64 and falls back to one `any` column; we refuse \
                  with InferError::Unsupported",
             ),
+            mode_differences: vec![],
         },
         Case {
             name: "missing and extra columns",
@@ -205,6 +229,161 @@ fn cases() -> Vec<Case> {
             ],
             differences: vec![],
             infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "boolean column with None",
+            frame: vec![column("x", json!([true, null, false]), Some("object"))],
+            signatures: vec![
+                one("x", DataType::Boolean, true),
+                one("x", DataType::Boolean, false),
+                double(true),
+                one("x", DataType::String, true),
+                long(true),
+            ],
+            differences: vec![
+                (
+                    0,
+                    false,
+                    "Strict: a required column holds no nulls; MLflow checks no nulls in scalar columns",
+                ),
+                (
+                    3,
+                    false,
+                    "Strict: booleans are not strings; MLflow passes object columns on as `string` unchecked",
+                ),
+                (
+                    2,
+                    false,
+                    "Strict: booleans are not numbers; MLflow turns an object column of booleans \
+                     and None into floats",
+                ),
+            ],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "bytes column",
+            frame: vec![json!({"name": "x", "values": ["a", "b"], "kind": "bytes"})],
+            signatures: vec![
+                one("x", DataType::Binary, true),
+                one("x", DataType::String, true),
+                one("x", DataType::Boolean, true),
+                double(true),
+            ],
+            differences: vec![
+                (
+                    1,
+                    false,
+                    "Strict: bytes are not strings; MLflow passes object columns on as `string` unchecked",
+                ),
+                (
+                    2,
+                    false,
+                    "Strict: bytes are not booleans; MLflow passes object columns on as `boolean` unchecked",
+                ),
+            ],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "date column",
+            frame: vec![json!({"name": "x", "values": ["2024-01-01", null], "kind": "dates"})],
+            signatures: vec![
+                one("x", DataType::Datetime, false),
+                one("x", DataType::String, false),
+                double(false),
+            ],
+            differences: vec![(
+                1,
+                false,
+                "Strict: dates are not strings; MLflow passes object columns on as `string` unchecked",
+            )],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "category column",
+            frame: vec![json!({"name": "x", "values": ["a", "b", "a"], "kind": "category"})],
+            signatures: vec![one("x", DataType::String, true), long(true)],
+            differences: vec![(
+                0,
+                true,
+                "Strict takes dictionary-encoded strings as `string` (and MLflow infers `string` \
+                 for them); MLflow's predict refuses a category column",
+            )],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "int64 column of 0 and 1",
+            frame: vec![column("x", json!([0, 1, 1]), Some("int64"))],
+            signatures: vec![
+                one("x", DataType::Float, true),
+                double(true),
+                one("x", DataType::Integer, true),
+            ],
+            differences: vec![
+                (
+                    0,
+                    false,
+                    "Strict refuses Int64 for `float` whatever the values; MLflow takes all-0/1 int64 columns",
+                ),
+                (
+                    1,
+                    false,
+                    "Strict refuses Int64 for `double` whatever the values; MLflow takes all-0/1 int64 columns",
+                ),
+            ],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "column of nulls only",
+            frame: vec![column("x", json!([null, null]), Some("object"))],
+            signatures: vec![
+                one("x", DataType::String, false),
+                one("x", DataType::String, true),
+                double(true),
+                long(false),
+            ],
+            differences: vec![
+                (
+                    1,
+                    false,
+                    "Strict: a required column holds no nulls; MLflow checks no nulls in scalar columns",
+                ),
+                (
+                    2,
+                    false,
+                    "Strict: a required column holds no nulls; MLflow checks no nulls in scalar columns",
+                ),
+                (
+                    3,
+                    true,
+                    "Strict: a column of nulls only fits any optional column; pandas holds it \
+                     as objects, which MLflow refuses for `long`",
+                ),
+            ],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "bytes column of digits",
+            frame: vec![json!({"name": "x", "values": ["1", "0"], "kind": "bytes"})],
+            signatures: vec![double(true)],
+            differences: vec![(
+                0,
+                false,
+                "Strict: bytes are not numbers; MLflow parses them with pd.to_numeric",
+            )],
+            infer_differs: None,
+            mode_differences: vec![(
+                0,
+                false,
+                "MLflow parses the bytes with pd.to_numeric for `double`; the MLflow modes \
+                 refuse binary columns for numeric types whatever the bytes",
+            )],
         },
     ]
 }
@@ -266,6 +445,35 @@ fn parquet_checks_agree_with_mlflow_predict_and_infer_signature() {
                     verdict.get("error").and_then(Value::as_str).unwrap_or(""),
                     if ours { "accept" } else { "reject" },
                 ));
+            }
+        }
+        for (i, schema) in case.signatures.iter().enumerate() {
+            let verdict = &result["read_verdicts"][i];
+            let theirs = verdict["ok"] == json!(true);
+            let listed = case.mode_differences.iter().find(|(j, _, _)| *j == i);
+            if let Some((_, ours_expected, _why)) = listed
+                && theirs == *ours_expected
+            {
+                failures.push(format!(
+                    "{} / signature {i}: listed as an MLflow-mode difference, but MLflow agrees ({theirs})",
+                    case.name
+                ));
+            }
+            let expected = listed.map_or(theirs, |(_, ours_expected, _)| *ours_expected);
+            for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+                let checker = ArrowChecker::for_schema(schema)
+                    .with_options(CheckOptions::default().with_mode(mode));
+                let report = check_file(&checker, path).unwrap();
+                if report.is_valid() != expected {
+                    failures.push(format!(
+                        "{} / signature {i} {} in {mode:?}: MLflow on the file read back {} ({}), we {}:\n{report}",
+                        case.name,
+                        schema.to_json(),
+                        if theirs { "accepts" } else { "rejects" },
+                        verdict.get("error").and_then(Value::as_str).unwrap_or(""),
+                        if report.is_valid() { "accept" } else { "reject" },
+                    ));
+                }
             }
         }
         let ours = infer_file(path);

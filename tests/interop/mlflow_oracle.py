@@ -457,7 +457,9 @@ def _frame_from_json(desc):
 
     `kind` "datetime" parses the values with `pd.to_datetime` (then `dtype`, if any, is applied
     with `astype`; "tz" localises to UTC); "lists" keeps list cells as Python lists in an object
-    column; otherwise `pd.Series(values, dtype=dtype)` (JSON null in a float column is NaN).
+    column; "category" makes a pandas category column; "bytes" encodes the strings to bytes and
+    "dates" parses them to `datetime.date`s (object columns; nulls stay None); otherwise
+    `pd.Series(values, dtype=dtype)` (JSON null in a float column is NaN).
     """
     data = {}
     for column in desc["columns"]:
@@ -470,6 +472,15 @@ def _frame_from_json(desc):
                 series = series.dt.tz_localize(column["tz"])
         elif kind == "lists":
             series = pd.Series(values, dtype=object)
+        elif kind == "category":
+            series = pd.Series(pd.Categorical(values))
+        elif kind == "bytes":
+            series = pd.Series([None if v is None else v.encode() for v in values], dtype=object)
+        elif kind == "dates":
+            series = pd.Series(
+                [None if v is None else datetime.date.fromisoformat(v) for v in values],
+                dtype=object,
+            )
         else:
             series = pd.Series(values, dtype=dtype)
         data[column["name"]] = series
@@ -496,10 +507,22 @@ def _frame_model(signature_dict):
     return model
 
 
+def _predict_verdict(model, frame):
+    try:
+        model.predict(frame.copy())
+        return {"ok": True}
+    except Exception as exc:  # noqa: BLE001 - a refusal is an answer
+        return {"ok": False, "error": _describe(exc)}
+
+
 def op_frame_cases(req):
     """For each case: builds the pandas frame, writes it to `path` with `df.to_parquet`
     (pyarrow), infers its signature (`infer_signature(df).inputs.to_json()`), and runs
-    `predict` on the frame with an identity model for each signature dict given."""
+    `predict` with an identity model for each signature dict given: on the frame
+    (`verdicts`), and on the frame read back from the file, `pq.read_table(path).to_pandas()`
+    (`read_verdicts`), which is what the MLflow modes of a Parquet check model."""
+    import pyarrow.parquet as pq
+
     results = []
     for case in req["cases"]:
         frame = _frame_from_json(case["frame"])
@@ -508,15 +531,20 @@ def op_frame_cases(req):
             inferred, infer_error = mlflow.models.infer_signature(frame).inputs.to_json(), None
         except Exception as exc:  # noqa: BLE001 - a refusal is an answer
             inferred, infer_error = None, _describe(exc)
-        verdicts = []
+        read = pq.read_table(case["path"]).to_pandas()
+        verdicts, read_verdicts = [], []
         for signature in case.get("signatures", []):
             model = _frame_model(signature)
-            try:
-                model.predict(frame.copy())
-                verdicts.append({"ok": True})
-            except Exception as exc:  # noqa: BLE001 - a refusal is an answer
-                verdicts.append({"ok": False, "error": _describe(exc)})
-        results.append({"inferred": inferred, "infer_error": infer_error, "verdicts": verdicts})
+            verdicts.append(_predict_verdict(model, frame))
+            read_verdicts.append(_predict_verdict(model, read))
+        results.append(
+            {
+                "inferred": inferred,
+                "infer_error": infer_error,
+                "verdicts": verdicts,
+                "read_verdicts": read_verdicts,
+            }
+        )
     return {"results": results}
 
 

@@ -61,6 +61,32 @@
 //! conformed column holds the same instants as naive UTC time, and the check warns that the
 //! timezone is dropped.
 //!
+//! # Modes
+//!
+//! In [`Mode::Strict`](crate::check::Mode::Strict) the tables above decide. In
+//! [`Mode::MlflowServing`](crate::check::Mode::MlflowServing) and
+//! [`Mode::MlflowPredict`](crate::check::Mode::MlflowPredict) a scalar column gets the decision
+//! of MLflow's `pyfunc.predict` on the pandas column pyarrow's `to_pandas()` makes of it (for
+//! Polars, through Arrow): the two modes are the same for frames, since a frame reaches MLflow
+//! as a DataFrame either way. Where MLflow accepts a column but changes its values or passes
+//! them on unchecked, the check accepts it with a `value_changed` warning, and conforming
+//! performs MLflow's cast. Nested columns and tensors follow the Strict rules in every mode;
+//! `docs/mlflow-differences.md` lists where the MLflow modes differ from MLflow.
+//!
+//! | rule | Strict | MLflow modes |
+//! |---|---|---|
+//! | nulls in a required scalar column | `null_not_allowed` | no null check; nulls only change the pandas dtype (rows below) |
+//! | integer column with nulls (float64 in pandas) | by its type | `double`: warning (NaN for the nulls), conformed to Float64; `integer`, `long`: `wrong_type` with MLflow's missing-values hint; `float`: `wrong_type` |
+//! | Int64 for `float` / `double` | `wrong_type` | accepted when every value is 0 or 1 (warning, cast to Float32 / Float64), else `wrong_type` listing the rows |
+//! | UInt64 for `long` | accepted when every value fits | `wrong_type` (MLflow refuses uint64) |
+//! | Utf8 for `binary` | `wrong_type` | warning (MLflow passes the text on) |
+//! | Binary, Date, List, Struct, Map (pandas objects) for `string`, `boolean`; Date, List, Struct, Map for `binary` | `wrong_type` | warning: MLflow passes Python objects on unchecked |
+//! | Boolean with nulls for `double` | `wrong_type` | warning (MLflow makes floats of them; conforming keeps booleans) |
+//! | Null column | fits any optional column | `string`, `binary`, `boolean`, `datetime`, `double`: accepted; `integer`, `long`, `float`: `wrong_type` |
+//! | Date32, Date64 for `datetime` | Timestamp(ns) | the same (MLflow parses the dates) |
+//! | timestamp with a timezone for `datetime` | warning, UTC instants | `wrong_type`, as MLflow |
+//! | Dictionary of strings / Categorical for `string` | unpacked to strings | `wrong_type`: pandas reads it as `category`, which MLflow refuses |
+//!
 //! # Nulls
 //!
 //! Nulls are read from validity bitmaps, never from values. As for JSON bodies in
@@ -115,7 +141,7 @@ use std::fmt::{self, Write as _};
 
 use crate::ExtraColumns;
 use crate::report::{Problem, ProblemKind, Severity};
-use crate::types::{Schema, SchemaError};
+use crate::types::{DataType, Schema, SchemaError};
 
 /// Why a schema could not be inferred from data.
 #[derive(Debug, thiserror::Error)]
@@ -307,6 +333,52 @@ pub(crate) mod problems {
              as naive UTC time",
         )
     }
+
+    /// A scalar column MLflow refuses in the MLflow modes; `has_nulls` because nulls change
+    /// the pandas dtype MLflow decides by.
+    pub(crate) fn mlflow_refuses(
+        column: &str,
+        path: &FieldPath,
+        expected: DataType,
+        found: &dyn fmt::Display,
+        has_nulls: bool,
+        note: Option<&str>,
+    ) -> Problem {
+        let found = if has_nulls {
+            format!("{found} with nulls")
+        } else {
+            found.to_string()
+        };
+        wrong_type(column, path, &expected.to_string(), &found, note)
+    }
+
+    /// A scalar column MLflow accepts in the MLflow modes but changes, or passes on unchecked.
+    pub(crate) fn mlflow_changes(
+        column: &str,
+        path: &FieldPath,
+        expected: DataType,
+        found: &dyn fmt::Display,
+        what: &str,
+    ) -> Problem {
+        Problem::new(
+            ProblemKind::ValueChanged,
+            Severity::Warning,
+            pointer(column, None),
+            format!(
+                "{} has type {found}, which MLflow accepts as `{expected}`, but {what}",
+                subject(column, path)
+            ),
+        )
+        .with_column(column)
+        .with_expected(expected.to_string())
+        .with_found(found.to_string())
+    }
+
+    /// What an int64 column taken as `float` or `double` becomes (MLflow's 0/1 rule).
+    pub(crate) const ZERO_OR_ONE_CAST: &str = "MLflow casts its integers, all 0 or 1, to floats";
+    /// Why an int64 column with other values is refused for `float` or `double`.
+    pub(crate) const NOT_ZERO_OR_ONE: &str = "values other than 0 and 1 (MLflow takes an int64 \
+         column as `float` or `double` only when every value is 0 or 1)";
 
     pub(crate) fn missing_property(column: &str, path: &FieldPath, property: &str) -> Problem {
         Problem::new(

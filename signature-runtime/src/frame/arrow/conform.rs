@@ -31,6 +31,10 @@ pub(crate) fn conform(node: &Node, array: &ArrayRef) -> Result<ArrayRef, ArrowEr
     match &node.kind {
         NodeKind::Keep | NodeKind::Leaf(None) => Ok(Arc::clone(array)),
         NodeKind::Leaf(Some(cast)) => leaf(cast, array),
+        NodeKind::Pandas(pandas) => match pandas.outcome(array.logical_null_count() > 0).cast() {
+            Some(cast) => leaf(cast, array),
+            None => Ok(Arc::clone(array)),
+        },
         NodeKind::List { item, .. } => list(item, array),
         NodeKind::Struct(fields) => {
             let array = as_struct(array)?;

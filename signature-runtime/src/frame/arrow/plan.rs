@@ -9,7 +9,7 @@ use crate::frame::plan::{self as shared, FrameSchema, FrameType, Kind};
 use crate::report::Problem;
 use crate::{CheckOptions, Schema};
 
-pub(crate) use crate::frame::plan::{Cast, Len, Node, NodeKind, Plan};
+pub(crate) use crate::frame::plan::{Cast, Len, Node, NodeKind, Outcome, PandasLeaf, Plan};
 
 /// Builds the plan for `input` against `schema`, passing each problem to `report`.
 pub(crate) fn plan(

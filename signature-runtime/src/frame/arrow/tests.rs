@@ -1176,3 +1176,83 @@ fn timezone_aware_timestamps_keep_their_instants() {
         assert!(note.contains("timezone"), "{note}");
     }
 }
+
+/// A checker of one required column `x` in an MLflow mode.
+fn mlflow_checker(ty: DataType, mode: Mode) -> ArrowChecker {
+    let schema = Schema::from_columns(vec![ColSpec::new("x", ty)]).unwrap();
+    ArrowChecker::for_schema(&schema).with_options(CheckOptions::default().with_mode(mode))
+}
+
+#[test]
+fn mlflow_modes_decide_as_mlflow_does_for_the_pandas_column() {
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let batch = |array: ArrayRef| RecordBatch::try_from_iter([("x", array)]).unwrap();
+        let ints_with_nulls = batch(arc(Int32Array::from(vec![Some(1), None])));
+        // pandas holds them as float64: refused for `long`, with the missing-values hint.
+        let report = mlflow_checker(DataType::Long, mode).check(&ints_with_nulls);
+        assert_eq!(kinds(&report), vec![ProblemKind::WrongType], "{report}");
+        let problem = report.errors().next().unwrap();
+        assert_eq!(problem.found(), Some("Int32 with nulls"));
+        assert!(
+            problem
+                .note()
+                .unwrap()
+                .contains("declare the column `double`")
+        );
+        // Accepted for `double`, with a warning, and conformed to Float64.
+        let out = mlflow_checker(DataType::Double, mode)
+            .conform(&ints_with_nulls)
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(out.batch.column(0).data_type(), &ArrowType::Float64);
+        assert_eq!(
+            out.report.warnings().next().unwrap().kind(),
+            ProblemKind::ValueChanged
+        );
+
+        // An int64 column of 0 and 1 is cast to float; other values are refused.
+        let out = mlflow_checker(DataType::Float, mode)
+            .conform(&batch(arc(Int64Array::from(vec![0, 1, 1]))))
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(out.batch.column(0).data_type(), &ArrowType::Float32);
+        assert_eq!(out.report.warnings().count(), 1);
+        let report = mlflow_checker(DataType::Double, mode)
+            .check(&batch(arc(Int64Array::from(vec![0, 2, 1, 5]))));
+        let problem = report.errors().next().unwrap();
+        assert_eq!(problem.kind(), ProblemKind::WrongType);
+        assert_eq!(problem.pointer(), "/x/1");
+        assert!(
+            problem.message().contains("2 values other than 0 and 1"),
+            "{problem}"
+        );
+
+        // No null check in scalar columns: nulls pass in a required string or boolean column.
+        let strings = batch(arc(StringArray::from(vec![Some("a"), None])));
+        assert!(
+            mlflow_checker(DataType::String, mode)
+                .check(&strings)
+                .is_valid()
+        );
+        let booleans = batch(arc(BooleanArray::from(vec![Some(true), None])));
+        assert!(
+            mlflow_checker(DataType::Boolean, mode)
+                .check(&booleans)
+                .is_valid()
+        );
+        // Objects MLflow passes on unchecked: accepted, with a warning saying so.
+        let bytes = batch(arc(BinaryArray::from_vec(vec![b"a"])));
+        let report = mlflow_checker(DataType::String, mode).check(&bytes);
+        assert!(report.is_valid());
+        assert_eq!(
+            report.warnings().next().unwrap().kind(),
+            ProblemKind::ValueChanged
+        );
+
+        // Refused by MLflow though Strict takes them: uint64, dictionaries (pandas category).
+        let report =
+            mlflow_checker(DataType::Long, mode).check(&batch(arc(UInt64Array::from(vec![1]))));
+        assert_eq!(kinds(&report), vec![ProblemKind::WrongType]);
+        let dictionary: DictionaryArray<Int8Type> = vec!["a", "b"].into_iter().collect();
+        let report = mlflow_checker(DataType::String, mode).check(&batch(arc(dictionary)));
+        assert_eq!(kinds(&report), vec![ProblemKind::WrongType]);
+    }
+}

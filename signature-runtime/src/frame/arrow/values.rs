@@ -3,7 +3,7 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Date64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    Date32Type, Date64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampSecondType, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef, OffsetSizeTrait};
@@ -13,7 +13,7 @@ use arrow_schema::{DataType as ArrowType, TimeUnit};
 use crate::frame::{FieldPath, ROWS_LISTED, problems};
 use crate::report::{Problem, ProblemKind};
 
-use super::plan::{Cast, Len, Node, NodeKind};
+use super::plan::{Cast, Len, Node, NodeKind, Outcome, PandasLeaf};
 
 /// Where a check's problems go, and where the batch starts in the whole input.
 pub(crate) struct Values<'a> {
@@ -79,6 +79,7 @@ impl Values<'_> {
         match &node.kind {
             NodeKind::Keep | NodeKind::Leaf(None) => {}
             NodeKind::Leaf(Some(cast)) => self.leaf(cast, array, locate, path),
+            NodeKind::Pandas(leaf) => self.pandas(leaf, array, locate, path),
             NodeKind::List { item, len } => self.list(item, *len, array, locate, path),
             NodeKind::Struct(fields) => {
                 let Some(array) = array.as_struct_opt() else {
@@ -110,6 +111,70 @@ impl Values<'_> {
                 let locate_child = |j: usize| locate(owner(offsets, j + start));
                 self.check(value, &values, None, &locate_child, &path.value());
             }
+        }
+    }
+
+    /// A scalar column in the MLflow modes: MLflow's decision for the pandas column it becomes.
+    fn pandas(
+        &mut self,
+        leaf: &PandasLeaf,
+        array: &dyn Array,
+        locate: &dyn Fn(usize) -> usize,
+        path: &FieldPath,
+    ) {
+        let has_nulls = array.logical_null_count() > 0;
+        let found = array.data_type();
+        let column = self.column;
+        match leaf.outcome(has_nulls) {
+            Outcome::Accept(None) => {}
+            Outcome::Accept(Some(cast)) => self.leaf(cast, array, locate, path),
+            Outcome::Changed(cast, what) => {
+                if let Some(cast) = cast {
+                    self.leaf(cast, array, locate, path);
+                }
+                (self.report)(problems::mlflow_changes(
+                    column,
+                    path,
+                    leaf.expected,
+                    found,
+                    what,
+                ));
+            }
+            Outcome::ZeroOrOne(_) => {
+                let Some(ints) = array.as_primitive_opt::<Int64Type>() else {
+                    return;
+                };
+                let hits = valid_hits(ints.values(), ints.nulls(), |v| !matches!(v, 0 | 1));
+                if hits.count > 0 {
+                    let rows = self.rows(&hits, locate);
+                    let problem = problems::in_rows(
+                        ProblemKind::WrongType,
+                        column,
+                        path,
+                        hits.count,
+                        &rows,
+                        problems::NOT_ZERO_OR_ONE,
+                    )
+                    .with_expected(leaf.expected.to_string());
+                    self.error(problem);
+                } else {
+                    (self.report)(problems::mlflow_changes(
+                        column,
+                        path,
+                        leaf.expected,
+                        found,
+                        problems::ZERO_OR_ONE_CAST,
+                    ));
+                }
+            }
+            Outcome::Refuse(note) => self.error(problems::mlflow_refuses(
+                column,
+                path,
+                leaf.expected,
+                found,
+                has_nulls,
+                *note,
+            )),
         }
     }
 

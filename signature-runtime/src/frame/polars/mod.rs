@@ -69,12 +69,14 @@ use polars_core::prelude::{
     Column, DataFrame, DataType as PlType, Field, Schema as PlSchema, TimeUnit,
 };
 
+use polars_core::utils::arrow::array::Array;
+
 use crate::check::CheckOptions;
-use crate::frame::{FieldPath, pointer};
+use crate::frame::{FieldPath, pointer, problems};
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{ColumnType, DataType, ModelSignature, Schema};
 
-use plan::Plan;
+use plan::{Cast, Node, NodeKind, Outcome, PandasLeaf, Plan};
 use values::{Tally, Values};
 
 /// Checks Polars data frames against a signature's inputs, and conforms them.
@@ -196,39 +198,121 @@ impl PolarsChecker {
             let Some(input) = frame.columns().get(column.source) else {
                 continue;
             };
-            if column.node.is_flat() && (column.node.nulls || input.null_count() == 0) {
+            let leaf;
+            let node = match &column.node.kind {
+                NodeKind::Pandas(pandas) => match pandas_check(pandas, input, &mut report) {
+                    Some(cast) => {
+                        leaf = Node {
+                            nulls: true,
+                            kind: NodeKind::Leaf(Some(cast.clone())),
+                        };
+                        &leaf
+                    }
+                    None => continue,
+                },
+                _ => &column.node,
+            };
+            if node.is_flat() && (node.nulls || input.null_count() == 0) {
                 continue;
             }
-            let series = input.as_materialized_series();
-            let mut tally = Tally::default();
-            let mut first_row = 0u64;
-            for chunk in series.chunks() {
-                let mut values = Values {
-                    first_row,
-                    tally: &mut tally,
-                };
+            each_chunk(input, &mut report, |values, chunk| {
                 values.check(
-                    &column.node,
+                    node,
                     input.dtype(),
-                    chunk.as_ref(),
+                    chunk,
                     None,
                     &|i| i,
                     &FieldPath::default(),
                 );
-                first_row += chunk.len() as u64;
-            }
-            tally.finish(input.name(), &mut report);
+            });
         }
         (collector, plan, errors)
     }
 }
 
+/// Runs `check` over each chunk of `column`, gathering its problems into one report per
+/// kind and place. Returns how many errors it reported.
+fn each_chunk(
+    column: &Column,
+    report: &mut dyn FnMut(Problem),
+    mut check: impl FnMut(&mut Values<'_>, &dyn Array),
+) -> usize {
+    let series = column.as_materialized_series();
+    let mut tally = Tally::default();
+    let mut first_row = 0u64;
+    for chunk in series.chunks() {
+        let mut values = Values {
+            first_row,
+            tally: &mut tally,
+        };
+        check(&mut values, chunk.as_ref());
+        first_row += chunk.len() as u64;
+    }
+    tally.finish(column.name(), report)
+}
+
+/// A scalar column in the MLflow modes: reports MLflow's decision for the pandas column it
+/// becomes, and gives the conversion whose values still need checking, if any.
+fn pandas_check<'a>(
+    leaf: &'a PandasLeaf,
+    column: &Column,
+    report: &mut dyn FnMut(Problem),
+) -> Option<&'a Cast> {
+    let has_nulls = column.null_count() > 0;
+    let (name, found, path) = (column.name().as_str(), column.dtype(), FieldPath::default());
+    match leaf.outcome(has_nulls) {
+        Outcome::Accept(cast) => cast.as_ref(),
+        Outcome::Changed(cast, what) => {
+            report(problems::mlflow_changes(
+                name,
+                &path,
+                leaf.expected,
+                found,
+                what,
+            ));
+            cast.as_ref()
+        }
+        Outcome::ZeroOrOne(_) => {
+            let errors = each_chunk(column, report, |values, chunk| {
+                values.zero_or_one(chunk);
+            });
+            if errors == 0 {
+                report(problems::mlflow_changes(
+                    name,
+                    &path,
+                    leaf.expected,
+                    found,
+                    problems::ZERO_OR_ONE_CAST,
+                ));
+            }
+            None
+        }
+        Outcome::Refuse(note) => {
+            report(problems::mlflow_refuses(
+                name,
+                &path,
+                leaf.expected,
+                found,
+                has_nulls,
+                *note,
+            ));
+            None
+        }
+    }
+}
+
 /// The conformed form of `column`: `column` itself (shared, not copied) when nothing changes.
-fn conform(node: &plan::Node, column: &Column) -> Result<Column, String> {
+fn conform(node: &Node, column: &Column) -> Result<Column, String> {
     if !node.needs_cast() {
         return Ok(column.clone());
     }
-    let target = plan::target(node, column.dtype());
+    let target = match &node.kind {
+        NodeKind::Pandas(leaf) => match leaf.outcome(column.null_count() > 0).cast() {
+            Some(cast) => plan::cast_target(cast),
+            None => return Ok(column.clone()),
+        },
+        _ => plan::target(node, column.dtype()),
+    };
     if column.dtype() == &PlType::Null {
         return Ok(Column::full_null(
             column.name().clone(),

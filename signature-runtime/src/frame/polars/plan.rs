@@ -10,7 +10,7 @@ use crate::{CheckOptions, Schema};
 
 use super::polars_type;
 
-pub(crate) use crate::frame::plan::{Cast, Len, Node, NodeKind, Plan};
+pub(crate) use crate::frame::plan::{Cast, Len, Node, NodeKind, Outcome, PandasLeaf, Plan};
 
 /// Builds the plan for `input` against `schema`, passing each problem to `report`. Polars
 /// column names are unique, so there are no duplicates to report.
@@ -126,7 +126,7 @@ fn numeric_type(numeric: Numeric) -> PlType {
 }
 
 /// The type a conversion gives.
-fn cast_target(cast: &Cast) -> PlType {
+pub(crate) fn cast_target(cast: &Cast) -> PlType {
     match cast {
         Cast::Widen(numeric) => numeric_type(*numeric),
         Cast::Nulls(ty) => polars_type(ty),

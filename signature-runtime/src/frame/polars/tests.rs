@@ -989,3 +989,52 @@ fn categorical_and_enum_columns_are_strings() {
     );
     accepts_spec(optional(DataType::String), with_null, &PlType::String);
 }
+
+#[test]
+fn mlflow_modes_decide_as_mlflow_does_for_the_pandas_column() {
+    let checker = |ty: DataType, mode: Mode| {
+        let schema = Schema::from_columns(vec![ColSpec::new("x", ty)]).unwrap();
+        PolarsChecker::for_schema(&schema).with_options(CheckOptions::default().with_mode(mode))
+    };
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let ints_with_nulls = frame(vec![named(s([Some(1i32), None]))]);
+        let report = checker(DataType::Long, mode).check(&ints_with_nulls);
+        assert_eq!(kinds(&report), vec![ProblemKind::WrongType], "{report}");
+        assert!(
+            report
+                .errors()
+                .next()
+                .unwrap()
+                .note()
+                .unwrap()
+                .contains("double")
+        );
+        let out = checker(DataType::Double, mode)
+            .conform(&ints_with_nulls)
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(out.frame.columns()[0].dtype(), &PlType::Float64);
+        assert_eq!(
+            out.report.warnings().next().unwrap().kind(),
+            ProblemKind::ValueChanged
+        );
+
+        let out = checker(DataType::Double, mode)
+            .conform(&frame(vec![named(s([0i64, 1, 1]))]))
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(out.frame.columns()[0].dtype(), &PlType::Float64);
+        assert_eq!(out.report.warnings().count(), 1);
+        let report = checker(DataType::Float, mode).check(&frame(vec![named(s([0i64, 2, 1, 5]))]));
+        let problem = report.errors().next().unwrap();
+        assert_eq!(problem.pointer(), "/x/1");
+        assert!(
+            problem.message().contains("2 values other than 0 and 1"),
+            "{problem}"
+        );
+
+        let strings = frame(vec![named(s([Some("a"), None]))]);
+        assert!(checker(DataType::String, mode).check(&strings).is_valid());
+        let report =
+            checker(DataType::String, mode).check(&frame(vec![named(categorical(&[Some("a")]))]));
+        assert_eq!(kinds(&report), vec![ProblemKind::WrongType]);
+    }
+}

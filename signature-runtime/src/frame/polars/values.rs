@@ -296,6 +296,28 @@ impl Values<'_> {
         }
     }
 
+    /// An int64 chunk taken as `float` or `double` in the MLflow modes: every value must be
+    /// 0 or 1.
+    pub(crate) fn zero_or_one(&mut self, array: &dyn Array) {
+        let Some(array) = array.as_any().downcast_ref::<PrimitiveArray<i64>>() else {
+            return;
+        };
+        let first_row = self.first_row;
+        let hits = self.tally.entry(
+            ProblemKind::WrongType,
+            &FieldPath::default(),
+            problems::NOT_ZERO_OR_ONE,
+        );
+        valid_hits(
+            hits,
+            array.values(),
+            array.validity(),
+            first_row,
+            &|i| i,
+            |v| !matches!(v, 0 | 1),
+        );
+    }
+
     fn lengths(
         &mut self,
         len: Len,
