@@ -86,7 +86,7 @@ fn int_range(t: DataType) -> (i128, i128) {
 
 /// Python's `int(text)`: optional whitespace and sign, decimal digits (underscores between
 /// them).
-fn python_int(text: &str) -> Option<i128> {
+pub(crate) fn python_int(text: &str) -> Option<i128> {
     let t = text.trim();
     let (negative, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
@@ -107,7 +107,7 @@ fn python_int(text: &str) -> Option<i128> {
 }
 
 /// Python's `float(text)`.
-fn python_float(text: &str) -> Option<f64> {
+pub(crate) fn python_float(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() || t.contains("__") || t.starts_with('_') || t.ends_with('_') {
         return None;
@@ -154,7 +154,7 @@ fn lenient_base64(text: &str) -> bool {
     }
 }
 
-fn short(text: &str) -> String {
+pub(crate) fn short(text: &str) -> String {
     const MAX: usize = 24;
     if text.chars().count() <= MAX {
         format!("{text:?}")
@@ -328,7 +328,7 @@ pub(crate) fn article(v: &Val) -> String {
     }
 }
 
-fn truthy(v: &Val) -> bool {
+pub(crate) fn truthy(v: &Val) -> bool {
     match v {
         Val::Null => false,
         Val::Bool(b) => *b,
@@ -428,6 +428,55 @@ pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
     }
 }
 
+/// `_enforce_param_datatype` for one JSON value of a parameter of type `t` (spec §4.3): the
+/// scoring server and `pyfunc.predict` decide alike, since params are never cast before it.
+pub(crate) fn param_verdict(t: DataType, v: &Val) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    match (t, v) {
+        (_, Val::Null) => Changed(
+            "MLflow passes null on to the model as None; the parameter's default is not used"
+                .to_owned(),
+        ),
+        (_, Val::List | Val::Dict) => Refused(format!(
+            "MLflow wants a single {} value for this parameter, not {}",
+            t.name(),
+            article(v)
+        )),
+        // Python ints are unbounded and MLflow does not range-check them, even for `integer`.
+        (DataType::Integer | DataType::Long, Val::Int(_)) => Keep,
+        (DataType::Float | DataType::Double, Val::Int(Some(x))) if x.unsigned_abs() <= 1 << 53 => {
+            Keep
+        }
+        (DataType::Float | DataType::Double, Val::Int(_)) => {
+            Changed("MLflow rounds the integer to the nearest Python float".to_owned())
+        }
+        (DataType::Float | DataType::Double, Val::Float(f)) if !f.is_finite() => {
+            Changed("Python reads the number as infinity".to_owned())
+        }
+        (DataType::Float | DataType::Double, Val::Float(_))
+        | (DataType::Boolean, Val::Bool(_))
+        | (DataType::String, Val::Str(_)) => Keep,
+        (DataType::Datetime, Val::Str(s)) if s.is_empty() => {
+            Changed("numpy reads the empty string as NaT: the model receives None".to_owned())
+        }
+        (DataType::Datetime, Val::Str(s)) => match crate::types::Datetime::parse_numpy(s) {
+            Ok(_) if check_naive_datetime(s.as_bytes()) == Err(DatetimeMisfit::HasTimezone) => {
+                Changed("numpy converts the timestamp to UTC and drops the offset".to_owned())
+            }
+            Ok(_) => Keep,
+            Err(_) => Refused(format!(
+                "numpy cannot read {} as a date or datetime",
+                short(s)
+            )),
+        },
+        (t, other) => Refused(format!(
+            "MLflow does not convert {} to a {} parameter",
+            article(other),
+            t.name()
+        )),
+    }
+}
+
 /// The dtype pandas or numpy gives a column of JSON values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dtype {
@@ -461,17 +510,17 @@ impl Dtype {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Series {
     pub(crate) n: u64,
-    nulls: u64,
-    bools: u64,
-    ints: u64,
+    pub(crate) nulls: u64,
+    pub(crate) bools: u64,
+    pub(crate) ints: u64,
     non01: bool,
-    negative: bool,
-    beyond_i64: bool,
-    beyond_u64: bool,
-    floats: u64,
-    strs: u64,
+    pub(crate) negative: bool,
+    pub(crate) beyond_i64: bool,
+    pub(crate) beyond_u64: bool,
+    pub(crate) floats: u64,
+    pub(crate) strs: u64,
     non_numeric_strs: bool,
-    others: u64,
+    pub(crate) others: u64,
     /// Where the first value is, for reports.
     pub(crate) at: Option<String>,
     /// The shape of the first datetime string (digits as `d`, the fraction as `.f`).

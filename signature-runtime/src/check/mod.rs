@@ -114,6 +114,7 @@
 mod decode;
 mod json;
 mod mlflow;
+mod numpy_casts;
 mod scanner;
 mod values;
 

@@ -38,6 +38,7 @@ impl Run<'_, '_> {
                 self.value(ty, !column.required)
             }
             Cell::Tensor { spec, leaf } => {
+                self.ml_tensor_given(k);
                 let dims = spec.shape().get(1..).unwrap_or_default();
                 let mut tracker = std::mem::take(&mut self.trackers[k]);
                 tracker.resize(dims.len(), None);
@@ -52,8 +53,14 @@ impl Run<'_, '_> {
     pub(super) fn tensor_element(&mut self) -> Step {
         let c = self.c;
         match c.columns.first().map(|col| &col.cell) {
-            Some(Cell::Tensor { leaf, .. }) => {
+            Some(Cell::Tensor { spec, leaf }) => {
                 self.column = Some(0);
+                if self.ml.is_some() {
+                    self.ml_frame_columns_tensor();
+                    let result = self.ml_tensor_element(spec, true);
+                    self.column = None;
+                    return result;
+                }
                 let result = self.leaf(*leaf, false);
                 self.column = None;
                 result
@@ -69,6 +76,7 @@ impl Run<'_, '_> {
             return self.skip();
         };
         self.column = Some(k);
+        self.ml_tensor_given(k);
         let mut tracker = vec![None; spec.shape().len()];
         let result = self.tensor_level(spec, *leaf, spec.shape(), 0, &mut tracker);
         self.column = None;
@@ -86,7 +94,11 @@ impl Run<'_, '_> {
         tracker: &mut [Option<u64>],
     ) -> Step {
         let Some(&dim) = dims.get(level) else {
-            if leaf.leaf != Leaf::Any && self.peek()? == b'[' {
+            if self.ml.is_some() && self.peek()? != b'[' {
+                return self.ml_tensor_element(spec, dims.len() < spec.shape().len());
+            }
+            let nested_object = leaf.leaf == Leaf::Any && self.ml_predict_nested_object_element();
+            if (leaf.leaf != Leaf::Any || nested_object) && self.peek()? == b'[' {
                 let rank = spec.shape().len();
                 let shape = shape_text(spec.shape());
                 return self.mismatch(ProblemKind::TensorShape, || {
@@ -106,8 +118,13 @@ impl Run<'_, '_> {
         }
         let count =
             self.each_element(|run, _| run.tensor_level(spec, leaf, dims, level + 1, tracker))?;
+        if count == 0 && level + 1 < dims.len() {
+            self.ml_empty_tensor_level(spec);
+        }
         let expected = if dim >= 0 {
             Some(dim.unsigned_abs())
+        } else if self.ml_keeps_ragged(spec, dims.len(), level) {
+            None
         } else {
             tracker.get(level).copied().flatten()
         };

@@ -139,7 +139,9 @@ impl Run<'_, '_> {
                 Route::Columns
             };
             ml.transposed = false;
+            ml.uncast_frame = false;
             ml.series.iter_mut().for_each(|s| *s = Series::default());
+            ml.tensors.iter_mut().for_each(|t| *t = None);
         }
         let rows = match key {
             "dataframe_split" => self.split()?,
@@ -160,6 +162,7 @@ impl Run<'_, '_> {
         }
         if self.ml.is_some() {
             self.ml_finish(rows);
+            self.ml_finish_tensors();
         }
         Ok(rows)
     }

@@ -57,11 +57,28 @@ impl Run<'_, '_> {
     pub(super) fn input_list(&mut self) -> Step<Option<u64>> {
         let c = self.c;
         let first = self.first_element_byte();
+        let instances = self.path.first().is_some_and(|seg| match seg {
+            Seg::Key(token) => &self.s.bytes()[token.range()] == b"instances",
+            _ => false,
+        });
+        if self.ml.is_some() && c.is_tensor_schema() {
+            let why = match first {
+                None => Some(
+                    "MLflow passes an empty list on as a list, which a tensor signature refuses",
+                ),
+                Some(b'{') if !instances => Some(
+                    "MLflow passes a list of objects under `inputs` on as a list, which a tensor \
+                     signature refuses; send an object of tensors",
+                ),
+                _ => None,
+            };
+            if let Some(why) = why {
+                self.error(ProblemKind::BadEnvelope, || why.to_owned());
+                self.skip()?;
+                return Ok(None);
+            }
+        }
         if first == Some(b'{') && c.layout != Layout::UnnamedTensor {
-            let instances = self.path.first().is_some_and(|seg| match seg {
-                Seg::Key(token) => &self.s.bytes()[token.range()] == b"instances",
-                _ => false,
-            });
             if let Some(ml) = self.ml.as_mut().filter(|ml| ml.route == Route::Columns) {
                 if instances {
                     ml.transposed = true;

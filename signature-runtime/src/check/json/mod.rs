@@ -16,6 +16,7 @@ mod cells;
 mod envelope;
 mod inputs;
 mod mlflow_rules;
+mod mlflow_tensors;
 mod params;
 mod records;
 mod split;
@@ -366,6 +367,10 @@ struct MlState {
     transposed: bool,
     /// Per scalar column, its values so far.
     series: Vec<Series>,
+    /// Per tensor, its elements so far, once it is given.
+    tensors: Vec<Option<Series>>,
+    /// The body is a frame whose columns are an unnamed tensor's elements.
+    uncast_frame: bool,
 }
 
 impl<'a, 'c> Run<'a, 'c> {
@@ -391,6 +396,8 @@ impl<'a, 'c> Run<'a, 'c> {
                     route: Route::Frame,
                     transposed: false,
                     series: vec![Series::default(); c.columns.len()],
+                    tensors: vec![None; c.columns.len()],
+                    uncast_frame: false,
                 })),
             },
         }

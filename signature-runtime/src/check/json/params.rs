@@ -1,18 +1,22 @@
 //! The `params` object against the signature's parameter schema.
 
 use super::{Run, Seen, Seg, Step};
+use crate::check::mlflow::param_verdict;
 use crate::check::values::LeafSpec;
 use crate::report::{ProblemKind, Severity};
 use crate::types::{ParamSchema, ParamShape, ParamSpec, ParamType};
 
 impl Run<'_, '_> {
     pub(super) fn params(&mut self) -> Step {
+        let c = self.c;
         if self.peek()? != b'{' {
+            if self.ml.is_some() {
+                return self.ml_params_not_an_object();
+            }
             return self.mismatch(ProblemKind::BadEnvelope, || {
                 "an object mapping parameter names to values".to_owned()
             });
         }
-        let c = self.c;
         let specs = c
             .params
             .as_ref()
@@ -66,6 +70,9 @@ impl Run<'_, '_> {
     }
 
     pub(super) fn param_value(&mut self, spec: &ParamSpec) -> Step {
+        if self.ml.is_some() {
+            return self.ml_param_value(spec);
+        }
         match spec.shape() {
             ParamShape::Scalar => self.param_scalar(spec.dtype()),
             ParamShape::List => {
@@ -84,6 +91,71 @@ impl Run<'_, '_> {
     pub(super) fn param_scalar(&mut self, ty: &ParamType) -> Step {
         match ty {
             ParamType::DataType(t) => self.leaf(LeafSpec::param(*t), false),
+            ParamType::Object(object) => self.object(object),
+        }
+    }
+
+    /// `params` that is not an object, in an MLflow mode: null means no params; anything else
+    /// MLflow refuses when the model declares params, and ignores when it does not.
+    fn ml_params_not_an_object(&mut self) -> Step {
+        if self.peek()? == b'n' {
+            return self.eat_null();
+        }
+        if self.c.params.is_some() {
+            return self.mismatch(ProblemKind::BadEnvelope, || {
+                "an object mapping parameter names to values (MLflow refuses other params)"
+                    .to_owned()
+            });
+        }
+        let start = self.s.pos();
+        self.skip()?;
+        let end = self.s.pos();
+        self.report(Severity::Warning, |run| {
+            run.here(
+                ProblemKind::BadEnvelope,
+                Severity::Warning,
+                "`params` is not an object; MLflow ignores it".to_owned(),
+            )
+            .with_value(run.excerpt(start, end))
+            .with_note("the signature declares no parameters, so MLflow ignores whatever is sent")
+        });
+        Ok(())
+    }
+
+    /// A parameter's value by `ParamSpec.validate_type_and_shape` (spec §4.3).
+    fn ml_param_value(&mut self, spec: &ParamSpec) -> Step {
+        match spec.shape() {
+            ParamShape::Scalar => self.ml_param_scalar(spec.dtype()),
+            ParamShape::List => {
+                if self.peek()? != b'[' {
+                    let type_name = spec.dtype().type_name();
+                    return self.mismatch(ProblemKind::WrongType, || {
+                        format!("a list of {type_name} (the parameter's shape is (-1,))")
+                    });
+                }
+                self.each_element(|run, _| {
+                    if run.peek()? == b'[' {
+                        return run.mismatch(ProblemKind::TensorShape, || {
+                            "a single value (MLflow wants a one-dimensional list)".to_owned()
+                        });
+                    }
+                    run.ml_param_scalar(spec.dtype())
+                })?;
+                Ok(())
+            }
+        }
+    }
+
+    fn ml_param_scalar(&mut self, ty: &ParamType) -> Step {
+        match ty {
+            ParamType::DataType(t) => {
+                let start = self.s.pos();
+                let value = self.ml_value()?;
+                let verdict = param_verdict(*t, &value);
+                self.ml_verdict(*t, verdict, start, &value);
+                Ok(())
+            }
+            // MLflow refuses a null object parameter ("expected a dictionary").
             ParamType::Object(object) => self.object(object),
         }
     }
