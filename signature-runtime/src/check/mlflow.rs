@@ -459,6 +459,11 @@ pub(crate) fn param_verdict(t: DataType, v: &Val) -> Verdict {
         (DataType::Datetime, Val::Str(s)) if s.is_empty() => {
             Changed("numpy reads the empty string as NaT: the model receives None".to_owned())
         }
+        (DataType::Datetime, Val::Str(s))
+            if s.len() < 4 && s.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Keep
+        }
         (DataType::Datetime, Val::Str(s)) => match crate::types::Datetime::parse_numpy(s) {
             Ok(_) if check_naive_datetime(s.as_bytes()) == Err(DatetimeMisfit::HasTimezone) => {
                 Changed("numpy converts the timestamp to UTC and drops the offset".to_owned())
@@ -517,6 +522,8 @@ pub(crate) struct Series {
     pub(crate) negative: bool,
     pub(crate) beyond_i64: bool,
     pub(crate) beyond_u64: bool,
+    /// An integer below `i64::MIN`.
+    pub(crate) below_i64: bool,
     pub(crate) floats: u64,
     pub(crate) strs: u64,
     non_numeric_strs: bool,
@@ -545,6 +552,9 @@ impl Series {
                         }
                         if *x > i128::from(i64::MAX) {
                             self.beyond_i64 = true;
+                        }
+                        if *x < i128::from(i64::MIN) {
+                            self.below_i64 = true;
                         }
                     }
                     None => {
@@ -593,6 +603,11 @@ impl Series {
             }
             Some(first) => *first == shape,
         }
+    }
+
+    /// Whether every value is the integer 0 or 1 (or null).
+    pub(crate) fn all_zero_or_one(&self) -> bool {
+        !self.non01 && self.floats == 0 && self.strs == 0 && self.bools == 0 && self.others == 0
     }
 
     pub(crate) fn has_nulls(&self) -> bool {

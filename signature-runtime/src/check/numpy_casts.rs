@@ -165,7 +165,7 @@ impl Series {
             return "float64";
         }
         if self.ints > 0 {
-            return if self.beyond_u64 || (self.beyond_i64 && self.negative) {
+            return if self.beyond_u64 || self.below_i64 || (self.beyond_i64 && self.negative) {
                 "object"
             } else if self.beyond_i64 {
                 "uint64"

@@ -1,6 +1,6 @@
 //! The body and its envelope: which format a body uses, and its top-level keys.
 
-use super::{Abort, Cell, FORMAT_KEYS, Run, Seg, Step, shape_text};
+use super::{Abort, Cell, FORMAT_KEYS, LLM_KEYS, Run, Seg, Step, shape_text};
 use crate::check::mlflow::{Route, Series};
 use crate::check::scanner::SyntaxError;
 use crate::report::{ProblemKind, Severity};
@@ -43,7 +43,11 @@ impl Run<'_, '_> {
     }
 
     pub(super) fn envelope(&mut self) -> Step {
+        if self.ml.is_some() && self.is_unified_llm() {
+            return self.llm_body();
+        }
         self.enter()?;
+        let mut llm_key_seen = false;
         let mut format: Option<&'static str> = None;
         let mut params_seen = false;
         let mut first = true;
@@ -87,6 +91,13 @@ impl Run<'_, '_> {
                     params_seen = true;
                     self.params()?;
                 }
+            } else if self.ml.is_none() && LLM_KEYS.contains(&&*name) {
+                if llm_key_seen {
+                    self.skip()?;
+                } else {
+                    llm_key_seen = true;
+                    self.strict_llm_key(&name)?;
+                }
             } else if self.ml.is_some() {
                 self.report(Severity::Warning, |run| {
                     run.here(
@@ -114,7 +125,7 @@ impl Run<'_, '_> {
             self.path.pop();
         }
         self.leave();
-        if format.is_none() {
+        if format.is_none() && !llm_key_seen {
             self.report(Severity::Error, |run| {
                 run.here(
                     ProblemKind::BadEnvelope,
@@ -140,6 +151,7 @@ impl Run<'_, '_> {
             };
             ml.transposed = false;
             ml.uncast_frame = false;
+            ml.uniform = None;
             ml.series.iter_mut().for_each(|s| *s = Series::default());
             ml.tensors.iter_mut().for_each(|t| *t = None);
         }
@@ -162,7 +174,7 @@ impl Run<'_, '_> {
         }
         if self.ml.is_some() {
             self.ml_finish(rows);
-            self.ml_finish_tensors();
+            self.ml_finish_tensors(rows);
         }
         Ok(rows)
     }

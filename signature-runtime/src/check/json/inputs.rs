@@ -1,7 +1,8 @@
 //! `inputs` and `instances` bodies: lists of values, objects of columns and tensors.
 
-use super::{DictShape, Layout, RecordsState, Run, Seen, Seg, Slot, Step};
-use crate::check::mlflow::Route;
+use super::{DictShape, JsonChecker, Layout, RecordsState, Run, Seen, Seg, Slot, Step};
+use crate::check::mlflow::{Route, Series};
+use crate::check::scanner::StrToken;
 use crate::report::ProblemKind;
 use crate::types::ColumnName;
 
@@ -17,6 +18,17 @@ impl Run<'_, '_> {
                 } else {
                     self.tensor_dict()?;
                 }
+                Ok(None)
+            }
+            b'{' if c.layout == Layout::Positional
+                && self.ml.as_ref().is_some_and(|ml| ml.serving && !ml.llm) =>
+            {
+                self.error(ProblemKind::BadEnvelope, || {
+                    "the scoring server wants a list or a single value for a signature of \
+                     unnamed columns, not an object"
+                        .to_owned()
+                });
+                self.skip()?;
                 Ok(None)
             }
             b'{' => self.column_dict().map(Some),
@@ -120,6 +132,9 @@ impl Run<'_, '_> {
             return Ok(None);
         }
         // Rows as lists: pandas numbers the columns 0, 1, ...
+        if let Some(ml) = self.ml.as_mut().filter(|_| c.layout == Layout::Positional) {
+            ml.uniform = Some(Series::default());
+        }
         self.split_data(None)
     }
 
@@ -135,91 +150,96 @@ impl Run<'_, '_> {
     /// `inputs` as an object of columns: each value a list of cells, one per row; or, when the
     /// schema has an `array` or `object` column or the first value is not a list, one row.
     pub(super) fn column_dict(&mut self) -> Step<u64> {
-        let c = self.c;
         self.enter()?;
-        let mut seen = Seen::default();
-        seen.reset(c.columns.len());
-        let mut state = RecordsState::default();
-        let mut shape = if c.has_nested {
-            DictShape::OneRow
-        } else {
-            DictShape::Undecided
-        };
+        let mut dict = ColumnDict::new(self.c);
         let mut first = true;
         while let Some(token) = self.key(first)? {
             first = false;
-            self.path.push(Seg::Key(token));
-            let column = match self.record_slot(token, &mut state) {
-                Slot::Column(k) if seen.mark(k) => {
-                    self.error(ProblemKind::DuplicateKey, || {
-                        format!("column `{}` is given twice", c.columns[k].label)
-                    });
-                    None
+            self.column_dict_entry(token, &mut dict)?;
+        }
+        self.leave();
+        Ok(self.column_dict_end(&dict))
+    }
+
+    /// One key of an object of columns, and its value.
+    pub(super) fn column_dict_entry(&mut self, token: StrToken, dict: &mut ColumnDict) -> Step {
+        let c = self.c;
+        self.path.push(Seg::Key(token));
+        let column = match self.record_slot(token, &mut dict.state) {
+            Slot::Column(k) if dict.seen.mark(k) => {
+                self.error(ProblemKind::DuplicateKey, || {
+                    format!("column `{}` is given twice", c.columns[k].label)
+                });
+                None
+            }
+            Slot::Column(k) | Slot::Leaf { k, .. } => Some(k),
+            Slot::TensorElement | Slot::Skip => None,
+        };
+        match column {
+            None => self.skip()?,
+            Some(k) => {
+                if dict.shape == DictShape::Undecided {
+                    dict.shape = if self.peek()? == b'[' {
+                        DictShape::Columns { rows: None }
+                    } else {
+                        DictShape::OneRow
+                    };
                 }
-                Slot::Column(k) | Slot::Leaf { k, .. } => Some(k),
-                Slot::TensorElement | Slot::Skip => None,
-            };
-            match column {
-                None => self.skip()?,
-                Some(k) => {
-                    if shape == DictShape::Undecided {
-                        shape = if self.peek()? == b'[' {
-                            DictShape::Columns { rows: None }
-                        } else {
-                            DictShape::OneRow
-                        };
-                    }
-                    match shape {
-                        DictShape::Columns { rows } => {
-                            let count = self.column_values(k)?;
-                            match (rows, count) {
-                                (None, Some(count)) => {
-                                    shape = DictShape::Columns {
-                                        rows: Some((count, k)),
-                                    }
+                match dict.shape {
+                    DictShape::Columns { rows } => {
+                        let count = self.column_values(k)?;
+                        match (rows, count) {
+                            (None, Some(count)) => {
+                                dict.shape = DictShape::Columns {
+                                    rows: Some((count, k)),
                                 }
-                                (Some((expected, first_k)), Some(count)) if count != expected => {
-                                    self.column = Some(k);
-                                    self.error(ProblemKind::RowLength, || {
-                                        format!(
-                                            "column `{}` has {count} values, but `{}` has \
-                                             {expected}",
-                                            c.columns[k].label, c.columns[first_k].label
-                                        )
-                                    });
-                                    self.column = None;
-                                }
-                                _ => {}
                             }
+                            (Some((expected, first_k)), Some(count)) if count != expected => {
+                                self.column = Some(k);
+                                self.error(ProblemKind::RowLength, || {
+                                    format!(
+                                        "column `{}` has {count} values, but `{}` has {expected}",
+                                        c.columns[k].label, c.columns[first_k].label
+                                    )
+                                });
+                                self.column = None;
+                            }
+                            _ => {}
                         }
-                        DictShape::OneRow | DictShape::Undecided => {
-                            self.row = Some(0);
-                            self.cell(k)?;
-                            self.row = None;
-                            self.column = None;
-                        }
+                    }
+                    DictShape::OneRow | DictShape::Undecided => {
+                        self.row = Some(0);
+                        self.cell(k)?;
+                        self.row = None;
+                        self.column = None;
                     }
                 }
             }
-            self.path.pop();
         }
-        self.leave();
-        if shape == DictShape::OneRow && !c.has_nested {
+        self.path.pop();
+        Ok(())
+    }
+
+    /// After the last key of an object of columns: the columns it lacks; its row count.
+    pub(super) fn column_dict_end(&mut self, dict: &ColumnDict) -> u64 {
+        let c = self.c;
+        let llm = self.ml.as_ref().is_some_and(|ml| ml.llm);
+        if dict.shape == DictShape::OneRow && !c.has_nested && !llm {
             self.ml_predict_refuses(
                 "predict receives single values of `inputs` as 0-d numpy arrays, which pandas \
                  cannot make a frame of",
             );
         }
         for (k, column) in c.columns.iter().enumerate() {
-            if column.required && !seen.has(k) {
+            if column.required && !dict.seen.has(k) {
                 self.missing_column(k, None);
             }
         }
-        Ok(match shape {
+        match dict.shape {
             DictShape::Columns { rows: Some((n, _)) } => n,
             DictShape::Columns { rows: None } => 0,
             DictShape::OneRow | DictShape::Undecided => 1,
-        })
+        }
     }
 
     /// The values of column `k` given as a list (one per row); `None` if not a list.
@@ -280,5 +300,30 @@ impl Run<'_, '_> {
         }
         self.whole_tensors = true;
         Ok(())
+    }
+}
+
+/// What an object of columns has given so far.
+pub(super) struct ColumnDict {
+    seen: Seen,
+    state: RecordsState,
+    shape: DictShape,
+}
+
+impl ColumnDict {
+    pub(super) fn new(c: &JsonChecker) -> Self {
+        let mut seen = Seen::default();
+        seen.reset(c.columns.len());
+        ColumnDict {
+            seen,
+            state: RecordsState::default(),
+            // MLflow reads an object of columns as one row when the schema has an array or
+            // object column.
+            shape: if c.has_nested {
+                DictShape::OneRow
+            } else {
+                DictShape::Undecided
+            },
+        }
     }
 }

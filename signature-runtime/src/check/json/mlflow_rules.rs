@@ -1,8 +1,8 @@
 //! The MLflow modes' cells: values gathered per column and judged by the rules of
 //! `check::mlflow`.
 
-use super::{Run, Step};
-use crate::check::mlflow::{Route, Series, Val, Verdict, serving_frame, serving_numpy};
+use super::{Layout, Run, Step};
+use crate::check::mlflow::{Dtype, Route, Series, Val, Verdict, serving_frame, serving_numpy};
 use crate::check::scanner::{Literal, unescape};
 use crate::check::values::LeafSpec;
 use crate::report::{ProblemKind, Severity};
@@ -93,10 +93,22 @@ impl Run<'_, '_> {
                 series.at = at;
             }
         }
+        // One array of every value: the server casts them all to the first column's type.
+        let cast_to = match ml.uniform.as_mut() {
+            Some(all) => {
+                all.add(&value);
+                self.c
+                    .columns
+                    .first()
+                    .and_then(|col| col.data_type)
+                    .unwrap_or(t)
+            }
+            None => t,
+        };
         if ml.serving {
             let mut verdict = match ml.route {
                 Route::Frame => serving_frame(t, &value),
-                Route::Columns | Route::Records => serving_numpy(t, &value),
+                Route::Columns | Route::Records => serving_numpy(cast_to, &value),
             };
             if let (Route::Frame, DataType::Datetime, Val::Str(text), Some(series)) =
                 (ml.route, t, &value, ml.series.get_mut(k))
@@ -292,7 +304,39 @@ impl Run<'_, '_> {
                     });
                 }
             }
-            if !ml.serving {
+            if let Some(all) = ml.uniform.as_ref() {
+                if let Err(why) = uniform_enforce(
+                    c.columns.first().and_then(|col| col.data_type),
+                    t,
+                    all,
+                    ml.serving,
+                ) {
+                    let at = series.at.clone().unwrap_or_default();
+                    self.report(Severity::Error, |run| {
+                        run.here_at(at, ProblemKind::WrongType, why)
+                            .with_expected(LeafSpec::column(t).expected())
+                    });
+                }
+            } else if ml.serving
+                && ml.route == Route::Records
+                && c.layout == Layout::Positional
+                && !matches!(t, DataType::Boolean | DataType::String | DataType::Binary)
+            {
+                // Record keys are no column names of an unnamed schema, so the server does
+                // not cast their values: predict gets 0-d numpy arrays, as without it.
+                let at = series.at.clone().unwrap_or_default();
+                self.report(Severity::Error, |run| {
+                    run.here_at(
+                        at,
+                        ProblemKind::WrongType,
+                        "the scoring server passes each value of `inputs` records for unnamed \
+                         columns on as a 0-d numpy array, which its enforcement refuses for \
+                         this type"
+                            .to_owned(),
+                    )
+                    .with_expected(LeafSpec::column(t).expected())
+                });
+            } else if !ml.serving {
                 let numpy = ml.route == Route::Columns;
                 let outcome =
                     if ml.transposed && series.has_nulls() {
@@ -322,4 +366,34 @@ impl Run<'_, '_> {
         }
         self.ml = Some(ml);
     }
+}
+
+/// `_enforce_mlflow_datatype` on column `t` of the one array numpy makes of rows given as
+/// lists for a positional schema: predict's array has the dtype of all the values, the
+/// server's the first column's type, to which it cast every value.
+fn uniform_enforce(
+    first: Option<DataType>,
+    t: DataType,
+    all: &Series,
+    serving: bool,
+) -> Result<(), String> {
+    if !serving {
+        return all.enforce(t, all.dtype(true));
+    }
+    let Some(first) = first else {
+        return Ok(());
+    };
+    if first == t {
+        return Ok(());
+    }
+    let dtype = match first {
+        DataType::Long | DataType::Integer => Dtype::Int64 {
+            all01: all.all_zero_or_one(),
+        },
+        DataType::Float | DataType::Double => Dtype::Float64,
+        DataType::Boolean => Dtype::Bool,
+        DataType::String | DataType::Binary => Dtype::Str,
+        DataType::Datetime => return Ok(()),
+    };
+    all.enforce(t, dtype)
 }

@@ -12,8 +12,16 @@ use crate::types::{NumpyDtype, TensorSpec};
 impl Run<'_, '_> {
     /// Marks tensor `k` as given in this body, even if it turns out empty.
     pub(super) fn ml_tensor_given(&mut self, k: usize) {
-        if let Some(slot) = self.ml.as_mut().and_then(|ml| ml.tensors.get_mut(k)) {
-            slot.get_or_insert_with(Series::default);
+        let untold = self
+            .ml
+            .as_ref()
+            .is_some_and(|ml| ml.tensors.get(k).is_some_and(Option::is_none));
+        if untold {
+            // Where the tensor (or its first row) is: predict's verdict is on the whole.
+            let at = self.pointer();
+            if let Some(slot) = self.ml.as_mut().and_then(|ml| ml.tensors.get_mut(k)) {
+                slot.get_or_insert_with(Series::default).at = Some(at);
+            }
         }
     }
 
@@ -29,31 +37,26 @@ impl Run<'_, '_> {
     /// (a frame column, `instances` records), not whole.
     pub(super) fn ml_tensor_element(&mut self, spec: &TensorSpec, in_rows: bool) -> Step {
         let start = self.s.pos();
-        let pointer = match (self.column, self.ml.as_ref()) {
-            (Some(k), Some(ml)) if ml.tensors.get(k).is_some_and(|t| t.is_none()) => {
-                Some(self.pointer())
-            }
-            _ => None,
-        };
+        if let Some(k) = self.column {
+            self.ml_tensor_given(k);
+        }
         let value = self.ml_value()?;
         let (Some(k), Some(ml)) = (self.column, self.ml.as_mut()) else {
             return Ok(());
         };
-        if let Some(series) = ml.tensors.get_mut(k) {
-            let series = series.get_or_insert_with(Series::default);
+        if let Some(series) = ml.tensors.get_mut(k).and_then(Option::as_mut) {
             series.add(&value);
-            if series.at.is_none() {
-                series.at = pointer;
-            }
         }
         let reshaped = ml.route == Route::Frame && !ml.uncast_frame;
         let verdict = if reshaped {
             // `_reshape_and_cast_pandas_column_values`: scalar cells go through `np.array(col,
             // dtype)`; list cells are stacked first, and a null among them fails.
+            // `_reshape_and_cast_pandas_column_values`: predict casts a column of scalar cells
+            // from pandas' float64, where a null is NaN, with a C cast that never fails.
             let scalar_cells = spec.shape().len() == 1 && in_rows;
             match value {
-                Val::Null if !(ml.serving && scalar_cells) => Verdict::Refused(
-                    "MLflow cannot build the tensor from a frame cell holding null".to_owned(),
+                Val::Null if !ml.serving && scalar_cells => Verdict::Changed(
+                    "pandas makes the null NaN, which numpy casts to the tensor's dtype".to_owned(),
                 ),
                 _ => tensor_cast(spec.dtype(), &value),
             }
@@ -96,7 +99,7 @@ impl Run<'_, '_> {
     /// An empty list above a tensor's last dimension: numpy reads it as shape `(0,)`, which
     /// lacks the dimensions below.
     pub(super) fn ml_empty_tensor_level(&mut self, spec: &TensorSpec) {
-        if self.ml.is_none() {
+        if self.ml.is_none() || self.ml_object_pass_through(spec) {
             return;
         }
         let shape = shape_text(spec.shape());
@@ -112,15 +115,19 @@ impl Run<'_, '_> {
     /// tensor from ragged lists, and MLflow lets a ragged `object` tensor through when the
     /// spec has a `-1` below its first dimension.
     pub(super) fn ml_keeps_ragged(&self, spec: &TensorSpec, dims: usize, level: usize) -> bool {
-        let Some(ml) = self.ml.as_ref() else {
-            return false;
-        };
         let absolute = level + spec.shape().len().saturating_sub(dims);
-        ml.serving
-            && ml.route != Route::Frame
-            && *spec.dtype() == NumpyDtype::Object
-            && absolute > 0
-            && spec.shape().get(1..).is_some_and(|rest| rest.contains(&-1))
+        absolute > 0 && self.ml_object_pass_through(spec)
+    }
+
+    /// Whether MLflow lets a one-dimensional `object` array through for this spec: the
+    /// scoring server casts to `object`, and the spec has a `-1` below its first dimension.
+    fn ml_object_pass_through(&self, spec: &TensorSpec) -> bool {
+        self.ml.as_ref().is_some_and(|ml| {
+            ml.serving
+                && ml.route != Route::Frame
+                && *spec.dtype() == NumpyDtype::Object
+                && spec.shape().get(1..).is_some_and(|rest| rest.contains(&-1))
+        })
     }
 
     /// A list where predict wants one element of an `object` tensor: numpy makes it another
@@ -131,22 +138,31 @@ impl Run<'_, '_> {
 
     /// The tensor-wide decisions once a format's data is read: predict's exact dtype, and the
     /// shapes MLflow can build a tensor of from a frame column.
-    pub(super) fn ml_finish_tensors(&mut self) {
+    pub(super) fn ml_finish_tensors(&mut self, rows: Option<u64>) {
         let c = self.c;
         let Some(ml) = self.ml.as_ref() else {
             return;
         };
-        let (serving, route, uncast_frame) = (ml.serving, ml.route, ml.uncast_frame);
-        let given: Vec<(usize, Option<String>, &'static str)> = ml
+        let (serving, route) = (ml.serving, ml.route);
+        // Records with one key are a frame of one column, which MLflow reshapes and casts.
+        let uncast_frame = ml.uncast_frame
+            && ml
+                .tensors
+                .first()
+                .and_then(Option::as_ref)
+                .is_some_and(|t| Some(t.n) != rows);
+        let given: Vec<(usize, Option<String>, &'static str, bool)> = ml
             .tensors
             .iter()
             .enumerate()
             .filter_map(|(k, t)| {
-                t.as_ref()
-                    .map(|s| (k, s.at.clone(), s.array_dtype(uncast_frame)))
+                t.as_ref().map(|s| {
+                    let all_null = s.n > 0 && s.nulls == s.n;
+                    (k, s.at.clone(), s.array_dtype(uncast_frame), all_null)
+                })
             })
             .collect();
-        for (k, at, inferred) in given {
+        for (k, at, inferred, all_null) in given {
             let Some(Cell::Tensor { spec, .. }) = c.columns.get(k).map(|col| &col.cell) else {
                 continue;
             };
@@ -154,6 +170,17 @@ impl Run<'_, '_> {
             self.column = Some(k);
             let shape = spec.shape();
             if route == Route::Frame && !uncast_frame {
+                if !serving && all_null && shape.len() == 1 {
+                    self.report(Severity::Error, |run| {
+                        run.here_at(
+                            at.clone(),
+                            ProblemKind::NullNotAllowed,
+                            "a frame column of nulls only is an object column, from which \
+                             predict cannot build a tensor"
+                                .to_owned(),
+                        )
+                    });
+                }
                 let buildable = shape.first() == Some(&-1) && !shape[1..].contains(&-1);
                 if !buildable {
                     let shape = shape_text(shape);

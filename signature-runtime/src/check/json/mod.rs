@@ -15,11 +15,15 @@ use crate::types::{
 mod cells;
 mod envelope;
 mod inputs;
+mod llm;
 mod mlflow_rules;
 mod mlflow_tensors;
 mod params;
 mod records;
 mod split;
+
+/// The keys that make a body MLflow's unified-LLM form, whatever else it holds.
+const LLM_KEYS: [&str; 3] = ["messages", "prompt", "input"];
 
 /// The four format keys of MLflow's scoring protocol.
 const FORMAT_KEYS: [&str; 4] = [
@@ -371,6 +375,12 @@ struct MlState {
     tensors: Vec<Option<Series>>,
     /// The body is a frame whose columns are an unnamed tensor's elements.
     uncast_frame: bool,
+    /// The body is MLflow's unified-LLM form: its data goes to predict uncast.
+    llm: bool,
+    /// Rows given as lists under `inputs`/`instances` for a positional schema: numpy makes one
+    /// array of every value (the server casting them all to the first column's type); here
+    /// are those values.
+    uniform: Option<Series>,
 }
 
 impl<'a, 'c> Run<'a, 'c> {
@@ -398,6 +408,8 @@ impl<'a, 'c> Run<'a, 'c> {
                     series: vec![Series::default(); c.columns.len()],
                     tensors: vec![None; c.columns.len()],
                     uncast_frame: false,
+                    llm: false,
+                    uniform: None,
                 })),
             },
         }

@@ -132,7 +132,11 @@ impl Run<'_, '_> {
                     self.column = None;
                     guess = k + 1;
                 }
-                Slot::TensorElement => self.tensor_element()?,
+                Slot::TensorElement => {
+                    // Each key is one element of the unnamed tensor: the record gives it.
+                    self.seen.mark(0);
+                    self.tensor_element()?;
+                }
                 Slot::Skip => self.skip()?,
             }
             self.path.pop();

@@ -1,0 +1,311 @@
+//! The MLflow modes' rules for tensors, params and unified-LLM bodies, each accepted and
+//! refused (tests/interop_modes.rs proves the decisions against the real MLflow; these pin
+//! the reports: which problem, where, and the warnings for what MLflow changes).
+
+use signature_runtime::mlflow::signature_from_json;
+use signature_runtime::report::{ProblemKind, Report, Severity};
+use signature_runtime::{CheckOptions, JsonChecker, Mode};
+
+fn checker(inputs: &str, params: Option<&str>, mode: Mode) -> JsonChecker {
+    let mut dict = serde_json::json!({ "inputs": inputs });
+    if let Some(params) = params {
+        dict["params"] = params.into();
+    }
+    let signature = signature_from_json(&dict.to_string()).expect("test signature");
+    JsonChecker::for_signature(&signature).with_options(CheckOptions::new().with_mode(mode))
+}
+
+/// (severity, code, pointer) of every problem.
+fn problems(report: &Report) -> Vec<(Severity, &'static str, String)> {
+    report
+        .problems()
+        .iter()
+        .map(|p| (p.severity(), p.kind().code(), p.pointer().to_owned()))
+        .collect()
+}
+
+fn errors(report: &Report) -> Vec<(&'static str, String)> {
+    problems(report)
+        .into_iter()
+        .filter(|(s, _, _)| *s == Severity::Error)
+        .map(|(_, code, pointer)| (code, pointer))
+        .collect()
+}
+
+fn changed(report: &Report) -> Vec<String> {
+    report
+        .problems()
+        .iter()
+        .filter(|p| p.kind() == ProblemKind::ValueChanged)
+        .map(|p| format!("{}: {}", p.pointer(), p.message()))
+        .collect()
+}
+
+const FLOAT32_2: &str =
+    r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}]"#;
+const INT8: &str = r#"[{"type": "tensor", "tensor-spec": {"dtype": "int8", "shape": [-1]}}]"#;
+const INT64: &str = r#"[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]"#;
+
+#[test]
+fn serving_casts_tensor_elements_with_numpy() {
+    let serving = checker(INT8, None, Mode::MlflowServing);
+    let report = serving.check(br#"{"inputs": [1, 2.5, "7", true]}"#);
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!(
+        changed(&report),
+        [
+            "/inputs/1: numpy truncates 2.5 to 2",
+            "/inputs/2: numpy casts the string \"7\" to the number 7",
+            "/inputs/3: numpy casts true to 1",
+        ]
+    );
+    let report = serving.check(br#"{"inputs": [300, "x", null, -128]}"#);
+    assert_eq!(
+        errors(&report),
+        [
+            ("out_of_range", "/inputs/0".to_owned()),
+            ("wrong_type", "/inputs/1".to_owned()),
+            ("null_not_allowed", "/inputs/2".to_owned()),
+        ]
+    );
+    let float = checker(FLOAT32_2, None, Mode::MlflowServing);
+    let report = float.check(br#"{"inputs": [[1, null], [1e40, "2.5"]]}"#);
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!(changed(&report).len(), 3, "{report:?}");
+    assert_eq!(
+        errors(&float.check(br#"{"inputs": [["a", 1]]}"#)),
+        [("wrong_type", "/inputs/0/0".to_owned())]
+    );
+}
+
+#[test]
+fn tensor_shapes_in_the_mlflow_modes() {
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let float = checker(FLOAT32_2, None, mode);
+        for body in [
+            r#"{"inputs": [[1.5, 2.5], [3.5]]}"#,
+            r#"{"inputs": [1.5, 2.5]}"#,
+            r#"{"inputs": []}"#,
+            r#"{"inputs": [{"a": 1.5}]}"#,
+            r#"{"inputs": {"a": [1.5]}}"#,
+        ] {
+            assert!(!float.check(body.as_bytes()).is_valid(), "{mode:?} {body}");
+        }
+        let named = checker(
+            r#"[{"name": "a", "type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 2]}}]"#,
+            None,
+            mode,
+        );
+        assert_eq!(
+            errors(&named.check(br#"{"inputs": {"a": []}}"#)),
+            [("tensor_shape", "/inputs/a".to_owned())]
+        );
+        // A frame can only hold a tensor whose first dimension is -1 and the others fixed.
+        let ragged = checker(
+            r#"[{"name": "a", "type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, -1]}}]"#,
+            None,
+            mode,
+        );
+        assert!(
+            !ragged
+                .check(br#"{"dataframe_records": [{"a": [1.5, 2.5]}]}"#)
+                .is_valid()
+        );
+        assert!(
+            ragged
+                .check(br#"{"inputs": {"a": [[1.5, 2.5]]}}"#)
+                .is_valid()
+        );
+    }
+    // The scoring server builds an object array of ragged lists, which MLflow lets through
+    // when the spec has a -1 below its first dimension; predict's numpy refuses them.
+    let object = r#"[{"name": "o", "type": "tensor", "tensor-spec": {"dtype": "object", "shape": [-1, -1]}}]"#;
+    let ragged = br#"{"inputs": {"o": [[1, 2], [3]]}}"#;
+    assert!(
+        checker(object, None, Mode::MlflowServing)
+            .check(ragged)
+            .is_valid()
+    );
+    assert!(
+        !checker(object, None, Mode::MlflowPredict)
+            .check(ragged)
+            .is_valid()
+    );
+}
+
+#[test]
+fn predict_wants_the_exact_tensor_dtype() {
+    let predict = checker(INT64, None, Mode::MlflowPredict);
+    assert!(predict.check(br#"{"inputs": [1, 2]}"#).is_valid());
+    assert!(predict.check(br#"{"instances": [1, 2]}"#).is_valid());
+    for body in [
+        r#"{"inputs": [1, 2.5]}"#,
+        r#"{"inputs": [1, null]}"#,
+        r#"{"inputs": ["1"]}"#,
+        r#"{"inputs": [true]}"#,
+        r#"{"inputs": [9223372036854775808]}"#,
+    ] {
+        let report = predict.check(body.as_bytes());
+        assert_eq!(
+            errors(&report),
+            [("wrong_type", "/inputs".to_owned())],
+            "{body}"
+        );
+    }
+    let float = checker(FLOAT32_2, None, Mode::MlflowPredict);
+    assert!(!float.check(br#"{"inputs": [[1.5, 2.5]]}"#).is_valid());
+    // In a frame, predict reshapes and casts a tensor column as the server does.
+    let report = checker(INT64, None, Mode::MlflowPredict)
+        .check(br#"{"dataframe_split": {"columns": ["a"], "data": [[1], [2.5]]}}"#);
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!(changed(&report).len(), 1);
+    // ...but a frame of several columns is handed over uncast.
+    let two = checker(FLOAT32_2, None, Mode::MlflowPredict);
+    assert!(
+        !two.check(br#"{"dataframe_split": {"data": [[1.5, 2.5]]}}"#)
+            .is_valid()
+    );
+    let two = checker(FLOAT32_2, None, Mode::MlflowServing);
+    assert!(
+        two.check(br#"{"dataframe_split": {"data": [[1.5, 2.5]]}}"#)
+            .is_valid()
+    );
+}
+
+const PARAMS: &str = r#"[
+    {"name": "i", "default": 1, "shape": null, "type": "integer"},
+    {"name": "d", "default": 1.0, "shape": null, "type": "double"},
+    {"name": "t", "default": "2021-01-01", "shape": null, "type": "datetime"},
+    {"name": "ls", "default": ["a"], "shape": [-1], "type": "string"},
+    {"name": "o", "default": {"a": 1}, "shape": null, "type": "object",
+     "properties": {"a": {"type": "long", "required": true}}}]"#;
+const X: &str = r#"[{"type": "double", "name": "x", "required": true}]"#;
+
+fn with_params(params: &str) -> String {
+    format!(r#"{{"dataframe_split": {{"columns": ["x"], "data": [[1.5]]}}, "params": {params}}}"#)
+}
+
+#[test]
+fn params_follow_enforce_params_schema() {
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let check =
+            |params: &str| checker(X, Some(PARAMS), mode).check(with_params(params).as_bytes());
+        for fine in [
+            r#"{"i": 2147483648}"#,
+            r#"{"d": 1}"#,
+            r#"{"t": "2021"}"#,
+            r#"{"ls": ["a", null]}"#,
+            r#"{"ls": []}"#,
+            r#"{"o": {"a": 5}}"#,
+            r#"{"zz": 1}"#,
+            "null",
+        ] {
+            assert!(check(fine).is_valid(), "{mode:?} {fine}: {:?}", check(fine));
+        }
+        for refused in [
+            r#"{"i": 1.0}"#,
+            r#"{"d": true}"#,
+            r#"{"d": "1.5"}"#,
+            r#"{"t": 1}"#,
+            r#"{"ls": "a"}"#,
+            r#"{"ls": [["a"]]}"#,
+            r#"{"ls": [1]}"#,
+            r#"{"o": null}"#,
+            r#"{"o": {"a": 1.5}}"#,
+            "[1]",
+        ] {
+            assert!(!check(refused).is_valid(), "{mode:?} {refused}");
+        }
+        let report = check(r#"{"d": null}"#);
+        assert!(report.is_valid());
+        assert_eq!(
+            changed(&report),
+            [
+                "/params/d: MLflow passes null on to the model as None; the parameter's default is not used"
+            ]
+        );
+        // Without a params schema, MLflow ignores params of any shape.
+        let report = checker(X, None, mode).check(with_params("5").as_bytes());
+        assert!(report.is_valid());
+        assert_eq!(problems(&report)[0].1, "bad_envelope");
+    }
+    // Strict keeps its own rules: no null, the integer's range checked.
+    let strict = checker(X, Some(PARAMS), Mode::Strict);
+    assert!(
+        !strict
+            .check(with_params(r#"{"d": null}"#).as_bytes())
+            .is_valid()
+    );
+    assert!(
+        !strict
+            .check(with_params(r#"{"i": 2147483648}"#).as_bytes())
+            .is_valid()
+    );
+}
+
+const CHAT: &str = r#"[{"type": "array", "items": {"type": "object", "properties": {
+    "content": {"type": "string", "required": true},
+    "role": {"type": "string", "required": true}}}, "name": "messages", "required": true}]"#;
+const TEMPERATURE: &str =
+    r#"[{"name": "temperature", "default": 0.1, "shape": null, "type": "double"}]"#;
+
+#[test]
+fn unified_llm_bodies_in_the_mlflow_modes() {
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let chat = checker(CHAT, Some(TEMPERATURE), mode);
+        let fine = br#"{"messages": [{"role": "user", "content": "hi"}], "temperature": 0.5}"#;
+        let report = chat.check(fine);
+        assert!(report.is_valid(), "{report:?}");
+        assert!(report.problems().is_empty(), "{report:?}");
+        // Keys other than the params are data columns: extra ones are dropped with a warning,
+        // `params` included.
+        let report = chat.check(br#"{"messages": [], "params": {"temperature": 0.5}}"#);
+        assert!(report.is_valid());
+        assert_eq!(problems(&report)[0].1, "extra_column");
+        assert_eq!(
+            errors(&chat.check(br#"{"messages": [{"role": "user"}], "temperature": "x"}"#)),
+            [
+                ("missing_property", "/messages/0".to_owned()),
+                ("wrong_type", "/temperature".to_owned()),
+            ]
+        );
+        // Checked first: the format keys beside an LLM key are data columns too.
+        let report = chat.check(br#"{"inputs": {"x": 1}, "prompt": "hi"}"#);
+        assert_eq!(errors(&report), [("missing_column", String::new())]);
+        let completion = checker(
+            r#"[{"type": "string", "name": "prompt", "required": true},
+                {"type": "long", "name": "max_tokens", "required": false}]"#,
+            None,
+            mode,
+        );
+        // No cast, even for the scoring server: predict's dtype rules decide.
+        assert!(
+            completion
+                .check(br#"{"prompt": "hi", "max_tokens": 5}"#)
+                .is_valid()
+        );
+        assert!(
+            !completion
+                .check(br#"{"prompt": "hi", "max_tokens": 5.5}"#)
+                .is_valid()
+        );
+        assert!(!completion.check(br#"{"prompt": 5}"#).is_valid());
+        assert!(
+            !checker(FLOAT32_2, None, mode)
+                .check(br#"{"input": [1.5, 2.5]}"#)
+                .is_valid()
+        );
+    }
+}
+
+#[test]
+fn strict_refuses_unified_llm_bodies_with_a_reason() {
+    let report = checker(CHAT, Some(TEMPERATURE), Mode::Strict)
+        .check(br#"{"messages": [{"role": "user", "content": "hi"}], "temperature": 0.5}"#);
+    let problems = report.problems();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0].kind(), ProblemKind::BadEnvelope);
+    assert_eq!(problems[0].pointer(), "/messages");
+    assert!(problems[0].message().contains("unified-LLM body"));
+    assert_eq!(problems[1].pointer(), "/temperature");
+}
