@@ -1,8 +1,10 @@
 //! Differential tests of the MLflow modes of the JSON checker against the real MLflow.
 //!
-//! Hundreds of generated (signature, body) cases, over the four body formats and every scalar
+//! Thousands of generated (signature, body) cases, over the four body formats and every scalar
 //! type plus arrays, objects, maps, optional columns, nulls, extra and missing columns, wrong
-//! types, integer ranges, floats for integers, strings for numbers and booleans. Each is asked
+//! types, integer ranges, floats for integers, strings for numbers and booleans; unnamed
+//! (positional) columns, tensors (unnamed and named, whole and row by row, ragged, empty),
+//! every parameter type given every kind of JSON value, and unified-LLM bodies. Each is asked
 //! to MLflow twice: the scoring server's decision (`scoring_server.invocations` with the
 //! model's input schema) and `pyfunc.predict`'s (the same with `input_schema=None`). Our
 //! `Mode::MlflowServing` and `Mode::MlflowPredict` must reach the same accept/reject, except
@@ -757,6 +759,7 @@ fn llm_cases() -> Vec<(&'static str, String)> {
         r#"{"input": "x"}"#,
         r#"{"input": "x", "prompt": "y"}"#,
         r#"{"prompt": "hi", "stop": ["x"]}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": 5}"#,
     ] {
         cases.push(("completion", body.to_owned()));
     }
@@ -824,8 +827,25 @@ const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
         true,
         ONE_ELEMENT_ROW,
     ),
+    (
+        "completion",
+        r#"{"prompt": ["a", "b"], "max_tokens": 5}"#,
+        "serving",
+        true,
+        LLM_ONE_ROW,
+    ),
+    (
+        "completion",
+        r#"{"prompt": ["a", "b"], "max_tokens": 5}"#,
+        "predict",
+        true,
+        LLM_ONE_ROW,
+    ),
 ];
 
+const LLM_ONE_ROW: &str = "MLflow reads a dict as one row when every value is a single value or \
+                           a list of strings, which needs every value before the first row; the \
+                           one-pass check decides by the first value, and a list makes columns";
 const ONE_ELEMENT_ROW: &str = "a row of a (-1,) tensor is one value; the scoring server stacks a \
                                frame's one-element lists and flattens them, but the list is \
                                another dimension the spec does not have";

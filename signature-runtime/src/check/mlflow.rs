@@ -845,6 +845,8 @@ mod tests {
                 {"type": "map", "values": {"type": "binary"}, "name": "m", "required": false}]"#,
             r#"[{"type": "string"}, {"type": "boolean"}]"#,
             r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}]"#,
+            r#"[{"name": "a", "type": "tensor", "tensor-spec": {"dtype": "object", "shape": [-1, -1]}},
+                {"name": "b", "type": "tensor", "tensor-spec": {"dtype": "uint8", "shape": [2]}}]"#,
         ];
         let bodies = [
             r#"{"dataframe_split": {"columns": ["x", "d", "v", "o", "m"], "data": [[1.5, "2021-01-01", [0, 1], {"i": 1}, {"k": "aGk="}], ["5", "2021-01-01T00:00:00.5", null, {}, {}]]}}"#,
@@ -855,6 +857,9 @@ mod tests {
             r#"{"inputs": [[1, true], [2, "a"]]}"#,
             r#"{"inputs": "\ud83d\ude00"}"#,
             r#"[{"x": 1}]"#,
+            r#"{"messages": [{"role": "user"}], "x": [1, 2], "params": 5, "input": null}"#,
+            r#"{"inputs": {"a": [[1, "x"], [], [[]]], "b": [1.5, "7", true]}, "params": null}"#,
+            r#"{"dataframe_records": [{"a": [1, null], "b": null}, {"c": 1}]}"#,
         ];
         for schema in schemas {
             let schema = Schema::from_json(schema).unwrap();

@@ -47,10 +47,16 @@ impl Run<'_, '_> {
         match verdict {
             Verdict::Keep => {}
             Verdict::Changed(what) => self.report(Severity::Warning, |run| {
-                run.here(ProblemKind::ValueChanged, Severity::Warning, what)
+                let problem = run
+                    .here(ProblemKind::ValueChanged, Severity::Warning, what)
                     .with_expected(LeafSpec::column(t).expected())
-                    .with_found(value.kind())
-                    .with_value(run.excerpt(start, end))
+                    .with_found(value.kind());
+                // `found` already says null.
+                if *value == Val::Null {
+                    problem
+                } else {
+                    problem.with_value(run.excerpt(start, end))
+                }
             }),
             Verdict::Refused(why) => {
                 let kind = match value {
