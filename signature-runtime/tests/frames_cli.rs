@@ -104,3 +104,56 @@ fn infer_then_check_a_parquet_file() {
         "{report}"
     );
 }
+
+/// `--mode` and `--extra` decide for files as for JSON bodies: an Int64 column of 0 and 1 is
+/// not `double` in Strict, and is in the MLflow modes (MLflow casts it, which is reported).
+#[test]
+fn check_mode_and_extra_apply_to_files() {
+    let dir = scratch("modes");
+    let data = dir.join("flags.parquet");
+    let batch = RecordBatch::try_from_iter([
+        ("x", Arc::new(Int64Array::from(vec![0, 1, 1])) as ArrayRef),
+        (
+            "note",
+            Arc::new(Float64Array::from(vec![0.5, 1.5, 2.5])) as ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(&data).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let signature = dir.join("signature.json");
+    std::fs::write(&signature, r#"[{"type": "double", "name": "x"}]"#).unwrap();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--signature", signature.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        args.push(data.to_str().unwrap());
+        let output = mlsig(&args);
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    };
+
+    let (code, report) = check(&[]);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("wrong_type") && report.contains("/x"),
+        "{report}"
+    );
+
+    for mode in ["mlflow-predict", "mlflow-serving"] {
+        let (code, report) = check(&["--mode", mode]);
+        assert_eq!(code, Some(0), "{mode}: {report}");
+        assert!(report.contains("value_changed"), "{mode}: {report}");
+        assert!(report.contains("extra_column"), "{mode}: {report}");
+    }
+
+    let (code, report) = check(&["--mode", "mlflow-predict", "--extra", "reject"]);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("extra_column") && report.contains("/note"),
+        "{report}"
+    );
+}

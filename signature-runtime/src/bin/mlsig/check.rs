@@ -33,7 +33,9 @@ pub(crate) struct CheckArgs {
     /// Leave the body's values out of the report (for logs).
     #[arg(long)]
     redact: bool,
-    /// The request body (JSON, as sent to MLflow's `/invocations`); `-` reads standard input.
+    /// The request body (JSON, as sent to MLflow's `/invocations`), `-` for standard input;
+    /// with the `parquet` feature, also a Parquet or Arrow IPC file, checked with the same
+    /// `--mode` and `--extra`.
     body: PathBuf,
 }
 
