@@ -81,7 +81,7 @@
 //! | UInt64 for `long` | accepted when every value fits | `wrong_type` (MLflow refuses uint64) |
 //! | Utf8 for `binary` | `wrong_type` | warning (MLflow passes the text on) |
 //! | Binary, Date, List, Struct, Map (pandas objects) for `string`, `boolean`; Date, List, Struct, Map for `binary` | `wrong_type` | warning: MLflow passes Python objects on unchecked |
-//! | Boolean with nulls for `double` | `wrong_type` | warning (MLflow makes floats of them; conforming keeps booleans) |
+//! | Boolean with nulls for `double` | `wrong_type` | warning; conformed to Float64 1.0 / 0.0 / null, as MLflow makes floats of them (NaN for the nulls) |
 //! | Null column | fits any optional column | `string`, `binary`, `boolean`, `datetime`, `double`: accepted; `integer`, `long`, `float`: `wrong_type` |
 //! | Date32, Date64 for `datetime` | Timestamp(ns) | the same (MLflow parses the dates) |
 //! | timestamp with a timezone for `datetime` | warning, UTC instants | `wrong_type`, as MLflow |

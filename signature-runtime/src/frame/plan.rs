@@ -116,7 +116,8 @@ pub(crate) enum Len {
 /// A conversion of a scalar column.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Cast {
-    /// A lossless numeric conversion to this numeric dtype.
+    /// A lossless numeric conversion to this numeric dtype (booleans count as the numbers 0
+    /// and 1, as numpy counts them).
     Widen(Numeric),
     /// Unsigned 64-bit to signed, for values up to `i64::MAX` (checked).
     U64ToI64,
@@ -826,10 +827,11 @@ fn outcome(to: DataType, from: Pandas) -> Outcome {
         (D::Datetime, Pandas::Objects(Objects::Dates(to_ns))) => {
             Outcome::Accept(Some(Cast::DateToNs(to_ns)))
         }
+        // pandas holds the booleans as objects, which MLflow hands to `pd.to_numeric`.
         (D::Double, Pandas::Objects(Objects::Bools)) => Outcome::Changed(
-            None,
-            "MLflow turns the booleans into 1.0 and 0.0 and the nulls into NaN (conforming \
-             keeps them as booleans)"
+            Some(Cast::Widen(Numeric::Float(53))),
+            "MLflow turns the booleans into 1.0 and 0.0 and the nulls into NaN; conforming \
+             does the same, with nulls for NaN"
                 .to_owned(),
         ),
         (D::Double, Pandas::IntsWithNulls) => Outcome::Changed(

@@ -12,9 +12,9 @@ use arrow_array::types::{
 };
 use arrow_array::types::{ByteArrayType, GenericStringType};
 use arrow_array::{
-    Array, ArrayRef, DictionaryArray, FixedSizeListArray, GenericByteArray, GenericListArray,
-    GenericListViewArray, MapArray, OffsetSizeTrait, PrimitiveArray, StringViewArray, StructArray,
-    new_null_array,
+    Array, ArrayRef, DictionaryArray, FixedSizeListArray, Float64Array, GenericByteArray,
+    GenericListArray, GenericListViewArray, MapArray, OffsetSizeTrait, PrimitiveArray,
+    StringViewArray, StructArray, new_null_array,
 };
 use arrow_buffer::{ArrowNativeType, NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType as ArrowType, FieldRef, Fields, TimeUnit};
@@ -262,6 +262,14 @@ where
 }
 
 fn widen(array: &ArrayRef, to: &ArrowType) -> Result<ArrayRef, ArrowError> {
+    if let (Some(booleans), ArrowType::Float64) = (array.as_boolean_opt(), to) {
+        // Nulls keep their place; the value under a null is whatever the buffer holds.
+        let floats: Float64Array = booleans
+            .iter()
+            .map(|b| b.map(|b| if b { 1.0 } else { 0.0 }))
+            .collect();
+        return Ok(Arc::new(floats));
+    }
     match to {
         ArrowType::Int16 => widen_to::<Int16Type>(array),
         ArrowType::Int32 => widen_to::<Int32Type>(array),

@@ -1256,3 +1256,28 @@ fn mlflow_modes_decide_as_mlflow_does_for_the_pandas_column() {
         assert_eq!(kinds(&report), vec![ProblemKind::WrongType]);
     }
 }
+
+#[test]
+fn mlflow_modes_conform_booleans_with_nulls_to_the_floats_mlflow_makes() {
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let batch = RecordBatch::try_from_iter([(
+            "x",
+            arc(BooleanArray::from(vec![Some(true), None, Some(false)])),
+        )])
+        .unwrap();
+        let out = mlflow_checker(DataType::Double, mode)
+            .conform(&batch)
+            .unwrap_or_else(|r| panic!("{r}"));
+        let warning = out.report.warnings().next().unwrap();
+        assert_eq!(warning.kind(), ProblemKind::ValueChanged);
+        assert!(warning.message().contains("1.0 and 0.0"), "{warning}");
+        let floats = out
+            .batch
+            .column(0)
+            .as_primitive::<arrow_array::types::Float64Type>();
+        assert_eq!(
+            floats.iter().collect::<Vec<_>>(),
+            vec![Some(1.0), None, Some(0.0)]
+        );
+    }
+}

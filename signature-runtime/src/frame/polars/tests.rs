@@ -1031,6 +1031,14 @@ fn mlflow_modes_decide_as_mlflow_does_for_the_pandas_column() {
             "{problem}"
         );
 
+        // Booleans with nulls for `double`: the 1.0 / 0.0 / NaN MLflow makes of them.
+        let out = checker(DataType::Double, mode)
+            .conform(&frame(vec![named(s([Some(true), None, Some(false)]))]))
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(out.report.warnings().count(), 1);
+        let floats: Vec<Option<f64>> = out.frame.columns()[0].f64().unwrap().iter().collect();
+        assert_eq!(floats, vec![Some(1.0), None, Some(0.0)]);
+
         let strings = frame(vec![named(s([Some("a"), None]))]);
         assert!(checker(DataType::String, mode).check(&strings).is_valid());
         let report =
