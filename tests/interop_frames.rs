@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use signature_runtime::frame::ArrowChecker;
 use signature_runtime::frame::parquet::{check_file, infer_file};
 use signature_runtime::{
-    CheckOptions, ColSpec, ColumnType, DataType, Mode, ModelSignature, Schema,
+    Array, CheckOptions, ColSpec, ColumnType, DataType, Map, Mode, ModelSignature, NumpyDtype,
+    Object, Property, Schema, TensorSpec,
 };
 use signature_tests::mlflow::oracle;
 
@@ -119,9 +120,9 @@ fn cases() -> Vec<Case> {
             name: "column of lists",
             frame: vec![json!({"name": "x", "values": [[1, 2], [3], []], "kind": "lists"})],
             signatures: vec![
-                one("x", signature_runtime::Array::new(DataType::Long), true),
-                one("x", signature_runtime::Array::new(DataType::Double), true),
-                one("x", signature_runtime::Array::new(DataType::String), true),
+                one("x", Array::new(DataType::Long), true),
+                one("x", Array::new(DataType::Double), true),
+                one("x", Array::new(DataType::String), true),
                 long(true),
             ],
             differences: vec![],
@@ -388,6 +389,269 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// The nested and tensor cases: list, struct and map columns, and tensor signatures.
+fn nested_cases() -> Vec<Case> {
+    let array = |items: DataType, required| one("x", Array::new(items), required);
+    let ab = |a: DataType, b_required: bool| {
+        Object::new(vec![
+            Property::new("a", a),
+            Property::new("b", DataType::String).with_required(b_required),
+        ])
+        .unwrap()
+    };
+    let tensor = |dtype: NumpyDtype, shape: Vec<i64>| {
+        Schema::from_tensors(vec![TensorSpec::new("x", dtype, shape)]).unwrap()
+    };
+    let lists = |values: Value| json!({"name": "x", "values": values, "kind": "lists"});
+    let dicts = |values: Value| json!({"name": "x", "values": values, "kind": "dicts"});
+    vec![
+        Case {
+            name: "column of float lists",
+            frame: vec![lists(json!([[1.5, 2.5], [3.0, 4.0]]))],
+            signatures: vec![
+                array(DataType::Double, true),
+                array(DataType::Float, true),
+                array(DataType::Long, true),
+                tensor(NumpyDtype::Float64, vec![-1, 2]),
+                tensor(NumpyDtype::Float32, vec![-1, 2]),
+                tensor(NumpyDtype::Float64, vec![-1, 3]),
+                tensor(NumpyDtype::Float64, vec![-1, 1, 2]),
+            ],
+            differences: vec![
+                (
+                    4,
+                    false,
+                    "Strict refuses Float64 items for a float32 tensor; MLflow casts list \
+                     cells with numpy",
+                ),
+                (
+                    6,
+                    false,
+                    "Strict wants rows of nested lists for the shape (-1, 1, 2); MLflow reshapes \
+                     flat rows of 2 values",
+                ),
+            ],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "column of lists with a null row",
+            frame: vec![lists(json!([[1, 2], null]))],
+            signatures: vec![array(DataType::Long, true), array(DataType::Long, false)],
+            differences: vec![],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "column of lists with null items",
+            frame: vec![lists(json!([[1.5, null], [2.0]]))],
+            signatures: vec![array(DataType::Double, true), array(DataType::Long, true)],
+            differences: vec![(
+                0,
+                false,
+                "Strict: array items hold no nulls; MLflow takes them as NaN in float items",
+            )],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "column of int lists with null items",
+            frame: vec![lists(json!([[1, null], [0, 1]]))],
+            signatures: vec![array(DataType::Long, true), array(DataType::Double, true)],
+            differences: vec![(
+                1,
+                false,
+                "Strict: array items hold no nulls; MLflow takes a row with nulls as float64, \
+                 and a row of 0 and 1 as `double`",
+            )],
+            infer_differs: None,
+            mode_differences: vec![(
+                1,
+                false,
+                "MLflow takes a row of int64 items as `double` when all are 0 or 1; the MLflow \
+                 modes apply that rule to top-level columns only",
+            )],
+        },
+        Case {
+            name: "column of string lists",
+            frame: vec![lists(json!([["a"], ["b", "c"]]))],
+            signatures: vec![
+                array(DataType::String, true),
+                array(DataType::Binary, true),
+                array(DataType::Long, true),
+                one("x", DataType::String, true),
+            ],
+            differences: vec![
+                (
+                    1,
+                    false,
+                    "Strict: text items are not bytes; MLflow encodes them to ASCII bytes",
+                ),
+                (
+                    3,
+                    false,
+                    "Strict: lists are not strings; MLflow passes object columns on as `string` unchecked",
+                ),
+            ],
+            infer_differs: None,
+            mode_differences: vec![(
+                1,
+                false,
+                "MLflow encodes text items to ASCII bytes for `array<binary>` (and fails on \
+                 other text); the MLflow modes refuse text items for `binary`",
+            )],
+        },
+        Case {
+            name: "column of dicts",
+            frame: vec![dicts(json!([{"a": 1, "b": "s"}, {"a": 2, "b": "t"}]))],
+            signatures: vec![
+                one("x", ab(DataType::Long, true), true),
+                one("x", ab(DataType::Double, true), true),
+                one("x", ab(DataType::Integer, true), true),
+                one(
+                    "x",
+                    Object::new(vec![Property::new("a", DataType::Long)]).unwrap(),
+                    true,
+                ),
+                one("x", Map::new(DataType::String), true),
+                one("x", DataType::String, true),
+            ],
+            differences: vec![(
+                5,
+                false,
+                "Strict: structs are not strings; MLflow passes object columns on as `string` unchecked",
+            )],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "column of dicts with nulls",
+            frame: vec![dicts(json!([{"a": 1, "b": null}, null]))],
+            signatures: vec![
+                one("x", ab(DataType::Long, false), false),
+                one("x", ab(DataType::Long, false), true),
+                one("x", ab(DataType::Long, true), false),
+            ],
+            differences: vec![],
+            infer_differs: Some(
+                "MLflow infers from the dicts, where a None row makes every property \
+                 optional; we infer a property's `required` from the rows that are present",
+            ),
+            mode_differences: vec![(
+                0,
+                true,
+                "pyarrow's `to_pandas` gives an integer field with nulls (here under the null \
+                 row) as Python floats, which MLflow refuses for a `long` property; the MLflow \
+                 modes decide a field by its type",
+            )],
+        },
+        Case {
+            name: "column of maps",
+            frame: vec![
+                json!({"name": "x", "values": [[["k", 1]], [["j", 2], ["l", 3]]], "kind": "maps", "dtype": "int64"}),
+            ],
+            signatures: vec![
+                one("x", Map::new(DataType::Long), true),
+                one("x", Map::new(DataType::Long), false),
+                array(DataType::Long, true),
+            ],
+            differences: vec![
+                (
+                    0,
+                    true,
+                    "Strict takes an Arrow Map as `map`; MLflow gets lists of (key, value) \
+                     pairs from pandas and refuses them",
+                ),
+                (
+                    1,
+                    true,
+                    "Strict takes an Arrow Map as `map`; MLflow gets lists of (key, value) \
+                     pairs from pandas and refuses them",
+                ),
+            ],
+            infer_differs: Some(
+                "MLflow infers `any` for a column of lists of pairs; we infer `map` from the \
+                 Arrow Map",
+            ),
+            mode_differences: vec![],
+        },
+        Case {
+            name: "int64 column as tensors",
+            frame: vec![column("x", json!([1, 2, 3]), Some("int64"))],
+            signatures: vec![
+                tensor(NumpyDtype::Int64, vec![-1]),
+                tensor(NumpyDtype::Float64, vec![-1]),
+                tensor(NumpyDtype::Int32, vec![-1, 1]),
+                tensor(NumpyDtype::Int64, vec![-1, 2]),
+            ],
+            differences: vec![
+                (
+                    1,
+                    false,
+                    "Strict refuses Int64 for a float64 tensor (integers beyond 2^53 round); \
+                     MLflow casts the column with numpy",
+                ),
+                (
+                    2,
+                    false,
+                    "Strict refuses Int64 for an int32 tensor (values may not fit); MLflow casts \
+                     the column with numpy",
+                ),
+            ],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "int lists as tensors",
+            frame: vec![lists(json!([[1, 2], [3, 4]]))],
+            signatures: vec![
+                tensor(NumpyDtype::Int64, vec![-1, 2]),
+                tensor(NumpyDtype::Int32, vec![-1, 2]),
+                tensor(NumpyDtype::Int64, vec![-1, -1]),
+                tensor(NumpyDtype::Int64, vec![-1, 1, 2]),
+            ],
+            differences: vec![
+                (
+                    1,
+                    false,
+                    "Strict refuses Int64 items for an int32 tensor; MLflow stacks the items \
+                     without a cast or a dtype check",
+                ),
+                (
+                    2,
+                    true,
+                    "Strict takes -1 after the first dimension (rows of one length); MLflow \
+                     reshapes frame columns only to fixed dimensions",
+                ),
+                (
+                    3,
+                    false,
+                    "Strict wants rows of nested lists for the shape (-1, 1, 2); MLflow reshapes \
+                     flat rows of 2 values",
+                ),
+            ],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+        Case {
+            name: "two float columns as one unnamed tensor",
+            frame: vec![
+                column("x", json!([1.5, 2.5]), Some("float64")),
+                column("y", json!([0.5, 1.0]), Some("float64")),
+            ],
+            signatures: vec![
+                Schema::from_tensors(vec![TensorSpec::unnamed(NumpyDtype::Float64, vec![-1, 2])])
+                    .unwrap(),
+                Schema::from_tensors(vec![TensorSpec::unnamed(NumpyDtype::Float32, vec![-1, 2])])
+                    .unwrap(),
+            ],
+            differences: vec![],
+            infer_differs: None,
+            mode_differences: vec![],
+        },
+    ]
+}
+
 fn signature_dict(schema: &Schema) -> Value {
     let signature = ModelSignature::new(Some(schema.clone()), None, None).unwrap();
     serde_json::from_str(&signature.to_dict().to_json()).unwrap()
@@ -398,7 +662,8 @@ fn parquet_checks_agree_with_mlflow_predict_and_infer_signature() {
     let Some(mut mlflow) = oracle() else { return };
     let dir = std::env::temp_dir().join(format!("signature-frames-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let cases = cases();
+    let mut cases = cases();
+    cases.extend(nested_cases());
     let paths: Vec<PathBuf> = (0..cases.len())
         .map(|i| dir.join(format!("case{i}.parquet")))
         .collect();

@@ -456,10 +456,13 @@ def _frame_from_json(desc):
     """A pandas DataFrame from {"columns": [{"name", "values", "dtype"?, "kind"?}]}.
 
     `kind` "datetime" parses the values with `pd.to_datetime` (then `dtype`, if any, is applied
-    with `astype`; "tz" localises to UTC); "lists" keeps list cells as Python lists in an object
-    column; "category" makes a pandas category column; "bytes" encodes the strings to bytes and
-    "dates" parses them to `datetime.date`s (object columns; nulls stay None); otherwise
-    `pd.Series(values, dtype=dtype)` (JSON null in a float column is NaN).
+    with `astype`; "tz" localises to UTC); "lists" keeps list cells as Python lists and "dicts"
+    dict cells as dicts in an object column (pyarrow writes them as List and Struct columns);
+    "maps" makes each cell's [key, value] pairs a list of tuples, written as an Arrow Map of
+    strings to `dtype` (see `_frame_table`); "category" makes a pandas category column; "bytes"
+    encodes the strings to bytes and "dates" parses them to `datetime.date`s (object columns;
+    nulls stay None); otherwise `pd.Series(values, dtype=dtype)` (JSON null in a float column
+    is NaN).
     """
     data = {}
     for column in desc["columns"]:
@@ -470,8 +473,13 @@ def _frame_from_json(desc):
                 series = series.astype(dtype)
             if column.get("tz"):
                 series = series.dt.tz_localize(column["tz"])
-        elif kind == "lists":
+        elif kind in ("lists", "dicts"):
             series = pd.Series(values, dtype=object)
+        elif kind == "maps":
+            series = pd.Series(
+                [None if v is None else [tuple(pair) for pair in v] for v in values],
+                dtype=object,
+            )
         elif kind == "category":
             series = pd.Series(pd.Categorical(values))
         elif kind == "bytes":
@@ -485,6 +493,26 @@ def _frame_from_json(desc):
             series = pd.Series(values, dtype=dtype)
         data[column["name"]] = series
     return pd.DataFrame(data)
+
+
+def _write_parquet(desc, frame, path):
+    """`frame.to_parquet(path)`, except that "maps" columns are written as Arrow Maps from
+    strings to their `dtype`, which pyarrow cannot infer from lists of pairs."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    maps = {c["name"]: c.get("dtype") for c in desc["columns"] if c.get("kind") == "maps"}
+    if not maps:
+        frame.to_parquet(path)
+        return
+    fields = []
+    for name in frame.columns:
+        if name in maps:
+            fields.append(pa.field(name, pa.map_(pa.string(), pa.from_numpy_dtype(maps[name]))))
+        else:
+            fields.append(pa.Schema.from_pandas(frame[[name]], preserve_index=False).field(name))
+    table = pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
+    pq.write_table(table, path)
 
 
 def _frame_model(signature_dict):
@@ -526,7 +554,7 @@ def op_frame_cases(req):
     results = []
     for case in req["cases"]:
         frame = _frame_from_json(case["frame"])
-        frame.to_parquet(case["path"])
+        _write_parquet(case["frame"], frame, case["path"])
         try:
             inferred, infer_error = mlflow.models.infer_signature(frame).inputs.to_json(), None
         except Exception as exc:  # noqa: BLE001 - a refusal is an answer

@@ -374,6 +374,29 @@ pub(crate) mod problems {
         .with_found(found.to_string())
     }
 
+    /// A column taken as a tensor in the MLflow modes whose values MLflow changes or passes
+    /// on unchecked: `what` says which.
+    pub(crate) fn tensor_changed(
+        column: &str,
+        dtype: &crate::types::NumpyDtype,
+        found: &dyn fmt::Display,
+        what: &str,
+    ) -> Problem {
+        Problem::new(
+            ProblemKind::ValueChanged,
+            Severity::Warning,
+            pointer(column, None),
+            format!(
+                "column `{column}` has type {found}, which MLflow takes as a tensor of dtype \
+                 {}, but {what}",
+                dtype.name()
+            ),
+        )
+        .with_column(column)
+        .with_expected(dtype.name())
+        .with_found(found.to_string())
+    }
+
     /// What an int64 column taken as `float` or `double` becomes (MLflow's 0/1 rule).
     pub(crate) const ZERO_OR_ONE_CAST: &str = "MLflow casts its integers, all 0 or 1, to floats";
     /// Why an int64 column with other values is refused for `float` or `double`.

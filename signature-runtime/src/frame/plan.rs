@@ -12,7 +12,8 @@ use crate::frame::numeric::{Numeric, NumericLeaf, numeric_leaf};
 use crate::frame::{FieldPath, problems};
 use crate::report::Problem;
 use crate::types::{
-    ColSpec, ColumnName, ColumnType, DataType, NumpyDtype, SchemaInputs, TensorSpec,
+    ColSpec, ColumnName, ColumnType, DataType, NumpyDtype, Object, Property, SchemaInputs,
+    TensorSpec,
 };
 use crate::{CheckOptions, ExtraColumns, Schema};
 
@@ -303,15 +304,17 @@ impl Builder<'_> {
     }
 
     fn column<T: FrameType>(&mut self, spec: &ColSpec, column: &str, found: &T) -> Option<Node> {
-        if let (ColumnType::DataType(t), Mode::MlflowServing | Mode::MlflowPredict) =
-            (spec.ty(), self.mode)
-        {
-            // MLflow checks no nulls in scalar columns: they only change the pandas dtype.
-            let leaf = pandas_leaf(*t, &found.kind());
-            return Some(Node::new(true, NodeKind::Pandas(Box::new(leaf))));
-        }
         // An unnamed column is always required (MLflow's rule).
-        let nulls = !spec.required() && spec.name().is_some();
+        let required = spec.required() || spec.name().is_none();
+        if self.mode != Mode::Strict {
+            if let ColumnType::DataType(t) = spec.ty() {
+                // MLflow checks no nulls in scalar columns: they only change the pandas dtype.
+                let leaf = pandas_leaf(*t, &found.kind());
+                return Some(Node::new(true, NodeKind::Pandas(Box::new(leaf))));
+            }
+            return self.cells(spec.ty(), found, required, column, &FieldPath::default());
+        }
+        let nulls = !required;
         self.node(spec.ty(), found, nulls, column, &FieldPath::default())
     }
 
@@ -375,34 +378,17 @@ impl Builder<'_> {
                 let Kind::Struct(fields) = kind else {
                     return mismatch(self, None);
                 };
-                let mut nodes = Vec::with_capacity(fields.len());
-                let mut ok = true;
-                for (name, field) in &fields {
-                    match object.property(name) {
-                        Some(property) => {
-                            let node = self.node(
-                                property.dtype(),
-                                *field,
-                                !property.required(),
-                                column,
-                                &path.property(name),
-                            );
-                            ok &= node.is_some();
-                            nodes.extend(node);
-                        }
-                        None => {
-                            ok = false;
-                            self.error(problems::unknown_property(column, path, name));
-                        }
-                    }
-                }
-                for property in object.properties() {
-                    if property.required() && !fields.iter().any(|(n, _)| *n == property.name()) {
-                        ok = false;
-                        self.error(problems::missing_property(column, path, property.name()));
-                    }
-                }
-                ok.then(|| Node::new(nulls, NodeKind::Struct(nodes)))
+                let nodes =
+                    self.fields(object, &fields, column, path, |this, property, field| {
+                        this.node(
+                            property.dtype(),
+                            field,
+                            !property.required(),
+                            column,
+                            &path.property(property.name()),
+                        )
+                    })?;
+                Some(Node::new(nulls, NodeKind::Struct(nodes)))
             }
             ColumnType::Map(map) => {
                 let Kind::Map { key, value } = kind else {
@@ -425,6 +411,210 @@ impl Builder<'_> {
         }
     }
 
+    /// One node per field of a struct taken as `object`, in the struct's order, made by
+    /// `each`; `None` (the problems reported) when a field is not a property, a required
+    /// property has no field, or `each` refuses a field.
+    fn fields<'t, T: FrameType>(
+        &mut self,
+        object: &Object,
+        fields: &[(&str, &'t T)],
+        column: &str,
+        path: &FieldPath,
+        mut each: impl FnMut(&mut Self, &Property, &'t T) -> Option<Node>,
+    ) -> Option<Vec<Node>> {
+        let mut nodes = Vec::with_capacity(fields.len());
+        let mut ok = true;
+        for (name, field) in fields {
+            match object.property(name) {
+                Some(property) => {
+                    let node = each(self, property, *field);
+                    ok &= node.is_some();
+                    nodes.extend(node);
+                }
+                None => {
+                    ok = false;
+                    self.error(problems::unknown_property(column, path, name));
+                }
+            }
+        }
+        for property in object.properties() {
+            if property.required() && !fields.iter().any(|(n, _)| *n == property.name()) {
+                ok = false;
+                self.error(problems::missing_property(column, path, property.name()));
+            }
+        }
+        ok.then_some(nodes)
+    }
+
+    /// An `array`, `object` or `map` column in the MLflow modes: MLflow's cell-by-cell
+    /// checks (`_enforce_array`, `_enforce_object`, `_enforce_map`) on what pyarrow's
+    /// `to_pandas` makes of the cells: numpy arrays for lists, dicts for structs, lists of
+    /// pairs for maps. `required` is the flag MLflow passes down: the column's for its rows
+    /// and array items, a property's for its values.
+    fn cells<T: FrameType>(
+        &mut self,
+        ty: &ColumnType,
+        found: &T,
+        required: bool,
+        column: &str,
+        path: &FieldPath,
+    ) -> Option<Node> {
+        let kind = found.kind();
+        let mismatch = |this: &mut Self, note: &'static str| {
+            this.error(problems::wrong_type(
+                column,
+                path,
+                &ty.to_string(),
+                &found.to_string(),
+                Some(note),
+            ));
+            None
+        };
+        match (ty, &kind) {
+            (ColumnType::AnyType, _) => Some(Node::new(true, NodeKind::Keep)),
+            (ColumnType::DataType(t), _) => self.cell_value(*t, found, required, column, path),
+            (_, Kind::Null) => Some(Node::new(
+                !required,
+                NodeKind::Leaf(Some(Cast::Nulls(ty.clone()))),
+            )),
+            (ColumnType::Array(_) | ColumnType::SparkMLVector, Kind::List { item, .. }) => {
+                let items = match ty {
+                    ColumnType::Array(array) => array.items().clone(),
+                    _ => ColumnType::DataType(DataType::Double),
+                };
+                let item = match &items {
+                    ColumnType::DataType(t) => self.array_item(*t, *item, column, &path.item()),
+                    items => self.cells(items, *item, required, column, &path.item()),
+                }?;
+                Some(Node::new(
+                    !required,
+                    NodeKind::List {
+                        item: Box::new(item),
+                        len: Len::Any,
+                    },
+                ))
+            }
+            (ColumnType::Array(_) | ColumnType::SparkMLVector, _) => mismatch(
+                self,
+                "MLflow's array check wants a list or numpy array in each cell",
+            ),
+            (ColumnType::Object(object), Kind::Struct(fields)) => {
+                let nodes =
+                    self.fields(object, fields, column, path, |this, property, field| {
+                        this.cells(
+                            property.dtype(),
+                            field,
+                            property.required(),
+                            column,
+                            &path.property(property.name()),
+                        )
+                    })?;
+                Some(Node::new(!required, NodeKind::Struct(nodes)))
+            }
+            (ColumnType::Object(_), _) => {
+                mismatch(self, "MLflow's object check wants a dict in each cell")
+            }
+            (ColumnType::Map(_), Kind::Map { .. }) => mismatch(
+                self,
+                "pyarrow's `to_pandas` gives a map column's cells as lists of (key, value) \
+                 pairs, which MLflow's map check refuses (it wants dicts)",
+            ),
+            (ColumnType::Map(_), _) => mismatch(
+                self,
+                T::NO_MAP.unwrap_or("MLflow's map check wants a dict in each cell"),
+            ),
+        }
+    }
+
+    /// The items of an `array<t>` column in the MLflow modes: MLflow checks each row's numpy
+    /// array as a pandas column, whose dtype is the items' and changes when a row holds nulls.
+    fn array_item<T: FrameType>(
+        &mut self,
+        to: DataType,
+        found: &T,
+        column: &str,
+        path: &FieldPath,
+    ) -> Option<Node> {
+        let kind = found.kind();
+        let (without, with) = (
+            item_outcome(to, &kind, false),
+            item_outcome(to, &kind, true),
+        );
+        let (cast, changed) = match without {
+            Outcome::Accept(cast) => (cast, None),
+            Outcome::Changed(cast, what) => (cast, Some(what)),
+            Outcome::ZeroOrOne(_) => {
+                return self.refuse_cell(to, found, column, path, ZERO_OR_ONE_CELLS);
+            }
+            Outcome::Refuse(note) => {
+                return self.refuse_cell(to, found, column, path, note.unwrap_or(""));
+            }
+        };
+        // Null items are allowed where the dtype they give still passes with the same cast;
+        // elsewhere they are the reason MLflow refuses the row.
+        let nulls = matches!(with, Outcome::Accept(c) | Outcome::Changed(c, _) if c == cast);
+        if let Some(what) = changed {
+            (self.report)(problems::mlflow_changes(column, path, to, found, &what));
+        }
+        Some(Node::new(nulls, NodeKind::Leaf(cast)))
+    }
+
+    /// A scalar value of an `object` property in the MLflow modes: MLflow checks the Python
+    /// value as a one-value pandas column, so any integer is an int64 and any float a float64.
+    fn cell_value<T: FrameType>(
+        &mut self,
+        to: DataType,
+        found: &T,
+        required: bool,
+        column: &str,
+        path: &FieldPath,
+    ) -> Option<Node> {
+        let kind = found.kind();
+        let python = match kind {
+            Kind::Number(Numeric::Int(..)) => Pandas::Number(Numeric::Int(true, 64)),
+            Kind::Number(Numeric::Float(_)) => Pandas::Number(Numeric::Float(53)),
+            ref kind => pandas(kind, false),
+        };
+        let (cast, changed) = match outcome(to, python) {
+            Outcome::Accept(cast) => (cast, None),
+            Outcome::Changed(cast, what) => (cast, Some(what)),
+            Outcome::ZeroOrOne(_) => {
+                return self.refuse_cell(to, found, column, path, ZERO_OR_ONE_CELLS);
+            }
+            Outcome::Refuse(note) => {
+                return self.refuse_cell(to, found, column, path, note.unwrap_or(""));
+            }
+        };
+        // MLflow gives the value of the type's dtype (np.int64 for a `long` from an int32
+        // field), which the lossless conversion of the field's own type gives too.
+        let cast = column_leaf(to, &kind, Mode::Strict).unwrap_or(cast);
+        if let Some(what) = changed {
+            (self.report)(problems::mlflow_changes(column, path, to, found, &what));
+        }
+        // MLflow returns None for an optional property's missing value, and refuses it in a
+        // required one.
+        Some(Node::new(!required, NodeKind::Leaf(cast)))
+    }
+
+    fn refuse_cell<T: FrameType>(
+        &mut self,
+        to: DataType,
+        found: &T,
+        column: &str,
+        path: &FieldPath,
+        note: &str,
+    ) -> Option<Node> {
+        let note = (!note.is_empty()).then_some(note);
+        self.error(problems::wrong_type(
+            column,
+            path,
+            &to.to_string(),
+            &found.to_string(),
+            note,
+        ));
+        None
+    }
+
     fn tensor<T: FrameType>(&mut self, spec: &TensorSpec, column: &str, found: &T) -> Option<Node> {
         if spec.dtype() == &NumpyDtype::Object {
             return Some(Node::new(true, NodeKind::Keep));
@@ -441,7 +631,135 @@ impl Builder<'_> {
             ));
             return None;
         }
+        if self.mode != Mode::Strict {
+            return self.pandas_tensor(spec, column, found);
+        }
         self.tensor_level(spec, &shape[1..], found, column, &FieldPath::default())
+    }
+
+    /// A named tensor's column in the MLflow modes, as MLflow reshapes a pandas column
+    /// (`_reshape_and_cast_pandas_column_values`): scalar cells are cast to the dtype with
+    /// numpy; list cells (numpy arrays) are stacked and reshaped without a cast or a dtype
+    /// check, each row holding the product of the fixed dimensions.
+    fn pandas_tensor<T: FrameType>(
+        &mut self,
+        spec: &TensorSpec,
+        column: &str,
+        found: &T,
+    ) -> Option<Node> {
+        let root = FieldPath::default();
+        let dims = &spec.shape()[1..];
+        if dims.iter().any(|d| *d < 0) {
+            self.error(problems::tensor_shape(
+                column,
+                &root,
+                format!(
+                    "MLflow reshapes a data frame column only to a shape whose dimensions \
+                     after the first are fixed, but the shape is {:?}",
+                    spec.shape()
+                ),
+            ));
+            return None;
+        }
+        let dtype = spec.dtype();
+        let floats = matches!(element(dtype), Some(Element::Number(Numeric::Float(_))));
+        let kind = found.kind();
+        let Kind::List { item, size } = kind else {
+            if !(dims.is_empty() || dims == [1]) {
+                self.error(problems::tensor_shape(
+                    column,
+                    &root,
+                    format!(
+                        "holds single values ({found}), which MLflow reshapes only to the \
+                         shape (-1,) or (-1, 1), but the shape is {:?}",
+                        spec.shape()
+                    ),
+                ));
+                return None;
+            }
+            return match (element(dtype), &kind) {
+                (Some(Element::Number(to)), Kind::Number(from)) => {
+                    if !from.fits_losslessly(to) {
+                        (self.report)(problems::tensor_changed(
+                            column,
+                            dtype,
+                            found,
+                            "MLflow casts the column to the dtype with numpy, rounding or \
+                             truncating values that do not fit; conforming performs the same cast",
+                        ));
+                    }
+                    let cast = (to != *from).then_some(Cast::Widen(to));
+                    // A float column's nulls are NaN to numpy; other nulls fail its cast.
+                    Some(Node::new(floats, NodeKind::Leaf(cast)))
+                }
+                _ => match tensor_leaf(dtype, &kind) {
+                    Ok(cast) => Some(Node::new(false, NodeKind::Leaf(cast))),
+                    Err(note) => {
+                        self.error(problems::wrong_type(
+                            column,
+                            &root,
+                            &dtype.name(),
+                            &found.to_string(),
+                            note,
+                        ));
+                        None
+                    }
+                },
+            };
+        };
+        let per_row = dims.iter().product::<i64>();
+        let per_row = usize::try_from(per_row).unwrap_or(usize::MAX);
+        if let Some(size) = size
+            && size != per_row
+        {
+            self.error(problems::tensor_shape(
+                column,
+                &root,
+                format!(
+                    "has {} of {size} values, where MLflow reshapes each row's values to {:?} \
+                     and so needs {per_row}",
+                    T::FIXED_LISTS,
+                    &spec.shape()[1..]
+                ),
+            ));
+            return None;
+        }
+        let item_kind = item.kind();
+        if matches!(
+            item_kind,
+            Kind::List { .. } | Kind::Struct(_) | Kind::Map { .. } | Kind::Other
+        ) {
+            self.error(problems::wrong_type(
+                column,
+                &root.item(),
+                &dtype.name(),
+                &item.to_string(),
+                Some(
+                    "MLflow stacks the rows' numpy arrays of single values into the tensor; \
+                     give each row its values flat, as many as the dimensions after the \
+                     first hold",
+                ),
+            ));
+            return None;
+        }
+        if tensor_leaf(dtype, &item_kind) != Ok(None) {
+            (self.report)(problems::tensor_changed(
+                column,
+                dtype,
+                item,
+                "MLflow stacks the rows' items without casting them to the dtype, so the \
+                 model gets them as they are",
+            ));
+        }
+        Some(Node::new(
+            false,
+            NodeKind::List {
+                // Null items are NaN or None in the numpy arrays, which MLflow stacks as any
+                // other value.
+                item: Box::new(Node::new(true, NodeKind::Leaf(None))),
+                len: Len::Exactly(per_row),
+            },
+        ))
     }
 
     fn tensor_level<T: FrameType>(
@@ -549,10 +867,46 @@ impl Builder<'_> {
                 for (source, used) in used.iter_mut().enumerate() {
                     *used = true;
                     let (name, found) = input.column(source);
-                    if let Some(node) = self.tensor(&scalar, name, found) {
+                    let node = if self.mode == Mode::Strict {
+                        self.tensor(&scalar, name, found)
+                    } else {
+                        self.frame_values(spec.dtype(), name, found)
+                    };
+                    if let Some(node) = node {
                         columns.push(ColumnPlan { source, node });
                     }
                 }
+            }
+        }
+    }
+}
+
+impl Builder<'_> {
+    /// One of several columns taken as an unnamed tensor in the MLflow modes: MLflow checks
+    /// `df.to_numpy()` against the dtype without a cast, so each column must hold the dtype's
+    /// values exactly (nulls only in float columns, where they are NaN).
+    fn frame_values<T: FrameType>(
+        &mut self,
+        dtype: &NumpyDtype,
+        column: &str,
+        found: &T,
+    ) -> Option<Node> {
+        let kind = found.kind();
+        let floats = matches!(element(dtype), Some(Element::Number(Numeric::Float(_))));
+        match tensor_leaf(dtype, &kind) {
+            Ok(None) => Some(Node::new(floats, NodeKind::Leaf(None))),
+            _ => {
+                self.error(problems::wrong_type(
+                    column,
+                    &FieldPath::default(),
+                    &dtype.name(),
+                    &found.to_string(),
+                    Some(
+                        "MLflow checks the frame's values (`df.to_numpy()`) against the dtype \
+                         without a cast, so each column must have the dtype exactly",
+                    ),
+                ));
+                None
             }
         }
     }
@@ -858,5 +1212,34 @@ fn outcome(to: DataType, from: Pandas) -> Outcome {
             Some(NumericLeaf::U64ToI64) | None => Outcome::Refuse(None),
         },
         _ => Outcome::Refuse(None),
+    }
+}
+
+/// Why integers are refused for `float` and `double` inside nested columns.
+const ZERO_OR_ONE_CELLS: &str = "MLflow takes integers as `float` or `double` when every value \
+     is 0 or 1; the MLflow modes apply that rule to top-level columns only";
+
+/// MLflow's decision for the items of an `array<to>` row: the row's numpy array (of the items'
+/// dtype, changed by nulls as for columns) checked as a pandas column, then converted with
+/// `to_numpy(dtype)`. Where that conversion would change the items, refused (see
+/// `docs/mlflow-differences.md`).
+fn item_outcome<T>(to: DataType, kind: &Kind<'_, T>, has_nulls: bool) -> Outcome {
+    match kind {
+        Kind::Utf8 | Kind::Binary | Kind::Bool | Kind::Null if has_nulls => Outcome::Refuse(Some(
+            "MLflow turns null text, bytes or boolean items into the text `None` (cut to \
+                 the row's longest item), `b\"None\"` or `false`",
+        )),
+        Kind::Utf8 if to == DataType::String => Outcome::Accept(None),
+        Kind::Binary if to == DataType::Binary => Outcome::Accept(None),
+        Kind::Utf8 | Kind::Binary => Outcome::Refuse(Some(
+            "MLflow converts text and bytes items with numpy (text to ASCII bytes, bytes to \
+             text, bytes to booleans by truthiness) or refuses them",
+        )),
+        kind => match outcome(to, pandas(kind, has_nulls)) {
+            Outcome::Changed(..) => Outcome::Refuse(Some(
+                "pandas holds these items as Python objects, which MLflow converts with numpy",
+            )),
+            outcome => outcome,
+        },
     }
 }

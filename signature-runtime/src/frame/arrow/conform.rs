@@ -271,6 +271,8 @@ fn widen(array: &ArrayRef, to: &ArrowType) -> Result<ArrayRef, ArrowError> {
         return Ok(Arc::new(floats));
     }
     match to {
+        ArrowType::Int8 => widen_to::<Int8Type>(array),
+        ArrowType::UInt8 => widen_to::<UInt8Type>(array),
         ArrowType::Int16 => widen_to::<Int16Type>(array),
         ArrowType::Int32 => widen_to::<Int32Type>(array),
         ArrowType::Int64 => widen_to::<Int64Type>(array),
