@@ -70,8 +70,11 @@
 //! Polars, through Arrow): the two modes are the same for frames, since a frame reaches MLflow
 //! as a DataFrame either way. Where MLflow accepts a column but changes its values or passes
 //! them on unchecked, the check accepts it with a `value_changed` warning, and conforming
-//! performs MLflow's cast. Nested columns and tensors follow the Strict rules in every mode;
-//! `docs/mlflow-differences.md` lists where the MLflow modes differ from MLflow.
+//! performs MLflow's cast. `array`, `object` and `map` columns get MLflow's cell-by-cell
+//! checks on what `to_pandas()` makes of the cells (a numpy array per list row, a dict of
+//! Python scalars per struct row, a list of pairs per map row), and tensors MLflow's reshaping
+//! of a pandas column; `docs/mlflow-differences.md` lists where the MLflow modes differ from
+//! MLflow.
 //!
 //! | rule | Strict | MLflow modes |
 //! |---|---|---|
@@ -86,6 +89,14 @@
 //! | Date32, Date64 for `datetime` | Timestamp(ns) | the same (MLflow parses the dates) |
 //! | timestamp with a timezone for `datetime` | warning, UTC instants | `wrong_type`, as MLflow |
 //! | Dictionary of strings / Categorical for `string` | unpacked to strings | `wrong_type`: pandas reads it as `category`, which MLflow refuses |
+//! | null rows of an `array` / `object` / `map` column | need an optional column | the same |
+//! | `array<T>` items | by their type; never null | each row's numpy array by the rules above for a column of the items' type (Int64 items for `float` / `double` refused, whatever the values); null items only where they leave that decision unchanged (float items), else `null_not_allowed`; Utf8 items only for `string`, Binary only for `binary` |
+//! | nested `array` items, `object` property values (non-scalar) | never null (properties: unless optional) | null by the column's (property's) `required` flag, as MLflow passes it down |
+//! | scalar `object` property values | by their type | as Python scalars: any integer field is int64 (`integer` refused, `float` / `double` refused), any float field float64 (`float` refused); conformed to the property's type |
+//! | Map for `map` | values checked | `wrong_type`: pandas gives lists of (key, value) pairs, which MLflow refuses |
+//! | tensor, scalar column | lossless widening to the dtype | any numeric column, cast to the dtype (warning when the cast can lose values); shapes `(-1,)`, `(-1, 1)` only; nulls only for float dtypes |
+//! | tensor, list column | nested lists, one level per dimension; items widened | flat rows of exactly the product of the dimensions after the first (none may be -1); items passed on uncast (warning when not of the dtype); no null rows |
+//! | unnamed tensor over several columns | each column widened to the dtype | each column exactly of the dtype |
 //!
 //! # Nulls
 //!

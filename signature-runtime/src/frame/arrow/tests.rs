@@ -1281,3 +1281,146 @@ fn mlflow_modes_conform_booleans_with_nulls_to_the_floats_mlflow_makes() {
         );
     }
 }
+
+fn mlflow_options(mode: Mode) -> CheckOptions {
+    CheckOptions::default().with_mode(mode)
+}
+
+#[test]
+fn mlflow_modes_decide_nested_columns_cell_by_cell_as_mlflow_does() {
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let checker = |ty: ColumnType, required: bool| {
+            let schema =
+                Schema::from_columns(vec![ColSpec::new("x", ty).with_required(required)]).unwrap();
+            ArrowChecker::for_schema(&schema).with_options(mlflow_options(mode))
+        };
+        let int32_items = |rows: Vec<Option<Vec<Option<i32>>>>| {
+            let list = ListArray::from_iter_primitive::<arrow_array::types::Int32Type, _, _>(rows);
+            batch(vec![("x", arc(list))])
+        };
+        // Int32 items are an int32 numpy array: widened to `long`; a null item makes the row
+        // float64, which MLflow refuses for `long`.
+        let out = checker(ArrayType::new(DataType::Long).into(), true)
+            .conform(&int32_items(vec![
+                Some(vec![Some(1), Some(2)]),
+                Some(vec![]),
+            ]))
+            .unwrap_or_else(|r| panic!("{r}"));
+        let ArrowType::List(item) = out.batch.column(0).data_type() else {
+            panic!("{:?}", out.batch.column(0).data_type());
+        };
+        assert_eq!(item.data_type(), &ArrowType::Int64);
+        let report = checker(ArrayType::new(DataType::Long).into(), true)
+            .check(&int32_items(vec![Some(vec![Some(1), None])]));
+        assert_eq!(
+            kinds(&report),
+            vec![ProblemKind::NullNotAllowed],
+            "{report}"
+        );
+        // A null row: refused in a required column, accepted in an optional one.
+        let rows = int32_items(vec![Some(vec![Some(1)]), None]);
+        let report = checker(ArrayType::new(DataType::Long).into(), true).check(&rows);
+        assert_eq!(report.errors().next().unwrap().pointer(), "/x/1");
+        assert!(
+            checker(ArrayType::new(DataType::Long).into(), false)
+                .check(&rows)
+                .is_valid()
+        );
+        // Integer items for `double`: MLflow's 0/1 rule is for top-level columns here.
+        let report = checker(ArrayType::new(DataType::Double).into(), true)
+            .check(&int32_items(vec![Some(vec![Some(1)])]));
+        assert!(report.is_valid(), "int32 widens to double: {report}");
+
+        // Struct rows are dicts of Python scalars: any integer is an int64, so `integer`
+        // properties refuse them and `long` ones take them (conformed to Int64).
+        let structs = |a: ArrayRef| {
+            let fields = Fields::from(vec![Field::new("a", a.data_type().clone(), true)]);
+            batch(vec![(
+                "x",
+                arc(StructArray::try_new(fields, vec![a], None).unwrap()),
+            )])
+        };
+        let object = |ty: DataType| -> ColumnType {
+            Object::new(vec![Property::new("a", ty)]).unwrap().into()
+        };
+        let int16 = structs(arc(Int16Array::from(vec![1, 2])));
+        let report = checker(object(DataType::Integer), true).check(&int16);
+        assert_eq!(kinds(&report), vec![ProblemKind::WrongType], "{report}");
+        let out = checker(object(DataType::Long), true)
+            .conform(&int16)
+            .unwrap_or_else(|r| panic!("{r}"));
+        let conformed = out.batch.column(0).as_struct();
+        assert_eq!(conformed.column(0).data_type(), &ArrowType::Int64);
+        // A float field is a Python float: refused for `float`, taken for `double`.
+        let floats = structs(arc(Float32Array::from(vec![1.5])));
+        assert!(
+            !checker(object(DataType::Float), true)
+                .check(&floats)
+                .is_valid()
+        );
+        assert!(
+            checker(object(DataType::Double), true)
+                .check(&floats)
+                .is_valid()
+        );
+
+        // Maps reach MLflow as lists of pairs, which its map check refuses.
+        let map = string_to_long_map(&[&[("k", Some(1))]]);
+        let report =
+            checker(Map::new(DataType::Long).into(), true).check(&batch(vec![("x", arc(map))]));
+        let problem = report.errors().next().unwrap();
+        assert_eq!(problem.kind(), ProblemKind::WrongType);
+        assert!(problem.note().unwrap().contains("pairs"), "{problem}");
+    }
+}
+
+#[test]
+fn mlflow_modes_reshape_tensor_columns_as_mlflow_does() {
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let checker = |dtype: NumpyDtype, shape: Vec<i64>| {
+            let schema = Schema::from_tensors(vec![TensorSpec::new("x", dtype, shape)]).unwrap();
+            ArrowChecker::for_schema(&schema).with_options(mlflow_options(mode))
+        };
+        // Scalar columns are cast with numpy: a lossy cast is a warning, and conformed.
+        let ints = batch(vec![("x", arc(Int64Array::from(vec![1, 2])))]);
+        let out = checker(NumpyDtype::Float32, vec![-1])
+            .conform(&ints)
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(out.batch.column(0).data_type(), &ArrowType::Float32);
+        assert_eq!(
+            out.report.warnings().next().unwrap().kind(),
+            ProblemKind::ValueChanged
+        );
+        // Only (-1,) and (-1, 1) hold scalar columns; no -1 after the first dimension.
+        let report = checker(NumpyDtype::Int64, vec![-1, 2]).check(&ints);
+        assert_eq!(kinds(&report), vec![ProblemKind::TensorShape]);
+        // List rows are stacked flat and reshaped: two values per row for (-1, 1, 2), and the
+        // items pass uncast (with a warning when they are not of the dtype).
+        let lists = batch(vec![(
+            "x",
+            arc(ListArray::from_iter_primitive::<
+                arrow_array::types::Int64Type,
+                _,
+                _,
+            >(vec![
+                Some(vec![Some(1), Some(2)]),
+                Some(vec![Some(3), Some(4)]),
+            ])),
+        )]);
+        assert!(
+            checker(NumpyDtype::Int64, vec![-1, 1, 2])
+                .check(&lists)
+                .is_valid()
+        );
+        let report = checker(NumpyDtype::Int32, vec![-1, 2]).check(&lists);
+        assert!(report.is_valid(), "{report}");
+        assert_eq!(
+            report.warnings().next().unwrap().kind(),
+            ProblemKind::ValueChanged
+        );
+        let report = checker(NumpyDtype::Int64, vec![-1, 3]).check(&lists);
+        assert_eq!(kinds(&report), vec![ProblemKind::TensorShape], "{report}");
+        let report = checker(NumpyDtype::Int64, vec![-1, -1]).check(&lists);
+        assert_eq!(kinds(&report), vec![ProblemKind::TensorShape], "{report}");
+    }
+}

@@ -1046,3 +1046,57 @@ fn mlflow_modes_decide_as_mlflow_does_for_the_pandas_column() {
         assert_eq!(kinds(&report), vec![ProblemKind::WrongType]);
     }
 }
+
+#[test]
+fn mlflow_modes_decide_nested_columns_and_tensors_as_mlflow_does() {
+    let options = |mode| CheckOptions::default().with_mode(mode);
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let columns = |ty: ColumnType, required: bool| {
+            let schema =
+                Schema::from_columns(vec![ColSpec::new("x", ty).with_required(required)]).unwrap();
+            PolarsChecker::for_schema(&schema).with_options(options(mode))
+        };
+        // Int32 items widen to `long`; a null row needs an optional column.
+        let lists = frame(vec![named(l([s([1i32, 2]), s([3i32])]))]);
+        let out = columns(ArrayType::new(DataType::Long).into(), true)
+            .conform(&lists)
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(
+            out.frame.columns()[0].dtype(),
+            &PlType::List(Box::new(PlType::Int64))
+        );
+        let with_null_row = frame(vec![named(long_lists())]);
+        let report = columns(ArrayType::new(DataType::Long).into(), true).check(&with_null_row);
+        assert_eq!(
+            kinds(&report),
+            vec![ProblemKind::NullNotAllowed],
+            "{report}"
+        );
+        // Struct values are Python scalars: integers are int64, refused for `integer`.
+        let object = |ty: DataType| -> ColumnType {
+            Object::new(vec![Property::new("a", ty)]).unwrap().into()
+        };
+        let structs = frame(vec![struct_of("x", &[Series::new("a".into(), [1i16, 2])])]);
+        let report = columns(object(DataType::Integer), true).check(&structs);
+        assert_eq!(kinds(&report), vec![ProblemKind::WrongType], "{report}");
+        assert!(
+            columns(object(DataType::Long), true)
+                .check(&structs)
+                .is_valid()
+        );
+
+        // A scalar column is cast to the tensor's dtype with numpy: a warning, and conformed.
+        let schema =
+            Schema::from_tensors(vec![TensorSpec::new("x", NumpyDtype::Float32, vec![-1])])
+                .unwrap();
+        let out = PolarsChecker::for_schema(&schema)
+            .with_options(options(mode))
+            .conform(&frame(vec![named(s([1i64, 2]))]))
+            .unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(out.frame.columns()[0].dtype(), &PlType::Float32);
+        assert_eq!(
+            out.report.warnings().next().unwrap().kind(),
+            ProblemKind::ValueChanged
+        );
+    }
+}
