@@ -389,6 +389,11 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+const FLAT_ROWS: &str = "Strict wants rows of nested lists for the shape (-1, 1, 2); MLflow \
+     reshapes flat rows of 2 values";
+const MAP_PAIRS: &str = "Strict takes an Arrow Map as `map`; MLflow gets lists of (key, value) \
+     pairs from pandas and refuses them";
+
 /// The nested and tensor cases: list, struct and map columns, and tensor signatures.
 fn nested_cases() -> Vec<Case> {
     let array = |items: DataType, required| one("x", Array::new(items), required);
@@ -424,12 +429,7 @@ fn nested_cases() -> Vec<Case> {
                     "Strict refuses Float64 items for a float32 tensor; MLflow casts list \
                      cells with numpy",
                 ),
-                (
-                    6,
-                    false,
-                    "Strict wants rows of nested lists for the shape (-1, 1, 2); MLflow reshapes \
-                     flat rows of 2 values",
-                ),
+                (6, false, FLAT_ROWS),
             ],
             infer_differs: None,
             mode_differences: vec![],
@@ -555,20 +555,7 @@ fn nested_cases() -> Vec<Case> {
                 one("x", Map::new(DataType::Long), false),
                 array(DataType::Long, true),
             ],
-            differences: vec![
-                (
-                    0,
-                    true,
-                    "Strict takes an Arrow Map as `map`; MLflow gets lists of (key, value) \
-                     pairs from pandas and refuses them",
-                ),
-                (
-                    1,
-                    true,
-                    "Strict takes an Arrow Map as `map`; MLflow gets lists of (key, value) \
-                     pairs from pandas and refuses them",
-                ),
-            ],
+            differences: vec![(0, true, MAP_PAIRS), (1, true, MAP_PAIRS)],
             infer_differs: Some(
                 "MLflow infers `any` for a column of lists of pairs; we infer `map` from the \
                  Arrow Map",
@@ -623,12 +610,7 @@ fn nested_cases() -> Vec<Case> {
                     "Strict takes -1 after the first dimension (rows of one length); MLflow \
                      reshapes frame columns only to fixed dimensions",
                 ),
-                (
-                    3,
-                    false,
-                    "Strict wants rows of nested lists for the shape (-1, 1, 2); MLflow reshapes \
-                     flat rows of 2 values",
-                ),
+                (3, false, FLAT_ROWS),
             ],
             infer_differs: None,
             mode_differences: vec![],

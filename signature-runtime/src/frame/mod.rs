@@ -371,17 +371,27 @@ pub(crate) mod problems {
         found: &dyn fmt::Display,
         what: &str,
     ) -> Problem {
+        let message = format!(
+            "{} has type {found}, which MLflow accepts as `{expected}`, but {what}",
+            subject(column, path)
+        );
+        value_changed(column, message, expected.to_string(), found)
+    }
+
+    fn value_changed(
+        column: &str,
+        message: String,
+        expected: String,
+        found: &dyn fmt::Display,
+    ) -> Problem {
         Problem::new(
             ProblemKind::ValueChanged,
             Severity::Warning,
             pointer(column, None),
-            format!(
-                "{} has type {found}, which MLflow accepts as `{expected}`, but {what}",
-                subject(column, path)
-            ),
+            message,
         )
         .with_column(column)
-        .with_expected(expected.to_string())
+        .with_expected(expected)
         .with_found(found.to_string())
     }
 
@@ -393,19 +403,12 @@ pub(crate) mod problems {
         found: &dyn fmt::Display,
         what: &str,
     ) -> Problem {
-        Problem::new(
-            ProblemKind::ValueChanged,
-            Severity::Warning,
-            pointer(column, None),
-            format!(
-                "column `{column}` has type {found}, which MLflow takes as a tensor of dtype \
-                 {}, but {what}",
-                dtype.name()
-            ),
-        )
-        .with_column(column)
-        .with_expected(dtype.name())
-        .with_found(found.to_string())
+        let message = format!(
+            "column `{column}` has type {found}, which MLflow takes as a tensor of dtype {}, \
+             but {what}",
+            dtype.name()
+        );
+        value_changed(column, message, dtype.name(), found)
     }
 
     /// What an int64 column taken as `float` or `double` becomes (MLflow's 0/1 rule).

@@ -540,22 +540,10 @@ impl Builder<'_> {
             item_outcome(to, &kind, false),
             item_outcome(to, &kind, true),
         );
-        let (cast, changed) = match without {
-            Outcome::Accept(cast) => (cast, None),
-            Outcome::Changed(cast, what) => (cast, Some(what)),
-            Outcome::ZeroOrOne(_) => {
-                return self.refuse_cell(to, found, column, path, ZERO_OR_ONE_CELLS);
-            }
-            Outcome::Refuse(note) => {
-                return self.refuse_cell(to, found, column, path, note.unwrap_or(""));
-            }
-        };
+        let cast = self.settle_cell(without, to, found, column, path)?;
         // Null items are allowed where the dtype they give still passes with the same cast;
         // elsewhere they are the reason MLflow refuses the row.
         let nulls = matches!(with, Outcome::Accept(c) | Outcome::Changed(c, _) if c == cast);
-        if let Some(what) = changed {
-            (self.report)(problems::mlflow_changes(column, path, to, found, &what));
-        }
         Some(Node::new(nulls, NodeKind::Leaf(cast)))
     }
 
@@ -575,36 +563,35 @@ impl Builder<'_> {
             Kind::Number(Numeric::Float(_)) => Pandas::Number(Numeric::Float(53)),
             ref kind => pandas(kind, false),
         };
-        let (cast, changed) = match outcome(to, python) {
-            Outcome::Accept(cast) => (cast, None),
-            Outcome::Changed(cast, what) => (cast, Some(what)),
-            Outcome::ZeroOrOne(_) => {
-                return self.refuse_cell(to, found, column, path, ZERO_OR_ONE_CELLS);
-            }
-            Outcome::Refuse(note) => {
-                return self.refuse_cell(to, found, column, path, note.unwrap_or(""));
-            }
-        };
+        let cast = self.settle_cell(outcome(to, python), to, found, column, path)?;
         // MLflow gives the value of the type's dtype (np.int64 for a `long` from an int32
         // field), which the lossless conversion of the field's own type gives too.
         let cast = column_leaf(to, &kind, Mode::Strict).unwrap_or(cast);
-        if let Some(what) = changed {
-            (self.report)(problems::mlflow_changes(column, path, to, found, &what));
-        }
         // MLflow returns None for an optional property's missing value, and refuses it in a
         // required one.
         Some(Node::new(!required, NodeKind::Leaf(cast)))
     }
 
-    fn refuse_cell<T: FrameType>(
+    /// A cell's outcome decided at plan time: the conversion if MLflow accepts the cells
+    /// (with a warning where it changes them), `None` with the error reported if it does not.
+    /// Inside cells the 0/1 rule is not applied (see `ZERO_OR_ONE_CELLS`).
+    fn settle_cell<T: FrameType>(
         &mut self,
+        outcome: Outcome,
         to: DataType,
         found: &T,
         column: &str,
         path: &FieldPath,
-        note: &str,
-    ) -> Option<Node> {
-        let note = (!note.is_empty()).then_some(note);
+    ) -> Option<Option<Cast>> {
+        let note = match outcome {
+            Outcome::Accept(cast) => return Some(cast),
+            Outcome::Changed(cast, what) => {
+                (self.report)(problems::mlflow_changes(column, path, to, found, &what));
+                return Some(cast);
+            }
+            Outcome::ZeroOrOne(_) => Some(ZERO_OR_ONE_CELLS),
+            Outcome::Refuse(note) => note,
+        };
         self.error(problems::wrong_type(
             column,
             path,
