@@ -142,6 +142,54 @@ static STRING_STOP: [bool; 256] = {
     table
 };
 
+/// The index of the first byte at or after `i` that is not JSON whitespace.
+#[inline(always)]
+pub(crate) fn skip_whitespace(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// The index of the first byte at or after `i` that is not plain ASCII text inside a string
+/// (a quote, a backslash, a control character or a non-ASCII byte), or the input's length.
+/// Eight bytes at a time: strings are most of a body's bytes.
+#[inline(always)]
+fn skip_plain_ascii(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // `v - ONES & !v` sets a byte's high bit where the byte is zero; borrows can only mark
+    // bytes after the first match, and only the first match is used.
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let stops = (zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+            // Bytes below 0x20 borrow into their high bit.
+            | word.wrapping_sub(ONES * 0x20)
+            // Non-ASCII bytes.
+            | word)
+            & HIGH_BITS;
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if STRING_STOP[usize::from(b)] || !b.is_ascii() {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// The tokenizer: a position in the input.
 #[derive(Debug)]
 pub(crate) struct Scanner<'a> {
@@ -182,13 +230,7 @@ impl<'a> Scanner<'a> {
 
     #[inline]
     pub(crate) fn skip_ws(&mut self) {
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-                self.pos += 1;
-            } else {
-                break;
-            }
-        }
+        self.pos = skip_whitespace(self.bytes, self.pos);
     }
 
     /// Consumes `byte` (after whitespace) if it is next.
@@ -304,36 +346,46 @@ impl<'a> Scanner<'a> {
     #[inline]
     pub(crate) fn string(&mut self) -> Result<StrToken, SyntaxError> {
         debug_assert_eq!(self.bytes.get(self.pos), Some(&b'"'));
+        let bytes = self.bytes;
         let start = self.pos + 1;
         let mut i = start;
+        // Where the current run of unescaped text began: an invalid UTF-8 error points there.
+        let mut run_start = start;
         let mut escaped = false;
         loop {
-            let rest = self.bytes.get(i..).unwrap_or_default();
-            let run = rest
-                .iter()
-                .position(|&b| STRING_STOP[usize::from(b)])
-                .ok_or(SyntaxError::UnexpectedEnd)?;
-            if !rest[..run].is_ascii() && std::str::from_utf8(&rest[..run]).is_err() {
-                self.pos = i;
-                return Err(SyntaxError::InvalidUtf8);
-            }
-            i += run;
-            match self.bytes[i] {
-                b'"' => {
+            i = skip_plain_ascii(bytes, i);
+            match bytes.get(i) {
+                Some(b'"') => {
                     self.pos = i + 1;
                     return Ok(StrToken {
                         span: (start, i),
                         escaped,
                     });
                 }
-                b'\\' => {
+                Some(b'\\') => {
                     escaped = true;
                     i = self.escape(i)?;
+                    run_start = i;
                 }
-                _ => {
+                Some(&b) if b < 0x20 => {
                     self.pos = i;
                     return Err(SyntaxError::ControlCharacter);
                 }
+                Some(_) => {
+                    // Non-ASCII: the rest of the run, up to the next quote, backslash or
+                    // control character, must be UTF-8.
+                    let rest = &bytes[i..];
+                    let run = rest
+                        .iter()
+                        .position(|&b| STRING_STOP[usize::from(b)])
+                        .ok_or(SyntaxError::UnexpectedEnd)?;
+                    if std::str::from_utf8(&rest[..run]).is_err() {
+                        self.pos = run_start;
+                        return Err(SyntaxError::InvalidUtf8);
+                    }
+                    i += run;
+                }
+                None => return Err(SyntaxError::UnexpectedEnd),
             }
         }
     }
@@ -707,6 +759,34 @@ mod tests {
             Some(IntValue::Negative(1 << 63))
         );
         assert_eq!(int("-9223372036854775809"), None);
+    }
+
+    #[test]
+    fn strings_are_validated_wherever_a_byte_falls_in_an_eight_byte_chunk() {
+        for n in 0..20 {
+            let plain = "a".repeat(n);
+            let string = |text: &[u8]| {
+                let mut s = Scanner::new(text);
+                let result = s.string();
+                (result.map(|t| (t.span, t.escaped)), s.pos())
+            };
+            let text = format!("\"{plain}\" tail");
+            assert_eq!(string(text.as_bytes()), (Ok(((1, n + 1), false)), n + 2));
+            let text = format!("\"{plain}é\\n{plain}\"");
+            let end = text.len() - 1;
+            assert_eq!(string(text.as_bytes()), (Ok(((1, end), true)), end + 1));
+            let text = format!("\"{plain}\u{1}\"");
+            assert_eq!(
+                string(text.as_bytes()),
+                (Err(SyntaxError::ControlCharacter), n + 1)
+            );
+            // Invalid UTF-8 is reported where its run of text begins.
+            let mut text = format!("\"\\t{plain}").into_bytes();
+            text.extend_from_slice(b"\xff\"");
+            assert_eq!(string(&text), (Err(SyntaxError::InvalidUtf8), 3));
+            let text = format!("\"{plain}");
+            assert_eq!(string(text.as_bytes()).0, Err(SyntaxError::UnexpectedEnd));
+        }
     }
 
     #[test]
