@@ -176,15 +176,7 @@ pub(crate) fn float_fits(
             };
         }
     } else {
-        // Without an exponent, an integer part this short is below the type's maximum.
-        let safe_digits = if max >= f64::MAX {
-            308
-        } else if max >= f64::from(f32::MAX) {
-            38
-        } else {
-            4
-        };
-        if !number.has_exponent && number.int_digits <= safe_digits {
+        if !number.has_exponent && number.int_digits <= safe_int_digits(max) {
             return Ok(());
         }
     }
@@ -206,6 +198,19 @@ pub(crate) fn float_fits(
         }
     }
     Ok(())
+}
+
+/// How many digits the integer part of a number without an exponent may have and stay below
+/// the maximum `max` of a float type, whatever its fraction.
+#[inline]
+pub(crate) fn safe_int_digits(max: f64) -> usize {
+    if max >= f64::MAX {
+        308
+    } else if max >= f64::from(f32::MAX) {
+        38
+    } else {
+        4
+    }
 }
 
 /// Whether `value` stays finite once rounded to the float type whose maximum is `max`.

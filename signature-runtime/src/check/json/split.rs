@@ -353,8 +353,14 @@ impl Run<'_, '_> {
     /// Rows given as lists of values, `slots` saying where each position goes.
     pub(super) fn rows_of_lists(&mut self, slots: &[Slot], width: usize) -> Step<u64> {
         let slots: Vec<Slot> = slots.iter().map(|slot| self.c.fast_slot(*slot)).collect();
+        let clean_plan = self.clean_row_plan(&slots);
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
+            if let Some(plan) = &clean_plan
+                && run.clean_row(plan)
+            {
+                return Ok(());
+            }
             if run.peek()? != b'[' {
                 return run.mismatch(ProblemKind::WrongType, || {
                     format!("a row (a list of {width} values)")

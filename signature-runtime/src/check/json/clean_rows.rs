@@ -1,0 +1,436 @@
+//! The fast path for the common body: `dataframe_split` rows of scalar cells with nothing to
+//! report.
+//!
+//! Why it exists: most bodies are clean, and on a clean row the general path's per-cell
+//! bookkeeping (the JSON pointer kept up to date, the current column, the dispatch on the
+//! slot, the error plumbing, the cursor kept in memory) costs as much as reading the bytes.
+//!
+//! What it assumes: it reports nothing and changes no state but the cursor. It accepts a row
+//! only when every cell is one the general path accepts without a problem (Strict rules),
+//! with exactly one value per column; numbers only in their plain forms (no exponent, at most
+//! 19 digits for an integer column, an integer a float column holds exactly). At the first
+//! thing it does not accept (a problem, a syntax error, a rarer number form, a row of the
+//! wrong length), the cursor goes back to the row's start and the general path checks that
+//! row: every problem is the general path's own, with its pointer, row and column, and a body
+//! with errors costs one extra look at its bad rows only.
+
+use super::{Run, Slot};
+use crate::check::scanner::{IntValue, Scanner, skip_whitespace};
+use crate::check::values::{Leaf, safe_int_digits};
+
+/// What the fast path checks at one position of a row.
+#[derive(Clone, Copy, Debug)]
+enum CleanCell {
+    Int {
+        min: i64,
+        max: u64,
+        nullable: bool,
+    },
+    Float {
+        mantissa_bits: u32,
+        max: f64,
+        /// [`safe_int_digits`] for `max`.
+        safe_int_digits: usize,
+        nullable: bool,
+    },
+    Str {
+        nullable: bool,
+    },
+    Bool {
+        nullable: bool,
+    },
+    /// A column the signature does not check (an extra one): any value.
+    Skip,
+}
+
+/// The per-position checks for the rows of one `dataframe_split`, resolved once per body.
+#[derive(Debug)]
+pub(super) struct CleanRowPlan {
+    cells: Vec<CleanCell>,
+}
+
+impl CleanRowPlan {
+    /// The plan for rows whose positions go to `slots`, or `None` when a position needs more
+    /// than the fast path does (a nested or tensor column, base64 or datetime text).
+    fn for_slots(slots: &[Slot]) -> Option<CleanRowPlan> {
+        let cells = slots
+            .iter()
+            .map(|slot| match *slot {
+                Slot::Leaf { spec, nullable, .. } => match spec.leaf {
+                    Leaf::Int { min, max } => Some(CleanCell::Int { min, max, nullable }),
+                    Leaf::Float { mantissa_bits, max } => Some(CleanCell::Float {
+                        mantissa_bits,
+                        max,
+                        safe_int_digits: safe_int_digits(max),
+                        nullable,
+                    }),
+                    Leaf::Str => Some(CleanCell::Str { nullable }),
+                    Leaf::Bool => Some(CleanCell::Bool { nullable }),
+                    _ => None,
+                },
+                Slot::Skip => Some(CleanCell::Skip),
+                Slot::Column(_) | Slot::TensorElement => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(CleanRowPlan { cells })
+    }
+}
+
+impl Run<'_, '_> {
+    /// The fast path's plan for rows whose positions go to `slots`, if it can take them: in
+    /// Strict only (the MLflow modes decide a column on all its values together).
+    pub(super) fn clean_row_plan(&self, slots: &[Slot]) -> Option<CleanRowPlan> {
+        if !self.fast_paths || self.ml.is_some() {
+            return None;
+        }
+        CleanRowPlan::for_slots(slots)
+    }
+
+    /// Checks the row at the cursor on the fast path: `true` when the row is clean and
+    /// consumed, `false` with the cursor where it was when the general path must check it.
+    #[inline]
+    pub(super) fn clean_row(&mut self, plan: &CleanRowPlan) -> bool {
+        let max_depth = self.c.options.max_depth;
+        // The row is one level below the cursor's depth: the general path refuses it.
+        if self.depth >= max_depth {
+            return false;
+        }
+        let start = self.s.pos();
+        match clean_row_end(&mut self.s, start, &plan.cells, self.depth + 1, max_depth) {
+            Some(end) => {
+                self.s.seek(end);
+                true
+            }
+            None => {
+                self.s.seek(start);
+                false
+            }
+        }
+    }
+}
+
+/// Where the clean row at `i` ends (after its `]`); `None` if it is not clean. Cells at
+/// `depth` may nest up to `max_depth`.
+#[inline]
+fn clean_row_end(
+    s: &mut Scanner<'_>,
+    i: usize,
+    cells: &[CleanCell],
+    depth: usize,
+    max_depth: usize,
+) -> Option<usize> {
+    let bytes = s.bytes();
+    let mut i = skip_whitespace(bytes, i);
+    if bytes.get(i) != Some(&b'[') {
+        return None;
+    }
+    i = skip_whitespace(bytes, i + 1);
+    for (n, &cell) in cells.iter().enumerate() {
+        if n > 0 {
+            if bytes.get(i) != Some(&b',') {
+                return None;
+            }
+            i = skip_whitespace(bytes, i + 1);
+        }
+        i = clean_cell_end(s, i, cell, depth, max_depth)?;
+        i = skip_whitespace(bytes, i);
+    }
+    (bytes.get(i) == Some(&b']')).then_some(i + 1)
+}
+
+/// Where the cell at `i` ends, if the general path's `leaf` accepts it without a report.
+#[inline(always)]
+fn clean_cell_end(
+    s: &mut Scanner<'_>,
+    i: usize,
+    cell: CleanCell,
+    depth: usize,
+    max_depth: usize,
+) -> Option<usize> {
+    let bytes = s.bytes();
+    let first = *bytes.get(i)?;
+    let nullable = match cell {
+        CleanCell::Int { min, max, .. } if is_number_start(first) => {
+            return plain_integer_end(bytes, i, min, max);
+        }
+        CleanCell::Float {
+            mantissa_bits,
+            max,
+            safe_int_digits,
+            ..
+        } if is_number_start(first) => {
+            return plain_float_end(bytes, i, mantissa_bits, max, safe_int_digits);
+        }
+        CleanCell::Str { .. } if first == b'"' => {
+            s.seek(i);
+            s.string().ok()?;
+            return Some(s.pos());
+        }
+        CleanCell::Bool { .. } if first == b't' => return word_end(bytes, i, b"true"),
+        CleanCell::Bool { .. } if first == b'f' => return word_end(bytes, i, b"false"),
+        CleanCell::Skip => {
+            s.seek(i);
+            s.skip_value(depth, max_depth).ok()?;
+            return Some(s.pos());
+        }
+        CleanCell::Int { nullable, .. }
+        | CleanCell::Float { nullable, .. }
+        | CleanCell::Str { nullable }
+        | CleanCell::Bool { nullable } => nullable,
+    };
+    if nullable && first == b'n' {
+        word_end(bytes, i, b"null")
+    } else {
+        None
+    }
+}
+
+#[inline(always)]
+fn is_number_start(byte: u8) -> bool {
+    byte == b'-' || byte.is_ascii_digit()
+}
+
+#[inline(always)]
+fn word_end(bytes: &[u8], i: usize, word: &[u8]) -> Option<usize> {
+    let end = i + word.len();
+    (bytes.get(i..end) == Some(word)).then_some(end)
+}
+
+/// The integer part of a number at `i`: its sign, where its digits end, how many there are
+/// and their value (wrapped past 19 digits). `None` when it has no digits or a leading zero
+/// followed by more digits, which the general path reports.
+#[inline(always)]
+fn integer_part(bytes: &[u8], mut i: usize) -> Option<(bool, usize, usize, u64)> {
+    let negative = bytes.get(i) == Some(&b'-');
+    if negative {
+        i += 1;
+    }
+    let start = i;
+    let mut value: u64 = 0;
+    while let Some(&d) = bytes.get(i) {
+        let digit = d.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+        i += 1;
+    }
+    let digits = i - start;
+    if digits == 0 || (digits > 1 && bytes[start] == b'0') {
+        return None;
+    }
+    Some((negative, i, digits, value))
+}
+
+/// Where an integer of at most 19 digits (so never wrapped) in `min..=max` ends, if the
+/// number at `i` is one. `-0`, fractions and exponents are floats, which an integer column
+/// refuses: left to the general path.
+#[inline(always)]
+fn plain_integer_end(bytes: &[u8], i: usize, min: i64, max: u64) -> Option<usize> {
+    let (negative, end, digits, magnitude) = integer_part(bytes, i)?;
+    if digits > 19 || matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
+        return None;
+    }
+    let value = match negative {
+        false => IntValue::Positive(magnitude),
+        true if magnitude != 0 => IntValue::Negative(magnitude),
+        true => return None,
+    };
+    value.fits(min, max).then_some(end)
+}
+
+/// Where a number a float type (of `mantissa_bits` and maximum `max`) certainly holds ends,
+/// if the number at `i` is one: a fraction without exponent whose integer part is short
+/// enough, or an integer of at most 19 digits the type holds exactly. Exponents are left to
+/// the general path, which parses them.
+#[inline(always)]
+fn plain_float_end(
+    bytes: &[u8],
+    i: usize,
+    mantissa_bits: u32,
+    max: f64,
+    safe_int_digits: usize,
+) -> Option<usize> {
+    let (_, mut end, digits, magnitude) = integer_part(bytes, i)?;
+    match bytes.get(end) {
+        Some(b'.') => {
+            end += 1;
+            let fraction = end;
+            while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+                end += 1;
+            }
+            let plain = end > fraction
+                && digits <= safe_int_digits
+                && !matches!(bytes.get(end), Some(b'e' | b'E'));
+            plain.then_some(end)
+        }
+        Some(b'e' | b'E') => None,
+        _ => {
+            #[allow(clippy::cast_precision_loss)]
+            let in_range = magnitude as f64 <= max;
+            let exact = digits <= 19
+                && in_range
+                && IntValue::Positive(magnitude).exact_in_float(mantissa_bits);
+            exact.then_some(end)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use crate::check::JsonChecker;
+    use crate::types::{ColSpec, DataType, Schema};
+
+    /// Cells the fast path must take, or hand to the general path, without a report changing:
+    /// every number form near the rules' edges, strings, literals, containers, broken JSON.
+    const CELLS: &[&str] = &[
+        "0",
+        "-0",
+        "7",
+        "-7",
+        "01",
+        "-",
+        "2147483647",
+        "2147483648",
+        "-2147483648",
+        "-2147483649",
+        "123456789012345678",
+        "-123456789012345678",
+        "1234567890123456789",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "18446744073709551615",
+        "99999999999999999999",
+        "1.5",
+        "-0.0",
+        "0.5e3",
+        "1e400",
+        "1E-2",
+        "1.",
+        "1.e5",
+        "16777216",
+        "16777217",
+        "9007199254740992",
+        "9007199254740993",
+        "340282356779733661637539395458142568448.5",
+        "1000000000000000000000000000000000000000.5",
+        "\"abc\"",
+        "\"Lakeside\"",
+        "\"a\\\"b\"",
+        "\"é\"",
+        "\"\\u00e9 \\ud83d\\ude00\"",
+        "\"\\ud800\"",
+        "\"a\tb\"",
+        "\"\\q\"",
+        "\"12345678901234567890 long plain text\"",
+        "true",
+        "false",
+        "null",
+        "tru",
+        "nul",
+        "NaN",
+        "-Infinity",
+        "[]",
+        "[1, [2]]",
+        "{}",
+        "{\"a\": 1}",
+        "[[[[[[",
+        " 5 ",
+        "\n2.5\t",
+    ];
+
+    fn checker() -> JsonChecker {
+        let schema = Schema::from_columns(vec![
+            ColSpec::new("a", DataType::Long),
+            ColSpec::new("b", DataType::Integer),
+            ColSpec::new("c", DataType::Double),
+            ColSpec::new("d", DataType::Float),
+            ColSpec::new("e", DataType::String).optional(),
+            ColSpec::new("f", DataType::Boolean),
+            ColSpec::new("g", DataType::Long).optional(),
+        ])
+        .expect("a valid schema");
+        JsonChecker::for_schema(&schema)
+    }
+
+    /// Valid cells for each body column `a` to `g`, then the extra column `x`.
+    const VALID: [&[&str]; 8] = [
+        &["12", "-3", "0", "9223372036854775807"],
+        &["5", "-2147483648"],
+        &["2.25", "-1", "1e5", "0.000001"],
+        &["0.5", "16777216", "-2"],
+        &["\"x\"", "null", "\"é\"", "\"a\\nb\""],
+        &["true", "false"],
+        &["null", "7"],
+        &["1", "\"y\"", "[1, {}]", "null"],
+    ];
+
+    /// A row as real bodies have them: valid, or with one cell replaced, or one too short or
+    /// too long.
+    fn row() -> impl Strategy<Value = String> {
+        let valid: Vec<_> = VALID
+            .iter()
+            .map(|choices| prop::sample::select(*choices))
+            .collect();
+        let replaced = (0..9usize, prop::sample::select(CELLS));
+        let shape = prop_oneof![
+            4 => Just(None),
+            8 => replaced.prop_map(Some),
+        ];
+        (valid, shape).prop_map(|(cells, change)| {
+            let mut cells: Vec<&str> = cells;
+            match change {
+                None => {}
+                Some((8, _)) => {
+                    cells.pop();
+                }
+                Some((i, text)) => cells[i.min(7)] = text,
+            }
+            format!("[{}]", cells.join(", "))
+        })
+    }
+
+    fn rows() -> impl Strategy<Value = Vec<String>> {
+        let odd_row = prop::sample::select(&["[]", "{}", "null", "[1,]", "[1 2]"][..])
+            .prop_map(str::to_owned);
+        prop::collection::vec(prop_oneof![12 => row(), 1 => odd_row], 1..5)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_fast_path_changes_no_report(rows in rows()) {
+            let body = format!(
+                r#"{{"dataframe_split": {{"columns": ["a", "b", "c", "d", "e", "f", "g", "x"], "data": [{}]}}}}"#,
+                rows.join(", ")
+            );
+            let checker = checker();
+            let fast = checker.check(body.as_bytes());
+            let general = checker.check_without_fast_paths(body.as_bytes());
+            prop_assert_eq!(fast, general, "{}", body);
+        }
+    }
+
+    #[test]
+    fn a_clean_body_and_a_bad_cell_report_as_the_general_path_does() {
+        let checker = checker();
+        let clean = br#"{"dataframe_split": {"columns": ["a", "b", "c", "d", "e", "f", "g"],
+            "data": [[1, 2, 3.5, 4, "five", true, null], [-1, -2, -3, 0.25, null, false, 7]]}}"#;
+        assert!(checker.check(clean).is_valid());
+        assert_eq!(
+            checker.check(clean),
+            checker.check_without_fast_paths(clean)
+        );
+        let bad = br#"{"dataframe_split": {"columns": ["a", "b", "c", "d", "e", "f", "g"],
+            "data": [[1, 2, 3.5, 4, "five", true, null], [1, 2147483648, 3, 4, "", false, 1]]}}"#;
+        let report = checker.check(bad);
+        assert_eq!(report.problems().len(), 1);
+        assert_eq!(report.problems()[0].pointer(), "/dataframe_split/data/1/1");
+        assert_eq!(report, checker.check_without_fast_paths(bad));
+    }
+}
