@@ -1,5 +1,5 @@
-//! The fast path for the common body: `dataframe_split` rows of scalar cells with nothing to
-//! report.
+//! The fast path for the common body: rows of scalar cells with nothing to report, as
+//! `dataframe_split` lists or as records.
 //!
 //! Why it exists: most bodies are clean, and on a clean row the general path's per-cell
 //! bookkeeping (the JSON pointer kept up to date, the current column, the dispatch on the
@@ -7,16 +7,17 @@
 //!
 //! What it assumes: it reports nothing and changes no state but the cursor. It accepts a row
 //! only when every cell is one the general path accepts without a problem (Strict rules),
-//! with exactly one value per column; numbers only in their plain forms (no exponent, at most
-//! 19 digits for an integer column, an integer a float column holds exactly). At the first
-//! thing it does not accept (a problem, a syntax error, a rarer number form, a row of the
-//! wrong length), the cursor goes back to the row's start and the general path checks that
-//! row: every problem is the general path's own, with its pointer, row and column, and a body
-//! with errors costs one extra look at its bad rows only.
+//! with exactly one value per column (for records: every column, keyed in the schema's order
+//! by its name written without escapes); numbers only in their plain forms (no exponent, at
+//! most 19 digits for an integer column, an integer a float column holds exactly). At the
+//! first thing it does not accept (a problem, a syntax error, a rarer number form, another
+//! key order, a row of the wrong length), the cursor goes back to the row's start and the
+//! general path checks that row: every problem is the general path's own, with its pointer,
+//! row and column, and a body with errors costs one extra look at its bad rows only.
 
-use super::{Run, Slot};
+use super::{Layout, Run, Slot};
 use crate::check::scanner::{IntValue, Scanner, skip_whitespace};
-use crate::check::values::{Leaf, safe_int_digits};
+use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
 
 /// What the fast path checks at one position of a row.
 #[derive(Clone, Copy, Debug)]
@@ -49,6 +50,25 @@ pub(super) struct CleanRowPlan {
     cells: Vec<CleanCell>,
 }
 
+impl CleanCell {
+    /// The fast path's check for a scalar place, or `None` when it needs more than the fast
+    /// path does (base64 or datetime text, `any`).
+    fn for_leaf(spec: LeafSpec, nullable: bool) -> Option<CleanCell> {
+        match spec.leaf {
+            Leaf::Int { min, max } => Some(CleanCell::Int { min, max, nullable }),
+            Leaf::Float { mantissa_bits, max } => Some(CleanCell::Float {
+                mantissa_bits,
+                max,
+                safe_int_digits: safe_int_digits(max),
+                nullable,
+            }),
+            Leaf::Str => Some(CleanCell::Str { nullable }),
+            Leaf::Bool => Some(CleanCell::Bool { nullable }),
+            Leaf::Base64 | Leaf::Datetime | Leaf::ParamDatetime | Leaf::Any => None,
+        }
+    }
+}
+
 impl CleanRowPlan {
     /// The plan for rows whose positions go to `slots`, or `None` when a position needs more
     /// than the fast path does (a nested or tensor column, base64 or datetime text).
@@ -56,18 +76,7 @@ impl CleanRowPlan {
         let cells = slots
             .iter()
             .map(|slot| match *slot {
-                Slot::Leaf { spec, nullable, .. } => match spec.leaf {
-                    Leaf::Int { min, max } => Some(CleanCell::Int { min, max, nullable }),
-                    Leaf::Float { mantissa_bits, max } => Some(CleanCell::Float {
-                        mantissa_bits,
-                        max,
-                        safe_int_digits: safe_int_digits(max),
-                        nullable,
-                    }),
-                    Leaf::Str => Some(CleanCell::Str { nullable }),
-                    Leaf::Bool => Some(CleanCell::Bool { nullable }),
-                    _ => None,
-                },
+                Slot::Leaf { spec, nullable, .. } => CleanCell::for_leaf(spec, nullable),
                 Slot::Skip => Some(CleanCell::Skip),
                 Slot::Column(_) | Slot::TensorElement => None,
             })
@@ -76,7 +85,13 @@ impl CleanRowPlan {
     }
 }
 
-impl Run<'_, '_> {
+/// The keys and checks of a record holding every column of a named schema, in its order.
+#[derive(Debug)]
+pub(super) struct CleanRecordPlan<'c> {
+    columns: Vec<(&'c [u8], CleanCell)>,
+}
+
+impl<'c> Run<'_, 'c> {
     /// The fast path's plan for rows whose positions go to `slots`, if it can take them: in
     /// Strict only (the MLflow modes decide a column on all its values together).
     pub(super) fn clean_row_plan(&self, slots: &[Slot]) -> Option<CleanRowPlan> {
@@ -84,6 +99,49 @@ impl Run<'_, '_> {
             return None;
         }
         CleanRowPlan::for_slots(slots)
+    }
+
+    /// The fast path's plan for records, if it can take them: in Strict, for a schema of
+    /// named scalar columns whose names need no escapes.
+    pub(super) fn clean_record_plan(&self) -> Option<CleanRecordPlan<'c>> {
+        let c = self.c;
+        if !self.fast_paths || self.ml.is_some() || c.layout != Layout::Named {
+            return None;
+        }
+        let columns = c
+            .columns
+            .iter()
+            .map(|column| {
+                let (spec, nullable) = column.leaf?;
+                Some((
+                    column.plain_key.as_deref()?,
+                    CleanCell::for_leaf(spec, nullable)?,
+                ))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(CleanRecordPlan { columns })
+    }
+
+    /// Checks the record at the cursor on the fast path: `true` when it is clean and
+    /// consumed, `false` with the cursor where it was when the general path must check it.
+    #[inline]
+    pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan<'_>) -> bool {
+        let max_depth = self.c.options.max_depth;
+        // The record is one level below the cursor's depth: the general path refuses it.
+        if self.depth >= max_depth {
+            return false;
+        }
+        let start = self.s.pos();
+        match clean_record_end(&mut self.s, start, &plan.columns, self.depth + 1, max_depth) {
+            Some(end) => {
+                self.s.seek(end);
+                true
+            }
+            None => {
+                self.s.seek(start);
+                false
+            }
+        }
     }
 
     /// Checks the row at the cursor on the fast path: `true` when the row is clean and
@@ -136,6 +194,49 @@ fn clean_row_end(
         i = skip_whitespace(bytes, i);
     }
     (bytes.get(i) == Some(&b']')).then_some(i + 1)
+}
+
+/// Where the clean record at `i` ends (after its `}`); `None` if it is not clean.
+#[inline]
+fn clean_record_end(
+    s: &mut Scanner<'_>,
+    i: usize,
+    columns: &[(&[u8], CleanCell)],
+    depth: usize,
+    max_depth: usize,
+) -> Option<usize> {
+    let bytes = s.bytes();
+    let mut i = skip_whitespace(bytes, i);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_whitespace(bytes, i + 1);
+    for (n, &(key, cell)) in columns.iter().enumerate() {
+        if n > 0 {
+            if bytes.get(i) != Some(&b',') {
+                return None;
+            }
+            i = skip_whitespace(bytes, i + 1);
+        }
+        i = plain_key_end(bytes, i, key)?;
+        i = skip_whitespace(bytes, i);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_whitespace(bytes, i + 1);
+        i = clean_cell_end(s, i, cell, depth, max_depth)?;
+        i = skip_whitespace(bytes, i);
+    }
+    (bytes.get(i) == Some(&b'}')).then_some(i + 1)
+}
+
+/// Where the string `"key"` at `i` ends, if it is there.
+#[inline(always)]
+fn plain_key_end(bytes: &[u8], i: usize, key: &[u8]) -> Option<usize> {
+    let end = i + key.len() + 2;
+    let token = bytes.get(i..end)?;
+    let quoted = token.first() == Some(&b'"') && token.last() == Some(&b'"');
+    (quoted && token.get(1..token.len() - 1) == Some(key)).then_some(end)
 }
 
 /// Where the cell at `i` ends, if the general path's `leaf` accepts it without a report.
@@ -400,8 +501,58 @@ mod tests {
         prop::collection::vec(prop_oneof![12 => row(), 1 => odd_row], 1..5)
     }
 
+    /// A record as real bodies have them: every column in order with a valid value, or with
+    /// one value replaced, one key dropped, given twice, escaped, out of order, unquoted, or
+    /// an extra key.
+    fn record() -> impl Strategy<Value = String> {
+        let valid: Vec<_> = VALID[..7]
+            .iter()
+            .map(|choices| prop::sample::select(*choices))
+            .collect();
+        let change = prop_oneof![
+            4 => Just(None),
+            6 => (0..7usize, prop::sample::select(CELLS)).prop_map(|(i, text)| Some((i, 0, text))),
+            3 => (0..7usize, 1..7u8).prop_map(|(i, how)| Some((i, how, ""))),
+        ];
+        (valid, change).prop_map(|(values, change)| {
+            let mut members: Vec<String> = ["a", "b", "c", "d", "e", "f", "g"]
+                .iter()
+                .zip(&values)
+                .map(|(key, value)| format!("\"{key}\": {value}"))
+                .collect();
+            match change {
+                None => {}
+                Some((i, 0, text)) => {
+                    members[i] = format!("\"{}\": {text}", (b'a' + i as u8) as char)
+                }
+                Some((i, 1, _)) => {
+                    members.remove(i);
+                }
+                Some((i, 2, _)) => members.push(members[i].clone()),
+                Some((i, 3, _)) => {
+                    members[i] = format!("\"\\u00{:x}\": null", b'a' + i as u8);
+                }
+                Some((i, 4, _)) => members.swap(i, (i + 1) % 7),
+                Some((i, 5, _)) => members[i] = format!("x{}x: 1", (b'a' + i as u8) as char),
+                Some((i, _, _)) => members.insert(i, "\"x\": [1]".to_owned()),
+            }
+            format!("{{{}}}", members.join(",  "))
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_fast_path_changes_no_report_on_records(
+            records in prop::collection::vec(prop_oneof![12 => record(), 1 => Just("[]".to_owned())], 0..5)
+        ) {
+            let body = format!(r#"{{"dataframe_records": [{}]}}"#, records.join(", "));
+            let checker = checker();
+            let fast = checker.check(body.as_bytes());
+            let general = checker.check_without_fast_paths(body.as_bytes());
+            prop_assert_eq!(fast, general, "{}", body);
+        }
 
         #[test]
         fn the_fast_path_changes_no_report(rows in rows()) {

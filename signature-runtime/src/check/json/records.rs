@@ -14,8 +14,14 @@ impl Run<'_, '_> {
             missing: vec![(0, 0); c.columns.len()],
             positional_keys: Vec::new(),
         };
+        let clean_plan = self.clean_record_plan();
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
+            if let Some(plan) = &clean_plan
+                && run.clean_record(plan)
+            {
+                return Ok(());
+            }
             run.record(row, &mut state)
         })?;
         self.row = None;
