@@ -155,6 +155,33 @@ pub(crate) fn skip_whitespace(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The index of the first byte at or after `i` that is not an ASCII digit. Eight bytes at a
+/// time: fractions are most of a float's digits.
+#[inline(always)]
+pub(crate) fn skip_digits(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // A byte below `0` borrows into its high bit, one above `9` (and ASCII) carries into
+        // it, a non-ASCII one has it set; borrows and carries only mark bytes after the first.
+        let non_digits = (word.wrapping_sub(ONES * u64::from(b'0'))
+            | word.wrapping_add(ONES * u64::from(0x7F - b'9'))
+            | word)
+            & HIGH_BITS;
+        if non_digits != 0 {
+            return i + (non_digits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
 /// The index of the first byte at or after `i` that is not plain ASCII text inside a string
 /// (a quote, a backslash, a control character or a non-ASCII byte), or the input's length.
 /// Eight bytes at a time: strings are most of a body's bytes.
@@ -497,11 +524,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// One or more digits at `i`; returns the index after them.
-    fn digits(&mut self, mut i: usize) -> Result<usize, SyntaxError> {
-        let first = i;
-        while self.bytes.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
+    fn digits(&mut self, first: usize) -> Result<usize, SyntaxError> {
+        let i = skip_digits(self.bytes, first);
         if i == first {
             self.pos = i;
             return Err(match self.bytes.get(i) {
@@ -786,6 +810,20 @@ mod tests {
             assert_eq!(string(&text), (Err(SyntaxError::InvalidUtf8), 3));
             let text = format!("\"{plain}");
             assert_eq!(string(text.as_bytes()).0, Err(SyntaxError::UnexpectedEnd));
+        }
+    }
+
+    #[test]
+    fn digit_runs_end_at_the_first_other_byte_wherever_it_falls() {
+        for n in 0..20 {
+            for stop in [b'.', b'/', b':', b',', b' ', b'e', 0x80, 0xFF, b'\0'] {
+                let mut text = "1234567890".repeat(2).into_bytes();
+                text.truncate(n);
+                text.push(stop);
+                text.extend_from_slice(b"12345678");
+                assert_eq!(skip_digits(&text, 0), n, "{n} {stop}");
+            }
+            assert_eq!(skip_digits(&b"9".repeat(n), 0), n);
         }
     }
 

@@ -16,7 +16,7 @@
 //! row and column, and a body with errors costs one extra look at its bad rows only.
 
 use super::{Layout, Run, Slot};
-use crate::check::scanner::{IntValue, Scanner, skip_whitespace};
+use crate::check::scanner::{IntValue, Scanner, skip_digits, skip_whitespace};
 use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
 
 /// What the fast path checks at one position of a row.
@@ -355,11 +355,8 @@ fn plain_float_end(
     let (_, mut end, digits, magnitude) = integer_part(bytes, i)?;
     match bytes.get(end) {
         Some(b'.') => {
-            end += 1;
-            let fraction = end;
-            while bytes.get(end).is_some_and(u8::is_ascii_digit) {
-                end += 1;
-            }
+            let fraction = end + 1;
+            end = skip_digits(bytes, fraction);
             let plain = end > fraction
                 && digits <= safe_int_digits
                 && !matches!(bytes.get(end), Some(b'e' | b'E'));
