@@ -565,6 +565,38 @@ mod tests {
     }
 
     #[test]
+    fn integer_parts_are_valued_as_their_digits_say() {
+        for text in [
+            "0",
+            "7",
+            "-7",
+            "10",
+            "99",
+            "1994",
+            "72482",
+            "-110",
+            "1234567",
+            "12345678",
+            "99999999",
+            "123456789",
+            "9223372036854775807",
+            "18446744073709551615",
+        ] {
+            for tail in ["", ",", "]", ".5", " 1234567"] {
+                let body = format!("{text}{tail}");
+                let (negative, end, digits, value) =
+                    super::integer_part(body.as_bytes(), 0).expect("an integer part");
+                let magnitude = text.trim_start_matches('-');
+                assert_eq!(negative, text.starts_with('-'), "{body}");
+                assert_eq!((end, digits), (text.len(), magnitude.len()), "{body}");
+                assert_eq!(Ok(value), magnitude.parse::<u64>(), "{body}");
+            }
+        }
+        assert_eq!(super::integer_part(b"012", 0), None);
+        assert_eq!(super::integer_part(b"-x", 0), None);
+    }
+
+    #[test]
     fn a_clean_body_and_a_bad_cell_report_as_the_general_path_does() {
         let checker = checker();
         let clean = br#"{"dataframe_split": {"columns": ["a", "b", "c", "d", "e", "f", "g"],
