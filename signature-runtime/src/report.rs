@@ -563,6 +563,11 @@ impl Collector {
         self.problems.len() >= self.cap
     }
 
+    /// Whether an error has been counted.
+    pub(crate) fn has_errors(&self) -> bool {
+        self.errors != 0
+    }
+
     /// Lists a problem (counted by its severity); past the cap, only counts it.
     pub(crate) fn add(&mut self, problem: Problem) {
         if self.is_full() {

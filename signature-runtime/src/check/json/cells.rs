@@ -1,7 +1,7 @@
 //! One cell's value against its column type, in Strict rules: scalars, nested values and
 //! tensor elements.
 
-use super::{Cell, Run, Seen, Seg, Step, shape_text};
+use super::{Cell, CellSink, Run, Scanned, Seen, Seg, Step, shape_text};
 use crate::check::scanner::{Literal, StrToken, SyntaxError, unescape};
 use crate::check::values::{
     DatetimeMisfit, Leaf, LeafSpec, NumberMisfit, check_naive_datetime, float_fits, int_fits,
@@ -10,10 +10,23 @@ use crate::check::values::{
 use crate::report::{ProblemKind, Severity};
 use crate::types::{ColumnType, DataType, Object, TensorSpec};
 
-impl Run<'_, '_> {
-    /// The cell of schema column `k` in the current row.
+impl<S: CellSink> Run<'_, '_, S> {
+    /// The cell of schema column `k` in the current row; gives what it scanned (for anything
+    /// but a Strict scalar, the cell's span).
     #[inline]
-    pub(super) fn cell(&mut self, k: usize) -> Step {
+    pub(super) fn cell(&mut self, k: usize) -> Step<Scanned> {
+        let c = self.c;
+        if let (Cell::Leaf(spec), None) = (&c.columns[k].cell, &self.ml) {
+            self.column = Some(k);
+            return self.leaf_value(*spec, !c.columns[k].required);
+        }
+        self.peek()?;
+        let start = self.s.pos();
+        self.cell_checked(k)?;
+        Ok(Scanned::Raw(start, self.s.pos()))
+    }
+
+    fn cell_checked(&mut self, k: usize) -> Step {
         let c = self.c;
         let column = &c.columns[k];
         self.column = Some(k);
@@ -282,16 +295,22 @@ impl Run<'_, '_> {
     /// A scalar place. The hot path: one token, one comparison, no allocation when it fits.
     #[inline(always)]
     pub(super) fn leaf(&mut self, spec: LeafSpec, nullable: bool) -> Step {
+        self.leaf_value(spec, nullable).map(drop)
+    }
+
+    /// [`Run::leaf`], giving what it scanned (for a sink).
+    #[inline(always)]
+    pub(super) fn leaf_value(&mut self, spec: LeafSpec, nullable: bool) -> Step<Scanned> {
         let first = self.peek()?;
         match (first, spec.leaf) {
             (b'-' | b'0'..=b'9', Leaf::Int { min, max }) => {
                 let at = self.s.pos();
                 let number = self.number()?;
                 match int_fits(&number, min, max) {
-                    Ok(()) => Ok(()),
+                    Ok(()) => Ok(Scanned::Number(number)),
                     Err(misfit) => {
                         self.number_misfit(spec, misfit, at);
-                        Ok(())
+                        Ok(Scanned::Refused)
                     }
                 }
             }
@@ -300,29 +319,29 @@ impl Run<'_, '_> {
                 let number = self.number()?;
                 let text = &self.s.bytes()[number.span.0..number.span.1];
                 match float_fits(&number, text, mantissa_bits, max) {
-                    Ok(()) => Ok(()),
+                    Ok(()) => Ok(Scanned::Number(number)),
                     Err(misfit) => {
                         self.number_misfit(spec, misfit, at);
-                        Ok(())
+                        Ok(Scanned::Refused)
                     }
                 }
             }
-            (b'"', Leaf::Str) => {
-                self.string()?;
-                Ok(())
-            }
+            (b'"', Leaf::Str) => Ok(Scanned::Str(self.string()?)),
             (b'"', Leaf::Base64 | Leaf::Datetime | Leaf::ParamDatetime) => {
                 let token = self.string()?;
                 self.text_leaf(spec, token);
-                Ok(())
+                Ok(Scanned::Str(token))
             }
-            (b't' | b'f', Leaf::Bool) => {
-                self.literal()?;
-                Ok(())
+            (b't' | b'f', Leaf::Bool) => Ok(Scanned::Bool(self.literal()? == Literal::True)),
+            (b'n', _) if nullable => self.eat_null().map(|()| Scanned::Null),
+            (_, Leaf::Any) => {
+                let start = self.s.pos();
+                self.skip()?;
+                Ok(Scanned::Raw(start, self.s.pos()))
             }
-            (b'n', _) if nullable => self.eat_null(),
-            (_, Leaf::Any) => self.skip(),
-            _ => self.mismatch(ProblemKind::WrongType, || spec.expected()),
+            _ => self
+                .mismatch(ProblemKind::WrongType, || spec.expected())
+                .map(|()| Scanned::Refused),
         }
     }
 

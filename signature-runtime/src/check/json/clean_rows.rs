@@ -15,7 +15,7 @@
 //! general path checks that row: every problem is the general path's own, with its pointer,
 //! row and column, and a body with errors costs one extra look at its bad rows only.
 
-use super::{Layout, Run, Slot};
+use super::{CellSink, Layout, Run, Slot};
 use crate::check::scanner::{IntValue, Scanner, skip_digits, skip_whitespace};
 use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
 
@@ -91,7 +91,7 @@ pub(super) struct CleanRecordPlan<'c> {
     columns: Vec<(&'c [u8], CleanCell)>,
 }
 
-impl<'c> Run<'_, 'c> {
+impl<'c, S: CellSink> Run<'_, 'c, S> {
     /// The fast path's plan for rows whose positions go to `slots`, if it can take them: in
     /// Strict only (the MLflow modes decide a column on all its values together).
     pub(super) fn clean_row_plan(&self, slots: &[Slot]) -> Option<CleanRowPlan> {

@@ -1,11 +1,11 @@
 //! The body and its envelope: which format a body uses, and its top-level keys.
 
-use super::{Abort, Cell, FORMAT_KEYS, LLM_KEYS, Run, Seg, Step, shape_text};
+use super::{Abort, Cell, CellSink, FORMAT_KEYS, LLM_KEYS, Run, Seg, Step, shape_text};
 use crate::check::mlflow::{Route, Series};
 use crate::check::scanner::SyntaxError;
 use crate::report::{ProblemKind, Severity};
 
-impl Run<'_, '_> {
+impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn body(&mut self) -> Step {
         match self.s.peek() {
             None => {

@@ -1,12 +1,14 @@
 //! `inputs` and `instances` bodies: lists of values, objects of columns and tensors.
 
-use super::{DictShape, JsonChecker, Layout, RecordsState, Run, Seen, Seg, Slot, Step};
+use super::{
+    Arrival, CellSink, DictShape, JsonChecker, Layout, RecordsState, Run, Seen, Seg, Slot, Step,
+};
 use crate::check::mlflow::{Route, Series};
 use crate::check::scanner::StrToken;
 use crate::report::ProblemKind;
 use crate::types::ColumnName;
 
-impl Run<'_, '_> {
+impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn inputs(&mut self) -> Step<Option<u64>> {
         let c = self.c;
         match self.peek()? {
@@ -46,7 +48,14 @@ impl Run<'_, '_> {
                         });
                     }
                     self.row = Some(0);
-                    self.cell(0)?;
+                    if S::ACTIVE {
+                        let place = self.pointer();
+                        self.sink.rows_begin(Arrival::Columns, &place);
+                    }
+                    let value = self.cell(0)?;
+                    if S::ACTIVE {
+                        self.sink.cell(0, 0, value);
+                    }
                     self.row = None;
                     self.column = None;
                     Ok(Some(1))
@@ -118,10 +127,19 @@ impl Run<'_, '_> {
                 );
             }
             // One column: the list is the column's values, one per row.
+            if S::ACTIVE {
+                let place = self.pointer();
+                self.sink.rows_begin(Arrival::Rows, &place);
+            }
             let rows = self.each_element(|run, row| {
                 run.row = Some(row);
-                run.cell(0)?;
+                let value = run.cell(0)?;
                 run.column = None;
+                if S::ACTIVE {
+                    run.sink.cell(0, row, value);
+                    let clean = !run.out.has_errors();
+                    run.sink.row_end(row, clean);
+                }
                 Ok(())
             })?;
             self.row = None;
@@ -152,6 +170,10 @@ impl Run<'_, '_> {
     pub(super) fn column_dict(&mut self) -> Step<u64> {
         self.enter()?;
         let mut dict = ColumnDict::new(self.c);
+        if S::ACTIVE {
+            let place = self.pointer();
+            self.sink.rows_begin(Arrival::Columns, &place);
+        }
         let mut first = true;
         while let Some(token) = self.key(first)? {
             first = false;
@@ -209,7 +231,10 @@ impl Run<'_, '_> {
                     }
                     DictShape::OneRow | DictShape::Undecided => {
                         self.row = Some(0);
-                        self.cell(k)?;
+                        let value = self.cell(k)?;
+                        if S::ACTIVE {
+                            self.sink.cell(k, 0, value);
+                        }
                         self.row = None;
                         self.column = None;
                     }
@@ -254,7 +279,10 @@ impl Run<'_, '_> {
         }
         let count = self.each_element(|run, row| {
             run.row = Some(row);
-            run.cell(k)?;
+            let value = run.cell(k)?;
+            if S::ACTIVE {
+                run.sink.cell(k, row, value);
+            }
             run.column = None;
             Ok(())
         })?;

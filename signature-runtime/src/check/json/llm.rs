@@ -4,12 +4,12 @@
 //! uncast, so the scoring server and predict decide alike.
 
 use super::inputs::ColumnDict;
-use super::{LLM_KEYS, Run, Seen, Seg, Step};
+use super::{CellSink, LLM_KEYS, Run, Seen, Seg, Step};
 use crate::check::mlflow::{Route, Series};
 use crate::report::{ProblemKind, Severity};
 use crate::types::ParamSchema;
 
-impl Run<'_, '_> {
+impl<S: CellSink> Run<'_, '_, S> {
     /// Whether the object at the cursor has a unified-LLM key at its top level. Looks ahead
     /// without reporting: the real pass reports any syntax error.
     pub(super) fn is_unified_llm(&mut self) -> bool {

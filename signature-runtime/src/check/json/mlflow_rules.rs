@@ -1,14 +1,14 @@
 //! The MLflow modes' cells: values gathered per column and judged by the rules of
 //! `check::mlflow`.
 
-use super::{Layout, Run, Step};
+use super::{CellSink, Layout, Run, Step};
 use crate::check::mlflow::{Dtype, Route, Series, Val, Verdict, serving_frame, serving_numpy};
 use crate::check::scanner::{Literal, unescape};
 use crate::check::values::LeafSpec;
 use crate::report::{ProblemKind, Severity};
 use crate::types::{ColumnType, DataType};
 
-impl Run<'_, '_> {
+impl<S: CellSink> Run<'_, '_, S> {
     /// Reads the value at the cursor as Python's `json.loads` would hold it.
     pub(super) fn ml_value(&mut self) -> Step<Val> {
         Ok(match self.peek()? {

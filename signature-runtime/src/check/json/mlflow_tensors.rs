@@ -2,14 +2,14 @@
 //! numpy to the spec's dtype; `pyfunc.predict` gets the array numpy infers from the JSON and
 //! wants the spec's dtype exactly; a tensor built from a frame is reshaped and cast in both.
 
-use super::{Cell, Run, Step, shape_text};
+use super::{Cell, CellSink, Run, Step, shape_text};
 use crate::check::mlflow::{Route, Series, Val, Verdict};
 use crate::check::numpy_casts::tensor_cast;
 use crate::check::values::LeafSpec;
 use crate::report::{ProblemKind, Severity};
 use crate::types::{NumpyDtype, TensorSpec};
 
-impl Run<'_, '_> {
+impl<S: CellSink> Run<'_, '_, S> {
     /// Marks tensor `k` as given in this body, even if it turns out empty.
     pub(super) fn ml_tensor_given(&mut self, k: usize) {
         let untold = self

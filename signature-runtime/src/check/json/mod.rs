@@ -21,7 +21,10 @@ mod mlflow_rules;
 mod mlflow_tensors;
 mod params;
 mod records;
+mod sink;
 mod split;
+
+pub(in crate::check) use sink::{Arrival, CellSink, Discard, Scanned};
 
 /// The keys that make a body MLflow's unified-LLM form, whatever else it holds.
 const LLM_KEYS: [&str; 3] = ["messages", "prompt", "input"];
@@ -121,6 +124,11 @@ impl JsonChecker {
         &self.options
     }
 
+    /// The parameters the signature declares, if any.
+    pub(in crate::check) fn param_schema(&self) -> Option<&ParamSchema> {
+        self.params.as_ref()
+    }
+
     fn build(inputs: Option<&Schema>, params: Option<&ParamSchema>) -> Self {
         let (columns, layout) = match inputs.map(Schema::inputs) {
             None => (Vec::new(), Layout::Unchecked),
@@ -192,17 +200,22 @@ impl JsonChecker {
 
     /// Checks a request body: every problem, listed up to the cap, all counted.
     pub fn check(&self, body: &[u8]) -> Report {
-        let mut run = Run::new(self, body);
+        self.check_into(body, Discard).0
+    }
+
+    /// Checks a body, handing `sink` every cell as it is accepted; gives the sink back.
+    pub(in crate::check) fn check_into<S: CellSink>(&self, body: &[u8], sink: S) -> (Report, S) {
+        let mut run = Run::new(self, body, sink);
         // An abort has been reported already; the report is what was found up to it.
         let _ = run.body();
         let rows = run.rows;
-        run.out.finish(rows)
+        (run.out.finish(rows), run.sink)
     }
 
     /// [`JsonChecker::check`] with every row on the general path.
     #[cfg(test)]
     fn check_without_fast_paths(&self, body: &[u8]) -> Report {
-        let mut run = Run::new(self, body);
+        let mut run = Run::new(self, body, Discard);
         run.fast_paths = false;
         let _ = run.body();
         let rows = run.rows;
@@ -352,7 +365,7 @@ struct RecordsState {
     positional_keys: Vec<String>,
 }
 
-struct Run<'a, 'c> {
+struct Run<'a, 'c, S: CellSink = Discard> {
     c: &'c JsonChecker,
     s: Scanner<'a>,
     out: Collector,
@@ -374,6 +387,8 @@ struct Run<'a, 'c> {
     /// Whether clean rows may take the fast path of [`clean_rows`]. Only tests turn it off,
     /// to show that the fast path changes no report.
     fast_paths: bool,
+    /// Where accepted cells go ([`Discard`] for a plain check).
+    sink: S,
 }
 
 /// What the MLflow modes keep during a check.
@@ -397,8 +412,8 @@ struct MlState {
     uniform: Option<Series>,
 }
 
-impl<'a, 'c> Run<'a, 'c> {
-    fn new(c: &'c JsonChecker, body: &'a [u8]) -> Self {
+impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
+    fn new(c: &'c JsonChecker, body: &'a [u8], sink: S) -> Self {
         Run {
             c,
             s: Scanner::new(body),
@@ -426,7 +441,9 @@ impl<'a, 'c> Run<'a, 'c> {
                     uniform: None,
                 })),
             },
-            fast_paths: true,
+            // A sink needs every cell's value, which only the general path hands on.
+            fast_paths: !S::ACTIVE,
+            sink,
         }
     }
 

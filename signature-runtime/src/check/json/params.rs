@@ -1,14 +1,13 @@
 //! The `params` object against the signature's parameter schema.
 
-use super::{Run, Seen, Seg, Step};
+use super::{CellSink, Run, Seen, Seg, Step};
 use crate::check::mlflow::param_verdict;
 use crate::check::values::LeafSpec;
 use crate::report::{ProblemKind, Severity};
 use crate::types::{ParamSchema, ParamShape, ParamSpec, ParamType};
 
-impl Run<'_, '_> {
+impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn params(&mut self) -> Step {
-        let c = self.c;
         if self.peek()? != b'{' {
             if self.ml.is_some() {
                 return self.ml_params_not_an_object();
@@ -17,6 +16,17 @@ impl Run<'_, '_> {
                 "an object mapping parameter names to values".to_owned()
             });
         }
+        if S::ACTIVE {
+            let start = self.s.pos();
+            self.params_object()?;
+            self.sink.params(start, self.s.pos());
+            return Ok(());
+        }
+        self.params_object()
+    }
+
+    fn params_object(&mut self) -> Step {
+        let c = self.c;
         let specs = c
             .params
             .as_ref()

@@ -1,12 +1,14 @@
 //! Record bodies: `dataframe_records`, lists of records under `inputs` or `instances`, and
 //! bare lists.
 
-use super::{EXTRA_NAMES_REMEMBERED, Layout, RecordsState, Run, Seg, Slot, Step};
+use super::{
+    Arrival, CellSink, EXTRA_NAMES_REMEMBERED, Layout, RecordsState, Run, Seg, Slot, Step,
+};
 use crate::check::scanner::{StrToken, SyntaxError};
 use crate::report::{Problem, ProblemKind, Severity};
 use crate::types::ColumnName;
 
-impl Run<'_, '_> {
+impl<S: CellSink> Run<'_, '_, S> {
     /// A list of records (the cursor on `[`); returns the number of records.
     pub(super) fn records(&mut self) -> Step<u64> {
         let c = self.c;
@@ -15,6 +17,10 @@ impl Run<'_, '_> {
             positional_keys: Vec::new(),
         };
         let clean_plan = self.clean_record_plan();
+        if S::ACTIVE {
+            let place = self.pointer();
+            self.sink.rows_begin(Arrival::Rows, &place);
+        }
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
             if let Some(plan) = &clean_plan
@@ -22,7 +28,12 @@ impl Run<'_, '_> {
             {
                 return Ok(());
             }
-            run.record(row, &mut state)
+            run.record(row, &mut state)?;
+            if S::ACTIVE {
+                let clean = !run.out.has_errors();
+                run.sink.row_end(row, clean);
+            }
+            Ok(())
         })?;
         self.row = None;
         if rows == 0 && self.ml.is_some() {
@@ -129,11 +140,17 @@ impl Run<'_, '_> {
                             format!("key `{}` is given twice in one record", c.columns[k].label)
                         });
                         self.skip()?;
-                    } else if let Some((spec, nullable)) = c.columns[k].leaf {
-                        self.column = Some(k);
-                        self.leaf(spec, nullable)?;
                     } else {
-                        self.cell(k)?;
+                        let value = match c.columns[k].leaf {
+                            Some((spec, nullable)) => {
+                                self.column = Some(k);
+                                self.leaf_value(spec, nullable)?
+                            }
+                            None => self.cell(k)?,
+                        };
+                        if S::ACTIVE {
+                            self.sink.cell(k, row, value);
+                        }
                     }
                     self.column = None;
                     guess = k + 1;

@@ -1,11 +1,11 @@
 //! `dataframe_split` bodies: `columns`, `index` and the rows of `data`.
 
-use super::{Cell, Layout, Run, Seen, Seg, Slot, Step, shape_text};
+use super::{Arrival, Cell, CellSink, Layout, Run, Seen, Seg, Slot, Step, shape_text};
 use crate::check::scanner::SyntaxError;
 use crate::report::{ProblemKind, Severity};
 use crate::types::ColumnName;
 
-impl Run<'_, '_> {
+impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn split(&mut self) -> Step<Option<u64>> {
         if self.peek()? != b'{' {
             self.mismatch(ProblemKind::BadEnvelope, || {
@@ -354,6 +354,10 @@ impl Run<'_, '_> {
     pub(super) fn rows_of_lists(&mut self, slots: &[Slot], width: usize) -> Step<u64> {
         let slots: Vec<Slot> = slots.iter().map(|slot| self.c.fast_slot(*slot)).collect();
         let clean_plan = self.clean_row_plan(&slots);
+        if S::ACTIVE {
+            let place = self.pointer();
+            self.sink.rows_begin(Arrival::Rows, &place);
+        }
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
             if let Some(plan) = &clean_plan
@@ -370,9 +374,17 @@ impl Run<'_, '_> {
                 match usize::try_from(col).ok().and_then(|c| slots.get(c)) {
                     Some(&Slot::Leaf { k, spec, nullable }) => {
                         run.column = Some(k);
-                        run.leaf(spec, nullable)?;
+                        let value = run.leaf_value(spec, nullable)?;
+                        if S::ACTIVE {
+                            run.sink.cell(k, row, value);
+                        }
                     }
-                    Some(Slot::Column(k)) => run.cell(*k)?,
+                    Some(&Slot::Column(k)) => {
+                        let value = run.cell(k)?;
+                        if S::ACTIVE {
+                            run.sink.cell(k, row, value);
+                        }
+                    }
                     Some(Slot::TensorElement) => run.tensor_element()?,
                     _ => run.skip()?,
                 }
@@ -383,6 +395,10 @@ impl Run<'_, '_> {
                 run.error(ProblemKind::RowLength, || {
                     format!("row {row} has {count} values, but there are {width} columns")
                 });
+            }
+            if S::ACTIVE {
+                let clean = !run.out.has_errors();
+                run.sink.row_end(row, clean);
             }
             Ok(())
         })?;

@@ -1,0 +1,287 @@
+//! Typed decoding of request bodies, fused with the check: as the check accepts a row's cells,
+//! a sink keeps them (numbers already parsed, strings as spans of the body) and, at the row's
+//! end, deserialises `T` from them. The body is read once, and no `serde_json::Value` is built.
+//!
+//! Rows that arrive row by row for a schema of named columns take this path: `dataframe_split`
+//! (with `data` before or after `columns`), `dataframe_records`, lists of records under
+//! `inputs` or `instances`, a bare list of records, and a one-column schema's list of values.
+//! The other layouts (a positional or tensor schema, a single value, an `inputs` object) are
+//! read by serde_json after the check ([`fallback`]).
+
+mod cells;
+mod fallback;
+
+use serde::de::DeserializeOwned;
+use serde::de::value::MapAccessDeserializer;
+use serde_json::{Map, Value};
+
+use self::cells::RowCells;
+use self::fallback::Shape;
+use super::JsonChecker;
+use super::json::{Arrival, CellSink, Scanned};
+use crate::derived::Signature;
+use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
+use crate::types::{ParamSchema, ParamValue};
+
+/// A checked body decoded into typed rows: what [`JsonChecker::decode`] returns.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Decoded<T> {
+    /// One value per row, in the body's order.
+    pub rows: Vec<T>,
+    /// The `params` object as sent, with every declared parameter the body omits added with
+    /// its default (a non-finite float default as `null`, which JSON cannot hold). Parameters
+    /// the signature does not declare are included, and were reported as warnings.
+    pub params: Map<String, Value>,
+    /// The check's report: valid, possibly with warnings (extra columns, unknown params).
+    pub report: Report,
+}
+
+impl JsonChecker {
+    /// Checks a request body and decodes its rows into `T`, in one pass over the bytes; returns
+    /// the rows with the `params` (defaults filled in) and the report.
+    ///
+    /// A body that fails the check comes back as the full report, every problem listed (the
+    /// rows decoded before the first problem are dropped). Each record (`dataframe_records`,
+    /// lists under `inputs` or `instances`, a bare list) is one `T`; each `dataframe_split`
+    /// row is matched to `T`'s fields by the `columns` names; an `inputs` object of column
+    /// lists is read one position at a time. Columns the signature does not declare are not
+    /// shown to `T` (they were reported as warnings, and MLflow drops them too).
+    ///
+    /// The checker should be built for `T`'s schema ([`Signature::input_schema`]): the rows
+    /// are shaped by it. In [`Mode::Strict`](super::Mode::Strict), what passes the check is
+    /// what serde deserialises (the crate's rule table lists the exceptions); when serde still
+    /// refuses a row that passed, the returned report carries a `wrong_type` error naming the
+    /// row, with serde's message as its [`value`](crate::report::Problem::value).
+    ///
+    /// ```
+    /// use signature_runtime::Signature;
+    /// use signature_runtime::check::JsonChecker;
+    ///
+    /// #[derive(Debug, PartialEq, Signature, serde::Deserialize)]
+    /// struct House {
+    ///     sqft: f64,
+    ///     city: Option<String>,
+    /// }
+    ///
+    /// let checker = JsonChecker::for_schema(&House::input_schema());
+    /// let body = br#"{"dataframe_split": {"columns": ["city", "sqft"],
+    ///                 "data": [["Salem", 1200.0], [null, 800]]}}"#;
+    /// let decoded = checker.decode::<House>(body).unwrap();
+    /// assert_eq!(decoded.rows[1], House { sqft: 800.0, city: None });
+    ///
+    /// let report = checker.decode::<House>(br#"[{"sqft": "big"}]"#).unwrap_err();
+    /// assert_eq!(report.problems()[0].pointer(), "/0/sqft");
+    /// ```
+    pub fn decode<T>(&self, body: &[u8]) -> Result<Decoded<T>, Report>
+    where
+        T: Signature + DeserializeOwned,
+    {
+        self.decode_typed(body).map_err(|(report, _)| report)
+    }
+
+    /// [`JsonChecker::decode`], telling a failed check (no reason) from rows serde refused
+    /// after the check passed (the report with that error added, and serde's reason).
+    pub(crate) fn decode_typed<T>(
+        &self,
+        body: &[u8],
+    ) -> Result<Decoded<T>, (Report, Option<String>)>
+    where
+        T: Signature + DeserializeOwned,
+    {
+        let shape = Shape::of(&T::input_schema());
+        let sink = TypedSink::<T>::new(body, &shape);
+        let (report, sink) = self.check_into(body, sink);
+        if !report.is_valid() {
+            return Err((report, None));
+        }
+        let result = match sink.outcome {
+            Outcome::Rows(rows) => {
+                let params = match sink.params {
+                    Some((start, end)) => serde_json::from_slice(&body[start..end])
+                        .map_err(|e| (e, Some("/params".to_owned()), None)),
+                    None => Ok(Map::new()),
+                };
+                params.map(|params| (rows, params))
+            }
+            Outcome::Refused { error, row } => Err((error, Some(sink.place), Some(row))),
+            Outcome::NotByRow => fallback::rows::<T>(&shape, body, self.options().max_depth())
+                .map_err(|(e, place, row)| (e, place.map(str::to_owned), row)),
+        };
+        match result {
+            Ok((rows, mut params)) => {
+                fill_param_defaults(&mut params, self.param_schema());
+                Ok(Decoded {
+                    rows,
+                    params,
+                    report,
+                })
+            }
+            Err((error, place, row)) => {
+                let reason = error.to_string();
+                let report = undecodable::<T>(&report, &reason, place.as_deref(), row, self);
+                Err((report, Some(reason)))
+            }
+        }
+    }
+}
+
+/// Adds each declared parameter `params` lacks, with its default.
+fn fill_param_defaults(params: &mut Map<String, Value>, schema: Option<&ParamSchema>) {
+    for spec in schema.map(ParamSchema::params).unwrap_or_default() {
+        if !params.contains_key(spec.name()) {
+            params.insert(spec.name().to_owned(), param_json(spec.default()));
+        }
+    }
+}
+
+/// A parameter value as JSON; datetimes in ISO form, as MLflow writes them.
+pub(super) fn param_json(value: &ParamValue) -> Value {
+    match value {
+        ParamValue::Null => Value::Null,
+        ParamValue::Bool(b) => Value::Bool(*b),
+        ParamValue::Int(i) => Value::from(*i),
+        ParamValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        ParamValue::String(s) => Value::String(s.clone()),
+        ParamValue::Datetime(at) => Value::String(at.to_string()),
+        ParamValue::List(items) => Value::Array(items.iter().map(param_json).collect()),
+        ParamValue::Object(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), param_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// The check passed but serde refused: the report with that error first.
+fn undecodable<T>(
+    report: &Report,
+    reason: &str,
+    place: Option<&str>,
+    row: Option<u64>,
+    checker: &JsonChecker,
+) -> Report {
+    let pointer = match (place, row) {
+        (Some(place), Some(row)) => format!("{place}/{row}"),
+        (Some(place), None) => place.to_owned(),
+        (None, _) => String::new(),
+    };
+    let message = match row {
+        Some(row) => format!(
+            "row {row} passed the signature check but does not deserialise into `{}`",
+            std::any::type_name::<T>()
+        ),
+        None => format!(
+            "the body passed the signature check but does not deserialise into `{}`",
+            std::any::type_name::<T>()
+        ),
+    };
+    let mut problem = Problem::new(ProblemKind::WrongType, Severity::Error, pointer, message)
+        .with_value(reason)
+        .with_note(
+            "the Rust type accepts less than its signature describes (an enum's variants, a \
+             narrower integer, a fixed-size array, `deny_unknown_fields`, a custom \
+             `Deserialize`), or the check mode accepted what serde does not",
+        );
+    if let Some(row) = row {
+        problem = problem.with_row(row);
+    }
+    let mut collector = Collector::new(checker.options().max_problems().max(1));
+    collector.add(problem);
+    for problem in report.problems() {
+        collector.add(problem.clone());
+    }
+    for _ in 0..report.omitted() {
+        collector.count_unlisted(Severity::Warning);
+    }
+    collector.finish(report.rows())
+}
+
+/// What the typed sink made of the body.
+enum Outcome<T> {
+    /// Every row, decoded as it was accepted.
+    Rows(Vec<T>),
+    /// serde refused row `row` (the check accepted it); later rows were not decoded.
+    Refused { error: serde_json::Error, row: u64 },
+    /// The rows did not arrive row by row for named columns: decode after the check.
+    NotByRow,
+}
+
+/// Decodes each row into `T` as the check accepts it.
+struct TypedSink<'b, 's, T> {
+    body: &'b [u8],
+    /// The schema's column names by index; `None` when this layout is not decoded here.
+    names: Option<&'s [String]>,
+    /// The current row's cells, by schema column (reused from row to row).
+    cells: Vec<Option<Scanned>>,
+    outcome: Outcome<T>,
+    /// Whether a row was not clean: nothing more is decoded.
+    stopped: bool,
+    /// Where the rows are, for the report.
+    place: String,
+    params: Option<(usize, usize)>,
+}
+
+impl<'b, 's, T> TypedSink<'b, 's, T> {
+    fn new(body: &'b [u8], shape: &'s Shape) -> Self {
+        let names = shape.names.as_deref().filter(|_| !shape.tensor);
+        TypedSink {
+            body,
+            names,
+            cells: vec![None; names.map_or(0, <[String]>::len)],
+            outcome: Outcome::NotByRow,
+            stopped: false,
+            place: String::new(),
+            params: None,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
+    const ACTIVE: bool = true;
+
+    fn rows_begin(&mut self, arrival: Arrival, place: &str) {
+        if arrival == Arrival::Rows && self.names.is_some() {
+            self.outcome = Outcome::Rows(Vec::new());
+            place.clone_into(&mut self.place);
+        } else {
+            self.outcome = Outcome::NotByRow;
+        }
+    }
+
+    #[inline]
+    fn cell(&mut self, column: usize, _: u64, value: Scanned) {
+        if let Some(slot) = self.cells.get_mut(column) {
+            *slot = Some(value);
+        }
+    }
+
+    fn row_end(&mut self, row: u64, clean: bool) {
+        let (Some(names), false) = (self.names, self.stopped) else {
+            return;
+        };
+        let Outcome::Rows(rows) = &mut self.outcome else {
+            return;
+        };
+        if clean {
+            let cells = RowCells::new(self.body, names, &self.cells);
+            match T::deserialize(MapAccessDeserializer::new(cells)) {
+                Ok(value) => rows.push(value),
+                Err(error) => {
+                    self.outcome = Outcome::Refused { error, row };
+                    self.stopped = true;
+                }
+            }
+        } else {
+            // The body fails the check: its rows will not be returned.
+            *rows = Vec::new();
+            self.stopped = true;
+        }
+        self.cells.fill(None);
+    }
+
+    fn params(&mut self, start: usize, end: usize) {
+        self.params = Some((start, end));
+    }
+}

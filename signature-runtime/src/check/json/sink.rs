@@ -1,0 +1,68 @@
+//! What the check hands on as it accepts cells: the hooks that let a typed decode or a
+//! conformed output ride on the check's one pass over the bytes instead of reading them again.
+
+use crate::check::scanner::{NumToken, StrToken};
+
+/// A cell as the check scanned it: already-classified scalars, or the bytes of anything else.
+#[derive(Clone, Copy, Debug)]
+pub(in crate::check) enum Scanned {
+    Null,
+    Bool(bool),
+    /// A number the column's type accepted.
+    Number(NumToken),
+    /// A string, by its still-escaped contents.
+    Str(StrToken),
+    /// A nested value, a tensor, or a value the MLflow modes checked: its span in the body.
+    Raw(usize, usize),
+    /// A value the check refused (and reported).
+    Refused,
+}
+
+/// How the cells of a body arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::check) enum Arrival {
+    /// Row by row (`dataframe_split`, records, lists of values): each row ends with
+    /// [`CellSink::row_end`].
+    Rows,
+    /// Column by column: an `inputs` object of column lists, or of one value each (one row).
+    /// No `row_end`.
+    Columns,
+}
+
+/// Receives the cells of the body's schema columns as the check accepts them.
+///
+/// A sink sees every cell the check reads, with the schema column (its index in the schema)
+/// and the row; a cell the check refused is handed on too (as whatever was scanned), but the
+/// row's end then says it was not clean: a sink keeps nothing of a body once a row is not.
+pub(in crate::check) trait CellSink {
+    /// Whether the check calls the sink at all: `false` compiles every hook away.
+    const ACTIVE: bool;
+
+    /// The body's rows start at the JSON pointer `place`, arriving as `arrival` says.
+    fn rows_begin(&mut self, arrival: Arrival, place: &str);
+
+    /// Column `column`'s cell in row `row`.
+    fn cell(&mut self, column: usize, row: u64, value: Scanned);
+
+    /// Row `row` is complete; `clean` when the check has found no error so far.
+    fn row_end(&mut self, row: u64, clean: bool);
+
+    /// The `params` object's span in the body.
+    fn params(&mut self, start: usize, end: usize);
+}
+
+/// The plain check's sink: takes nothing.
+#[derive(Debug)]
+pub(in crate::check) struct Discard;
+
+impl CellSink for Discard {
+    const ACTIVE: bool = false;
+
+    fn rows_begin(&mut self, _: Arrival, _: &str) {}
+
+    fn cell(&mut self, _: usize, _: u64, _: Scanned) {}
+
+    fn row_end(&mut self, _: u64, _: bool) {}
+
+    fn params(&mut self, _: usize, _: usize) {}
+}
