@@ -14,6 +14,7 @@ use proptest::prelude::*;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use signature_runtime::check::ColumnValues;
 use signature_runtime::{JsonChecker, Signature};
 
 // ---- The types ------------------------------------------------------------------------------
@@ -510,7 +511,77 @@ fn agree<T: Signature + DeserializeOwned + PartialEq + std::fmt::Debug>(
             prop_assert_eq!(&decoded.rows, &expected_rows, "{}", body);
         }
     }
+    conform_agrees(&checker, &body, &records, report.is_valid())
+}
+
+/// `conform` (the dynamic-schema output) passes exactly what the check passes, and gives each
+/// cell as serde_json reads it, widened to the column's type (extra keys dropped, missing
+/// keys and nulls as `None`).
+fn conform_agrees(
+    checker: &JsonChecker,
+    body: &str,
+    records: &str,
+    valid: bool,
+) -> Result<(), TestCaseError> {
+    let conformed = checker.conform(body.as_bytes());
+    prop_assert_eq!(conformed.is_ok(), valid, "{}", body);
+    let Ok(conformed) = conformed else {
+        return Ok(());
+    };
+    let records: Vec<serde_json::Map<String, Value>> = serde_json::from_str(records).unwrap();
+    prop_assert_eq!(conformed.rows, records.len());
+    for column in &conformed.columns {
+        prop_assert_eq!(column.values.len(), records.len(), "{}", &column.name);
+        for (row, record) in records.iter().enumerate() {
+            let sent = record.get(&column.name).filter(|v| !v.is_null());
+            let (got, expected) = widened(&column.values, row, sent);
+            prop_assert_eq!(got, expected, "{} row {}: {}", &column.name, row, body);
+        }
+    }
     Ok(())
+}
+
+/// A conformed cell, and what serde_json read for it widened the same way, both as JSON.
+fn widened(values: &ColumnValues, row: usize, sent: Option<&Value>) -> (Value, Value) {
+    fn json<T: Into<Value> + Clone>(v: Option<&T>) -> Value {
+        v.cloned().map_or(Value::Null, Into::into)
+    }
+    match values {
+        ColumnValues::Boolean(v) => (
+            json(v[row].as_ref()),
+            json(sent.and_then(Value::as_bool).as_ref()),
+        ),
+        ColumnValues::Integer(v) => (
+            json(v[row].as_ref()),
+            json(
+                sent.and_then(Value::as_i64)
+                    .and_then(|i| i32::try_from(i).ok())
+                    .as_ref(),
+            ),
+        ),
+        ColumnValues::Long(v) => (
+            json(v[row].as_ref()),
+            json(sent.and_then(Value::as_i64).as_ref()),
+        ),
+        ColumnValues::Float(v) => (
+            json(v[row].map(f64::from).as_ref()),
+            json(
+                sent.and_then(Value::as_f64)
+                    .map(|f| f64::from(f as f32))
+                    .as_ref(),
+            ),
+        ),
+        ColumnValues::Double(v) => (
+            json(v[row].as_ref()),
+            json(sent.and_then(Value::as_f64).as_ref()),
+        ),
+        ColumnValues::String(v) => (
+            json(v[row].as_ref()),
+            json(sent.and_then(Value::as_str).as_ref()),
+        ),
+        ColumnValues::Json(v) => (json(v[row].as_ref()), json(sent)),
+        other => panic!("no generated field has the type of {other:?}"),
+    }
 }
 
 const SCALARS: &[(&str, Kind)] = &[
@@ -586,6 +657,44 @@ proptest! {
     fn enums_and_chars(rows in rows(LABELS)) {
         agree::<Labels>(&rows)?;
     }
+}
+
+#[test]
+fn decoded_params_hold_the_declared_defaults() {
+    use signature_runtime::{DataType, ModelSignature, ParamSchema, ParamSpec};
+    let params = ParamSchema::new(vec![
+        ParamSpec::scalar("temperature", DataType::Double, 0.5).unwrap(),
+        ParamSpec::scalar("top_k", DataType::Long, 3i64).unwrap(),
+    ])
+    .unwrap();
+    let signature = ModelSignature::new(Some(House::input_schema()), None, Some(params)).unwrap();
+    let checker = JsonChecker::for_signature(&signature);
+    for body in [
+        r#"{"dataframe_records": [{"sqft": 1.5, "rooms": 2}], "params": {"top_k": 10, "seed": 1}}"#,
+        // Fused (records) and read after the check (an `inputs` object) alike.
+        r#"{"params": {"top_k": 10, "seed": 1}, "inputs": {"sqft": [1.5], "rooms": [2]}}"#,
+    ] {
+        let decoded = checker.decode::<House>(body.as_bytes()).unwrap();
+        assert_eq!(
+            decoded.params.get("top_k"),
+            Some(&serde_json::json!(10)),
+            "{body}"
+        );
+        assert_eq!(
+            decoded.params.get("temperature"),
+            Some(&serde_json::json!(0.5)),
+            "{body}"
+        );
+        assert_eq!(
+            decoded.params.get("seed"),
+            Some(&serde_json::json!(1)),
+            "{body}"
+        );
+    }
+    let decoded = checker
+        .decode::<House>(br#"[{"sqft": 1.5, "rooms": 2}]"#)
+        .unwrap();
+    assert_eq!(decoded.params.len(), 2);
 }
 
 // ---- Every body format decodes to what serde reads from the records --------------------------

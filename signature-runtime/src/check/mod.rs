@@ -114,6 +114,7 @@
 //! Memory: beyond the input, a check holds the report (capped), one entry per input column and
 //! a bounded set of extra column names; nothing grows with the number of rows.
 
+mod conform;
 mod decode;
 mod json;
 mod mlflow;
@@ -121,6 +122,7 @@ mod numpy_casts;
 mod scanner;
 mod values;
 
+pub use conform::{ColumnValues, ConformedBody, ConformedColumn};
 pub use decode::Decoded;
 pub use json::JsonChecker;
 

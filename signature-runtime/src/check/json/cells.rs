@@ -91,7 +91,13 @@ impl<S: CellSink> Run<'_, '_, S> {
         self.column = Some(k);
         self.ml_tensor_given(k);
         let mut tracker = vec![None; spec.shape().len()];
+        self.peek()?;
+        let start = self.s.pos();
         let result = self.tensor_level(spec, *leaf, spec.shape(), 0, &mut tracker);
+        if S::ACTIVE && result.is_ok() {
+            let end = self.s.pos();
+            self.sink.cell(k, 0, Scanned::Raw(start, end));
+        }
         self.column = None;
         self.whole_tensors = true;
         result

@@ -124,6 +124,20 @@ impl JsonChecker {
         &self.options
     }
 
+    /// Each schema column's label (its name, or `#k` when unnamed) and, for a scalar column,
+    /// its type.
+    pub(in crate::check) fn column_outline(
+        &self,
+    ) -> impl Iterator<Item = (&str, Option<DataType>)> + '_ {
+        self.columns.iter().map(|c| {
+            let scalar = match c.cell {
+                Cell::Leaf(_) => c.data_type,
+                Cell::Composite(_) | Cell::Tensor { .. } => None,
+            };
+            (c.label.as_str(), scalar)
+        })
+    }
+
     /// The parameters the signature declares, if any.
     pub(in crate::check) fn param_schema(&self) -> Option<&ParamSchema> {
         self.params.as_ref()
