@@ -124,17 +124,18 @@ impl JsonChecker {
         &self.options
     }
 
-    /// Each schema column's label (its name, or `#k` when unnamed) and, for a scalar column,
-    /// its type.
+    /// Each schema column's label (its name, or `#k` when unnamed) and its type (`None` for a
+    /// tensor).
     pub(in crate::check) fn column_outline(
         &self,
-    ) -> impl Iterator<Item = (&str, Option<DataType>)> + '_ {
+    ) -> impl Iterator<Item = (&str, Option<ColumnType>)> + '_ {
         self.columns.iter().map(|c| {
-            let scalar = match c.cell {
-                Cell::Leaf(_) => c.data_type,
-                Cell::Composite(_) | Cell::Tensor { .. } => None,
+            let ty = match &c.cell {
+                Cell::Leaf(_) => c.data_type.map(ColumnType::DataType),
+                Cell::Composite(ty) => Some(ty.clone()),
+                Cell::Tensor { .. } => None,
             };
-            (c.label.as_str(), scalar)
+            (c.label.as_str(), ty)
         })
     }
 

@@ -2,6 +2,9 @@
 //! MLmodel file, no Rust type): the body's values, checked and widened to their columns'
 //! types, as columns in the schema's order. Built by a sink riding on the check's one pass.
 
+#[cfg(feature = "arrow")]
+mod arrow;
+
 use serde_json::{Map, Value};
 
 use super::JsonChecker;
@@ -10,7 +13,7 @@ use super::decode::param_json;
 use super::json::{Arrival, CellSink, Scanned};
 use super::scanner::IntValue;
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
-use crate::types::{DataType, Datetime};
+use crate::types::{ColumnType, DataType, Datetime};
 
 /// A body conformed to its signature: what [`JsonChecker::conform`] returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +36,8 @@ pub struct ConformedBody {
 pub struct ConformedColumn {
     /// The column's name (`#k` for the `k`-th column of an unnamed schema).
     pub name: String,
+    /// The column's type; `None` for a tensor.
+    pub column_type: Option<ColumnType>,
     /// The values.
     pub values: ColumnValues,
 }
@@ -64,7 +69,11 @@ pub enum ColumnValues {
 }
 
 impl ColumnValues {
-    fn for_type(data_type: Option<DataType>) -> ColumnValues {
+    fn for_type(column_type: Option<&ColumnType>) -> ColumnValues {
+        let data_type = match column_type {
+            Some(ColumnType::DataType(t)) => Some(*t),
+            _ => None,
+        };
         match data_type {
             Some(DataType::Boolean) => ColumnValues::Boolean(Vec::new()),
             Some(DataType::Integer) => ColumnValues::Integer(Vec::new()),
@@ -249,9 +258,10 @@ impl<'b> ConformSink<'b> {
     fn new(checker: &JsonChecker, body: &'b [u8]) -> Self {
         let columns = checker
             .column_outline()
-            .map(|(name, data_type)| ConformedColumn {
+            .map(|(name, column_type)| ConformedColumn {
                 name: name.to_owned(),
-                values: ColumnValues::for_type(data_type),
+                values: ColumnValues::for_type(column_type.as_ref()),
+                column_type,
             })
             .collect();
         ConformSink {
