@@ -113,6 +113,15 @@
 //!
 //! Memory: beyond the input, a check holds the report (capped), one entry per input column and
 //! a bounded set of extra column names; nothing grows with the number of rows.
+//!
+//! # Decoding and conforming in the same pass
+//!
+//! [`JsonChecker::decode`] (rows into a Rust type) and [`JsonChecker::conform`] (a schema loaded
+//! at run time: typed columns, and an Arrow batch under feature `arrow`) read the values as the
+//! check accepts them, in its one pass over the bytes. `decode` does so for named columns
+//! whose rows arrive row by row (`dataframe_split`, records, lists of records, a one-column
+//! list); for a positional or tensor schema, a single value or an `inputs` object it reads the
+//! rows with serde_json once the check has passed. `conform` covers every layout.
 
 mod conform;
 mod decode;

@@ -338,16 +338,14 @@ impl<'b> ConformSink<'b> {
     /// A number cell as `f64`: integers exactly when they can be, others as serde_json reads
     /// them.
     fn float(&self, value: Scanned) -> Option<f64> {
-        let Scanned::Number(number) = value else {
-            return None;
-        };
-        match number.as_integer() {
-            Some(IntValue::Positive(m)) => Some(m as f64),
-            Some(IntValue::Negative(m)) => Some(-(m as f64)),
-            None => std::str::from_utf8(&self.body[number.span.0..number.span.1])
+        match value {
+            Scanned::Int(IntValue::Positive(m)) => Some(m as f64),
+            Scanned::Int(IntValue::Negative(m)) => Some(-(m as f64)),
+            Scanned::Float(start, end) => std::str::from_utf8(&self.body[start..end])
                 .ok()?
                 .parse()
                 .ok(),
+            _ => None,
         }
     }
 
@@ -360,10 +358,8 @@ impl<'b> ConformSink<'b> {
             return Ok(());
         }
         let integer = match value {
-            Scanned::Number(number) => number.as_integer().and_then(|v| match v {
-                IntValue::Positive(m) => i64::try_from(m).ok(),
-                IntValue::Negative(m) => Some((m as i64).wrapping_neg()),
-            }),
+            Scanned::Int(IntValue::Positive(m)) => i64::try_from(m).ok(),
+            Scanned::Int(IntValue::Negative(m)) => Some((m as i64).wrapping_neg()),
             _ => None,
         };
         let float = self.float(value);

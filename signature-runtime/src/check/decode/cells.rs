@@ -131,19 +131,17 @@ impl<'b> Deserializer<'b> for CellDeserializer<'b> {
         match self.value {
             Scanned::Null => visitor.visit_unit(),
             Scanned::Bool(b) => visitor.visit_bool(b),
-            Scanned::Number(number) => match number.as_integer() {
-                Some(IntValue::Positive(m)) => visitor.visit_u64(m),
-                // A magnitude up to 2^63: the wrapping negation lands on i64::MIN exactly.
-                Some(IntValue::Negative(m)) => visitor.visit_i64((m as i64).wrapping_neg()),
-                None => {
-                    let text = self.text(number.span.0, number.span.1)?;
-                    match text.parse::<f64>() {
-                        Ok(v) if v.is_finite() => visitor.visit_f64(v),
-                        // serde_json's own error for a number beyond f64.
-                        _ => Self::json(text.as_bytes(), |de| de.deserialize_any(visitor)),
-                    }
+            Scanned::Int(IntValue::Positive(m)) => visitor.visit_u64(m),
+            // A magnitude up to 2^63: the wrapping negation lands on i64::MIN exactly.
+            Scanned::Int(IntValue::Negative(m)) => visitor.visit_i64((m as i64).wrapping_neg()),
+            Scanned::Float(start, end) => {
+                let text = self.text(start, end)?;
+                match text.parse::<f64>() {
+                    Ok(v) if v.is_finite() => visitor.visit_f64(v),
+                    // serde_json's own error for a number beyond f64.
+                    _ => Self::json(text.as_bytes(), |de| de.deserialize_any(visitor)),
                 }
-            },
+            }
             Scanned::Str(token) if !token.escaped => {
                 visitor.visit_borrowed_str(self.text(token.span.0, token.span.1)?)
             }

@@ -313,7 +313,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 let at = self.s.pos();
                 let number = self.number()?;
                 match int_fits(&number, min, max) {
-                    Ok(()) => Ok(Scanned::Number(number)),
+                    Ok(()) => Ok(Scanned::number(&number)),
                     Err(misfit) => {
                         self.number_misfit(spec, misfit, at);
                         Ok(Scanned::Refused)
@@ -325,7 +325,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 let number = self.number()?;
                 let text = &self.s.bytes()[number.span.0..number.span.1];
                 match float_fits(&number, text, mantissa_bits, max) {
-                    Ok(()) => Ok(Scanned::Number(number)),
+                    Ok(()) => Ok(Scanned::number(&number)),
                     Err(misfit) => {
                         self.number_misfit(spec, misfit, at);
                         Ok(Scanned::Refused)

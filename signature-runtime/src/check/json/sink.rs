@@ -1,21 +1,34 @@
 //! What the check hands on as it accepts cells: the hooks that let a typed decode or a
 //! conformed output ride on the check's one pass over the bytes instead of reading them again.
 
-use crate::check::scanner::{NumToken, StrToken};
+use crate::check::scanner::{IntValue, NumToken, StrToken};
 
 /// A cell as the check scanned it: already-classified scalars, or the bytes of anything else.
 #[derive(Clone, Copy, Debug)]
 pub(in crate::check) enum Scanned {
     Null,
     Bool(bool),
-    /// A number the column's type accepted.
-    Number(NumToken),
+    /// An integer the column's type accepted, as serde_json reads it.
+    Int(IntValue),
+    /// Any other number the column's type accepted: its span in the body.
+    Float(usize, usize),
     /// A string, by its still-escaped contents.
     Str(StrToken),
     /// A nested value, a tensor, or a value the MLflow modes checked: its span in the body.
     Raw(usize, usize),
     /// A value the check refused (and reported).
     Refused,
+}
+
+impl Scanned {
+    /// A number token, as serde_json classifies it.
+    #[inline(always)]
+    pub(in crate::check) fn number(token: &NumToken) -> Scanned {
+        match token.as_integer() {
+            Some(value) => Scanned::Int(value),
+            None => Scanned::Float(token.span.0, token.span.1),
+        }
+    }
 }
 
 /// How the cells of a body arrive.
