@@ -802,6 +802,23 @@ fn a_failed_check_comes_back_whole_and_a_serde_refusal_names_the_row() {
     assert_eq!(problem.pointer(), "/dataframe_records/1", "{report}");
     assert_eq!(problem.row(), Some(1));
     assert!(problem.value().unwrap().contains("blue"), "{report}");
+    // The same from split rows and from column lists, which are decoded by position.
+    for (body, pointer) in [
+        (
+            &br#"{"dataframe_split": {"data": [["red", "a"], ["blue", "b"]], "columns": ["color", "letter"]}}"#[..],
+            "/dataframe_split/data/1",
+        ),
+        (
+            br#"{"inputs": {"letter": ["a", "b"], "color": ["red", "blue"]}}"#,
+            "/inputs/1",
+        ),
+    ] {
+        let report = checker.decode::<Labels>(body).unwrap_err();
+        let problem = &report.problems()[0];
+        assert_eq!(problem.pointer(), pointer, "{report}");
+        assert_eq!(problem.row(), Some(1));
+        assert!(problem.value().unwrap().contains("blue"), "{report}");
+    }
 }
 
 /// `datetime` and `binary` columns against chrono's and serde_bytes' own `Deserialize`: the

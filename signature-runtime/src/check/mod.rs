@@ -118,10 +118,10 @@
 //!
 //! [`JsonChecker::decode`] (rows into a Rust type) and [`JsonChecker::conform`] (a schema loaded
 //! at run time: typed columns, and an Arrow batch under feature `arrow`) read the values as the
-//! check accepts them, in its one pass over the bytes. `decode` does so for named columns
-//! whose rows arrive row by row (`dataframe_split`, records, lists of records, a one-column
-//! list); for a positional or tensor schema, a single value or an `inputs` object it reads the
-//! rows with serde_json once the check has passed. `conform` covers every layout.
+//! check accepts them, in its one pass over the bytes: `conform` for every schema, `decode` for
+//! a schema of named columns (every body layout; an `inputs` object's cells are kept column by
+//! column and decoded once the object is checked). For a positional or tensor schema, `decode`
+//! reads the rows with serde_json once the check has passed.
 
 mod conform;
 mod decode;

@@ -1,13 +1,10 @@
-//! Typed decoding for the layouts whose cells the check does not hand on row by row: a
-//! positional schema, a tensor schema, a single value, and an `inputs` object (one row, or
-//! column lists to transpose). serde_json reads the rows from the body itself, without a
-//! `serde_json::Value` for the body; an `inputs` object of column lists takes a second look at
-//! the bytes, transposed cell by cell from their spans.
+//! Typed decoding for the schemas whose rows the check's pass does not decode: positional and
+//! tensor schemas. serde_json reads the rows from the body itself once the check has passed,
+//! without a `serde_json::Value` for the body.
 
 use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
-use std::ops::Range;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer};
 use serde::de::{
@@ -16,8 +13,7 @@ use serde::de::{
 };
 use serde_json::{Map, Value};
 
-use crate::check::scanner::{Scanner, unescape};
-use crate::types::{ColumnType, Schema};
+use crate::types::Schema;
 
 /// The rows and the raw params.
 pub(super) type Rows<T> = (Vec<T>, Map<String, Value>);
@@ -25,55 +21,10 @@ pub(super) type Rows<T> = (Vec<T>, Map<String, Value>);
 /// A serde error, the place (a JSON pointer prefix) and the row it happened at.
 pub(super) type Failure = (serde_json::Error, Option<&'static str>, Option<u64>);
 
-/// The rows of a body the check passed, read by serde_json (with a second look for an
-/// `inputs` object of column lists).
-pub(super) fn rows<T: DeserializeOwned>(
-    shape: &Shape,
-    body: &[u8],
-    max_depth: usize,
-) -> Result<Rows<T>, Failure> {
+/// The rows of a body the check passed, read by serde_json.
+pub(super) fn rows<T: DeserializeOwned>(shape: &Shape, body: &[u8]) -> Result<Rows<T>, Failure> {
     let ctx = Ctx {
         shape,
-        inputs_columns: None,
-        body,
-        fallback: Cell::new(None),
-        place: Cell::new(None),
-        row: Cell::new(None),
-    };
-    match (run::<T>(&ctx, body), ctx.fallback.get()) {
-        (Err(_), Some(Fallback::InputsColumns)) => second_look::<T>(shape, body, max_depth),
-        (result, _) => result.map_err(|e| (e, ctx.place.get(), ctx.row.get())),
-    }
-}
-
-/// An `inputs` object of column lists: find the columns' cells, then read again.
-fn second_look<T: DeserializeOwned>(
-    shape: &Shape,
-    body: &[u8],
-    max_depth: usize,
-) -> Result<Rows<T>, Failure> {
-    let structural = |what: &str| (de::Error::custom(what), None::<&'static str>, None::<u64>);
-    let envelope = members(body, 0..body.len(), max_depth)
-        .ok_or_else(|| structural("the body is not an object"))?;
-    let (_, payload) = envelope
-        .iter()
-        .find(|(key, _)| matches!(key.as_str(), "inputs" | "instances"))
-        .cloned()
-        .ok_or_else(|| structural("the body holds no input"))?;
-    let columns = members(body, payload.clone(), max_depth)
-        .ok_or_else(|| structural("`inputs` is not an object"))?;
-    let cells = columns
-        .into_iter()
-        .map(|(name, range)| {
-            let list = elements(body, range.clone(), max_depth);
-            (name, range, list)
-        })
-        .collect();
-    let ctx = Ctx {
-        shape,
-        inputs_columns: Some((cells, payload)),
-        body,
-        fallback: Cell::new(None),
         place: Cell::new(None),
         row: Cell::new(None),
     };
@@ -101,23 +52,15 @@ pub(super) struct Shape {
     pub(super) names: Option<Vec<String>>,
     /// A tensor schema: an `inputs`/`instances` list is one whole tensor, one row.
     pub(super) tensor: bool,
-    /// An `array` or `object` column: an `inputs` object is one row.
-    nested: bool,
 }
 
 impl Shape {
     pub(super) fn of(schema: &Schema) -> Shape {
         let names: Option<Vec<String>> =
             schema.names().map(|n| n.map(ToString::to_string)).collect();
-        let nested = schema
-            .columns()
-            .unwrap_or_default()
-            .iter()
-            .any(|c| matches!(c.ty(), ColumnType::Array(_) | ColumnType::Object(_)));
         Shape {
             names: names.filter(|n| !n.is_empty()),
             tensor: schema.is_tensor_spec(),
-            nested,
         }
     }
 
@@ -130,39 +73,12 @@ impl Shape {
     }
 }
 
-/// Why the streaming pass stopped to take a second look.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Fallback {
-    /// `inputs`/`instances` as an object of columns, to be transposed.
-    InputsColumns,
-}
-
-/// One column of an `inputs` object: its name, its value's span and, for a list, the spans of
-/// its cells.
-type DictColumn = (String, Range<usize>, Option<Vec<Range<usize>>>);
-
-/// An `inputs` object of columns, and the object's span.
-type InputsColumns = (Vec<DictColumn>, Range<usize>);
-
 struct Ctx<'s> {
     shape: &'s Shape,
-    /// An `inputs` object's columns (each name, value span and, for a list, its cells' spans)
-    /// and the object's span, found by a second look.
-    inputs_columns: Option<InputsColumns>,
-    /// The body, for the cells found by a second look.
-    body: &'s [u8],
-    fallback: Cell<Option<Fallback>>,
     /// Where the rows are, for the report: `/dataframe_records`, ...
     place: Cell<Option<&'static str>>,
     /// The row being read.
     row: Cell<Option<u64>>,
-}
-
-impl Ctx<'_> {
-    fn need<E: de::Error>(&self, fallback: Fallback) -> E {
-        self.fallback.set(Some(fallback));
-        E::custom("the body needs a second look")
-    }
 }
 
 // ---- The envelope ---------------------------------------------------------------------------
@@ -383,12 +299,6 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for InputsSeed<'_, T> {
     type Value = Vec<T>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-        let ctx = self.0;
-        if let Some((columns, whole)) = &ctx.inputs_columns {
-            // The second look found an object of columns: the cells are read from their bytes.
-            d.deserialize_any(IgnoredAny)?;
-            return transpose(ctx, columns, whole.clone()).map_err(de::Error::custom);
-        }
         d.deserialize_any(self)
     }
 }
@@ -421,11 +331,9 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for InputsSeed<'_, T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
-        let ctx = self.0;
-        if ctx.shape.tensor || ctx.shape.nested || ctx.shape.names.is_none() {
-            return T::deserialize(MapAccessDeserializer::new(map)).map(|row| vec![row]);
-        }
-        Err(ctx.need(Fallback::InputsColumns))
+        // One row: an object of named tensors, or of a positional schema's values (a named
+        // schema's column lists are decoded in the check's own pass).
+        T::deserialize(MapAccessDeserializer::new(map)).map(|row| vec![row])
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<T>, E> {
@@ -564,148 +472,4 @@ impl<'de, D: Deserializer<'de>> SeqAccess<'de> for OneCell<D> {
     ) -> Result<Option<V::Value>, D::Error> {
         self.value.take().map(|d| seed.deserialize(d)).transpose()
     }
-}
-
-/// The rows of an `inputs` object of columns, one position at a time, each cell read from its
-/// bytes; an object whose first column is not a list is one row.
-fn transpose<T: DeserializeOwned>(
-    ctx: &Ctx<'_>,
-    columns: &[DictColumn],
-    whole: Range<usize>,
-) -> Result<Vec<T>, serde_json::Error> {
-    let known = |name: &str| {
-        ctx.shape
-            .names
-            .as_ref()
-            .is_some_and(|names| names.iter().any(|n| n == name))
-    };
-    let first = columns.iter().find(|(name, ..)| known(name));
-    let Some((_, _, Some(_))) = first else {
-        // One row: the object is the record.
-        return serde_json::from_slice(&ctx.body[whole]).map(|row| vec![row]);
-    };
-    let height = columns
-        .iter()
-        .filter_map(|(_, _, cells)| cells.as_ref().map(Vec::len))
-        .max()
-        .unwrap_or(0);
-    let mut rows = Vec::with_capacity(height);
-    for row in 0..height {
-        ctx.row.set(Some(row as u64));
-        rows.push(T::deserialize(MapAccessDeserializer::new(CellsAsMap {
-            body: ctx.body,
-            columns,
-            row,
-            at: 0,
-        }))?);
-    }
-    ctx.row.set(None);
-    Ok(rows)
-}
-
-/// Row `row` of an object of column lists, as a map from the names to the cells.
-struct CellsAsMap<'b, 'c> {
-    body: &'b [u8],
-    columns: &'c [DictColumn],
-    row: usize,
-    at: usize,
-}
-
-impl CellsAsMap<'_, '_> {
-    /// The next column with a cell in this row.
-    fn advance(&mut self) -> Option<(&str, Range<usize>)> {
-        while let Some((name, _, cells)) = self.columns.get(self.at) {
-            if let Some(cell) = cells.as_ref().and_then(|c| c.get(self.row)) {
-                return Some((name, cell.clone()));
-            }
-            self.at += 1;
-        }
-        None
-    }
-}
-
-impl<'b> MapAccess<'b> for CellsAsMap<'b, '_> {
-    type Error = serde_json::Error;
-
-    fn next_key_seed<K: DeserializeSeed<'b>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, serde_json::Error> {
-        match self.advance() {
-            Some((name, _)) => seed
-                .deserialize(StrDeserializer::<serde_json::Error>::new(name))
-                .map(Some),
-            None => Ok(None),
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'b>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, serde_json::Error> {
-        let Some((_, cell)) = self.advance() else {
-            return Err(de::Error::custom("no cell"));
-        };
-        self.at += 1;
-        let mut de = serde_json::Deserializer::from_slice(&self.body[cell]);
-        let value = seed.deserialize(&mut de)?;
-        de.end()?;
-        Ok(value)
-    }
-}
-
-// ---- A second look at the bytes -------------------------------------------------------------
-
-/// The members of the object at `range`, each key with its value's span; `None` if not an
-/// object.
-fn members(
-    body: &[u8],
-    range: Range<usize>,
-    max_depth: usize,
-) -> Option<Vec<(String, Range<usize>)>> {
-    let mut s = Scanner::new(&body[..range.end]);
-    s.seek(range.start);
-    if s.peek()? != b'{' {
-        return None;
-    }
-    s.seek(s.pos() + 1);
-    let mut out = Vec::new();
-    let mut first = true;
-    while let Some(key) = s.object_key(first).ok()? {
-        first = false;
-        let raw = &body[key.range()];
-        let name = if key.escaped {
-            unescape(raw)
-        } else {
-            String::from_utf8_lossy(raw).into_owned()
-        };
-        s.skip_ws();
-        let start = s.pos();
-        s.skip_value(1, max_depth).ok()?;
-        out.push((name, start..s.pos()));
-    }
-    Some(out)
-}
-
-/// The spans of the elements of the list at `range`; `None` if not a list.
-fn elements(body: &[u8], range: Range<usize>, max_depth: usize) -> Option<Vec<Range<usize>>> {
-    let mut s = Scanner::new(&body[..range.end]);
-    s.seek(range.start);
-    if s.peek()? != b'[' {
-        return None;
-    }
-    s.seek(s.pos() + 1);
-    let mut out = Vec::new();
-    if s.array_first() {
-        loop {
-            s.skip_ws();
-            let start = s.pos();
-            s.skip_value(1, max_depth).ok()?;
-            out.push(start..s.pos());
-            if !s.array_next().ok()? {
-                break;
-            }
-        }
-    }
-    Some(out)
 }

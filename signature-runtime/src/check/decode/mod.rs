@@ -2,11 +2,12 @@
 //! a sink keeps them (numbers already parsed, strings as spans of the body) and, at the row's
 //! end, deserialises `T` from them. The body is read once, and no `serde_json::Value` is built.
 //!
-//! Rows that arrive row by row for a schema of named columns take this path: `dataframe_split`
-//! (with `data` before or after `columns`), `dataframe_records`, lists of records under
-//! `inputs` or `instances`, a bare list of records, and a one-column schema's list of values.
-//! The other layouts (a positional or tensor schema, a single value, an `inputs` object) are
-//! read by serde_json after the check ([`fallback`]).
+//! A schema of named columns takes this path in every layout: `dataframe_split` (with `data`
+//! before or after `columns`), `dataframe_records`, lists of records under `inputs` or
+//! `instances`, a bare list of records, a one-column schema's list of values or single value,
+//! and an `inputs` object (its cells kept column by column, then decoded position by position
+//! once the object is checked). A positional or tensor schema is read by serde_json after the
+//! check ([`fallback`]).
 
 mod cells;
 mod fallback;
@@ -91,10 +92,11 @@ impl JsonChecker {
     {
         let shape = Shape::of(&T::input_schema());
         let sink = TypedSink::<T>::new(body, &shape);
-        let (report, sink) = self.check_into(body, sink);
+        let (report, mut sink) = self.check_into(body, sink);
         if !report.is_valid() {
             return Err((report, None));
         }
+        sink.transpose(report.rows());
         let result = match sink.outcome {
             Outcome::Rows(rows) => {
                 let params = match sink.params {
@@ -105,7 +107,7 @@ impl JsonChecker {
                 params.map(|params| (rows, params))
             }
             Outcome::Refused { error, row } => Err((error, Some(sink.place), Some(row))),
-            Outcome::NotByRow => fallback::rows::<T>(&shape, body, self.options().max_depth())
+            Outcome::NotByRow => fallback::rows::<T>(&shape, body)
                 .map_err(|(e, place, row)| (e, place.map(str::to_owned), row)),
         };
         match result {
@@ -204,7 +206,8 @@ enum Outcome<T> {
     Rows(Vec<T>),
     /// serde refused row `row` (the check accepted it); later rows were not decoded.
     Refused { error: serde_json::Error, row: u64 },
-    /// The rows did not arrive row by row for named columns: decode after the check.
+    /// The rows did not arrive row by row or column by column for named columns: decode
+    /// after the check.
     NotByRow,
 }
 
@@ -215,6 +218,8 @@ struct TypedSink<'b, 's, T> {
     names: Option<&'s [String]>,
     /// The current row's cells, by schema column (reused from row to row).
     cells: Vec<Option<Scanned>>,
+    /// An `inputs` object's cells, column by column, until the check is done.
+    by_column: Option<Vec<Vec<Scanned>>>,
     outcome: Outcome<T>,
     /// Whether a row was not clean: nothing more is decoded.
     stopped: bool,
@@ -230,6 +235,7 @@ impl<'b, 's, T> TypedSink<'b, 's, T> {
             body,
             names,
             cells: vec![None; names.map_or(0, <[String]>::len)],
+            by_column: None,
             outcome: Outcome::NotByRow,
             stopped: false,
             place: String::new(),
@@ -238,21 +244,55 @@ impl<'b, 's, T> TypedSink<'b, 's, T> {
     }
 }
 
+impl<T: DeserializeOwned> TypedSink<'_, '_, T> {
+    /// Decodes the rows of an `inputs` object, position by position, once the check has passed
+    /// it: `rows` is the check's row count (one for an object of single values).
+    fn transpose(&mut self, rows: Option<u64>) {
+        let (Some(columns), Some(names)) = (self.by_column.take(), self.names) else {
+            return;
+        };
+        let longest = columns.iter().map(Vec::len).max().unwrap_or(0) as u64;
+        let mut decoded = Vec::new();
+        for row in 0..rows.unwrap_or(longest) {
+            let at = usize::try_from(row).unwrap_or(usize::MAX);
+            for (slot, column) in self.cells.iter_mut().zip(&columns) {
+                *slot = column.get(at).copied();
+            }
+            let cells = RowCells::new(self.body, names, &self.cells);
+            match T::deserialize(MapAccessDeserializer::new(cells)) {
+                Ok(value) => decoded.push(value),
+                Err(error) => {
+                    self.outcome = Outcome::Refused { error, row };
+                    return;
+                }
+            }
+        }
+        self.outcome = Outcome::Rows(decoded);
+    }
+}
+
 impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
     const ACTIVE: bool = true;
 
     fn rows_begin(&mut self, arrival: Arrival, place: &str) {
-        if arrival == Arrival::Rows && self.names.is_some() {
-            self.outcome = Outcome::Rows(Vec::new());
-            place.clone_into(&mut self.place);
-        } else {
-            self.outcome = Outcome::NotByRow;
+        let Some(names) = self.names else {
+            return;
+        };
+        place.clone_into(&mut self.place);
+        match arrival {
+            Arrival::Rows => self.outcome = Outcome::Rows(Vec::new()),
+            Arrival::Columns => self.by_column = Some(vec![Vec::new(); names.len()]),
         }
     }
 
     #[inline]
     fn cell(&mut self, column: usize, _: u64, value: Scanned) {
-        if let Some(slot) = self.cells.get_mut(column) {
+        if let Some(columns) = &mut self.by_column {
+            // An `inputs` object: its rows are complete only at its end.
+            if let Some(cells) = columns.get_mut(column) {
+                cells.push(value);
+            }
+        } else if let Some(slot) = self.cells.get_mut(column) {
             *slot = Some(value);
         }
     }
