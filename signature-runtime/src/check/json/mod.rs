@@ -399,8 +399,8 @@ struct Run<'a, 'c, S: CellSink = Discard> {
     whole_tensors: bool,
     /// The MLflow modes' state; `None` in Strict.
     ml: Option<Box<MlState>>,
-    /// Whether clean rows may take the fast path of [`clean_rows`]. Only tests turn it off,
-    /// to show that the fast path changes no report.
+    /// Whether clean rows may take the fast path of [`clean_rows`]. Off when a sink takes the
+    /// cells (the fast path hands none on), and in tests that show it changes no report.
     fast_paths: bool,
     /// Where accepted cells go ([`Discard`] for a plain check).
     sink: S,
