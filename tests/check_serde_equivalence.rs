@@ -935,3 +935,88 @@ fn null_items_are_refused_though_the_rust_type_holds_them() {
         );
     }
 }
+
+// ---- Rows reach a hand-written `Deserialize` by name ---------------------------------------
+
+/// Read by a hand-written visitor that takes maps only, as many custom `Deserialize`s do: the
+/// decode must present every row by name, whatever layout the body uses.
+#[derive(Debug, PartialEq, Signature)]
+struct MapOnly {
+    sqft: f64,
+    rooms: i64,
+}
+
+impl<'de> Deserialize<'de> for MapOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MapOnly;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of sqft and rooms")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MapOnly, A::Error> {
+                use serde::de::Error;
+                let (mut sqft, mut rooms) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "sqft" => sqft = Some(map.next_value()?),
+                        "rooms" => rooms = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MapOnly {
+                    sqft: sqft.ok_or_else(|| A::Error::missing_field("sqft"))?,
+                    rooms: rooms.ok_or_else(|| A::Error::missing_field("rooms"))?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MapOnly", &["sqft", "rooms"], Fields)
+    }
+}
+
+#[test]
+fn rows_reach_a_map_only_deserialize_by_name() {
+    let checker = JsonChecker::for_schema(&MapOnly::input_schema());
+    let body =
+        br#"{"dataframe_split": {"columns": ["rooms", "sqft"], "data": [[2, 1.5], [4, 3]]}}"#;
+    let decoded = checker.decode::<MapOnly>(body).unwrap();
+    assert_eq!(
+        decoded.rows,
+        [
+            MapOnly {
+                sqft: 1.5,
+                rooms: 2
+            },
+            MapOnly {
+                sqft: 3.0,
+                rooms: 4
+            }
+        ]
+    );
+    // Derived structs, for comparison: the same rows, the body's columns in another order.
+    let checker = JsonChecker::for_schema(&House::input_schema());
+    let body = br#"{"dataframe_split": {"columns": ["rooms", "city", "sqft"], "data": [[2, "Salem", 1.5], [4, null, 3]]}}"#;
+    let decoded = checker.decode::<House>(body).unwrap();
+    assert_eq!(
+        decoded.rows,
+        [
+            House {
+                sqft: 1.5,
+                city: Some("Salem".to_owned()),
+                rooms: 2
+            },
+            House {
+                sqft: 3.0,
+                city: None,
+                rooms: 4
+            }
+        ]
+    );
+}
