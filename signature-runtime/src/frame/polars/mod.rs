@@ -69,6 +69,7 @@ use polars_core::prelude::{
     Column, DataFrame, DataType as PlType, Field, Schema as PlSchema, TimeUnit,
 };
 
+use polars_core::runtime::RAYON;
 use polars_core::utils::arrow::array::Array;
 
 use crate::check::CheckOptions;
@@ -146,18 +147,29 @@ impl PolarsChecker {
     /// Checks a frame and, if it passes, makes it match the signature exactly: the
     /// signature's columns in its order, extra columns dropped (with a warning), types
     /// converted as the [module docs](self) say. Columns that already match are shared with
-    /// the input, not copied.
+    /// the input, not copied; in a large frame (100,000 rows or more), the columns that need
+    /// a cast are cast in parallel on Polars' thread pool, as Polars' own operations are.
     pub fn conform(&self, frame: &DataFrame) -> Result<Conformed, Report> {
         let (mut problems, plan, errors) = self.run(frame);
         if errors > 0 || !plan.complete {
             return Err(problems.finish(Some(frame.height() as u64)));
         }
-        let mut columns = Vec::with_capacity(plan.columns.len());
-        for column in &plan.columns {
-            let Some(input) = frame.columns().get(column.source) else {
-                continue;
-            };
-            match conform(&column.node, input) {
+        let work: Vec<(&Node, &Column)> = plan
+            .columns
+            .iter()
+            .filter_map(|column| Some((&column.node, frame.columns().get(column.source)?)))
+            .collect();
+        let casts = work.iter().filter(|(node, _)| node.needs_cast()).count();
+        let conformed = if casts > 1 && frame.height() >= PARALLEL_CONFORM_ROWS {
+            conform_on_pool(&work)
+        } else {
+            work.iter()
+                .map(|(node, input)| conform(node, input))
+                .collect()
+        };
+        let mut columns = Vec::with_capacity(work.len());
+        for (result, (_, input)) in conformed.into_iter().zip(&work) {
+            match result {
                 Ok(conformed) => columns.push(conformed),
                 Err(error) => {
                     problems.add(internal(input.name(), &error));
@@ -297,6 +309,25 @@ fn pandas_check<'a>(
                 *note,
             ));
             None
+        }
+    }
+}
+
+/// From this many rows, a frame with several columns to cast has them cast on Polars' thread
+/// pool, as Polars' own frame operations are: each cast is a pass over fresh memory, bound by
+/// one core's memory bandwidth. Below it, handing work to the pool costs more than it saves.
+const PARALLEL_CONFORM_ROWS: usize = 100_000;
+
+/// [`conform`] for each column, on Polars' thread pool, in the same order.
+fn conform_on_pool(work: &[(&Node, &Column)]) -> Vec<Result<Column, String>> {
+    match work {
+        [] => Vec::new(),
+        [(node, input)] => vec![conform(node, input)],
+        _ => {
+            let (left, right) = work.split_at(work.len() / 2);
+            let (mut left, right) = RAYON.join(|| conform_on_pool(left), || conform_on_pool(right));
+            left.extend(right);
+            left
         }
     }
 }

@@ -1100,3 +1100,41 @@ fn mlflow_modes_decide_nested_columns_and_tensors_as_mlflow_does() {
         );
     }
 }
+
+#[test]
+fn large_frames_cast_their_columns_on_the_pool_in_the_signatures_order() {
+    let rows = super::PARALLEL_CONFORM_ROWS + 1;
+    let ints: Vec<i32> = (0..rows).map(|i| i as i32 - 7).collect();
+    let floats: Vec<f32> = (0..rows).map(|i| i as f32 / 4.0).collect();
+    let words: Vec<&str> = (0..rows)
+        .map(|i| if i % 2 == 0 { "a" } else { "b" })
+        .collect();
+    let input = frame(vec![
+        Series::new("f".into(), floats),
+        Series::new("w".into(), words),
+        Series::new("i".into(), ints),
+    ]);
+    let schema = Schema::from_columns(vec![
+        ColSpec::new("i", DataType::Long),
+        ColSpec::new("w", DataType::String),
+        ColSpec::new("f", DataType::Double),
+    ])
+    .unwrap();
+    let conformed = PolarsChecker::for_schema(&schema).conform(&input).unwrap();
+    let columns = conformed.frame.columns();
+    let names: Vec<&str> = columns.iter().map(|c| c.name().as_str()).collect();
+    assert_eq!(names, ["i", "w", "f"]);
+    assert_eq!(columns[0].dtype(), &PlType::Int64);
+    assert_eq!(columns[2].dtype(), &PlType::Float64);
+    let longs = i64s(&columns[0]);
+    assert_eq!(longs.len(), rows);
+    assert_eq!(
+        (longs[0], longs[rows - 1]),
+        (Some(-7), Some(rows as i64 - 8))
+    );
+    let doubles = columns[2].f64().unwrap();
+    assert_eq!(doubles.get(rows - 1), Some((rows - 1) as f64 / 4.0));
+    // The string column needed no cast and comes through unchanged, in its place.
+    assert_eq!(columns[1].str().unwrap().get(1), Some("b"));
+    assert!(conformed.report.is_valid());
+}
