@@ -155,6 +155,22 @@ pub(crate) fn skip_whitespace(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The run of decimal digits at `i`: where it ends and its value, computed without overflow
+/// checks (at most 19 digits always fit a `u64`; a longer run's value has wrapped).
+#[inline(always)]
+pub(crate) fn digit_run(bytes: &[u8], mut i: usize) -> (usize, u64) {
+    let mut value: u64 = 0;
+    while let Some(&d) = bytes.get(i) {
+        let digit = d.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+        i += 1;
+    }
+    (i, value)
+}
+
 /// The index of the first byte at or after `i` that is not an ASCII digit. Eight bytes at a
 /// time: fractions are most of a float's digits.
 #[inline(always)]
@@ -460,16 +476,8 @@ impl<'a> Scanner<'a> {
             i += 1;
         }
         let int_start = i;
-        // Digits without overflow checks: at most 19 digits always fit a u64, 20 may.
-        let mut value: u64 = 0;
-        while let Some(&d) = bytes.get(i) {
-            let digit = d.wrapping_sub(b'0');
-            if digit > 9 {
-                break;
-            }
-            value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
-            i += 1;
-        }
+        let (end, mut value) = digit_run(bytes, i);
+        i = end;
         match i - int_start {
             0 => {
                 return match bytes.get(i) {

@@ -16,7 +16,7 @@
 //! row and column, and a body with errors costs one extra look at its bad rows only.
 
 use super::{CellSink, Layout, Run, Slot};
-use crate::check::scanner::{IntValue, Scanner, skip_digits, skip_whitespace};
+use crate::check::scanner::{IntValue, Scanner, digit_run, skip_digits, skip_whitespace};
 use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
 
 /// What the fast path checks at one position of a row.
@@ -126,35 +126,34 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
     pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan<'_>) -> bool {
-        let max_depth = self.c.options.max_depth;
-        // The record is one level below the cursor's depth: the general path refuses it.
-        if self.depth >= max_depth {
-            return false;
-        }
-        let start = self.s.pos();
-        match clean_record_end(&mut self.s, start, &plan.columns, self.depth + 1, max_depth) {
-            Some(end) => {
-                self.s.seek(end);
-                true
-            }
-            None => {
-                self.s.seek(start);
-                false
-            }
-        }
+        self.clean_step(|s, start, depth, max_depth| {
+            clean_record_end(s, start, &plan.columns, depth, max_depth)
+        })
     }
 
     /// Checks the row at the cursor on the fast path: `true` when the row is clean and
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
     pub(super) fn clean_row(&mut self, plan: &CleanRowPlan) -> bool {
+        self.clean_step(|s, start, depth, max_depth| {
+            clean_row_end(s, start, &plan.cells, depth, max_depth)
+        })
+    }
+
+    /// Runs `scan` from the cursor, with the depth of the row's cells and the deepest they
+    /// may nest: the cursor moves to where it says the clean row ends, or stays.
+    #[inline(always)]
+    fn clean_step(
+        &mut self,
+        scan: impl FnOnce(&mut Scanner<'_>, usize, usize, usize) -> Option<usize>,
+    ) -> bool {
         let max_depth = self.c.options.max_depth;
         // The row is one level below the cursor's depth: the general path refuses it.
         if self.depth >= max_depth {
             return false;
         }
         let start = self.s.pos();
-        match clean_row_end(&mut self.s, start, &plan.cells, self.depth + 1, max_depth) {
+        match scan(&mut self.s, start, self.depth + 1, max_depth) {
             Some(end) => {
                 self.s.seek(end);
                 true
@@ -307,15 +306,8 @@ fn integer_part(bytes: &[u8], mut i: usize) -> Option<(bool, usize, usize, u64)>
         i += 1;
     }
     let start = i;
-    let mut value: u64 = 0;
-    while let Some(&d) = bytes.get(i) {
-        let digit = d.wrapping_sub(b'0');
-        if digit > 9 {
-            break;
-        }
-        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
-        i += 1;
-    }
+    let (end, value) = digit_run(bytes, i);
+    i = end;
     let digits = i - start;
     if digits == 0 || (digits > 1 && bytes[start] == b'0') {
         return None;
