@@ -235,18 +235,14 @@ pub(crate) fn is_base64(text: &[u8]) -> bool {
     let mut padding = 0usize;
     let mut last_value = 0u8;
     for &b in text {
-        let value = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => {
+        let value = match (b, base64_digit(b)) {
+            (_, Some(value)) => value,
+            (b'=', None) => {
                 padding += 1;
                 count += 1;
                 continue;
             }
-            b'\n' | b'\r' => continue,
+            (b'\n' | b'\r', None) => continue,
             _ => return false,
         };
         if padding != 0 {
@@ -262,6 +258,38 @@ pub(crate) fn is_base64(text: &[u8]) -> bool {
         1 => last_value & 0b11 == 0,
         2 => last_value & 0b1111 == 0,
         _ => true,
+    }
+}
+
+/// The bytes of standard base64 text, if [`is_base64`] accepts it (line breaks skipped).
+pub(crate) fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+    if !is_base64(text) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut buffer = 0u32;
+    let mut bits = 0u32;
+    for value in text.iter().filter_map(|&b| base64_digit(b)) {
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// The value of one character of the standard base64 alphabet.
+fn base64_digit(b: u8) -> Option<u8> {
+    match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
     }
 }
 
@@ -353,6 +381,17 @@ pub(crate) fn leaf_int_range(leaf: Leaf) -> Option<(i64, u64)> {
 mod tests {
     use super::super::scanner::Scanner;
     use super::*;
+
+    #[test]
+    fn base64_decodes_with_padding_and_line_breaks() {
+        assert_eq!(base64_decode(b"aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(
+            base64_decode(b"aGVs\r\nbG8h").as_deref(),
+            Some(&b"hello!"[..])
+        );
+        assert_eq!(base64_decode(b"").as_deref(), Some(&b""[..]));
+        assert_eq!(base64_decode(b"a!=="), None);
+    }
 
     fn number(text: &str) -> NumToken {
         Scanner::new(text.as_bytes()).number().unwrap()

@@ -12,7 +12,8 @@ use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{ArrowError, DataType as ArrowType, Field, Schema as ArrowSchema};
 use serde_json::Value;
 
-use super::{ColumnValues, ConformedBody, base64_decode};
+use super::{ColumnValues, ConformedBody};
+use crate::check::values::base64_decode;
 use crate::frame::arrow_type;
 use crate::types::{ColumnType, DataType, Datetime};
 
@@ -140,7 +141,9 @@ fn json_array(ty: &ColumnType, values: &[Option<&Value>]) -> Result<ArrayRef, St
                 v.as_str().map(str::to_owned)
             })?)),
             DataType::Binary => {
-                let bytes = each(values, "base64", |v| v.as_str().and_then(base64_decode))?;
+                let bytes = each(values, "base64", |v| {
+                    v.as_str().and_then(|text| base64_decode(text.as_bytes()))
+                })?;
                 Arc::new(BinaryArray::from_iter(bytes.iter().map(Option::as_deref)))
             }
             DataType::Datetime => {

@@ -12,6 +12,7 @@ use super::Mode;
 use super::decode::param_json;
 use super::json::{Arrival, CellSink, Scanned};
 use super::scanner::IntValue;
+use super::values::base64_decode;
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{ColumnType, DataType, Datetime};
 
@@ -389,7 +390,7 @@ impl<'b> ConformSink<'b> {
             ColumnValues::Binary(v) => {
                 let bytes = text
                     .as_deref()
-                    .and_then(base64_decode)
+                    .and_then(|text| base64_decode(text.as_bytes()))
                     .ok_or((ProblemKind::InvalidBase64, "not valid base64".to_owned()))?;
                 v.push(Some(bytes));
             }
@@ -462,38 +463,11 @@ impl CellSink for ConformSink<'_> {
     }
 }
 
-/// Standard base64 (line breaks skipped), already validated by the check.
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut buffer = 0u32;
-    let mut bits = 0u32;
-    for b in text.bytes() {
-        let value = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' | b'\n' | b'\r' => continue,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
     use serde_json::json;
 
-    use super::base64_decode;
     use crate::check::{CheckOptions, JsonChecker, Mode};
     use crate::report::ProblemKind;
     use crate::types::{
@@ -679,13 +653,5 @@ mod tests {
             .conform(br#"{"dataframe_records": [{"sqft": 12}]}"#)
             .unwrap();
         assert_eq!(out.doubles("sqft"), Some(&[Some(12.0)][..]));
-    }
-
-    #[test]
-    fn base64_decodes_with_padding_and_line_breaks() {
-        assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(base64_decode("aGVs\nbG8h").as_deref(), Some(&b"hello!"[..]));
-        assert_eq!(base64_decode("").as_deref(), Some(&b""[..]));
-        assert_eq!(base64_decode("a!=="), None);
     }
 }
