@@ -16,46 +16,8 @@ use std::time::Duration;
 mod payloads;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use serde::Deserialize;
+use payloads::{RecordsBody, SplitBody};
 use signature_runtime::{JsonChecker, load_signature};
-
-/// The payload's rows, as a user's struct for serde (the yardstick for typed decode).
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct House {
-    sqft: i64,
-    bedrooms: i64,
-    bathrooms: f64,
-    lat: f64,
-    lon: f64,
-    city: String,
-    zip: String,
-    has_pool: bool,
-    year_built: i64,
-    lot_size: i64,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct SplitBody {
-    dataframe_split: Split,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Split {
-    columns: Vec<String>,
-    data: Vec<HouseRow>,
-}
-
-/// One `dataframe_split` row, in column order.
-type HouseRow = (i64, i64, f64, f64, f64, String, String, bool, i64, i64);
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct RecordsBody {
-    dataframe_records: Vec<House>,
-}
 
 fn bench(c: &mut Criterion) {
     let rows = payloads::rows();

@@ -13,47 +13,16 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod frames;
+
 use arrow_array::{
     ArrayRef, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch,
     StringArray, TimestampMicrosecondArray, UInt32Array, UInt64Array,
 };
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use frames::{noise, rows, signature};
 use signature_runtime::frame::ArrowChecker;
 use signature_runtime::{ColSpec, DataType, Schema};
-
-fn rows() -> usize {
-    std::env::var("SIGNATURE_BENCH_FRAME_ROWS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000_000)
-}
-
-fn signature() -> Schema {
-    Schema::from_columns(vec![
-        ColSpec::new("sqft", DataType::Long),
-        ColSpec::new("bedrooms", DataType::Long),
-        ColSpec::new("bathrooms", DataType::Double),
-        ColSpec::new("lat", DataType::Double),
-        ColSpec::new("lon", DataType::Double),
-        ColSpec::new("city", DataType::String),
-        ColSpec::new("zip", DataType::String),
-        ColSpec::new("has_pool", DataType::Boolean),
-        ColSpec::new("year_built", DataType::Long),
-        ColSpec::new("lot_size", DataType::Long),
-    ])
-    .expect("a valid schema")
-}
-
-/// A deterministic pseudo-random sequence (xorshift), so the data is not all one value.
-fn noise(n: usize, seed: u64) -> impl Iterator<Item = u64> {
-    let mut x = seed | 1;
-    (0..n).map(move |_| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    })
-}
 
 fn longs(n: usize, seed: u64) -> ArrayRef {
     Arc::new(Int64Array::from_iter_values(
@@ -114,21 +83,7 @@ fn matching(n: usize) -> RecordBatch {
 /// Ten numeric columns that all need a widening cast (Int32/UInt32 → Int64, Float32 →
 /// Float64), in another order than the signature's.
 fn casts(n: usize) -> (Schema, RecordBatch) {
-    let schema = Schema::from_columns(
-        (0..10)
-            .map(|i| {
-                ColSpec::new(
-                    format!("c{i}"),
-                    if i % 2 == 0 {
-                        DataType::Long
-                    } else {
-                        DataType::Double
-                    },
-                )
-            })
-            .collect(),
-    )
-    .expect("a valid schema");
+    let schema = frames::cast_signature();
     let columns: Vec<(String, ArrayRef)> = (0..10)
         .rev()
         .map(|i| {

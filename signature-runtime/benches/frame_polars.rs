@@ -12,44 +12,13 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+mod frames;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use frames::{noise, rows, signature};
+use signature_runtime::Schema;
 use signature_runtime::frame::PolarsChecker;
 use signature_runtime::frame::polars_core::prelude::{Column, DataFrame, Schema as PlSchema};
-use signature_runtime::{ColSpec, DataType, Schema};
-
-fn rows() -> usize {
-    std::env::var("SIGNATURE_BENCH_FRAME_ROWS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000_000)
-}
-
-fn signature() -> Schema {
-    Schema::from_columns(vec![
-        ColSpec::new("sqft", DataType::Long),
-        ColSpec::new("bedrooms", DataType::Long),
-        ColSpec::new("bathrooms", DataType::Double),
-        ColSpec::new("lat", DataType::Double),
-        ColSpec::new("lon", DataType::Double),
-        ColSpec::new("city", DataType::String),
-        ColSpec::new("zip", DataType::String),
-        ColSpec::new("has_pool", DataType::Boolean),
-        ColSpec::new("year_built", DataType::Long),
-        ColSpec::new("lot_size", DataType::Long),
-    ])
-    .expect("a valid schema")
-}
-
-/// A deterministic pseudo-random sequence (xorshift), so the data is not all one value.
-fn noise(n: usize, seed: u64) -> impl Iterator<Item = u64> {
-    let mut x = seed | 1;
-    (0..n).map(move |_| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    })
-}
 
 fn longs(name: &str, n: usize, seed: u64) -> Column {
     let values: Vec<i64> = noise(n, seed).map(|v| (v % 100_000) as i64).collect();
@@ -125,19 +94,7 @@ fn schema_level(c: &mut Criterion) {
 /// Ten numeric columns that all need a widening cast (Int32/UInt32 → Int64, Float32 →
 /// Float64), in another order than the signature's: the Polars twin of the Arrow bench's.
 fn casts(n: usize) -> (Schema, DataFrame) {
-    let schema = Schema::from_columns(
-        (0..10)
-            .map(|i| {
-                let ty = if i % 2 == 0 {
-                    DataType::Long
-                } else {
-                    DataType::Double
-                };
-                ColSpec::new(format!("c{i}"), ty)
-            })
-            .collect(),
-    )
-    .expect("a valid schema");
+    let schema = frames::cast_signature();
     let columns: Vec<Column> = (0..10u64)
         .rev()
         .map(|i| {

@@ -1,0 +1,55 @@
+//! What the Arrow and Polars frame benches share: the row count, the house-price signature,
+//! the signature of the widening-casts case, and the deterministic data source.
+
+use signature_runtime::{ColSpec, DataType, Schema};
+
+/// Rows in the large frames: `$SIGNATURE_BENCH_FRAME_ROWS`, default 10,000,000.
+pub(crate) fn rows() -> usize {
+    std::env::var("SIGNATURE_BENCH_FRAME_ROWS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000_000)
+}
+
+/// The ten house-price columns of the shared JSON payload, as a signature.
+pub(crate) fn signature() -> Schema {
+    Schema::from_columns(vec![
+        ColSpec::new("sqft", DataType::Long),
+        ColSpec::new("bedrooms", DataType::Long),
+        ColSpec::new("bathrooms", DataType::Double),
+        ColSpec::new("lat", DataType::Double),
+        ColSpec::new("lon", DataType::Double),
+        ColSpec::new("city", DataType::String),
+        ColSpec::new("zip", DataType::String),
+        ColSpec::new("has_pool", DataType::Boolean),
+        ColSpec::new("year_built", DataType::Long),
+        ColSpec::new("lot_size", DataType::Long),
+    ])
+    .expect("a valid schema")
+}
+
+/// The widening-casts case's signature: columns `c0` … `c9`, even ones `long`, odd ones
+/// `double`. Its frames give `c{i}` as Int32 (`i % 4 == 0`), UInt32 (`i % 4 == 2`) or Float32,
+/// in reverse order, so every column is cast and moved.
+pub(crate) fn cast_signature() -> Schema {
+    let column = |i: usize| {
+        let ty = if i.is_multiple_of(2) {
+            DataType::Long
+        } else {
+            DataType::Double
+        };
+        ColSpec::new(format!("c{i}"), ty)
+    };
+    Schema::from_columns((0..10).map(column).collect()).expect("a valid schema")
+}
+
+/// A deterministic pseudo-random sequence (xorshift), so the data is not all one value.
+pub(crate) fn noise(n: usize, seed: u64) -> impl Iterator<Item = u64> {
+    let mut x = seed | 1;
+    (0..n).map(move |_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    })
+}
