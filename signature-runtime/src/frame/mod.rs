@@ -124,6 +124,56 @@
 //! each. Conforming copies only the columns that change type: every other column is the same
 //! buffers, shared.
 
+/// What every engine's checker has alike: its constructors, its options and its schema-only
+/// check. `$checker` has fields `schema: Option<Schema>` and `options: CheckOptions`;
+/// `$schema` is the engine's schema type; the engine's module has its `plan::plan`.
+#[cfg(any(feature = "arrow", feature = "polars"))]
+macro_rules! checker_setup {
+    ($checker:ident, $schema:ty) => {
+        impl $checker {
+            /// A checker for a model signature's inputs. A signature without inputs checks
+            /// nothing, as MLflow does.
+            pub fn for_signature(signature: &crate::types::ModelSignature) -> Self {
+                $checker {
+                    schema: signature.inputs().cloned(),
+                    options: crate::check::CheckOptions::default(),
+                }
+            }
+
+            /// A checker for an input schema.
+            pub fn for_schema(schema: &crate::types::Schema) -> Self {
+                $checker {
+                    schema: Some(schema.clone()),
+                    options: crate::check::CheckOptions::default(),
+                }
+            }
+
+            /// The same checker with other options.
+            #[must_use]
+            pub fn with_options(mut self, options: crate::check::CheckOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// The options.
+            pub fn options(&self) -> &crate::check::CheckOptions {
+                &self.options
+            }
+
+            /// Checks only the schema: names, types, shapes, extra columns. `O(columns)`,
+            /// whatever the number of rows; the values (nulls, ranges) are not looked at.
+            // `plan::plan` is the calling engine's own planner entry.
+            pub fn check_schema(&self, schema: &$schema) -> crate::report::Report {
+                let mut collector = crate::report::Collector::new(self.options.max_problems());
+                plan::plan(self.schema.as_ref(), schema, &self.options, &mut |p| {
+                    collector.add(p)
+                });
+                collector.finish(None)
+            }
+        }
+    };
+}
+
 #[cfg(feature = "arrow")]
 pub mod arrow;
 mod numeric;

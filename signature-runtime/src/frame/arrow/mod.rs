@@ -16,7 +16,7 @@ use arrow_schema::{
 use crate::check::CheckOptions;
 use crate::frame::{FieldPath, pointer};
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
-use crate::types::{ColumnType, DataType, ModelSignature, Schema};
+use crate::types::{ColumnType, DataType, Schema};
 
 use plan::Plan;
 use values::Values;
@@ -40,46 +40,9 @@ pub struct Conformed {
     pub report: Report,
 }
 
+checker_setup!(ArrowChecker, ArrowSchema);
+
 impl ArrowChecker {
-    /// A checker for a model signature's inputs. A signature without inputs checks nothing,
-    /// as MLflow does.
-    pub fn for_signature(signature: &ModelSignature) -> Self {
-        ArrowChecker {
-            schema: signature.inputs().cloned(),
-            options: CheckOptions::default(),
-        }
-    }
-
-    /// A checker for an input schema.
-    pub fn for_schema(schema: &Schema) -> Self {
-        ArrowChecker {
-            schema: Some(schema.clone()),
-            options: CheckOptions::default(),
-        }
-    }
-
-    /// The same checker with other options.
-    #[must_use]
-    pub fn with_options(mut self, options: CheckOptions) -> Self {
-        self.options = options;
-        self
-    }
-
-    /// The options.
-    pub fn options(&self) -> &CheckOptions {
-        &self.options
-    }
-
-    /// Checks only the Arrow schema: names, types, shapes, extra columns. `O(columns)`,
-    /// whatever the number of rows; the values (nulls, ranges) are not looked at.
-    pub fn check_schema(&self, schema: &ArrowSchema) -> Report {
-        let mut collector = Collector::new(self.options.max_problems());
-        plan::plan(self.schema.as_ref(), schema, &self.options, &mut |p| {
-            collector.add(p)
-        });
-        collector.finish(None)
-    }
-
     /// Checks a batch: its schema, then its values.
     pub fn check(&self, batch: &RecordBatch) -> Report {
         let mut run = self.batches(batch.schema_ref());

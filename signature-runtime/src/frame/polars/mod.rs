@@ -75,7 +75,7 @@ use polars_core::utils::arrow::array::Array;
 use crate::check::CheckOptions;
 use crate::frame::{FieldPath, pointer, problems};
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
-use crate::types::{ColumnType, DataType, ModelSignature, Schema};
+use crate::types::{ColumnType, DataType, Schema};
 
 use plan::{Cast, Node, NodeKind, Outcome, PandasLeaf, Plan};
 use values::{Tally, Values};
@@ -99,46 +99,9 @@ pub struct Conformed {
     pub report: Report,
 }
 
+checker_setup!(PolarsChecker, PlSchema);
+
 impl PolarsChecker {
-    /// A checker for a model signature's inputs. A signature without inputs checks nothing,
-    /// as MLflow does.
-    pub fn for_signature(signature: &ModelSignature) -> Self {
-        PolarsChecker {
-            schema: signature.inputs().cloned(),
-            options: CheckOptions::default(),
-        }
-    }
-
-    /// A checker for an input schema.
-    pub fn for_schema(schema: &Schema) -> Self {
-        PolarsChecker {
-            schema: Some(schema.clone()),
-            options: CheckOptions::default(),
-        }
-    }
-
-    /// The same checker with other options.
-    #[must_use]
-    pub fn with_options(mut self, options: CheckOptions) -> Self {
-        self.options = options;
-        self
-    }
-
-    /// The options.
-    pub fn options(&self) -> &CheckOptions {
-        &self.options
-    }
-
-    /// Checks only the Polars schema: names, types, shapes, extra columns. `O(columns)`,
-    /// whatever the number of rows; the values (nulls, ranges) are not looked at.
-    pub fn check_schema(&self, schema: &PlSchema) -> Report {
-        let mut collector = Collector::new(self.options.max_problems());
-        plan::plan(self.schema.as_ref(), schema, &self.options, &mut |p| {
-            collector.add(p)
-        });
-        collector.finish(None)
-    }
-
     /// Checks a frame: its schema, then its values.
     pub fn check(&self, frame: &DataFrame) -> Report {
         self.run(frame).0.finish(Some(frame.height() as u64))
