@@ -112,26 +112,8 @@ fn retyped(field: &FieldRef, ty: &ArrowType) -> FieldRef {
 
 fn list(item: &Node, array: &ArrayRef) -> Result<ArrayRef, ArrowError> {
     match array.data_type() {
-        ArrowType::List(field) => {
-            let list = array.as_list::<i32>();
-            let values = conform(item, list.values())?;
-            Ok(Arc::new(GenericListArray::<i32>::try_new(
-                retyped(field, values.data_type()),
-                list.offsets().clone(),
-                values,
-                list.nulls().cloned(),
-            )?))
-        }
-        ArrowType::LargeList(field) => {
-            let list = array.as_list::<i64>();
-            let values = conform(item, list.values())?;
-            Ok(Arc::new(GenericListArray::<i64>::try_new(
-                retyped(field, values.data_type()),
-                list.offsets().clone(),
-                values,
-                list.nulls().cloned(),
-            )?))
-        }
+        ArrowType::List(field) => offsets_list::<i32>(field, item, array),
+        ArrowType::LargeList(field) => offsets_list::<i64>(field, item, array),
         ArrowType::FixedSizeList(field, size) => {
             let list = array.as_fixed_size_list();
             let values = conform(item, list.values())?;
@@ -142,30 +124,43 @@ fn list(item: &Node, array: &ArrayRef) -> Result<ArrayRef, ArrowError> {
                 list.nulls().cloned(),
             )?))
         }
-        ArrowType::ListView(field) => {
-            let list = array.as_list_view::<i32>();
-            let values = conform(item, list.values())?;
-            Ok(Arc::new(GenericListViewArray::<i32>::try_new(
-                retyped(field, values.data_type()),
-                list.offsets().clone(),
-                list.sizes().clone(),
-                values,
-                list.nulls().cloned(),
-            )?))
-        }
-        ArrowType::LargeListView(field) => {
-            let list = array.as_list_view::<i64>();
-            let values = conform(item, list.values())?;
-            Ok(Arc::new(GenericListViewArray::<i64>::try_new(
-                retyped(field, values.data_type()),
-                list.offsets().clone(),
-                list.sizes().clone(),
-                values,
-                list.nulls().cloned(),
-            )?))
-        }
+        ArrowType::ListView(field) => view_list::<i32>(field, item, array),
+        ArrowType::LargeListView(field) => view_list::<i64>(field, item, array),
         other => Err(unexpected(other)),
     }
+}
+
+/// A List or LargeList with its items conformed; offsets and nulls shared, not copied.
+fn offsets_list<O: OffsetSizeTrait>(
+    field: &FieldRef,
+    item: &Node,
+    array: &ArrayRef,
+) -> Result<ArrayRef, ArrowError> {
+    let list = array.as_list::<O>();
+    let values = conform(item, list.values())?;
+    Ok(Arc::new(GenericListArray::<O>::try_new(
+        retyped(field, values.data_type()),
+        list.offsets().clone(),
+        values,
+        list.nulls().cloned(),
+    )?))
+}
+
+/// A ListView or LargeListView with its items conformed; offsets, sizes and nulls shared.
+fn view_list<O: OffsetSizeTrait>(
+    field: &FieldRef,
+    item: &Node,
+    array: &ArrayRef,
+) -> Result<ArrayRef, ArrowError> {
+    let list = array.as_list_view::<O>();
+    let values = conform(item, list.values())?;
+    Ok(Arc::new(GenericListViewArray::<O>::try_new(
+        retyped(field, values.data_type()),
+        list.offsets().clone(),
+        list.sizes().clone(),
+        values,
+        list.nulls().cloned(),
+    )?))
 }
 
 fn leaf(cast: &Cast, array: &ArrayRef) -> Result<ArrayRef, ArrowError> {

@@ -6,7 +6,7 @@ use arrow_array::types::{
     Date32Type, Date64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampSecondType, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef, OffsetSizeTrait};
+use arrow_array::{Array, OffsetSizeTrait};
 use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::{DataType as ArrowType, TimeUnit};
 
@@ -255,32 +255,8 @@ impl Values<'_> {
         path: &FieldPath,
     ) {
         match array.data_type() {
-            ArrowType::List(_) => {
-                if let Some(list) = array.as_list_opt::<i32>() {
-                    self.offsets_list(
-                        item,
-                        len,
-                        list.value_offsets(),
-                        list.nulls(),
-                        list.values(),
-                        locate,
-                        path,
-                    );
-                }
-            }
-            ArrowType::LargeList(_) => {
-                if let Some(list) = array.as_list_opt::<i64>() {
-                    self.offsets_list(
-                        item,
-                        len,
-                        list.value_offsets(),
-                        list.nulls(),
-                        list.values(),
-                        locate,
-                        path,
-                    );
-                }
-            }
+            ArrowType::List(_) => self.offsets_list::<i32>(item, len, array, locate, path),
+            ArrowType::LargeList(_) => self.offsets_list::<i64>(item, len, array, locate, path),
             ArrowType::FixedSizeList(_, size) => {
                 let Some(list) = array.as_fixed_size_list_opt() else {
                     return;
@@ -289,49 +265,25 @@ impl Values<'_> {
                 let locate_child = |j: usize| locate(j / size);
                 self.check(item, list.values(), None, &locate_child, &path.item());
             }
-            ArrowType::ListView(_) => {
-                if let Some(list) = array.as_list_view_opt::<i32>() {
-                    self.view_list(
-                        item,
-                        len,
-                        list.value_offsets(),
-                        list.value_sizes(),
-                        list.nulls(),
-                        list.values(),
-                        locate,
-                        path,
-                    );
-                }
-            }
-            ArrowType::LargeListView(_) => {
-                if let Some(list) = array.as_list_view_opt::<i64>() {
-                    self.view_list(
-                        item,
-                        len,
-                        list.value_offsets(),
-                        list.value_sizes(),
-                        list.nulls(),
-                        list.values(),
-                        locate,
-                        path,
-                    );
-                }
-            }
+            ArrowType::ListView(_) => self.view_list::<i32>(item, len, array, locate, path),
+            ArrowType::LargeListView(_) => self.view_list::<i64>(item, len, array, locate, path),
             _ => {}
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A List or LargeList column: its rows' lengths, then its items.
     fn offsets_list<O: OffsetSizeTrait>(
         &mut self,
         item: &Node,
         len: Len,
-        offsets: &[O],
-        nulls: Option<&NullBuffer>,
-        values: &ArrayRef,
+        array: &dyn Array,
         locate: &dyn Fn(usize) -> usize,
         path: &FieldPath,
     ) {
+        let Some(list) = array.as_list_opt::<O>() else {
+            return;
+        };
+        let (offsets, nulls, values) = (list.value_offsets(), list.nulls(), list.values());
         let lengths = offsets.windows(2).map(|w| (w[1] - w[0]).as_usize());
         self.lengths(len, lengths, nulls, locate, path);
         let (start, end) = span(offsets);
@@ -340,18 +292,20 @@ impl Values<'_> {
         self.check(item, &values, None, &locate_child, &path.item());
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A ListView or LargeListView column: its rows' lengths, then its items.
     fn view_list<O: OffsetSizeTrait>(
         &mut self,
         item: &Node,
         len: Len,
-        offsets: &[O],
-        sizes: &[O],
-        nulls: Option<&NullBuffer>,
-        values: &ArrayRef,
+        array: &dyn Array,
         locate: &dyn Fn(usize) -> usize,
         path: &FieldPath,
     ) {
+        let Some(list) = array.as_list_view_opt::<O>() else {
+            return;
+        };
+        let (offsets, sizes) = (list.value_offsets(), list.value_sizes());
+        let (nulls, values) = (list.nulls(), list.values());
         self.lengths(len, sizes.iter().map(|s| s.as_usize()), nulls, locate, path);
         let locate_child = |j: usize| {
             let row = offsets
