@@ -441,6 +441,29 @@ fn rows(
 
 // ---- The property ---------------------------------------------------------------------------
 
+/// The rows as a `dataframe_split` body, when every record has the same keys in the same order.
+fn split_text(rows: &[Vec<(String, Kind, String)>]) -> Option<String> {
+    let keys = |members: &Vec<(String, Kind, String)>| -> Vec<String> {
+        members.iter().map(|(key, _, _)| format!("\"{key}\"")).collect()
+    };
+    let columns = keys(rows.first()?);
+    if rows.iter().any(|members| keys(members) != columns) {
+        return None;
+    }
+    let data: Vec<String> = rows
+        .iter()
+        .map(|members| {
+            let values: Vec<&str> = members.iter().map(|(_, _, value)| value.as_str()).collect();
+            format!("[{}]", values.join(", "))
+        })
+        .collect();
+    Some(format!(
+        "{{\"dataframe_split\": {{\"columns\": [{}], \"data\": [{}]}}}}",
+        columns.join(", "),
+        data.join(", ")
+    ))
+}
+
 fn records_text(rows: &[Vec<(String, Kind, String)>]) -> String {
     let records: Vec<String> = rows
         .iter()
@@ -499,12 +522,14 @@ fn agree<T: Signature + DeserializeOwned + PartialEq + std::fmt::Debug>(
     if let Ok(expected_rows) = serde
         && report.is_valid()
     {
-        for body in [
+        let mut bodies = vec![
             body.clone(),
             records.clone(),
             format!("{{\"instances\": {records}}}"),
             format!("{{\"inputs\": {records}, \"params\": {{}}}}"),
-        ] {
+        ];
+        bodies.extend(split_text(rows));
+        for body in bodies {
             let decoded = checker
                 .decode::<T>(body.as_bytes())
                 .map_err(|report| TestCaseError::fail(format!("{body}\n{report}")))?;

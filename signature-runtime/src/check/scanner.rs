@@ -81,15 +81,7 @@ impl NumToken {
         if !self.integral {
             return None;
         }
-        let magnitude = self.magnitude?;
-        if !self.negative {
-            return Some(IntValue::Positive(magnitude));
-        }
-        // serde_json reads `-0` as the float -0.0, and anything below i64::MIN as a float.
-        if magnitude == 0 || magnitude > i64::MIN.unsigned_abs() {
-            return None;
-        }
-        Some(IntValue::Negative(magnitude))
+        IntValue::read_as_serde_json(self.negative, self.magnitude?)
     }
 }
 
@@ -101,6 +93,19 @@ pub(crate) enum IntValue {
 }
 
 impl IntValue {
+    /// The integer an integral literal of this sign and magnitude is, as serde_json reads it:
+    /// `None` when serde_json reads a float (`-0`, or below i64::MIN).
+    #[inline(always)]
+    pub(crate) fn read_as_serde_json(negative: bool, magnitude: u64) -> Option<IntValue> {
+        if !negative {
+            return Some(IntValue::Positive(magnitude));
+        }
+        if magnitude == 0 || magnitude > i64::MIN.unsigned_abs() {
+            return None;
+        }
+        Some(IntValue::Negative(magnitude))
+    }
+
     pub(crate) fn fits_i64(self) -> bool {
         match self {
             IntValue::Positive(m) => m <= i64::MAX as u64,

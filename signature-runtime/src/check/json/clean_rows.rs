@@ -14,8 +14,12 @@
 //! key order, a row of the wrong length), the cursor goes back to the row's start and the
 //! general path checks that row: every problem is the general path's own, with its pointer,
 //! row and column, and a body with errors costs one extra look at its bad rows only.
+//!
+//! A sink gets the same cells from it as from the general path, classified the same way
+//! ([`Scanned`]), once the row is known to be clean: a row the fast path gives up reaches the
+//! sink from the general path only.
 
-use super::{CellSink, Layout, Run, Slot};
+use super::{CellSink, Layout, Run, Scanned, Slot};
 use crate::check::scanner::{IntValue, Scanner, digit_run, skip_digits, skip_whitespace};
 use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
 
@@ -48,6 +52,8 @@ enum CleanCell {
 #[derive(Debug)]
 pub(super) struct CleanRowPlan {
     cells: Vec<CleanCell>,
+    /// The schema column each position's cell belongs to (`None` for an extra column).
+    columns: Vec<Option<usize>>,
 }
 
 impl CleanCell {
@@ -73,15 +79,17 @@ impl CleanRowPlan {
     /// The plan for rows whose positions go to `slots`, or `None` when a position needs more
     /// than the fast path does (a nested or tensor column, base64 or datetime text).
     fn for_slots(slots: &[Slot]) -> Option<CleanRowPlan> {
-        let cells = slots
+        let (cells, columns) = slots
             .iter()
             .map(|slot| match *slot {
-                Slot::Leaf { spec, nullable, .. } => CleanCell::for_leaf(spec, nullable),
-                Slot::Skip => Some(CleanCell::Skip),
+                Slot::Leaf { k, spec, nullable } => {
+                    Some((CleanCell::for_leaf(spec, nullable)?, Some(k)))
+                }
+                Slot::Skip => Some((CleanCell::Skip, None)),
                 Slot::Column(_) | Slot::TensorElement => None,
             })
-            .collect::<Option<Vec<_>>>()?;
-        Some(CleanRowPlan { cells })
+            .collect::<Option<(Vec<_>, Vec<_>)>>()?;
+        Some(CleanRowPlan { cells, columns })
     }
 }
 
@@ -122,30 +130,50 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
         Some(CleanRecordPlan { columns })
     }
 
-    /// Checks the record at the cursor on the fast path: `true` when it is clean and
+    /// Checks record `row` at the cursor on the fast path: `true` when it is clean and
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
-    pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan<'_>) -> bool {
-        self.clean_step(|s, start, depth, max_depth| {
-            clean_record_end(s, start, &plan.columns, depth, max_depth)
+    pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan<'_>, row: u64) -> bool {
+        self.clean_step(row, |s, kept, start, depth, max_depth| {
+            // A record's columns are the schema's, in its order.
+            clean_record_end(s, start, &plan.columns, depth, max_depth, |n, value| {
+                if S::ACTIVE {
+                    kept.push((n, value));
+                }
+            })
         })
     }
 
-    /// Checks the row at the cursor on the fast path: `true` when the row is clean and
+    /// Checks row `row` at the cursor on the fast path: `true` when the row is clean and
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
-    pub(super) fn clean_row(&mut self, plan: &CleanRowPlan) -> bool {
-        self.clean_step(|s, start, depth, max_depth| {
-            clean_row_end(s, start, &plan.cells, depth, max_depth)
+    pub(super) fn clean_row(&mut self, plan: &CleanRowPlan, row: u64) -> bool {
+        self.clean_step(row, |s, kept, start, depth, max_depth| {
+            clean_row_end(s, start, &plan.cells, depth, max_depth, |n, value| {
+                if S::ACTIVE
+                    && let Some(&Some(k)) = plan.columns.get(n)
+                {
+                    kept.push((k, value));
+                }
+            })
         })
     }
 
-    /// Runs `scan` from the cursor, with the depth of the row's cells and the deepest they
-    /// may nest: the cursor moves to where it says the clean row ends, or stays.
+    /// Runs `scan` from the cursor, with where to keep the row's cells for the sink, the depth
+    /// of the row's cells and the deepest they may nest: the cursor moves to where it says
+    /// the clean row ends, and the sink gets the row, or the cursor stays and the sink gets
+    /// nothing (the general path hands it the row).
     #[inline(always)]
     fn clean_step(
         &mut self,
-        scan: impl FnOnce(&mut Scanner<'_>, usize, usize, usize) -> Option<usize>,
+        row: u64,
+        scan: impl FnOnce(
+            &mut Scanner<'_>,
+            &mut Vec<(usize, Scanned)>,
+            usize,
+            usize,
+            usize,
+        ) -> Option<usize>,
     ) -> bool {
         let max_depth = self.c.options.max_depth;
         // The row is one level below the cursor's depth: the general path refuses it.
@@ -153,9 +181,18 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
             return false;
         }
         let start = self.s.pos();
-        match scan(&mut self.s, start, self.depth + 1, max_depth) {
+        let kept = &mut self.clean_cells;
+        kept.clear();
+        match scan(&mut self.s, kept, start, self.depth + 1, max_depth) {
             Some(end) => {
                 self.s.seek(end);
+                if S::ACTIVE {
+                    for &(column, value) in &self.clean_cells {
+                        self.sink.cell(column, row, value);
+                    }
+                    let clean = !self.out.has_errors();
+                    self.sink.row_end(row, clean);
+                }
                 true
             }
             None => {
@@ -167,7 +204,7 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
 }
 
 /// Where the clean row at `i` ends (after its `]`); `None` if it is not clean. Cells at
-/// `depth` may nest up to `max_depth`.
+/// `depth` may nest up to `max_depth`; each position's cell goes to `emit` as it is read.
 #[inline]
 fn clean_row_end(
     s: &mut Scanner<'_>,
@@ -175,6 +212,7 @@ fn clean_row_end(
     cells: &[CleanCell],
     depth: usize,
     max_depth: usize,
+    mut emit: impl FnMut(usize, Scanned),
 ) -> Option<usize> {
     let bytes = s.bytes();
     let mut i = skip_whitespace(bytes, i);
@@ -189,13 +227,15 @@ fn clean_row_end(
             }
             i = skip_whitespace(bytes, i + 1);
         }
-        i = clean_cell_end(s, i, cell, depth, max_depth)?;
-        i = skip_whitespace(bytes, i);
+        let (end, value) = clean_cell_end(s, i, cell, depth, max_depth)?;
+        emit(n, value);
+        i = skip_whitespace(bytes, end);
     }
     (bytes.get(i) == Some(&b']')).then_some(i + 1)
 }
 
-/// Where the clean record at `i` ends (after its `}`); `None` if it is not clean.
+/// Where the clean record at `i` ends (after its `}`); `None` if it is not clean. Each
+/// column's cell goes to `emit` as it is read.
 #[inline]
 fn clean_record_end(
     s: &mut Scanner<'_>,
@@ -203,6 +243,7 @@ fn clean_record_end(
     columns: &[(&[u8], CleanCell)],
     depth: usize,
     max_depth: usize,
+    mut emit: impl FnMut(usize, Scanned),
 ) -> Option<usize> {
     let bytes = s.bytes();
     let mut i = skip_whitespace(bytes, i);
@@ -223,8 +264,9 @@ fn clean_record_end(
             return None;
         }
         i = skip_whitespace(bytes, i + 1);
-        i = clean_cell_end(s, i, cell, depth, max_depth)?;
-        i = skip_whitespace(bytes, i);
+        let (end, value) = clean_cell_end(s, i, cell, depth, max_depth)?;
+        emit(n, value);
+        i = skip_whitespace(bytes, end);
     }
     (bytes.get(i) == Some(&b'}')).then_some(i + 1)
 }
@@ -238,7 +280,8 @@ fn plain_key_end(bytes: &[u8], i: usize, key: &[u8]) -> Option<usize> {
     (quoted && token.get(1..token.len() - 1) == Some(key)).then_some(end)
 }
 
-/// Where the cell at `i` ends, if the general path's `leaf` accepts it without a report.
+/// Where the cell at `i` ends and what it is, if the general path's `leaf` accepts it without
+/// a report.
 #[inline(always)]
 fn clean_cell_end(
     s: &mut Scanner<'_>,
@@ -246,12 +289,13 @@ fn clean_cell_end(
     cell: CleanCell,
     depth: usize,
     max_depth: usize,
-) -> Option<usize> {
+) -> Option<(usize, Scanned)> {
     let bytes = s.bytes();
     let first = *bytes.get(i)?;
     let nullable = match cell {
         CleanCell::Int { min, max, .. } if is_number_start(first) => {
-            return plain_integer_end(bytes, i, min, max);
+            return plain_integer_end(bytes, i, min, max)
+                .map(|(end, value)| (end, Scanned::Int(value)));
         }
         CleanCell::Float {
             mantissa_bits,
@@ -263,15 +307,19 @@ fn clean_cell_end(
         }
         CleanCell::Str { .. } if first == b'"' => {
             s.seek(i);
-            s.string().ok()?;
-            return Some(s.pos());
+            let token = s.string().ok()?;
+            return Some((s.pos(), Scanned::Str(token)));
         }
-        CleanCell::Bool { .. } if first == b't' => return word_end(bytes, i, b"true"),
-        CleanCell::Bool { .. } if first == b'f' => return word_end(bytes, i, b"false"),
+        CleanCell::Bool { .. } if first == b't' => {
+            return word_end(bytes, i, b"true").map(|end| (end, Scanned::Bool(true)));
+        }
+        CleanCell::Bool { .. } if first == b'f' => {
+            return word_end(bytes, i, b"false").map(|end| (end, Scanned::Bool(false)));
+        }
         CleanCell::Skip => {
             s.seek(i);
             s.skip_value(depth, max_depth).ok()?;
-            return Some(s.pos());
+            return Some((s.pos(), Scanned::Raw(i, s.pos())));
         }
         CleanCell::Int { nullable, .. }
         | CleanCell::Float { nullable, .. }
@@ -279,7 +327,7 @@ fn clean_cell_end(
         | CleanCell::Bool { nullable } => nullable,
     };
     if nullable && first == b'n' {
-        word_end(bytes, i, b"null")
+        word_end(bytes, i, b"null").map(|end| (end, Scanned::Null))
     } else {
         None
     }
@@ -315,27 +363,23 @@ fn integer_part(bytes: &[u8], mut i: usize) -> Option<(bool, usize, usize, u64)>
     Some((negative, i, digits, value))
 }
 
-/// Where an integer of at most 19 digits (so never wrapped) in `min..=max` ends, if the
-/// number at `i` is one. `-0`, fractions and exponents are floats, which an integer column
-/// refuses: left to the general path.
+/// Where an integer of at most 19 digits (so never wrapped) in `min..=max` ends, and its
+/// value, if the number at `i` is one. `-0`, fractions and exponents are floats, which an
+/// integer column refuses: left to the general path.
 #[inline(always)]
-fn plain_integer_end(bytes: &[u8], i: usize, min: i64, max: u64) -> Option<usize> {
+fn plain_integer_end(bytes: &[u8], i: usize, min: i64, max: u64) -> Option<(usize, IntValue)> {
     let (negative, end, digits, magnitude) = integer_part(bytes, i)?;
     if digits > 19 || matches!(bytes.get(end), Some(b'.' | b'e' | b'E')) {
         return None;
     }
-    let value = match negative {
-        false => IntValue::Positive(magnitude),
-        true if magnitude != 0 => IntValue::Negative(magnitude),
-        true => return None,
-    };
-    value.fits(min, max).then_some(end)
+    let value = IntValue::read_as_serde_json(negative, magnitude)?;
+    value.fits(min, max).then_some((end, value))
 }
 
 /// Where a number a float type (of `mantissa_bits` and maximum `max`) certainly holds ends,
-/// if the number at `i` is one: a fraction without exponent whose integer part is short
-/// enough, or an integer of at most 19 digits the type holds exactly. Exponents are left to
-/// the general path, which parses them.
+/// and the number as serde_json reads it, if the number at `i` is one: a fraction without
+/// exponent whose integer part is short enough, or an integer of at most 19 digits the type
+/// holds exactly. Exponents are left to the general path, which parses them.
 #[inline(always)]
 fn plain_float_end(
     bytes: &[u8],
@@ -343,8 +387,8 @@ fn plain_float_end(
     mantissa_bits: u32,
     max: f64,
     safe_int_digits: usize,
-) -> Option<usize> {
-    let (_, mut end, digits, magnitude) = integer_part(bytes, i)?;
+) -> Option<(usize, Scanned)> {
+    let (negative, mut end, digits, magnitude) = integer_part(bytes, i)?;
     match bytes.get(end) {
         Some(b'.') => {
             let fraction = end + 1;
@@ -352,7 +396,7 @@ fn plain_float_end(
             let plain = end > fraction
                 && digits <= safe_int_digits
                 && !matches!(bytes.get(end), Some(b'e' | b'E'));
-            plain.then_some(end)
+            plain.then_some((end, Scanned::Float(i, end)))
         }
         Some(b'e' | b'E') => None,
         _ => {
@@ -361,7 +405,11 @@ fn plain_float_end(
             let exact = digits <= 19
                 && in_range
                 && IntValue::Positive(magnitude).exact_in_float(mantissa_bits);
-            exact.then_some(end)
+            let value = match IntValue::read_as_serde_json(negative, magnitude) {
+                Some(value) => Scanned::Int(value),
+                None => Scanned::Float(i, end),
+            };
+            exact.then_some((end, value))
         }
     }
 }

@@ -24,7 +24,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
             if let Some(plan) = &clean_plan
-                && run.clean_record(plan)
+                && run.clean_record(plan, row)
             {
                 return Ok(());
             }

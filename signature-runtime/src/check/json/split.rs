@@ -361,7 +361,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
             if let Some(plan) = &clean_plan
-                && run.clean_row(plan)
+                && run.clean_row(plan, row)
             {
                 return Ok(());
             }
