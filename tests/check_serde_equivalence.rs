@@ -444,7 +444,10 @@ fn rows(
 /// The rows as a `dataframe_split` body, when every record has the same keys in the same order.
 fn split_text(rows: &[Vec<(String, Kind, String)>]) -> Option<String> {
     let keys = |members: &Vec<(String, Kind, String)>| -> Vec<String> {
-        members.iter().map(|(key, _, _)| format!("\"{key}\"")).collect()
+        members
+            .iter()
+            .map(|(key, _, _)| format!("\"{key}\""))
+            .collect()
     };
     let columns = keys(rows.first()?);
     if rows.iter().any(|members| keys(members) != columns) {

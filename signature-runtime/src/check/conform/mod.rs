@@ -346,6 +346,7 @@ impl<'b> ConformSink<'b> {
                 .ok()?
                 .parse()
                 .ok(),
+            Scanned::FloatValue(v) => Some(v),
             _ => None,
         }
     }

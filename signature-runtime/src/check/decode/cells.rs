@@ -142,6 +142,7 @@ impl<'b> Deserializer<'b> for CellDeserializer<'b> {
                     _ => Self::json(text.as_bytes(), |de| de.deserialize_any(visitor)),
                 }
             }
+            Scanned::FloatValue(v) => visitor.visit_f64(v),
             Scanned::Str(token) if !token.escaped => {
                 visitor.visit_borrowed_str(self.text(token.span.0, token.span.1)?)
             }

@@ -396,7 +396,16 @@ fn plain_float_end(
             let plain = end > fraction
                 && digits <= safe_int_digits
                 && !matches!(bytes.get(end), Some(b'e' | b'E'));
-            plain.then_some((end, Scanned::Float(i, end)))
+            if !plain {
+                return None;
+            }
+            // Only a sink uses the value: a plain check drops this as dead code.
+            let value = match decimal_value(bytes, magnitude, digits, fraction, end) {
+                Some(v) if negative => Scanned::FloatValue(-v),
+                Some(v) => Scanned::FloatValue(v),
+                None => Scanned::Float(i, end),
+            };
+            Some((end, value))
         }
         Some(b'e' | b'E') => None,
         _ => {
@@ -412,6 +421,38 @@ fn plain_float_end(
             exact.then_some((end, value))
         }
     }
+}
+
+/// The value of the unsigned decimal with integer part `integer` (of `integer_digits` digits)
+/// and fraction `bytes[fraction..end]` (digits only), when f64 arithmetic gets it exactly:
+/// when all its digits make an integer of at most 2^53, which with the power of ten (at
+/// most 10^22) is exact in f64, and one division rounds the quotient correctly, as a
+/// correctly rounded parse (serde_json's with `float_roundtrip`) does.
+#[inline(always)]
+fn decimal_value(
+    bytes: &[u8],
+    integer: u64,
+    integer_digits: usize,
+    fraction: usize,
+    end: usize,
+) -> Option<f64> {
+    const POWERS_OF_TEN: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let scale = end - fraction;
+    if integer_digits + scale > 19 {
+        return None;
+    }
+    let (_, fraction_value) = digit_run(&bytes[..end], fraction);
+    let mantissa = integer
+        .checked_mul(10u64.checked_pow(u32::try_from(scale).ok()?)?)?
+        .checked_add(fraction_value)?;
+    if mantissa > 1 << 53 {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    Some(mantissa as f64 / *POWERS_OF_TEN.get(scale)?)
 }
 
 #[cfg(test)]
@@ -602,6 +643,46 @@ mod tests {
             let general = checker.check_without_fast_paths(body.as_bytes());
             prop_assert_eq!(fast, general, "{}", body);
         }
+    }
+
+    proptest! {
+        #[test]
+        fn decimals_are_valued_as_a_correctly_rounded_parse_values_them(
+            integer in prop_oneof![0u64..10, 0u64..100_000, any::<u64>()],
+            fraction in "[0-9]{1,20}",
+        ) {
+            let text = format!("{integer}.{fraction}");
+            let bytes = text.as_bytes();
+            let dot = text.find('.').unwrap();
+            let parsed: f64 = text.parse().unwrap();
+            if let Some(value) =
+                super::decimal_value(bytes, integer, dot, dot + 1, bytes.len())
+            {
+                prop_assert_eq!(value.to_bits(), parsed.to_bits(), "{}", text);
+            }
+            let serde: f64 = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(serde.to_bits(), parsed.to_bits(), "{}", text);
+        }
+    }
+
+    #[test]
+    fn short_decimals_are_read_on_the_fast_path() {
+        for (text, value) in [
+            ("0.5", 0.5),
+            ("37.774929", 37.774929),
+            ("2.25", 2.25),
+            ("0.1", 0.1),
+        ] {
+            let dot = text.find('.').unwrap();
+            let integer: u64 = text[..dot].parse().unwrap();
+            let bytes = text.as_bytes();
+            assert_eq!(
+                super::decimal_value(bytes, integer, dot, dot + 1, bytes.len()),
+                Some(value)
+            );
+        }
+        let long = b"1.00000000000000000001";
+        assert_eq!(super::decimal_value(long, 1, 1, 2, long.len()), None);
     }
 
     #[test]

@@ -12,6 +12,9 @@ pub(in crate::check) enum Scanned {
     Int(IntValue),
     /// Any other number the column's type accepted: its span in the body.
     Float(usize, usize),
+    /// A number with a fraction the fast path has already read: its value, as serde_json
+    /// reads it (both are correctly rounded).
+    FloatValue(f64),
     /// A string, by its still-escaped contents.
     Str(StrToken),
     /// A nested value, a tensor, or a value the MLflow modes checked: its span in the body.
