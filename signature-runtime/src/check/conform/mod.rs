@@ -325,11 +325,11 @@ impl<'b> ConformSink<'b> {
     /// The text of a string cell, unescaped by serde_json when it has escapes.
     fn text(&self, value: Scanned) -> Result<String, String> {
         match value {
-            Scanned::Str(token) if !token.escaped => {
-                String::from_utf8(self.body[token.range()].to_vec()).map_err(|e| e.to_string())
+            Scanned::Str(start, end) => {
+                String::from_utf8(self.body[start..end].to_vec()).map_err(|e| e.to_string())
             }
-            Scanned::Str(token) => {
-                let quoted = &self.body[token.span.0 - 1..token.span.1 + 1];
+            Scanned::EscapedStr(start, end) => {
+                let quoted = &self.body[start - 1..end + 1];
                 serde_json::from_slice(quoted).map_err(|e| e.to_string())
             }
             _ => Err("not a string".to_owned()),
@@ -366,7 +366,9 @@ impl<'b> ConformSink<'b> {
         };
         let float = self.float(value);
         let text = match value {
-            Scanned::Str(_) => Some(self.text(value).map_err(|e| (ProblemKind::WrongType, e))?),
+            Scanned::Str(..) | Scanned::EscapedStr(..) => {
+                Some(self.text(value).map_err(|e| (ProblemKind::WrongType, e))?)
+            }
             _ => None,
         };
         let raw = match value {

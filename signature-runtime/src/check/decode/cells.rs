@@ -83,9 +83,7 @@ impl<'b> CellDeserializer<'b> {
     fn json_span(&self) -> Option<&'b [u8]> {
         match self.value {
             Scanned::Raw(start, end) => self.body.get(start..end),
-            Scanned::Str(token) if token.escaped => self
-                .body
-                .get(token.span.0.saturating_sub(1)..token.span.1 + 1),
+            Scanned::EscapedStr(start, end) => self.body.get(start.saturating_sub(1)..end + 1),
             _ => None,
         }
     }
@@ -143,10 +141,8 @@ impl<'b> Deserializer<'b> for CellDeserializer<'b> {
                 }
             }
             Scanned::FloatValue(v) => visitor.visit_f64(v),
-            Scanned::Str(token) if !token.escaped => {
-                visitor.visit_borrowed_str(self.text(token.span.0, token.span.1)?)
-            }
-            Scanned::Str(_) | Scanned::Raw(..) => match self.json_span() {
+            Scanned::Str(start, end) => visitor.visit_borrowed_str(self.text(start, end)?),
+            Scanned::EscapedStr(..) | Scanned::Raw(..) => match self.json_span() {
                 Some(bytes) => Self::json(bytes, |de| de.deserialize_any(visitor)),
                 None => Err(de::Error::custom("a cell outside the body")),
             },
@@ -183,8 +179,8 @@ impl<'b> Deserializer<'b> for CellDeserializer<'b> {
             (_, Some(bytes)) => {
                 Self::json(bytes, |de| de.deserialize_enum(name, variants, visitor))
             }
-            (Scanned::Str(token), None) => {
-                let text = self.text(token.span.0, token.span.1)?;
+            (Scanned::Str(start, end), None) => {
+                let text = self.text(start, end)?;
                 visitor.visit_enum(BorrowedStrDeserializer::<Error>::new(text))
             }
             _ => self.deserialize_any(visitor),
@@ -194,8 +190,8 @@ impl<'b> Deserializer<'b> for CellDeserializer<'b> {
     fn deserialize_bytes<V: Visitor<'b>>(self, visitor: V) -> Result<V::Value, Error> {
         match (self.value, self.json_span()) {
             (_, Some(bytes)) => Self::json(bytes, |de| de.deserialize_bytes(visitor)),
-            (Scanned::Str(token), None) => {
-                visitor.visit_borrowed_bytes(self.body.get(token.range()).unwrap_or_default())
+            (Scanned::Str(start, end), None) => {
+                visitor.visit_borrowed_bytes(self.body.get(start..end).unwrap_or_default())
             }
             _ => self.deserialize_any(visitor),
         }

@@ -332,11 +332,11 @@ impl<S: CellSink> Run<'_, '_, S> {
                     }
                 }
             }
-            (b'"', Leaf::Str) => Ok(Scanned::Str(self.string()?)),
+            (b'"', Leaf::Str) => Ok(Scanned::from(self.string()?)),
             (b'"', Leaf::Base64 | Leaf::Datetime | Leaf::ParamDatetime) => {
                 let token = self.string()?;
                 self.text_leaf(spec, token);
-                Ok(Scanned::Str(token))
+                Ok(Scanned::from(token))
             }
             (b't' | b'f', Leaf::Bool) => Ok(Scanned::Bool(self.literal()? == Literal::True)),
             (b'n', _) if nullable => self.eat_null().map(|()| Scanned::Null),

@@ -308,7 +308,7 @@ fn clean_cell_end(
         CleanCell::Str { .. } if first == b'"' => {
             s.seek(i);
             let token = s.string().ok()?;
-            return Some((s.pos(), Scanned::Str(token)));
+            return Some((s.pos(), Scanned::from(token)));
         }
         CleanCell::Bool { .. } if first == b't' => {
             return word_end(bytes, i, b"true").map(|end| (end, Scanned::Bool(true)));
