@@ -34,6 +34,7 @@ impl<'r, 'b> RowCells<'r, 'b> {
 impl<'b> MapAccess<'b> for RowCells<'_, 'b> {
     type Error = Error;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'b>>(
         &mut self,
         seed: K,
@@ -51,6 +52,7 @@ impl<'b> MapAccess<'b> for RowCells<'_, 'b> {
         Ok(None)
     }
 
+    #[inline]
     fn next_value_seed<V: DeserializeSeed<'b>>(&mut self, seed: V) -> Result<V::Value, Error> {
         match self.pending.take() {
             Some(value) => seed.deserialize(CellDeserializer {
@@ -101,6 +103,7 @@ impl<'b> CellDeserializer<'b> {
         Ok(value)
     }
 
+    #[inline]
     fn text(&self, start: usize, end: usize) -> Result<&'b str, Error> {
         let bytes = self.body.get(start..end).unwrap_or_default();
         std::str::from_utf8(bytes).map_err(de::Error::custom)
@@ -112,10 +115,14 @@ impl<'b> CellDeserializer<'b> {
 macro_rules! by_kind {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
         $(
+            #[inline]
             fn $method<V: Visitor<'b>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Error> {
-                match self.json_span() {
-                    Some(bytes) => Self::json(bytes, |de| de.$method($($arg,)* visitor)),
-                    None => self.deserialize_any(visitor),
+                match self.value {
+                    Scanned::EscapedStr(..) | Scanned::Raw(..) => match self.json_span() {
+                        Some(bytes) => Self::json(bytes, |de| de.$method($($arg,)* visitor)),
+                        None => self.deserialize_any(visitor),
+                    },
+                    _ => self.deserialize_any(visitor),
                 }
             }
         )*
@@ -125,6 +132,7 @@ macro_rules! by_kind {
 impl<'b> Deserializer<'b> for CellDeserializer<'b> {
     type Error = Error;
 
+    #[inline]
     fn deserialize_any<V: Visitor<'b>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Scanned::Null => visitor.visit_unit(),
