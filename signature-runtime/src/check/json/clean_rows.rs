@@ -445,9 +445,8 @@ fn decimal_value(
         return None;
     }
     let (_, fraction_value) = digit_run(&bytes[..end], fraction);
-    let mantissa = integer
-        .checked_mul(10u64.checked_pow(u32::try_from(scale).ok()?)?)?
-        .checked_add(fraction_value)?;
+    let shift = 10u64.pow(u32::try_from(scale).ok()?);
+    let mantissa = integer.checked_mul(shift)?.checked_add(fraction_value)?;
     if mantissa > 1 << 53 {
         return None;
     }
