@@ -309,3 +309,27 @@ fn strict_refuses_unified_llm_bodies_with_a_reason() {
     assert!(problems[0].message().contains("unified-LLM body"));
     assert_eq!(problems[1].pointer(), "/temperature");
 }
+
+#[test]
+fn predict_takes_instances_with_nulls_as_an_object_column() {
+    // A null among an `instances` column's values makes numpy keep each value as a 0-d
+    // array: the `object` column passes for `boolean`, `string` and `binary` only.
+    let body = br#"{"instances": [{"x": 1}, {"x": null}]}"#;
+    let column = |t: &str| format!(r#"[{{"type": "{t}", "name": "x", "required": true}}]"#);
+    for t in ["boolean", "string", "binary"] {
+        let report = checker(&column(t), None, Mode::MlflowPredict).check(body);
+        assert!(report.is_valid(), "{t}: {report:?}");
+    }
+    for t in ["double", "long", "datetime"] {
+        let report = checker(&column(t), None, Mode::MlflowPredict).check(body);
+        assert_eq!(
+            errors(&report),
+            [("wrong_type", "/instances/0/x".to_owned())],
+            "{t}"
+        );
+    }
+    // Without a null, the values make one array of their own dtype.
+    let report = checker(&column("double"), None, Mode::MlflowPredict)
+        .check(br#"{"instances": [{"x": 1.5}, {"x": 2}]}"#);
+    assert!(report.is_valid(), "{report:?}");
+}

@@ -87,6 +87,17 @@ class IdentityModel(mlflow.pyfunc.PythonModel):
         return model_input
 
 
+class AcceptingModel(mlflow.pyfunc.PythonModel):
+    """For scoring decisions, where only what MLflow does before the model is called counts:
+    the model returns a constant. Echoing its input, as IdentityModel does, makes the server
+    fail on writing the echo for inputs that are not JSON-serialisable (complex numbers, 0-d
+    arrays of None), which says nothing about the input. No type hints, as for
+    IdentityModel."""
+
+    def predict(self, context, model_input, params=None):
+        return "accepted"
+
+
 def op_save_pyfunc_model(req):
     example = req.get("input_example")
     if isinstance(example, dict) and set(example) == {"dataframe"}:
@@ -515,18 +526,18 @@ def _write_parquet(desc, frame, path):
     pq.write_table(table, path)
 
 
-def _frame_model(signature_dict):
+def _frame_model(signature_dict, model_class=IdentityModel):
     import shutil
     import tempfile
 
-    key = json.dumps(signature_dict, sort_keys=True)
+    key = (model_class.__name__, json.dumps(signature_dict, sort_keys=True))
     model = _FRAME_MODELS.get(key)
     if model is None:
         path = tempfile.mkdtemp(prefix="frame-model-")
         shutil.rmtree(path)
         mlflow.pyfunc.save_model(
             path,
-            python_model=IdentityModel(),
+            python_model=model_class(),
             signature=ModelSignature.from_dict(signature_dict),
             pip_requirements=["mlflow"],
         )
@@ -602,11 +613,12 @@ def _decision(model, body, input_schema):
 def op_decide_many(req):
     """For each case {"signature": dict, "body": str}: MLflow's serving decision
     (`scoring_server.invocations` with the model's input schema) and predict decision (the same
-    with input_schema=None, so only `_enforce_schema` decides), as "accept"/"reject"/"error"."""
+    with input_schema=None, so only `_enforce_schema` decides), as "accept"/"reject"/"error",
+    for an AcceptingModel saved with the signature."""
     os.environ["_MLFLOW_IS_IN_SERVING_ENVIRONMENT"] = "true"
     results = []
     for case in req["cases"]:
-        model = _frame_model(case["signature"])
+        model = _frame_model(case["signature"], AcceptingModel)
         serving, serving_message = _decision(model, case["body"], model.metadata.get_input_schema())
         predict, predict_message = _decision(model, case["body"], None)
         results.append(

@@ -471,7 +471,8 @@ impl Oracle {
     /// `{"serving": "accept"|"reject"|"error", "predict": ..., "serving_message": "...",
     /// "predict_message": "..."}`. Serving is `scoring_server.invocations(body,
     /// "application/json", model, input_schema)`; predict the same with `input_schema=None`,
-    /// so only `_enforce_schema` decides. One saved model per distinct signature dict.
+    /// so only `_enforce_schema` decides. One saved model per distinct signature dict, whose
+    /// `predict` returns a constant: the decision is on the input, never on writing the answer.
     pub fn decide_many(&mut self, cases: &[Value]) -> Vec<Value> {
         let response = self.call_ok(&json!({"op": "decide_many", "cases": cases}));
         match response.get("results") {

@@ -344,22 +344,23 @@ impl<S: CellSink> Run<'_, '_, S> {
                 });
             } else if !ml.serving {
                 let numpy = ml.route == Route::Columns;
-                let outcome =
-                    if ml.transposed && series.has_nulls() {
-                        Err(
-                            "predict receives the nulls of `instances` as 0-d numpy arrays, which \
-                         its enforcement refuses"
-                                .to_owned(),
-                        )
-                    } else if ml.route == Route::Records
-                        && !matches!(t, DataType::Boolean | DataType::String | DataType::Binary)
-                    {
-                        Err("predict receives each value of `inputs` records as a 0-d numpy array, \
-                         which its enforcement refuses for this type"
-                        .to_owned())
+                // Values MLflow hands on one by one as 0-d numpy arrays make an `object`
+                // column, which enforcement lets through only for these types.
+                let wrapped_ok =
+                    matches!(t, DataType::Boolean | DataType::String | DataType::Binary);
+                let outcome = if ml.transposed && series.has_nulls() {
+                    // A null among an `instances` column's values makes numpy keep each
+                    // value as a 0-d array.
+                    if wrapped_ok {
+                        Ok(())
                     } else {
-                        series.enforce(t, series.dtype(numpy))
-                    };
+                        Err(INSTANCES_WITH_A_NULL.to_owned())
+                    }
+                } else if ml.route == Route::Records && !wrapped_ok {
+                    Err(RECORDS_VALUES.to_owned())
+                } else {
+                    series.enforce(t, series.dtype(numpy))
+                };
                 if let Err(why) = outcome {
                     let at = series.at.clone().unwrap_or_default();
                     self.report(Severity::Error, |run| {
@@ -373,6 +374,17 @@ impl<S: CellSink> Run<'_, '_, S> {
         self.ml = Some(ml);
     }
 }
+
+/// Why predict refuses an `instances` column with a null, unless it is `boolean`, `string` or
+/// `binary`.
+const INSTANCES_WITH_A_NULL: &str = "predict receives the values of an `instances` column with \
+                                     a null as 0-d numpy arrays, which its enforcement refuses \
+                                     for this type";
+
+/// Why predict refuses a column of `inputs` records, unless it is `boolean`, `string` or
+/// `binary`.
+const RECORDS_VALUES: &str = "predict receives each value of `inputs` records as a 0-d numpy \
+                              array, which its enforcement refuses for this type";
 
 /// `_enforce_mlflow_datatype` on column `t` of the one array numpy makes of rows given as
 /// lists for a positional schema: predict's array has the dtype of all the values, the
