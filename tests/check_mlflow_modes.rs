@@ -333,3 +333,190 @@ fn predict_takes_instances_with_nulls_as_an_object_column() {
         .check(br#"{"instances": [{"x": 1.5}, {"x": 2}]}"#);
     assert!(report.is_valid(), "{report:?}");
 }
+
+fn tensor(dtype: &str, shape: &str) -> String {
+    format!(r#"[{{"type": "tensor", "tensor-spec": {{"dtype": "{dtype}", "shape": {shape}}}}}]"#)
+}
+
+fn named_tensor(dtype: &str) -> String {
+    format!(
+        r#"[{{"name": "b", "type": "tensor", "tensor-spec": {{"dtype": "{dtype}", "shape": [-1, 2]}}}}]"#
+    )
+}
+
+#[test]
+fn serving_casts_time_and_complex_elements_with_numpy() {
+    let datetime = checker(&tensor("datetime64[ns]", "[-1]"), None, Mode::MlflowServing);
+    // numpy reads a bare year, an offset (converted to UTC), integers (nanoseconds), "" and
+    // null (NaT).
+    let report = datetime.check(br#"{"inputs": ["5", "2021-01-01T00:00:00Z", 3, "", null]}"#);
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!(changed(&report).len(), 4, "{report:?}");
+    assert_eq!(
+        errors(&datetime.check(br#"{"inputs": [1.5, "1.5", "2021-02-30"]}"#)),
+        [
+            ("wrong_type", "/inputs/0".to_owned()),
+            ("wrong_type", "/inputs/1".to_owned()),
+            ("wrong_type", "/inputs/2".to_owned()),
+        ]
+    );
+    let timedelta = checker(
+        &tensor("timedelta64[ns]", "[-1]"),
+        None,
+        Mode::MlflowServing,
+    );
+    assert!(
+        timedelta
+            .check(br#"{"inputs": [5, " 7", null, ""]}"#)
+            .is_valid()
+    );
+    assert_eq!(
+        errors(&timedelta.check(br#"{"inputs": [1.5, "2021-01-01"]}"#)),
+        [
+            ("wrong_type", "/inputs/0".to_owned()),
+            ("wrong_type", "/inputs/1".to_owned()),
+        ]
+    );
+    let complex = checker(&tensor("complex64", "[-1]"), None, Mode::MlflowServing);
+    assert!(
+        complex
+            .check(br#"{"inputs": ["1+2j", "j", 1, null]}"#)
+            .is_valid()
+    );
+    assert!(!complex.check(br#"{"inputs": ["abc"]}"#).is_valid());
+    // Predict gets numpy's own dtype for the JSON, which is never one of these.
+    for dtype in [
+        "datetime64[ns]",
+        "timedelta64[ns]",
+        "complex64",
+        "float16",
+        "bytes",
+    ] {
+        let predict = checker(&tensor(dtype, "[-1]"), None, Mode::MlflowPredict);
+        assert!(
+            !predict.check(br#"{"inputs": ["1"]}"#).is_valid(),
+            "{dtype}"
+        );
+    }
+}
+
+#[test]
+fn frame_tensor_columns_are_cast_by_their_dtype() {
+    let split =
+        |cells: &str| format!(r#"{{"dataframe_split": {{"columns": ["a"], "data": [{cells}]}}}}"#);
+    let predict = checker(&tensor("datetime64[ns]", "[-1]"), None, Mode::MlflowPredict);
+    // A float64 column is cast as a whole, which numpy allows; one warning says so.
+    let report = predict.check(split("[1.5], [2.5]").as_bytes());
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!(
+        changed(&report),
+        [
+            "/dataframe_split/data/0/0: numpy casts the column's float64 values to datetime64[ns] as a whole, changing them"
+        ]
+    );
+    // A column of text is read string by string.
+    assert_eq!(
+        errors(&predict.check(split(r#"["2021-01-01"], ["1.5"]"#).as_bytes())),
+        [("wrong_type", "/dataframe_split/data/1/0".to_owned())]
+    );
+    assert!(
+        predict
+            .check(split(r#"["5"], [null]"#).as_bytes())
+            .is_valid()
+    );
+    // Mixed values are an object column, cast value by value; a first null there is None,
+    // which MLflow's reshape refuses.
+    assert!(predict.check(split(r#"[1], ["5"]"#).as_bytes()).is_valid());
+    assert!(
+        !predict
+            .check(split(r#"[1], [1.5], ["5"]"#).as_bytes())
+            .is_valid()
+    );
+    assert_eq!(
+        errors(&predict.check(split("[null], [true]").as_bytes())),
+        [("null_not_allowed", "/dataframe_split/data/0/0".to_owned())]
+    );
+    assert!(predict.check(split("[null], [1]").as_bytes()).is_valid());
+    // The scoring server casts the column with pandas first, whose Timestamps MLflow's
+    // reshape then refuses.
+    let serving = checker(&tensor("datetime64[ns]", "[-1]"), None, Mode::MlflowServing);
+    assert_eq!(
+        errors(&serving.check(split(r#"["2021-01-01"]"#).as_bytes())),
+        [("wrong_type", "/dataframe_split/data/0/0".to_owned())]
+    );
+    // ... and encodes a bytes column's text as UTF-8, refusing anything else.
+    let bytes = checker(&tensor("bytes", "[-1]"), None, Mode::MlflowServing);
+    assert!(bytes.check(split(r#"["é"]"#).as_bytes()).is_valid());
+    assert!(!bytes.check(split("[1]").as_bytes()).is_valid());
+    let bytes = checker(&tensor("bytes", "[-1]"), None, Mode::MlflowPredict);
+    assert!(!bytes.check(split(r#"["é"]"#).as_bytes()).is_valid());
+    assert!(bytes.check(split("[1]").as_bytes()).is_valid());
+}
+
+#[test]
+fn frame_list_cells_are_stacked_then_cast() {
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let datetime = checker(&named_tensor("datetime64[ns]"), None, mode);
+        let records = |cells: &str| format!(r#"{{"dataframe_records": [{cells}]}}"#);
+        // `np.vstack` makes numbers float64, which `astype` casts.
+        assert!(
+            datetime
+                .check(records(r#"{"b": [1, 1.5]}"#).as_bytes())
+                .is_valid(),
+            "{mode:?}"
+        );
+        // With text among them, every element is text: "1.5" is no datetime, "1" is a year.
+        assert_eq!(
+            errors(&datetime.check(records(r#"{"b": [1.5, "2021"]}"#).as_bytes())),
+            [("wrong_type", "/dataframe_records/0/b/0".to_owned())]
+        );
+        assert!(
+            datetime
+                .check(records(r#"{"b": [1, "2021"]}"#).as_bytes())
+                .is_valid()
+        );
+        // The reshape wants a number or a string first.
+        assert_eq!(
+            errors(&datetime.check(records(r#"{"b": [null, 1]}"#).as_bytes())),
+            [("null_not_allowed", "/dataframe_records/0/b".to_owned())]
+        );
+    }
+    // The server encodes a bytes column's cells as text, which lists are not.
+    let bytes = |mode| checker(&named_tensor("bytes"), None, mode);
+    let body = br#"{"dataframe_records": [{"b": ["a", "b"]}]}"#;
+    assert!(!bytes(Mode::MlflowServing).check(body).is_valid());
+    assert!(bytes(Mode::MlflowPredict).check(body).is_valid());
+}
+
+#[test]
+fn frame_columns_of_an_unnamed_tensor_in_the_scoring_server() {
+    let two = |dtype: &str| checker(&tensor(dtype, "[-1, 2]"), None, Mode::MlflowServing);
+    let body =
+        |row: &str| format!(r#"{{"dataframe_split": {{"columns": ["a", "b"], "data": [{row}]}}}}"#);
+    // Each column is cast with pandas, then `df.to_numpy()` must have the dtype: a bytes
+    // column holds Python bytes objects, so the array is `object`.
+    assert!(
+        !two("bytes")
+            .check(body(r#"["a", "b"]"#).as_bytes())
+            .is_valid()
+    );
+    let datetime = two("datetime64[ns]");
+    assert!(datetime.check(body("[1.5, 2]").as_bytes()).is_valid());
+    assert!(
+        datetime
+            .check(body(r#"["2021-01-01", ""]"#).as_bytes())
+            .is_valid()
+    );
+    for refused in [r#"["5", "2021"]"#, r#"["2021-01-01T00:00:00Z", "2021"]"#] {
+        assert!(
+            !datetime.check(body(refused).as_bytes()).is_valid(),
+            "{refused}"
+        );
+    }
+    // pandas casts booleans only in a column of booleans alone.
+    assert!(datetime.check(body("[true, 1]").as_bytes()).is_valid());
+    assert_eq!(
+        errors(&datetime.check(body("[true, 1], [null, 1]").as_bytes())),
+        [("wrong_type", "/dataframe_split/data/1/0".to_owned())]
+    );
+}

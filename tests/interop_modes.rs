@@ -134,6 +134,64 @@ const SIGNATURES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The tensor dtypes numpy casts by rules of their own (byte strings, dates, durations, half
+/// floats, complex numbers), each with the names of its three signatures: an unnamed tensor
+/// of shape `(-1,)`, an unnamed tensor of shape `(-1, 2)`, and tensors `a` of shape `(-1,)`
+/// and `b` of shape `(-1, 2)` (see [`inputs_of`]).
+const CAST_DTYPES: &[(&str, [&str; 3])] = &[
+    ("bytes", ["bytes_1d", "bytes_2d", "bytes_named"]),
+    (
+        "datetime64[ns]",
+        ["datetime_ns_1d", "datetime_ns_2d", "datetime_ns_named"],
+    ),
+    (
+        "datetime64[s]",
+        ["datetime_s_1d", "datetime_s_2d", "datetime_s_named"],
+    ),
+    (
+        "timedelta64[ns]",
+        ["timedelta_1d", "timedelta_2d", "timedelta_named"],
+    ),
+    ("float16", ["float16_1d", "float16_2d", "float16_named"]),
+    (
+        "complex64",
+        ["complex64_1d", "complex64_2d", "complex64_named"],
+    ),
+    (
+        "complex128",
+        ["complex128_1d", "complex128_2d", "complex128_named"],
+    ),
+];
+
+/// The inputs JSON of signature `sig`: from [`SIGNATURES`], or made for a [`CAST_DTYPES`]
+/// tensor.
+fn inputs_of(sig: &str) -> String {
+    if let Some((_, inputs)) = SIGNATURES.iter().find(|(name, _)| *name == sig) {
+        return (*inputs).to_owned();
+    }
+    let (dtype, names) = CAST_DTYPES
+        .iter()
+        .find(|(_, names)| names.contains(&sig))
+        .unwrap_or_else(|| panic!("test bug: no signature {sig}"));
+    let spec = |name: Option<&str>, shape: &str| {
+        let tensor = json!({"type": "tensor", "tensor-spec": {"dtype": dtype, "shape": serde_json::from_str::<Value>(shape).unwrap()}});
+        match name {
+            Some(name) => {
+                json!({"name": name, "type": "tensor", "tensor-spec": tensor["tensor-spec"]})
+            }
+            None => tensor,
+        }
+    };
+    let inputs = if sig == names[0] {
+        json!([spec(None, "[-1]")])
+    } else if sig == names[1] {
+        json!([spec(None, "[-1, 2]")])
+    } else {
+        json!([spec(Some("a"), "[-1]"), spec(Some("b"), "[-1, 2]")])
+    };
+    inputs.to_string()
+}
+
 /// The params schemas of the signatures that have one: (name, params JSON).
 const PARAMS: &[(&str, &str)] = &[
     (
@@ -488,6 +546,7 @@ fn cases() -> Vec<(&'static str, String)> {
     }
     cases.extend(positional_cases());
     cases.extend(tensor_cases());
+    cases.extend(cast_dtype_cases());
     cases.extend(param_cases());
     cases.extend(llm_cases());
     cases
@@ -661,6 +720,117 @@ fn tensor_cases() -> Vec<(&'static str, String)> {
     cases
 }
 
+/// Values tried in every tensor of a [`CAST_DTYPES`] dtype: numbers small, fractional, beyond
+/// `float16` and beyond 64 bits, strings of digits, of a complex number, of text, of a number
+/// after a space, of `NaT` and of dates, booleans, null, and a list where an element belongs.
+const CAST_VALUES: &[&str] = &[
+    "1",
+    "0",
+    "-7",
+    "1.5",
+    "1e3",
+    "70000",
+    "9223372036854775808",
+    r#""5""#,
+    r#""1.5""#,
+    r#""1+2j""#,
+    r#""abc""#,
+    r#""""#,
+    r#"" 7""#,
+    r#""NaT""#,
+    r#""é""#,
+    r#""2021-01-01""#,
+    r#""2021-01-01T00:00:00""#,
+    r#""2021-01-01T00:00:00Z""#,
+    r#""2021""#,
+    "true",
+    "null",
+    "[1]",
+];
+
+/// Two values in one tensor: how numpy's dtype for the whole array (predict) and the cast of
+/// each (serving) mix.
+const CAST_PAIRS: &[(&str, &str)] = &[
+    ("1", "1.5"),
+    ("1", "null"),
+    ("1", r#""5""#),
+    (r#""2021-01-01""#, "1"),
+    (r#""2021-01-01""#, "null"),
+    (r#""2021-01-01""#, r#""2021-01-01T10:00:00""#),
+    ("true", "1"),
+    (r#""a""#, "null"),
+    ("null", r#""5""#),
+    ("1.5", r#""a""#),
+];
+
+/// Tensors of the [`CAST_DTYPES`] dtypes, unnamed and named, of shapes `(-1,)` and `(-1, 2)`,
+/// in every body form the other tensor cases use.
+fn cast_dtype_cases() -> Vec<(&'static str, String)> {
+    let mut cases = Vec::new();
+    for (_, [flat, pairs, named]) in CAST_DTYPES {
+        for v in CAST_VALUES {
+            let mut bodies = vec![
+                (*flat, format!(r#"{{"inputs": [{v}]}}"#)),
+                (*flat, format!(r#"{{"instances": [{v}]}}"#)),
+                (*pairs, format!(r#"{{"inputs": [[{v}, {v}]]}}"#)),
+                (*pairs, format!(r#"{{"instances": [[{v}, {v}]]}}"#)),
+                (
+                    *named,
+                    format!(r#"{{"inputs": {{"a": [{v}], "b": [[{v}, {v}]]}}}}"#),
+                ),
+                (
+                    *named,
+                    format!(r#"{{"instances": [{{"a": {v}, "b": [{v}, {v}]}}]}}"#),
+                ),
+            ];
+            // A list where a frame cell's element belongs is the listed ONE_ELEMENT_ROW
+            // difference, whatever the dtype.
+            if !v.starts_with('[') {
+                bodies.extend([
+                    (*flat, format!(r#"{{"dataframe_split": {{"columns": ["a"], "data": [[{v}]]}}}}"#)),
+                    (*flat, format!(r#"{{"dataframe_records": [{{"a": {v}}}]}}"#)),
+                    (*pairs, format!(r#"{{"dataframe_split": {{"columns": ["a", "b"], "data": [[{v}, {v}]]}}}}"#)),
+                    (*named, format!(r#"{{"dataframe_records": [{{"a": {v}, "b": [{v}, {v}]}}]}}"#)),
+                ]);
+            }
+            cases.extend(bodies);
+        }
+        for (x, y) in CAST_PAIRS {
+            for body in [
+                format!(r#"{{"inputs": [{x}, {y}]}}"#),
+                format!(r#"{{"dataframe_split": {{"columns": ["a"], "data": [[{x}], [{y}]]}}}}"#),
+            ] {
+                cases.push((*flat, body));
+            }
+            cases.push((*pairs, format!(r#"{{"inputs": [[{x}, {y}]]}}"#)));
+            cases.push((
+                *named,
+                format!(r#"{{"dataframe_records": [{{"a": {x}, "b": [{x}, {y}]}}, {{"a": {y}, "b": [{y}, {x}]}}]}}"#),
+            ));
+        }
+        // Ragged rows, and rows of the wrong length.
+        for body in [
+            r#"{"inputs": [[1, 2], [3]]}"#,
+            r#"{"instances": [[1, 2], [3]]}"#,
+            r#"{"inputs": [[1, 2, 3]]}"#,
+            r#"{"inputs": [1, 2]}"#,
+            r#"{"dataframe_split": {"columns": ["a"], "data": [[1]]}}"#,
+        ] {
+            cases.push((*pairs, body.to_owned()));
+        }
+        for body in [
+            r#"{"inputs": {"a": [1, 2], "b": [[1, 2], [3]]}}"#,
+            r#"{"inputs": {"a": [1], "b": [1, 2]}}"#,
+            r#"{"dataframe_records": [{"a": 1, "b": [1, 2]}, {"a": 2, "b": [3]}]}"#,
+            r#"{"dataframe_records": [{"a": 1, "b": [1, 2, 3]}]}"#,
+            r#"{"dataframe_records": [{"a": 1}]}"#,
+        ] {
+            cases.push((*named, body.to_owned()));
+        }
+    }
+    cases
+}
+
 /// Every parameter type, given every kind of JSON value.
 fn param_cases() -> Vec<(&'static str, String)> {
     let mut cases = Vec::new();
@@ -828,6 +998,13 @@ const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
         ONE_ELEMENT_ROW,
     ),
     (
+        "tensor_int64",
+        r#"{"dataframe_records": [{"a": [1]}]}"#,
+        "predict",
+        true,
+        ONE_ELEMENT_ROW,
+    ),
+    (
         "completion",
         r#"{"prompt": ["a", "b"], "max_tokens": 5}"#,
         "serving",
@@ -846,21 +1023,16 @@ const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
 const LLM_ONE_ROW: &str = "MLflow reads a dict as one row when every value is a single value or \
                            a list of strings, which needs every value before the first row; the \
                            one-pass check decides by the first value, and a list makes columns";
-const ONE_ELEMENT_ROW: &str = "a row of a (-1,) tensor is one value; the scoring server stacks a \
-                               frame's one-element lists and flattens them, but the list is \
-                               another dimension the spec does not have";
+const ONE_ELEMENT_ROW: &str = "a row of a (-1,) tensor is one value; MLflow stacks a frame's \
+                               one-element lists and flattens them, but the list is another \
+                               dimension the spec does not have";
 const NOT_JSON: &str = "`NaN` and `Infinity` are not JSON (RFC 8259): every mode reads JSON only, \
                         so a body that passes is readable by any JSON client; send null";
 const DUPLICATE: &str = "Python's json keeps the last of duplicate keys and silently drops the \
                          others: the body means two things at once, so every mode refuses it";
 
 fn checker(sig: &str, mode: Mode) -> JsonChecker {
-    let inputs = SIGNATURES
-        .iter()
-        .find(|(name, _)| *name == sig)
-        .unwrap_or_else(|| panic!("test bug: no signature {sig}"))
-        .1;
-    let dict = signature_dict(sig, inputs).to_string();
+    let dict = signature_dict(sig, &inputs_of(sig)).to_string();
     let signature = signature_from_json(&dict).unwrap_or_else(|e| panic!("{sig}: {e}"));
     JsonChecker::for_signature(&signature).with_options(CheckOptions::new().with_mode(mode))
 }
@@ -887,13 +1059,10 @@ fn mlflow_modes_agree_with_mlflow() {
     let cases = cases();
     assert!(cases.len() >= 200, "only {} cases", cases.len());
     let signatures: BTreeSet<&str> = cases.iter().map(|(s, _)| *s).collect();
-    assert!(signatures.len() <= SIGNATURES.len());
+    assert!(signatures.len() <= SIGNATURES.len() + 3 * CAST_DTYPES.len());
     let requests: Vec<Value> = cases
         .iter()
-        .map(|(sig, body)| {
-            let inputs = SIGNATURES.iter().find(|(n, _)| n == sig).map(|(_, i)| *i);
-            json!({"signature": signature_dict(sig, inputs.unwrap_or("[]")), "body": body})
-        })
+        .map(|(sig, body)| json!({"signature": signature_dict(sig, &inputs_of(sig)), "body": body}))
         .collect();
     let mut answers = Vec::new();
     for chunk in requests.chunks(250) {

@@ -498,7 +498,7 @@ pub(crate) enum Dtype {
 }
 
 impl Dtype {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Dtype::Empty => "empty",
             Dtype::Int64 { .. } => "int64",

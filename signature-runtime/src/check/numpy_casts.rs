@@ -3,10 +3,8 @@
 //! dtype `np.array(values)` infers when `pyfunc.predict` gets the tensor uncast, which must
 //! then equal the spec's dtype exactly.
 
-use super::mlflow::{
-    Series, Val, Verdict, article, python_float, python_int, serving_numpy, short, truthy,
-};
-use crate::types::{DataType, NumpyDtype};
+use super::mlflow::{Series, Val, Verdict, article, python_float, python_int, short, truthy};
+use crate::types::NumpyDtype;
 
 /// The range of an integer dtype, as numpy checks Python integers against it.
 fn int_range(dtype: &NumpyDtype) -> Option<(i128, i128)> {
@@ -14,7 +12,7 @@ fn int_range(dtype: &NumpyDtype) -> Option<(i128, i128)> {
         NumpyDtype::Int8 => (i8::MIN.into(), i8::MAX.into()),
         NumpyDtype::Int16 => (i16::MIN.into(), i16::MAX.into()),
         NumpyDtype::Int32 => (i32::MIN.into(), i32::MAX.into()),
-        NumpyDtype::Int64 | NumpyDtype::Timedelta64(_) => (i64::MIN.into(), i64::MAX.into()),
+        NumpyDtype::Int64 => (i64::MIN.into(), i64::MAX.into()),
         NumpyDtype::UInt8 => (0, u8::MAX.into()),
         NumpyDtype::UInt16 => (0, u16::MAX.into()),
         NumpyDtype::UInt32 => (0, u32::MAX.into()),
@@ -37,6 +35,8 @@ fn float_limits(dtype: &NumpyDtype) -> Option<(u32, f64)> {
 }
 
 /// `np.array([value], dtype)` for one element of a tensor: kept, changed (how), or refused.
+/// numpy converts each Python value on its own here, which is what the scoring server's
+/// `np.array(values, dtype=spec.dtype)` does to `inputs` and `instances`.
 pub(crate) fn tensor_cast(dtype: &NumpyDtype, v: &Val) -> Verdict {
     use Verdict::{Changed, Keep, Refused};
     let name = dtype.name();
@@ -84,6 +84,10 @@ pub(crate) fn tensor_cast(dtype: &NumpyDtype, v: &Val) -> Verdict {
         };
     }
     if let Some((bits, max)) = float_limits(dtype) {
+        let complex = matches!(
+            dtype,
+            NumpyDtype::Complex64 | NumpyDtype::Complex128 | NumpyDtype::Complex256
+        );
         return match v {
             Val::Int(Some(x)) if x.unsigned_abs() as f64 > max => {
                 Changed(format!("numpy turns {x} into infinity ({name})"))
@@ -95,7 +99,11 @@ pub(crate) fn tensor_cast(dtype: &NumpyDtype, v: &Val) -> Verdict {
             }
             Val::Float(_) => Keep,
             Val::Bool(b) => Changed(format!("numpy casts {b} to {}", u8::from(*b))),
-            Val::Str(s) if python_float(s).is_some() => {
+            // A complex dtype reads text with Python's `complex()`, which takes `1+2j` too.
+            Val::Str(s) if complex && python_complex(s) => {
+                Changed(format!("numpy casts the string {} to a number", short(s)))
+            }
+            Val::Str(s) if !complex && python_float(s).is_some() => {
                 Changed(format!("numpy casts the string {} to a number", short(s)))
             }
             Val::Str(s) => Refused(format!(
@@ -130,12 +138,492 @@ pub(crate) fn tensor_cast(dtype: &NumpyDtype, v: &Val) -> Verdict {
                 other.kind()
             )),
         },
-        NumpyDtype::Datetime64(_) => match v {
-            Val::Bool(b) => Changed(format!("numpy reads {b} as {} ns since 1970", u8::from(*b))),
-            other => serving_numpy(DataType::Datetime, other),
-        },
+        NumpyDtype::Datetime64(unit) => datetime_cast(unit.as_deref(), v),
+        NumpyDtype::Timedelta64(_) => timedelta_cast(v),
         _ => Keep,
     }
+}
+
+/// How messages name a datetime64 or timedelta64 unit: `ns`, or `units` for the generic one.
+fn unit_name(unit: Option<&str>) -> String {
+    unit.map_or_else(|| "units".to_owned(), |u| format!("{u} units"))
+}
+
+/// numpy's element cast to `datetime64[unit]`.
+fn datetime_cast(unit: Option<&str>, v: &Val) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    let units = unit_name(unit);
+    match v {
+        Val::Null => Keep,
+        Val::Bool(b) => Changed(format!(
+            "numpy reads {b} as {} {units} since 1970",
+            u8::from(*b)
+        )),
+        Val::Int(Some(x)) if i64::try_from(*x).is_ok() => {
+            Changed(format!("numpy reads the integer as {units} since 1970"))
+        }
+        Val::Int(_) => Refused("the integer is beyond numpy's 64-bit datetime range".to_owned()),
+        Val::Float(_) => Refused("numpy casts no float to a datetime64 element".to_owned()),
+        Val::Str(s) => match numpy_datetime_text(s) {
+            Some(DatetimeText::NaT) => Changed(format!("numpy reads {} as NaT", short(s))),
+            Some(DatetimeText::Clock) => Changed(format!(
+                "numpy reads {} as the time the model is called",
+                short(s)
+            )),
+            Some(DatetimeText::Date { offset: true, .. }) => {
+                Changed("numpy converts the timestamp to UTC and drops the offset".to_owned())
+            }
+            Some(DatetimeText::Date { year, .. })
+                if unit == Some("ns") && !(1678..=2261).contains(&year) =>
+            {
+                Changed(format!(
+                    "the year of {} is beyond datetime64[ns], so numpy's value wraps",
+                    short(s)
+                ))
+            }
+            Some(DatetimeText::Date { partial: true, .. }) => Changed(format!(
+                "numpy reads {} as the first instant of that period",
+                short(s)
+            )),
+            Some(DatetimeText::Date { .. }) => Keep,
+            None => Refused(format!(
+                "numpy cannot read the string {} as a datetime",
+                short(s)
+            )),
+        },
+        Val::List | Val::Dict => Refused(format!(
+            "numpy cannot cast {} to a datetime64 element",
+            article(v)
+        )),
+    }
+}
+
+/// numpy's element cast to `timedelta64`: a count of the unit.
+fn timedelta_cast(v: &Val) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    match v {
+        Val::Null => Keep,
+        Val::Bool(b) => Changed(format!("numpy casts {b} to {}", u8::from(*b))),
+        Val::Int(Some(x)) if i64::try_from(*x).is_ok() => Keep,
+        Val::Int(_) => Refused("the integer is beyond numpy's 64-bit timedelta range".to_owned()),
+        Val::Float(_) => Refused("numpy casts no float to a timedelta64 element".to_owned()),
+        Val::Str(s) => match numpy_timedelta_text(s) {
+            Some(true) => Changed(format!("numpy reads {} as NaT", short(s))),
+            Some(false) => Changed(format!("numpy casts the string {} to the number", short(s))),
+            None => Refused(format!(
+                "numpy reads only whole numbers as timedelta64, not {}",
+                short(s)
+            )),
+        },
+        Val::List | Val::Dict => Refused(format!(
+            "numpy cannot cast {} to a timedelta64 element",
+            article(v)
+        )),
+    }
+}
+
+/// The cast of one element of a numpy `str` array (which `np.vstack` makes of list cells that
+/// mix text with numbers or booleans, each turned into its Python text first), or of a pandas
+/// `str` column (text, and nulls as NaN) to the tensor's dtype.
+pub(crate) fn tensor_text_cast(dtype: &NumpyDtype, v: &Val) -> Verdict {
+    use Verdict::{Changed, Refused};
+    let text = match v {
+        Val::Str(_) | Val::List | Val::Dict | Val::Int(None) => return tensor_cast(dtype, v),
+        Val::Null => return nan_cast(dtype),
+        Val::Int(Some(x)) => x.to_string(),
+        // Any text of a float has a `.`, an `e` or `inf`: what reads it depends on that only.
+        Val::Float(f) => format!("{f:?}"),
+        Val::Bool(true) => "True".to_owned(),
+        Val::Bool(false) => "False".to_owned(),
+    };
+    match tensor_cast(dtype, &Val::Str(text.clone())) {
+        Verdict::Keep | Changed(_) => Changed(format!(
+            "numpy turns the {} into the text {} (the column mixes it with strings), which it \
+             casts to {}",
+            v.kind(),
+            short(&text),
+            dtype.name()
+        )),
+        Refused(_) => Refused(format!(
+            "numpy turns the {} into the text {} (the column mixes it with strings), which it \
+             cannot cast to {}",
+            v.kind(),
+            short(&text),
+            dtype.name()
+        )),
+    }
+}
+
+/// numpy's cast of the NaN pandas makes of a null in a text column.
+fn nan_cast(dtype: &NumpyDtype) -> Verdict {
+    if int_range(dtype).is_some() {
+        Verdict::Refused(format!(
+            "pandas makes the null NaN, which numpy cannot cast to {}",
+            dtype.name()
+        ))
+    } else if *dtype == NumpyDtype::Object {
+        Verdict::Keep
+    } else {
+        Verdict::Changed(format!(
+            "pandas makes the null NaN, which numpy casts to {}",
+            dtype.name()
+        ))
+    }
+}
+
+/// The scoring server's cast of one value of a frame column for a tensor
+/// (`cast_df_types_according_to_schema`): `bytes(value, "utf8")` for a `bytes` tensor, pandas'
+/// `astype` for the others, which for numbers, text and booleans is numpy's element cast but for
+/// `datetime64` and `timedelta64` pandas' own parsing.
+pub(crate) fn serving_frame_tensor_cast(dtype: &NumpyDtype, v: &Val) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    match dtype {
+        NumpyDtype::Bytes => match v {
+            Val::Str(s) if s.is_ascii() => Keep,
+            Val::Str(_) => Changed("MLflow encodes the text as UTF-8 bytes".to_owned()),
+            other => Refused(format!(
+                "the scoring server encodes each value of a bytes tensor's column with \
+                 `bytes(value, \"utf8\")`, which takes text, not {}",
+                article(other)
+            )),
+        },
+        NumpyDtype::Datetime64(unit) => pandas_datetime_cast(unit.as_deref(), v),
+        NumpyDtype::Timedelta64(unit) => pandas_timedelta_cast(unit.as_deref(), v),
+        _ => tensor_cast(dtype, v),
+    }
+}
+
+/// pandas' `astype("datetime64[unit]")` of one value of a frame column.
+fn pandas_datetime_cast(unit: Option<&str>, v: &Val) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    let units = unit_name(unit);
+    match v {
+        Val::Null => Keep,
+        // A column of booleans only; booleans among other values are refused with the column.
+        Val::Bool(b) => Changed(format!(
+            "pandas reads {b} as {} {units} since 1970",
+            u8::from(*b)
+        )),
+        Val::Int(Some(x)) if *x > i128::from(i64::MAX) && *x <= i128::from(u64::MAX) => {
+            Changed("pandas makes an integer beyond 2^63 NaT".to_owned())
+        }
+        Val::Int(Some(x)) if i64::try_from(*x).is_ok() => {
+            Changed(format!("pandas reads the integer as {units} since 1970"))
+        }
+        Val::Int(_) => Refused("the integer is beyond pandas' datetime range".to_owned()),
+        Val::Float(f) if f.is_finite() => {
+            Changed(format!("pandas reads the number as {units} since 1970"))
+        }
+        Val::Float(_) => Refused("pandas cannot read infinity as a datetime".to_owned()),
+        Val::Str(s) if s.is_empty() || PANDAS_NAT.contains(&s.as_str()) => {
+            Changed(format!("pandas reads {} as NaT", short(s)))
+        }
+        Val::Str(s) => match numpy_datetime_text(s) {
+            // pandas' ISO 8601 reader wants a four-digit year.
+            Some(DatetimeText::Date { offset: true, .. }) if four_digit_year(s) => Refused(
+                "pandas refuses a timestamp with an offset for a naive datetime64 column"
+                    .to_owned(),
+            ),
+            Some(DatetimeText::Date { year, .. })
+                if four_digit_year(s) && unit == Some("ns") && !(1678..=2261).contains(&year) =>
+            {
+                Refused(format!("{} is out of datetime64[ns]'s range", short(s)))
+            }
+            Some(DatetimeText::Date { partial: true, .. }) if four_digit_year(s) => {
+                Changed(format!(
+                    "pandas reads {} as the first instant of that period",
+                    short(s)
+                ))
+            }
+            Some(DatetimeText::Date { .. }) if four_digit_year(s) => Keep,
+            Some(DatetimeText::Clock) if s == "now" || s == "today" => Changed(format!(
+                "pandas reads {} as the time the request arrives",
+                short(s)
+            )),
+            // pandas guesses other formats with dateutil (`Jan 1 2021`); these modes read ISO
+            // 8601 only, which is what a client can rely on.
+            _ => Refused(format!(
+                "{} is not an ISO 8601 date or timestamp with a four-digit year",
+                short(s)
+            )),
+        },
+        Val::List | Val::Dict => {
+            Refused(format!("pandas cannot cast {} to a datetime", article(v)))
+        }
+    }
+}
+
+/// pandas' `astype("timedelta64[unit]")` of one value of a frame column.
+fn pandas_timedelta_cast(unit: Option<&str>, v: &Val) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    let units = unit_name(unit);
+    match v {
+        Val::Null => Keep,
+        Val::Bool(b) => Changed(format!("pandas casts {b} to {}", u8::from(*b))),
+        Val::Int(Some(x)) if *x > i128::from(i64::MAX) && *x <= i128::from(u64::MAX) => {
+            Changed("pandas makes an integer beyond 2^63 NaT".to_owned())
+        }
+        Val::Int(Some(x)) if i64::try_from(*x).is_ok() => Keep,
+        Val::Int(_) => Refused("the integer is beyond pandas' timedelta range".to_owned()),
+        Val::Float(f) if f.is_finite() => {
+            Changed(format!("pandas reads the number as whole {units}"))
+        }
+        Val::Float(_) => Refused("pandas cannot read infinity as a timedelta".to_owned()),
+        Val::Str(s) if s.is_empty() || PANDAS_NAT.contains(&s.as_str()) => {
+            Changed(format!("pandas reads {} as NaT", short(s)))
+        }
+        Val::Str(s) => {
+            let t = s.trim();
+            let digits = t.strip_prefix('-').unwrap_or(t);
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                Changed(format!(
+                    "pandas reads the string {} as a count of {units}",
+                    short(s)
+                ))
+            } else {
+                // pandas also reads texts with units (`1 days`); these modes read whole
+                // numbers only.
+                Refused(format!("{} is not a whole number of {units}", short(s)))
+            }
+        }
+        Val::List | Val::Dict => {
+            Refused(format!("pandas cannot cast {} to a timedelta", article(v)))
+        }
+    }
+}
+
+/// The texts pandas reads as a missing datetime or timedelta.
+const PANDAS_NAT: [&str; 6] = ["NaT", "nat", "NAT", "nan", "NaN", "NAN"];
+
+fn four_digit_year(s: &str) -> bool {
+    let b = s
+        .trim_start_matches(|c: char| c.is_ascii() && is_c_space(c as u8))
+        .as_bytes();
+    b.len() >= 4
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && !b.get(4).is_some_and(u8::is_ascii_digit)
+}
+
+/// C's `isspace` in the "C" locale, which numpy's parsers skip.
+fn is_c_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// What numpy's datetime64 parser reads in a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DatetimeText {
+    /// `""` or `NaT` in any case.
+    NaT,
+    /// `today` or `now` in any case.
+    Clock,
+    /// A date, possibly with a time: `partial` when only a year or a month, `offset` when it
+    /// ends in `Z` or `±hh[:mm]`; the year saturates at the bounds of `i64`.
+    Date {
+        year: i64,
+        partial: bool,
+        offset: bool,
+    },
+}
+
+/// numpy's ISO 8601 parser for datetime64 (numpy 2.4): leading whitespace, a signed year of any
+/// number of digits, then optionally `-MM`, `-DD`, `T` or a space and `hh`, `:mm`, `:ss`,
+/// `.` and up to 18 digits, then `Z` or `±hh[[:]mm]`, then trailing whitespace (only after a
+/// time).
+pub(crate) fn numpy_datetime_text(s: &str) -> Option<DatetimeText> {
+    if s.is_empty() || s.eq_ignore_ascii_case("nat") {
+        return Some(DatetimeText::NaT);
+    }
+    if s.eq_ignore_ascii_case("today") || s.eq_ignore_ascii_case("now") {
+        return Some(DatetimeText::Clock);
+    }
+    let mut c = TextCursor::new(s.as_bytes());
+    c.skip_spaces();
+    let negative = c.eat(b'-');
+    if !negative {
+        c.eat(b'+');
+    }
+    let year_digits = c.digits();
+    if year_digits.is_empty() {
+        return None;
+    }
+    let magnitude = year_digits
+        .iter()
+        .try_fold(0i64, |v, d| {
+            v.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+        })
+        .unwrap_or(i64::MAX);
+    let year = if negative { -magnitude } else { magnitude };
+    let date = |partial| {
+        Some(DatetimeText::Date {
+            year,
+            partial,
+            offset: false,
+        })
+    };
+    if c.done() {
+        return date(true);
+    }
+    if !c.eat(b'-') {
+        return None;
+    }
+    let month = c.two_digits().filter(|m| (1..=12).contains(m))?;
+    if c.done() {
+        return date(true);
+    }
+    if !c.eat(b'-') {
+        return None;
+    }
+    let day = c.two_digits()?;
+    if day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    if c.done() {
+        return date(false);
+    }
+    if !(c.eat(b'T') || c.eat(b' ')) {
+        return None;
+    }
+    c.two_digits().filter(|h| *h <= 23)?;
+    if c.eat(b':') {
+        c.two_digits().filter(|m| *m <= 59)?;
+        if c.eat(b':') {
+            c.two_digits().filter(|s| *s <= 59)?;
+            if c.eat(b'.') && c.digits().len() > 18 {
+                return None;
+            }
+        }
+    }
+    let offset = if c.eat(b'Z') {
+        true
+    } else if c.peek().is_some_and(|b| b == b'+' || b == b'-') {
+        if !c.eat(b'+') {
+            c.eat(b'-');
+        }
+        c.two_digits().filter(|h| *h <= 23)?;
+        let colon = c.eat(b':');
+        let minutes = c.two_digits();
+        if colon || minutes.is_some() {
+            minutes.filter(|m| *m <= 59)?;
+        }
+        true
+    } else {
+        false
+    };
+    c.skip_spaces();
+    c.done().then_some(DatetimeText::Date {
+        year,
+        partial: false,
+        offset,
+    })
+}
+
+/// numpy's reading of a string as a timedelta64: `Some(true)` for NaT (`""`, `NaT` in any
+/// case), `Some(false)` for leading whitespace, a sign and digits, `None` for anything else.
+pub(crate) fn numpy_timedelta_text(s: &str) -> Option<bool> {
+    if s.is_empty() || s.eq_ignore_ascii_case("nat") {
+        return Some(true);
+    }
+    let mut c = TextCursor::new(s.as_bytes());
+    c.skip_spaces();
+    if !c.eat(b'-') {
+        c.eat(b'+');
+    }
+    let digits = c.digits();
+    (!digits.is_empty() && c.done()).then_some(false)
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    // numpy's calendar is the proleptic Gregorian one, with a year 0.
+    let leap = year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A byte cursor for the parsers above.
+struct TextCursor<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> TextCursor<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        TextCursor { rest: bytes }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.rest.first().copied()
+    }
+
+    fn done(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.rest = &self.rest[1..];
+            true
+        } else {
+            false
+        }
+    }
+
+    fn skip_spaces(&mut self) {
+        while self.peek().is_some_and(is_c_space) {
+            self.rest = &self.rest[1..];
+        }
+    }
+
+    fn digits(&mut self) -> &'a [u8] {
+        let n = self.rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        let (digits, rest) = self.rest.split_at(n);
+        self.rest = rest;
+        digits
+    }
+
+    fn two_digits(&mut self) -> Option<u32> {
+        match self.rest {
+            [a, b, rest @ ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                self.rest = rest;
+                Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Python's `complex(text)`: optional whitespace and parentheses around a real part, an
+/// imaginary part ending in `j`, or both joined by a sign, each part a Python float literal.
+pub(crate) fn python_complex(text: &str) -> bool {
+    let mut t = text.trim();
+    if let Some(inner) = t.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        t = inner.trim();
+    }
+    // Whitespace may surround the whole, not sit inside it.
+    if t.is_empty() || t.chars().any(char::is_whitespace) {
+        return false;
+    }
+    if python_float(t).is_some() {
+        return true;
+    }
+    let Some(body) = t.strip_suffix(['j', 'J']) else {
+        return false;
+    };
+    let unit = |part: &str| part.is_empty() || part == "+" || part == "-";
+    if unit(body) || python_float(body).is_some() {
+        return true;
+    }
+    // The sign that starts the imaginary part: not the first character, not an exponent's.
+    let bytes = body.as_bytes();
+    let split = (1..bytes.len())
+        .rev()
+        .find(|&i| matches!(bytes[i], b'+' | b'-') && !matches!(bytes[i - 1], b'e' | b'E'));
+    split.is_some_and(|i| {
+        let (real, imaginary) = body.split_at(i);
+        python_float(real).is_some() && (unit(imaginary) || python_float(imaginary).is_some())
+    })
 }
 
 impl Series {
@@ -174,5 +662,221 @@ impl Series {
             };
         }
         "bool"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        DatetimeText, numpy_datetime_text, numpy_timedelta_text, python_complex,
+        serving_frame_tensor_cast, tensor_cast, tensor_text_cast,
+    };
+    use crate::check::mlflow::{Val, Verdict};
+    use crate::types::NumpyDtype;
+
+    // Each expectation below was measured with numpy 2.4 (`np.array([s], dtype=...)`),
+    // Python 3.11 (`complex(s)`) and pandas 3.1 (`pd.Series([s]).astype(...)`).
+
+    #[test]
+    fn numpy_reads_datetime_text() {
+        for accepted in [
+            "5",
+            "-5",
+            "+5",
+            "12345",
+            "2021",
+            "2021-01",
+            "2021-01-01",
+            "2020-02-29",
+            "0000-02-29",
+            "2021-01-01 10",
+            "2021-01-01T10:00",
+            "2021-01-01T10:00:00.",
+            "2021-01-01T10:00:00.123456789012345678",
+            "2021-01-01T10Z",
+            "2021-01-01T10:00:00+01",
+            "2021-01-01T10:00:00-0130",
+            "2021-01-01T10:00:00+01:00 ",
+            "2021-01-01T10 ",
+            "\t\n 2021",
+            "\u{b}2021",
+        ] {
+            assert!(
+                matches!(
+                    numpy_datetime_text(accepted),
+                    Some(DatetimeText::Date { .. })
+                ),
+                "{accepted:?}"
+            );
+        }
+        for refused in [
+            "1.5",
+            "1e3",
+            "abc",
+            "é",
+            " 7 ",
+            "1_000",
+            "2021-1-1",
+            "2021-W01",
+            "2021-13-01",
+            "2021-02-29",
+            "1900-02-29",
+            "2021-01-01 ",
+            "2021-01-01Z",
+            "2021-01-01T1000",
+            "2021-01-01T24:00:00",
+            "2021-01-01T10:60",
+            "2021-01-01t10:00",
+            "2021-01-01T10:00:00,5",
+            "2021-01-01T10:00:00.1234567890123456789",
+            "2021-01-01T10:00:00 Z",
+            "2021-01-01T10:00:00+1",
+            "2021-01-01T10:00:00+2400",
+            "2021-01-01T10:00:00+0160",
+            "2021-01-01T10:00:00+01:",
+            " NaT",
+            "\u{a0}2021",
+            "  ",
+            "-",
+        ] {
+            assert_eq!(numpy_datetime_text(refused), None, "{refused:?}");
+        }
+        assert_eq!(numpy_datetime_text(""), Some(DatetimeText::NaT));
+        assert_eq!(numpy_datetime_text("NAT"), Some(DatetimeText::NaT));
+        assert_eq!(numpy_datetime_text("Today"), Some(DatetimeText::Clock));
+        assert_eq!(
+            numpy_datetime_text("2021-01-01T00:00:00Z"),
+            Some(DatetimeText::Date {
+                year: 2021,
+                partial: false,
+                offset: true
+            })
+        );
+        assert_eq!(
+            numpy_datetime_text("-2021"),
+            Some(DatetimeText::Date {
+                year: -2021,
+                partial: true,
+                offset: false
+            })
+        );
+    }
+
+    #[test]
+    fn numpy_reads_timedelta_text() {
+        for number in ["5", "-5", "+7", " 7", "\u{b}7", "007", "2021", "20210101"] {
+            assert_eq!(numpy_timedelta_text(number), Some(false), "{number:?}");
+        }
+        for nat in ["", "NaT", "nat", "NAT"] {
+            assert_eq!(numpy_timedelta_text(nat), Some(true), "{nat:?}");
+        }
+        for refused in [
+            "7 ", " 7 ", "1.5", "1_000", "- 7", "-+7", "1 days", "P1D", " NaT", "٣",
+        ] {
+            assert_eq!(numpy_timedelta_text(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn python_reads_complex_text() {
+        for accepted in [
+            "1+2j",
+            "1.5",
+            " 7 ",
+            "j",
+            "-J",
+            "2j",
+            "1e3-2.5e-1j",
+            "(1+2j)",
+            "( 3 )",
+            "inf",
+            "nanj",
+            "1_000",
+        ] {
+            assert!(python_complex(accepted), "{accepted:?}");
+        }
+        for refused in [
+            "",
+            "abc",
+            "é",
+            "1 + 2j",
+            "2021-01-01",
+            "1+",
+            "j1",
+            "()",
+            "1+2i",
+        ] {
+            assert!(!python_complex(refused), "{refused:?}");
+        }
+    }
+
+    fn refused(verdict: &Verdict) -> bool {
+        matches!(verdict, Verdict::Refused(_))
+    }
+
+    #[test]
+    fn element_casts_of_the_time_dtypes() {
+        let ns = NumpyDtype::parse("datetime64[ns]").unwrap();
+        let td = NumpyDtype::parse("timedelta64[ns]").unwrap();
+        let str_ = |s: &str| Val::Str(s.to_owned());
+        // Integers are counts of the unit; floats are never read; null is NaT.
+        for dtype in [&ns, &td] {
+            assert!(!refused(&tensor_cast(dtype, &Val::Int(Some(-7)))));
+            assert!(!refused(&tensor_cast(dtype, &Val::Bool(true))));
+            assert_eq!(tensor_cast(dtype, &Val::Null), Verdict::Keep);
+            assert!(refused(&tensor_cast(dtype, &Val::Float(1.5))));
+            assert!(refused(&tensor_cast(dtype, &Val::Int(Some(1 << 63)))));
+            assert!(!refused(&tensor_cast(dtype, &str_(""))));
+        }
+        assert!(!refused(&tensor_cast(&ns, &str_("5"))));
+        assert!(!refused(&tensor_cast(&ns, &str_("2021-01-01T00:00:00Z"))));
+        assert!(refused(&tensor_cast(&td, &str_("2021-01-01"))));
+        assert!(!refused(&tensor_cast(&td, &str_("2021"))));
+        // In a numpy text array a float is its text, which neither reads; an integer's is.
+        assert!(refused(&tensor_text_cast(&ns, &Val::Float(1.5))));
+        assert!(!refused(&tensor_text_cast(&ns, &Val::Int(Some(1)))));
+        assert!(refused(&tensor_text_cast(&td, &Val::Bool(true))));
+        // A null in a pandas text column is NaN, which an integer dtype cannot hold.
+        assert!(!refused(&tensor_text_cast(&ns, &Val::Null)));
+        assert!(refused(&tensor_text_cast(&NumpyDtype::Int64, &Val::Null)));
+        assert!(refused(&tensor_text_cast(
+            &NumpyDtype::Int64,
+            &Val::Float(2.0)
+        )));
+    }
+
+    #[test]
+    fn the_scoring_servers_frame_casts() {
+        let ns = NumpyDtype::parse("datetime64[ns]").unwrap();
+        let td = NumpyDtype::parse("timedelta64[ns]").unwrap();
+        let str_ = |s: &str| Val::Str(s.to_owned());
+        // `bytes(value, "utf8")`: any text, nothing else.
+        assert!(!refused(&serving_frame_tensor_cast(
+            &NumpyDtype::Bytes,
+            &str_("é")
+        )));
+        for other in [Val::Int(Some(1)), Val::Null, Val::Bool(true), Val::List] {
+            assert!(refused(&serving_frame_tensor_cast(
+                &NumpyDtype::Bytes,
+                &other
+            )));
+        }
+        // pandas' datetime parsing: a float is fine, "5" is not likely a datetime, an offset
+        // is refused for a naive column, 2^63 is NaT.
+        assert!(!refused(&serving_frame_tensor_cast(&ns, &Val::Float(1.5))));
+        assert!(!refused(&serving_frame_tensor_cast(
+            &ns,
+            &Val::Int(Some(1 << 63))
+        )));
+        assert!(refused(&serving_frame_tensor_cast(&ns, &str_("5"))));
+        assert!(refused(&serving_frame_tensor_cast(
+            &ns,
+            &str_("2021-01-01T00:00:00Z")
+        )));
+        assert!(!refused(&serving_frame_tensor_cast(&ns, &str_("2021"))));
+        assert!(refused(&serving_frame_tensor_cast(&ns, &str_("1000"))));
+        assert!(!refused(&serving_frame_tensor_cast(&td, &str_(" 7 "))));
+        assert!(refused(&serving_frame_tensor_cast(&td, &str_("1.5"))));
+        assert!(!refused(&serving_frame_tensor_cast(&td, &Val::Float(1.5))));
     }
 }

@@ -11,6 +11,7 @@ use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{
     ColumnName, ColumnType, DataType, ModelSignature, ParamSchema, Schema, SchemaInputs, TensorSpec,
 };
+use mlflow_tensors::TensorValues;
 
 mod cells;
 mod clean_rows;
@@ -419,7 +420,7 @@ struct MlState {
     /// Per scalar column, its values so far.
     series: Vec<Series>,
     /// Per tensor, its elements so far, once it is given.
-    tensors: Vec<Option<Series>>,
+    tensors: Vec<Option<TensorValues>>,
     /// The body is a frame whose columns are an unnamed tensor's elements.
     uncast_frame: bool,
     /// The body is MLflow's unified-LLM form: its data goes to predict uncast.
