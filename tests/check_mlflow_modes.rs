@@ -520,3 +520,53 @@ fn frame_columns_of_an_unnamed_tensor_in_the_scoring_server() {
         [("wrong_type", "/dataframe_split/data/1/0".to_owned())]
     );
 }
+
+const COMPLETION: &str = r#"[{"type": "string", "name": "prompt", "required": true},
+    {"type": "long", "name": "max_tokens", "required": false}]"#;
+
+#[test]
+fn unified_llm_dicts_are_framed_as_pandas_does() {
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let completion = checker(COMPLETION, None, mode);
+        let check = |body: &str| completion.check(body.as_bytes());
+        // Every value a single value or a list of strings: one row, each list one cell.
+        assert!(check(r#"{"prompt": ["a", "b"], "max_tokens": 5}"#).is_valid());
+        assert!(check(r#"{"prompt": [], "max_tokens": 5}"#).is_valid());
+        assert_eq!(
+            errors(&check(r#"{"prompt": ["a", "b"], "max_tokens": null}"#)),
+            [("wrong_type", "/max_tokens".to_owned())]
+        );
+        // Else a column of each list, the single values repeated on every row.
+        assert!(check(r#"{"prompt": "a", "max_tokens": [5, 6]}"#).is_valid());
+        assert!(check(r#"{"prompt": "a", "max_tokens": 5, "stop": [[1]]}"#).is_valid());
+        assert_eq!(
+            errors(&check(r#"{"prompt": [1, 2], "max_tokens": 5}"#)),
+            [("wrong_type", "/prompt/0".to_owned())]
+        );
+        assert_eq!(
+            errors(&check(r#"{"prompt": "a", "max_tokens": [null, 5]}"#)),
+            [("wrong_type", "/max_tokens/0".to_owned())]
+        );
+        // Every list, named in the signature or not, must have the same length.
+        for unequal in [
+            r#"{"prompt": ["a", "b"], "max_tokens": [5]}"#,
+            r#"{"prompt": ["a", "b"], "max_tokens": 5, "stop": [1]}"#,
+        ] {
+            assert_eq!(
+                errors(&check(unequal)),
+                [("row_length", String::new())],
+                "{unequal}"
+            );
+        }
+        // An object's keys are the rows (NaN where another object lacks one); objects and
+        // lists together are refused.
+        assert!(check(r#"{"prompt": "hi", "max_tokens": {"a": 5}}"#).is_valid());
+        assert!(!check(r#"{"prompt": "hi", "x": {"a": 5}, "max_tokens": {"b": 6}}"#).is_valid());
+        assert_eq!(
+            errors(&check(r#"{"prompt": {"a": "x"}, "max_tokens": [1]}"#)),
+            [("bad_envelope", String::new())]
+        );
+        // No rows: an empty object is a float64 column, which `string` refuses.
+        assert!(!check(r#"{"prompt": {}, "max_tokens": 1}"#).is_valid());
+    }
+}

@@ -3,13 +3,15 @@
 //! Thousands of generated (signature, body) cases, over the four body formats and every scalar
 //! type plus arrays, objects, maps, optional columns, nulls, extra and missing columns, wrong
 //! types, integer ranges, floats for integers, strings for numbers and booleans; unnamed
-//! (positional) columns, tensors (unnamed and named, whole and row by row, ragged, empty),
-//! every parameter type given every kind of JSON value, and unified-LLM bodies. Each is asked
-//! to MLflow twice: the scoring server's decision (`scoring_server.invocations` with the
-//! model's input schema) and `pyfunc.predict`'s (the same with `input_schema=None`). Our
-//! `Mode::MlflowServing` and `Mode::MlflowPredict` must reach the same accept/reject, except
-//! for the cases listed in [`KNOWN`], each with the reason we differ (also in
-//! docs/mlflow-differences.md). Listed cases must still differ, so the list cannot rot.
+//! (positional) columns, tensors (unnamed and named, whole and row by row, ragged, empty, and
+//! of the dtypes numpy casts by rules of their own: `bytes`, `datetime64`, `timedelta64`,
+//! `float16`, complex), every parameter type given every kind of JSON value, and unified-LLM
+//! bodies (single values, lists and objects mixed). Each is asked to MLflow twice: the scoring
+//! server's decision (`scoring_server.invocations` with the model's input schema) and
+//! `pyfunc.predict`'s (the same with `input_schema=None`). Our `Mode::MlflowServing` and
+//! `Mode::MlflowPredict` must reach the same accept/reject, except for the cases listed in
+//! [`KNOWN`], each with the reason we differ (also in docs/mlflow-differences.md). Listed cases
+//! must still differ, so the list cannot rot.
 
 use std::collections::BTreeSet;
 
@@ -933,6 +935,67 @@ fn llm_cases() -> Vec<(&'static str, String)> {
     ] {
         cases.push(("completion", body.to_owned()));
     }
+    // Single values beside lists: pandas makes one row when every value is a single value or
+    // a list of strings, else a column of each list (and of each object, by its keys) with the
+    // single values repeated on every row.
+    for body in [
+        r#"{"prompt": ["a"], "max_tokens": 5}"#,
+        r#"{"prompt": ["a", null], "max_tokens": 5}"#,
+        r#"{"prompt": [], "max_tokens": 5}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": null}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": "5"}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": 5, "stop": ["x", "y", "z"]}"#,
+        r#"{"prompt": "a", "max_tokens": [5, 6]}"#,
+        r#"{"prompt": "a", "max_tokens": [null, 5]}"#,
+        r#"{"prompt": "a", "max_tokens": [1.5]}"#,
+        r#"{"prompt": "a", "max_tokens": [true]}"#,
+        r#"{"prompt": "a", "max_tokens": [5, "6"]}"#,
+        r#"{"prompt": null, "max_tokens": [1]}"#,
+        r#"{"prompt": 5, "max_tokens": [1, 2]}"#,
+        r#"{"prompt": [1, 2], "max_tokens": 5}"#,
+        r#"{"prompt": [["a"], ["b"]], "max_tokens": 5}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": [5]}"#,
+        r#"{"prompt": [], "max_tokens": [1]}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": 5, "stop": [1]}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": [5, 6], "stop": [1]}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": [5, 6], "stop": 1}"#,
+        r#"{"prompt": "a", "max_tokens": 5, "stop": [[1]]}"#,
+        r#"{"prompt": "a", "params": [1, 2]}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": [5, 6], "params": {"k": 1}}"#,
+        r#"{"prompt": ["a", "b"], "max_tokens": [1, 2], "input": "x"}"#,
+        r#"{"prompt": "x", "max_tokens": 5, "input": [1, 2, 3]}"#,
+        r#"{"prompt": "hi", "max_tokens": {"a": 5}}"#,
+        r#"{"prompt": "hi", "max_tokens": {"a": 5, "b": null}}"#,
+        r#"{"prompt": "hi", "max_tokens": {"a": 1.5}}"#,
+        r#"{"prompt": {"a": "x"}}"#,
+        r#"{"prompt": {"a": "x"}, "max_tokens": 1}"#,
+        r#"{"prompt": {"a": "x"}, "max_tokens": [1]}"#,
+        r#"{"prompt": {"a": "x", "b": "y"}, "max_tokens": {"a": 1}}"#,
+        r#"{"prompt": {"a": "x"}, "max_tokens": {}}"#,
+        r#"{"prompt": "hi", "x": {"a": 5}, "max_tokens": {"b": 6}}"#,
+        r#"{"prompt": {}, "max_tokens": 1}"#,
+        r#"{"prompt": {}, "max_tokens": null}"#,
+    ] {
+        cases.push(("completion", body.to_owned()));
+    }
+    for body in [
+        r#"{"input": [1.5, 2], "x": 1.5}"#,
+        r#"{"input": "a", "x": [1.5, 2]}"#,
+        r#"{"input": "a", "x": [1, 2]}"#,
+        r#"{"input": ["a", "b"], "x": 1.5}"#,
+        r#"{"input": ["a", "b"], "x": 1}"#,
+        r#"{"input": ["a", "b"], "x": [1, 2]}"#,
+        r#"{"input": [1, 2], "x": 1}"#,
+        r#"{"input": [1, 2], "x": null}"#,
+        r#"{"input": [1, 2], "x": "1.5"}"#,
+    ] {
+        cases.push(("double", body.to_owned()));
+    }
+    cases.push((
+        "chat",
+        r#"{"messages": [{"role": "user", "content": "hi"}], "temperature": 0.5, "stop": [1, 2]}"#
+            .to_owned(),
+    ));
     for body in [
         r#"{"input": 1.5}"#,
         r#"{"input": [1.5, 2]}"#,
@@ -1004,25 +1067,8 @@ const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
         true,
         ONE_ELEMENT_ROW,
     ),
-    (
-        "completion",
-        r#"{"prompt": ["a", "b"], "max_tokens": 5}"#,
-        "serving",
-        true,
-        LLM_ONE_ROW,
-    ),
-    (
-        "completion",
-        r#"{"prompt": ["a", "b"], "max_tokens": 5}"#,
-        "predict",
-        true,
-        LLM_ONE_ROW,
-    ),
 ];
 
-const LLM_ONE_ROW: &str = "MLflow reads a dict as one row when every value is a single value or \
-                           a list of strings, which needs every value before the first row; the \
-                           one-pass check decides by the first value, and a list makes columns";
 const ONE_ELEMENT_ROW: &str = "a row of a (-1,) tensor is one value; MLflow stacks a frame's \
                                one-element lists and flattens them, but the list is another \
                                dimension the spec does not have";

@@ -574,6 +574,26 @@ impl Series {
         }
     }
 
+    /// [`Series::add`] `times` times.
+    pub(crate) fn add_repeated(&mut self, v: &Val, times: u64) {
+        if times == 0 {
+            return;
+        }
+        // Repeating a value repeats its count; every flag it sets is set by the first.
+        self.add(v);
+        let more = times - 1;
+        self.n += more;
+        let count = match v {
+            Val::Null => &mut self.nulls,
+            Val::Bool(_) => &mut self.bools,
+            Val::Int(_) => &mut self.ints,
+            Val::Float(_) => &mut self.floats,
+            Val::Str(_) => &mut self.strs,
+            Val::List | Val::Dict => &mut self.others,
+        };
+        *count += more;
+    }
+
     /// Whether `text` has the datetime format of the column's first datetime string (pandas
     /// infers the format from the first value and applies it to all).
     pub(crate) fn same_datetime_format(&mut self, text: &str) -> bool {

@@ -229,6 +229,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                             _ => {}
                         }
                     }
+                    DictShape::Broadcast { rows } => self.broadcast_column(k, rows)?,
                     DictShape::OneRow | DictShape::Undecided => {
                         self.row = Some(0);
                         let value = self.cell(k)?;
@@ -263,6 +264,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         match dict.shape {
             DictShape::Columns { rows: Some((n, _)) } => n,
             DictShape::Columns { rows: None } => 0,
+            DictShape::Broadcast { rows } => rows,
             DictShape::OneRow | DictShape::Undecided => 1,
         }
     }
@@ -353,5 +355,11 @@ impl ColumnDict {
                 DictShape::Undecided
             },
         }
+    }
+
+    /// The same, with its shape known beforehand.
+    pub(super) fn with_shape(mut self, shape: DictShape) -> Self {
+        self.shape = shape;
+        self
     }
 }

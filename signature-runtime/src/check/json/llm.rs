@@ -1,13 +1,29 @@
 //! MLflow's unified-LLM bodies (spec §6.3): a body with any of `messages`, `prompt` or `input`
 //! is taken as is. The keys named like a parameter of the signature are its params; every
 //! other key (`params` included) is a column of one data dict that `pyfunc.predict` gets
-//! uncast, so the scoring server and predict decide alike.
+//! uncast, so the scoring server and predict decide alike. pandas makes a frame of the dict
+//! (spec §5.1): one row when the schema has an `array` or `object` column or every value is a
+//! single value or a list of strings; else a column per list, each single value repeated on
+//! every row.
+
+use std::collections::HashSet;
 
 use super::inputs::ColumnDict;
-use super::{CellSink, LLM_KEYS, Run, Seen, Seg, Step};
-use crate::check::mlflow::{Route, Series};
+use super::{Cell, CellSink, DictShape, LLM_KEYS, Run, Seen, Seg, Step};
+use crate::check::mlflow::{Route, Series, Val};
 use crate::report::{ProblemKind, Severity};
-use crate::types::ParamSchema;
+use crate::types::{ParamSchema, ParamSpec};
+
+/// The frame pandas makes of a unified-LLM dict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LlmFrame {
+    /// `pd.DataFrame([dict])`: one row, each value a cell.
+    OneRow,
+    /// `pd.DataFrame(dict)`: this many rows.
+    Rows(u64),
+    /// pandas cannot make a frame of the dict: why, and the kind of problem.
+    Refused(ProblemKind, &'static str),
+}
 
 impl<S: CellSink> Run<'_, '_, S> {
     /// Whether the object at the cursor has a unified-LLM key at its top level. Looks ahead
@@ -64,7 +80,18 @@ impl<S: CellSink> Run<'_, '_, S> {
             .unwrap_or_default();
         let mut params_seen = Seen::default();
         params_seen.reset(specs.len());
-        let mut dict = ColumnDict::new(c);
+        // Whether the dict is one row depends on every value: a look ahead decides it.
+        let frame = self.llm_frame(specs);
+        let shape = match frame {
+            LlmFrame::OneRow => DictShape::OneRow,
+            LlmFrame::Rows(rows) => DictShape::Broadcast { rows },
+            LlmFrame::Refused(kind, why) => {
+                self.error(kind, || why.to_owned());
+                DictShape::OneRow
+            }
+        };
+        let refused = matches!(frame, LlmFrame::Refused(..));
+        let mut dict = ColumnDict::new(c).with_shape(shape);
         self.enter()?;
         let mut first = true;
         while let Some(token) = self.key(first)? {
@@ -86,17 +113,170 @@ impl<S: CellSink> Run<'_, '_, S> {
                     }
                     self.path.pop();
                 }
+                // Without a frame there is nothing more to say of the data.
+                None if refused => self.skip()?,
                 None => self.column_dict_entry(token, &mut dict)?,
             }
         }
         self.leave();
-        let rows = self.column_dict_end(&dict);
-        self.rows = Some(rows);
-        self.ml_finish(Some(rows));
+        if !refused {
+            let rows = self.column_dict_end(&dict);
+            self.rows = Some(rows);
+            self.ml_finish(Some(rows));
+        }
         if let Some(ml) = self.ml.as_mut() {
             ml.serving = serving;
         }
         Ok(())
+    }
+
+    /// The frame pandas makes of the unified-LLM dict at the cursor (MLflow's `_enforce_schema`
+    /// on a dict), looking ahead without reporting: the real pass reports any syntax error.
+    fn llm_frame(&mut self, params: &[ParamSpec]) -> LlmFrame {
+        if self.c.has_nested {
+            return LlmFrame::OneRow;
+        }
+        let start = self.s.pos();
+        self.s.seek(start + 1);
+        let (depth, max) = (self.depth + 1, self.c.options.max_depth);
+        // Whether every value is a single value or a list of strings.
+        let mut single = true;
+        let mut lengths: Option<(u64, bool)> = None;
+        // The keys of the values that are objects: pandas makes them the rows.
+        let mut index: Option<HashSet<String>> = None;
+        let mut first = true;
+        while let Ok(Some(token)) = self.s.object_key(first) {
+            first = false;
+            let name = self.key_text(token);
+            let is_param = params.iter().any(|p| p.name() == name);
+            let scanned = match self.s.peek() {
+                _ if is_param => self.s.skip_value(depth, max).ok(),
+                Some(b'[') => self.llm_scan_list(depth + 1, max).map(|(len, strings)| {
+                    single &= strings;
+                    lengths = Some(match lengths {
+                        None => (len, true),
+                        Some((first, equal)) => (first, equal && first == len),
+                    });
+                }),
+                Some(b'{') => {
+                    single = false;
+                    let keys = index.get_or_insert_with(HashSet::new);
+                    self.llm_scan_keys(keys, depth + 1, max)
+                }
+                _ => self.s.skip_value(depth, max).ok(),
+            };
+            if scanned.is_none() {
+                break;
+            }
+        }
+        self.s.seek(start);
+        if single {
+            return LlmFrame::OneRow;
+        }
+        match (lengths, index) {
+            (Some(_), Some(_)) => LlmFrame::Refused(
+                ProblemKind::BadEnvelope,
+                "pandas cannot make a frame of a unified-LLM dict whose values mix objects and \
+                 lists (it refuses the ambiguous order)",
+            ),
+            (Some((_, false)), None) => LlmFrame::Refused(
+                ProblemKind::RowLength,
+                "pandas makes a column of each list of this unified-LLM dict, and they do not \
+                 all have the same length",
+            ),
+            (Some((rows, true)), None) => LlmFrame::Rows(rows),
+            (None, Some(keys)) => LlmFrame::Rows(keys.len() as u64),
+            (None, None) => LlmFrame::OneRow,
+        }
+    }
+
+    /// Walks the list at the cursor: its length, and whether every element is a string.
+    fn llm_scan_list(&mut self, depth: usize, max: usize) -> Option<(u64, bool)> {
+        self.s.seek(self.s.pos() + 1);
+        let (mut len, mut strings) = (0, true);
+        if self.s.array_first() {
+            loop {
+                strings &= self.s.peek() == Some(b'"');
+                self.s.skip_value(depth, max).ok()?;
+                len += 1;
+                if !self.s.array_next().ok()? {
+                    break;
+                }
+            }
+        }
+        Some((len, strings))
+    }
+
+    /// Walks the object at the cursor, adding its keys to `keys`.
+    fn llm_scan_keys(
+        &mut self,
+        keys: &mut HashSet<String>,
+        depth: usize,
+        max: usize,
+    ) -> Option<()> {
+        self.s.seek(self.s.pos() + 1);
+        let mut first = true;
+        while let Some(token) = self.s.object_key(first).ok()? {
+            first = false;
+            keys.insert(self.key_text(token).into_owned());
+            self.s.skip_value(depth, max).ok()?;
+        }
+        Some(())
+    }
+
+    /// The value of column `k` in a unified-LLM dict pandas makes `rows` rows of: a list's
+    /// elements or an object's values are the column's cells (rows an object lacks are NaN);
+    /// a single value is repeated on every row.
+    pub(super) fn broadcast_column(&mut self, k: usize, rows: u64) -> Step {
+        match self.peek()? {
+            b'[' => {
+                self.column_values(k)?;
+            }
+            b'{' => {
+                self.enter()?;
+                let mut count = 0;
+                let mut first = true;
+                while let Some(token) = self.key(first)? {
+                    first = false;
+                    self.path.push(Seg::Key(token));
+                    self.row = Some(count);
+                    self.cell(k)?;
+                    self.path.pop();
+                    count += 1;
+                }
+                self.leave();
+                self.row = None;
+                self.column = None;
+                if count == 0 {
+                    // pandas makes a column of NaN, `float64`, of an empty object.
+                    self.ml_add_to_series(k, &Val::Float(f64::NAN), 1);
+                }
+            }
+            _ => {
+                let start = self.s.pos();
+                self.row = Some(0);
+                self.cell(k)?;
+                self.row = None;
+                self.column = None;
+                // The column holds the value on every row. In a frame of no rows the one value
+                // stands for the column's dtype, which pandas takes from it.
+                if rows > 1 && matches!(self.c.columns[k].cell, Cell::Leaf(_)) {
+                    let end = self.s.pos();
+                    self.s.seek(start);
+                    let value = self.ml_value()?;
+                    self.s.seek(end);
+                    self.ml_add_to_series(k, &value, rows - 1);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `value` `times` times to the series of scalar column `k`.
+    fn ml_add_to_series(&mut self, k: usize, value: &Val, times: u64) {
+        if let Some(series) = self.ml.as_mut().and_then(|ml| ml.series.get_mut(k)) {
+            series.add_repeated(value, times);
+        }
     }
 
     /// A unified-LLM key in Strict: refused, with what to do instead.

@@ -308,6 +308,9 @@ enum DictShape {
     OneRow,
     /// Each value is a list of cells; the row count and the column that set it, once known.
     Columns { rows: Option<(u64, usize)> },
+    /// A unified-LLM dict pandas makes `rows` rows of: each list (or object) holds a column's
+    /// cells, each single value is repeated on every row.
+    Broadcast { rows: u64 },
 }
 
 /// Where a body column goes.
