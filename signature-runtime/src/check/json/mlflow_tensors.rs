@@ -86,7 +86,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             // Where the tensor (or its first row) is: predict's verdict is on the whole.
             let at = self.pointer();
             if let Some(slot) = self.ml.as_mut().and_then(|ml| ml.tensors.get_mut(k)) {
-                slot.get_or_insert_with(TensorValues::default).series.at = Some(at);
+                slot.get_or_insert_with(Box::default).series.at = Some(at);
             }
         }
     }
@@ -287,7 +287,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 .first()
                 .and_then(Option::as_ref)
                 .is_some_and(|t| Some(t.series.n) != rows);
-        let given: Vec<(usize, TensorValues)> = ml
+        let given: Vec<(usize, Box<TensorValues>)> = ml
             .tensors
             .iter()
             .enumerate()
@@ -341,9 +341,10 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     /// A frame column MLflow reshapes into a tensor (`_reshape_and_cast_pandas_column_values`):
-    /// scalar cells are cast with `np.array(column, dtype)` from the column's pandas dtype (the
-    /// server has cast them with pandas first); list cells are stacked with `np.vstack`, whose
-    /// dtype numpy infers from every element, then cast with `astype`.
+    /// scalar cells are cast with `np.array(column, dtype)` from the column's pandas dtype (in
+    /// the scoring server, after its own cast of each value, judged as the values came); list
+    /// cells are stacked with `np.vstack`, whose dtype numpy infers from every element, then
+    /// cast with `astype`.
     fn ml_frame_column(
         &mut self,
         tensor: &TensorValues,
@@ -423,14 +424,15 @@ impl<S: CellSink> Run<'_, '_, S> {
         };
         match log {
             Some(log) => {
-                for (problem, count) in [
-                    (&log.first_refused, log.refused),
-                    (&log.first_changed, log.changed),
+                for (problem, count, what) in [
+                    (&log.first_refused, log.refused, "refused"),
+                    (&log.first_changed, log.changed, "changed"),
                 ] {
                     if let Some(problem) = problem.clone() {
+                        // The first of its kind stands for the others.
                         let problem = if count > 1 {
                             problem.with_note(format!(
-                                "{count} values of this {source} column are cast alike"
+                                "{count} values of this {source} column are {what} by the cast"
                             ))
                         } else {
                             problem

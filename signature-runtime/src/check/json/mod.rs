@@ -422,8 +422,9 @@ struct MlState {
     transposed: bool,
     /// Per scalar column, its values so far.
     series: Vec<Series>,
-    /// Per tensor, its elements so far, once it is given.
-    tensors: Vec<Option<TensorValues>>,
+    /// Per tensor, its elements so far, once it is given (boxed: only a tensor schema fills
+    /// them, and a check makes one slot per column).
+    tensors: Vec<Option<Box<TensorValues>>>,
     /// The body is a frame whose columns are an unnamed tensor's elements.
     uncast_frame: bool,
     /// The body is MLflow's unified-LLM form: its data goes to predict uncast.
