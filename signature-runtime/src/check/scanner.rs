@@ -203,6 +203,16 @@ pub(crate) fn skip_digits(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Where the string starting at `i` (on its opening quote) ends, after its closing quote, if
+/// it holds plain ASCII text only: the common string, read without a call. `None` for any
+/// other string (escapes, non-ASCII text, control characters, no end), which
+/// [`Scanner::string`] reads.
+#[inline(always)]
+pub(crate) fn plain_string_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let end = skip_plain_ascii(bytes, i + 1);
+    (bytes.get(end) == Some(&b'"')).then_some(end + 1)
+}
+
 /// The index of the first byte at or after `i` that is not plain ASCII text inside a string
 /// (a quote, a backslash, a control character or a non-ASCII byte), or the input's length.
 /// Eight bytes at a time: strings are most of a body's bytes.

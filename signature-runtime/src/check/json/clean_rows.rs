@@ -20,7 +20,9 @@
 //! sink from the general path only.
 
 use super::{CellSink, Layout, Run, Scanned, Slot};
-use crate::check::scanner::{IntValue, Scanner, digit_run, skip_digits, skip_whitespace};
+use crate::check::scanner::{
+    IntValue, Scanner, digit_run, plain_string_end, skip_digits, skip_whitespace,
+};
 use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
 
 /// What the fast path checks at one position of a row.
@@ -306,6 +308,9 @@ fn clean_cell_end(
             return plain_float_end(bytes, i, mantissa_bits, max, safe_int_digits);
         }
         CleanCell::Str { .. } if first == b'"' => {
+            if let Some(end) = plain_string_end(bytes, i) {
+                return Some((end, Scanned::Str(i + 1, end - 1)));
+            }
             s.seek(i);
             let token = s.string().ok()?;
             return Some((s.pos(), Scanned::from(token)));
