@@ -462,6 +462,9 @@ fn decimal_value(
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
+
+    use crate::check::json::{Arrival, CellSink, Scanned};
 
     use crate::check::JsonChecker;
     use crate::types::{ColSpec, DataType, Schema};
@@ -622,6 +625,60 @@ mod tests {
         })
     }
 
+    /// Writes down what a sink is handed, numbers by value (the fast path hands on a decimal's
+    /// value where the general path hands on its text).
+    struct Recorder<'b> {
+        body: &'b [u8],
+        events: Vec<String>,
+    }
+
+    impl CellSink for Recorder<'_> {
+        const ACTIVE: bool = true;
+
+        fn rows_begin(&mut self, arrival: Arrival, place: &str) {
+            self.events.push(format!("begin {arrival:?} {place}"));
+        }
+
+        fn cell(&mut self, column: usize, row: u64, value: Scanned) {
+            let value = match value {
+                Scanned::Float(start, end) => std::str::from_utf8(&self.body[start..end])
+                    .ok()
+                    .and_then(|text| text.parse().ok())
+                    .map_or(value, Scanned::FloatValue),
+                other => other,
+            };
+            self.events.push(format!("cell {column} {row} {value:?}"));
+        }
+
+        fn row_end(&mut self, row: u64, clean: bool) {
+            self.events.push(format!("end {row} {clean}"));
+        }
+
+        fn params(&mut self, start: usize, end: usize) {
+            self.events.push(format!("params {start} {end}"));
+        }
+    }
+
+    /// The fast path and the general path report the same, and hand a sink the same cells.
+    fn same_on_both_paths(body: &str) -> Result<(), TestCaseError> {
+        let checker = checker();
+        let bytes = body.as_bytes();
+        let fast = checker.check(bytes);
+        let general = checker.check_without_fast_paths(bytes);
+        prop_assert_eq!(&fast, &general, "{}", body);
+        let recorder = || Recorder {
+            body: bytes,
+            events: Vec::new(),
+        };
+        let (fast_report, fast_sink) = checker.check_into(bytes, recorder());
+        let (general_report, general_sink) =
+            checker.check_into_without_fast_paths(bytes, recorder());
+        prop_assert_eq!(&fast_report, &fast, "{}", body);
+        prop_assert_eq!(&general_report, &general, "{}", body);
+        prop_assert_eq!(fast_sink.events, general_sink.events, "{}", body);
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -630,10 +687,7 @@ mod tests {
             records in prop::collection::vec(prop_oneof![12 => record(), 1 => Just("[]".to_owned())], 0..5)
         ) {
             let body = format!(r#"{{"dataframe_records": [{}]}}"#, records.join(", "));
-            let checker = checker();
-            let fast = checker.check(body.as_bytes());
-            let general = checker.check_without_fast_paths(body.as_bytes());
-            prop_assert_eq!(fast, general, "{}", body);
+            same_on_both_paths(&body)?;
         }
 
         #[test]
@@ -642,10 +696,7 @@ mod tests {
                 r#"{{"dataframe_split": {{"columns": ["a", "b", "c", "d", "e", "f", "g", "x"], "data": [{}]}}}}"#,
                 rows.join(", ")
             );
-            let checker = checker();
-            let fast = checker.check(body.as_bytes());
-            let general = checker.check_without_fast_paths(body.as_bytes());
-            prop_assert_eq!(fast, general, "{}", body);
+            same_on_both_paths(&body)?;
         }
     }
 

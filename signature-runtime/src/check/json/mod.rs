@@ -231,11 +231,17 @@ impl JsonChecker {
     /// [`JsonChecker::check`] with every row on the general path.
     #[cfg(test)]
     fn check_without_fast_paths(&self, body: &[u8]) -> Report {
-        let mut run = Run::new(self, body, Discard);
+        self.check_into_without_fast_paths(body, Discard).0
+    }
+
+    /// [`JsonChecker::check_into`] with every row on the general path.
+    #[cfg(test)]
+    fn check_into_without_fast_paths<S: CellSink>(&self, body: &[u8], sink: S) -> (Report, S) {
+        let mut run = Run::new(self, body, sink);
         run.fast_paths = false;
         let _ = run.body();
         let rows = run.rows;
-        run.out.finish(rows)
+        (run.out.finish(rows), run.sink)
     }
 
     /// The slot with a scalar column's check resolved, for the per-cell loop.
