@@ -192,9 +192,8 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
                     for &(column, value) in &self.clean_cells {
                         self.sink.cell(column, row, value);
                     }
-                    let clean = !self.out.has_errors();
-                    self.sink.row_end(row, clean);
                 }
+                self.sink_row_end(row);
                 true
             }
             None => {
@@ -238,6 +237,8 @@ fn clean_row_end(
 
 /// Where the clean record at `i` ends (after its `}`); `None` if it is not clean. Each
 /// column's cell goes to `emit` as it is read.
+// The same loop as `clean_row_end` with a key before each cell. One generic member loop for
+// both measured 2–3% slower on the split check (A/B, three alternations), so it stays two.
 #[inline]
 fn clean_record_end(
     s: &mut Scanner<'_>,

@@ -48,10 +48,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                         });
                     }
                     self.row = Some(0);
-                    if S::ACTIVE {
-                        let place = self.pointer();
-                        self.sink.rows_begin(Arrival::Columns, &place);
-                    }
+                    self.sink_rows_begin(Arrival::Columns);
                     let value = self.cell(0)?;
                     if S::ACTIVE {
                         self.sink.cell(0, 0, value);
@@ -127,19 +124,15 @@ impl<S: CellSink> Run<'_, '_, S> {
                 );
             }
             // One column: the list is the column's values, one per row.
-            if S::ACTIVE {
-                let place = self.pointer();
-                self.sink.rows_begin(Arrival::Rows, &place);
-            }
+            self.sink_rows_begin(Arrival::Rows);
             let rows = self.each_element(|run, row| {
                 run.row = Some(row);
                 let value = run.cell(0)?;
                 run.column = None;
                 if S::ACTIVE {
                     run.sink.cell(0, row, value);
-                    let clean = !run.out.has_errors();
-                    run.sink.row_end(row, clean);
                 }
+                run.sink_row_end(row);
                 Ok(())
             })?;
             self.row = None;
@@ -170,10 +163,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn column_dict(&mut self) -> Step<u64> {
         self.enter()?;
         let mut dict = ColumnDict::new(self.c);
-        if S::ACTIVE {
-            let place = self.pointer();
-            self.sink.rows_begin(Arrival::Columns, &place);
-        }
+        self.sink_rows_begin(Arrival::Columns);
         let mut first = true;
         while let Some(token) = self.key(first)? {
             first = false;

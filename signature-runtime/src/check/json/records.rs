@@ -17,10 +17,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             positional_keys: Vec::new(),
         };
         let clean_plan = self.clean_record_plan();
-        if S::ACTIVE {
-            let place = self.pointer();
-            self.sink.rows_begin(Arrival::Rows, &place);
-        }
+        self.sink_rows_begin(Arrival::Rows);
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
             if let Some(plan) = &clean_plan
@@ -29,10 +26,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 return Ok(());
             }
             run.record(row, &mut state)?;
-            if S::ACTIVE {
-                let clean = !run.out.has_errors();
-                run.sink.row_end(row, clean);
-            }
+            run.sink_row_end(row);
             Ok(())
         })?;
         self.row = None;

@@ -1,6 +1,7 @@
 //! What the check hands on as it accepts cells: the hooks that let a typed decode or a
 //! conformed output ride on the check's one pass over the bytes instead of reading them again.
 
+use super::Run;
 use crate::check::scanner::{IntValue, NumToken, StrToken};
 
 /// A cell as the check scanned it: already-classified scalars, or the bytes of anything else.
@@ -99,4 +100,24 @@ impl CellSink for Discard {
     fn row_end(&mut self, _: u64, _: bool) {}
 
     fn params(&mut self, _: usize, _: usize) {}
+}
+
+impl<S: CellSink> Run<'_, '_, S> {
+    /// Tells the sink the body's rows start here, arriving as `arrival` says.
+    #[inline]
+    pub(super) fn sink_rows_begin(&mut self, arrival: Arrival) {
+        if S::ACTIVE {
+            let place = self.pointer();
+            self.sink.rows_begin(arrival, &place);
+        }
+    }
+
+    /// Tells the sink row `row` is complete, and whether the check has found no error so far.
+    #[inline]
+    pub(super) fn sink_row_end(&mut self, row: u64) {
+        if S::ACTIVE {
+            let clean = !self.out.has_errors();
+            self.sink.row_end(row, clean);
+        }
+    }
 }

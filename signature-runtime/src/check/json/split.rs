@@ -354,10 +354,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn rows_of_lists(&mut self, slots: &[Slot], width: usize) -> Step<u64> {
         let slots: Vec<Slot> = slots.iter().map(|slot| self.c.fast_slot(*slot)).collect();
         let clean_plan = self.clean_row_plan(&slots);
-        if S::ACTIVE {
-            let place = self.pointer();
-            self.sink.rows_begin(Arrival::Rows, &place);
-        }
+        self.sink_rows_begin(Arrival::Rows);
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
             if let Some(plan) = &clean_plan
@@ -396,10 +393,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                     format!("row {row} has {count} values, but there are {width} columns")
                 });
             }
-            if S::ACTIVE {
-                let clean = !run.out.has_errors();
-                run.sink.row_end(row, clean);
-            }
+            run.sink_row_end(row);
             Ok(())
         })?;
         self.row = None;
