@@ -376,20 +376,12 @@ pub(crate) mod problems {
         path: &FieldPath,
         found: &dyn fmt::Display,
     ) -> Problem {
-        Problem::new(
-            ProblemKind::ValueChanged,
-            Severity::Warning,
-            pointer(column, None),
-            format!(
-                "{} has type {found}; its timestamps are taken as `datetime` in UTC, and the \
-                 timezone is dropped",
-                subject(column, path)
-            ),
-        )
-        .with_column(column)
-        .with_expected("datetime")
-        .with_found(found.to_string())
-        .with_note(
+        let message = format!(
+            "{} has type {found}; its timestamps are taken as `datetime` in UTC, and the \
+             timezone is dropped",
+            subject(column, path)
+        );
+        value_changed(column, message, "datetime".to_owned(), found).with_note(
             "MLflow's `datetime` is timezone-naive; conforming keeps each instant and gives it \
              as naive UTC time",
         )
