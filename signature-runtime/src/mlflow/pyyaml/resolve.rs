@@ -214,42 +214,70 @@ pub(super) fn is_yaml11_timestamp(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// What PyYAML's implicit resolvers make of `text` written plain: the first resolver that
+    /// claims it, in PyYAML's order, or `str`.
+    fn resolved_kind(text: &str) -> &'static str {
+        if is_yaml11_bool(text) {
+            "bool"
+        } else if is_yaml11_null(text) {
+            "null"
+        } else if is_yaml11_int(text) {
+            "int"
+        } else if is_yaml11_float(text) {
+            "float"
+        } else if is_yaml11_timestamp(text) {
+            "timestamp"
+        } else if matches!(text, "<<") {
+            "merge"
+        } else if matches!(text, "=") {
+            "value"
+        } else {
+            "str"
+        }
+    }
+
     #[test]
     fn strings_that_read_back_as_other_types_are_quoted() {
-        for quoted in [
-            "true",
-            "yes",
-            "Off",
-            "null",
-            "~",
-            "",
-            "12",
-            "-3",
-            "0o17",
-            "0x1F",
-            "0b101",
-            "1.5",
-            ".5",
-            "1e+3.0",
-            "1_000",
-            "2023-06-26",
-            "2023-6-2 1:02:03",
-            "1:30",
-            "1.5e+10",
-            ".inf",
-            "-.Inf",
-            ".nan",
-            "<<",
-            "=",
+        // Each case with the type `yaml.safe_load` gives it when written plain (checked with
+        // PyYAML 6: `type(yaml.safe_load(text))`).
+        for (text, kind) in [
+            ("true", "bool"),
+            ("yes", "bool"),
+            ("Off", "bool"),
+            ("null", "null"),
+            ("~", "null"),
+            ("", "null"),
+            ("12", "int"),
+            ("-3", "int"),
+            ("0x1F", "int"),
+            ("0b101", "int"),
+            ("1_000", "int"),
+            ("1:30", "int"),
+            ("1.5", "float"),
+            (".5", "float"),
+            ("1.5e+10", "float"),
+            (".inf", "float"),
+            ("-.Inf", "float"),
+            (".nan", "float"),
+            ("2023-06-26", "timestamp"),
+            ("2023-6-2 1:02:03", "timestamp"),
+            ("<<", "merge"),
+            ("=", "value"),
         ] {
-            assert!(
-                !resolves_to_str(quoted) || quoted == "0o17" || quoted == "1e+3.0",
-                "{quoted:?}"
-            );
+            assert_eq!(resolved_kind(text), kind, "{text:?}");
+            assert!(!resolves_to_str(text), "{text:?} must be quoted");
         }
-        for plain in [
+    }
+
+    #[test]
+    fn strings_that_read_back_as_strings_stay_plain() {
+        // YAML 1.2 readers type `0o17` as an int and `1e3` as a float; PyYAML's YAML 1.1
+        // resolvers do not (its octal is `017`, its floats need a dot), and neither does
+        // `1e+3.0`, which has its dot after the exponent.
+        for text in [
             "3.11.7",
             "1e3",
+            "1e+3.0",
             "abc",
             "0o17",
             "1.2.3",
@@ -257,7 +285,8 @@ mod tests {
             "m-75b24f",
             "--",
         ] {
-            assert!(resolves_to_str(plain), "{plain:?}");
+            assert_eq!(resolved_kind(text), "str", "{text:?}");
+            assert!(resolves_to_str(text), "{text:?}");
         }
     }
 }
