@@ -32,6 +32,11 @@ fn errors(report: &Report) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// One error as `errors` lists it.
+fn error(code: &'static str, pointer: &str) -> (&'static str, String) {
+    (code, pointer.to_owned())
+}
+
 fn changed(report: &Report) -> Vec<String> {
     report
         .problems()
@@ -82,14 +87,41 @@ fn serving_casts_tensor_elements_with_numpy() {
 fn tensor_shapes_in_the_mlflow_modes() {
     for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
         let float = checker(FLOAT32_2, None, mode);
+        // Predict also refuses the dtype numpy infers for rows it could stack (float64).
+        let predict_dtype = match mode {
+            Mode::MlflowPredict => vec![error("wrong_type", "/inputs")],
+            _ => vec![],
+        };
+        for (body, mut expected) in [
+            (
+                r#"{"inputs": [[1.5, 2.5], [3.5]]}"#,
+                vec![error("tensor_shape", "/inputs/1")],
+            ),
+            (
+                r#"{"inputs": [1.5, 2.5]}"#,
+                vec![
+                    error("tensor_shape", "/inputs/0"),
+                    error("tensor_shape", "/inputs/1"),
+                ],
+            ),
+        ] {
+            expected.extend(predict_dtype.iter().cloned());
+            assert_eq!(
+                errors(&float.check(body.as_bytes())),
+                expected,
+                "{mode:?} {body}"
+            );
+        }
         for body in [
-            r#"{"inputs": [[1.5, 2.5], [3.5]]}"#,
-            r#"{"inputs": [1.5, 2.5]}"#,
             r#"{"inputs": []}"#,
             r#"{"inputs": [{"a": 1.5}]}"#,
             r#"{"inputs": {"a": [1.5]}}"#,
         ] {
-            assert!(!float.check(body.as_bytes()).is_valid(), "{mode:?} {body}");
+            assert_eq!(
+                errors(&float.check(body.as_bytes())),
+                [error("bad_envelope", "/inputs")],
+                "{mode:?} {body}"
+            );
         }
         let named = checker(
             r#"[{"name": "a", "type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 2]}}]"#,
@@ -106,10 +138,9 @@ fn tensor_shapes_in_the_mlflow_modes() {
             None,
             mode,
         );
-        assert!(
-            !ragged
-                .check(br#"{"dataframe_records": [{"a": [1.5, 2.5]}]}"#)
-                .is_valid()
+        assert_eq!(
+            errors(&ragged.check(br#"{"dataframe_records": [{"a": [1.5, 2.5]}]}"#)),
+            [error("tensor_shape", "/dataframe_records/0/a")]
         );
         assert!(
             ragged
@@ -126,10 +157,12 @@ fn tensor_shapes_in_the_mlflow_modes() {
             .check(ragged)
             .is_valid()
     );
-    assert!(
-        !checker(object, None, Mode::MlflowPredict)
-            .check(ragged)
-            .is_valid()
+    assert_eq!(
+        errors(&checker(object, None, Mode::MlflowPredict).check(ragged)),
+        [
+            error("tensor_shape", "/inputs/o/1"),
+            error("wrong_type", "/inputs/o")
+        ]
     );
 }
 
@@ -153,7 +186,10 @@ fn predict_wants_the_exact_tensor_dtype() {
         );
     }
     let float = checker(FLOAT32_2, None, Mode::MlflowPredict);
-    assert!(!float.check(br#"{"inputs": [[1.5, 2.5]]}"#).is_valid());
+    assert_eq!(
+        errors(&float.check(br#"{"inputs": [[1.5, 2.5]]}"#)),
+        [error("wrong_type", "/inputs")]
+    );
     // In a frame, predict reshapes and casts a tensor column as the server does.
     let report = checker(INT64, None, Mode::MlflowPredict)
         .check(br#"{"dataframe_split": {"columns": ["a"], "data": [[1], [2.5]]}}"#);
@@ -161,9 +197,9 @@ fn predict_wants_the_exact_tensor_dtype() {
     assert_eq!(changed(&report).len(), 1);
     // ...but a frame of several columns is handed over uncast.
     let two = checker(FLOAT32_2, None, Mode::MlflowPredict);
-    assert!(
-        !two.check(br#"{"dataframe_split": {"data": [[1.5, 2.5]]}}"#)
-            .is_valid()
+    assert_eq!(
+        errors(&two.check(br#"{"dataframe_split": {"data": [[1.5, 2.5]]}}"#)),
+        [error("wrong_type", "/dataframe_split/data/0/0")]
     );
     let two = checker(FLOAT32_2, None, Mode::MlflowServing);
     assert!(
@@ -202,19 +238,23 @@ fn params_follow_enforce_params_schema() {
         ] {
             assert!(check(fine).is_valid(), "{mode:?} {fine}: {:?}", check(fine));
         }
-        for refused in [
-            r#"{"i": 1.0}"#,
-            r#"{"d": true}"#,
-            r#"{"d": "1.5"}"#,
-            r#"{"t": 1}"#,
-            r#"{"ls": "a"}"#,
-            r#"{"ls": [["a"]]}"#,
-            r#"{"ls": [1]}"#,
-            r#"{"o": null}"#,
-            r#"{"o": {"a": 1.5}}"#,
-            "[1]",
+        for (refused, code, pointer) in [
+            (r#"{"i": 1.0}"#, "wrong_type", "/params/i"),
+            (r#"{"d": true}"#, "wrong_type", "/params/d"),
+            (r#"{"d": "1.5"}"#, "wrong_type", "/params/d"),
+            (r#"{"t": 1}"#, "wrong_type", "/params/t"),
+            (r#"{"ls": "a"}"#, "wrong_type", "/params/ls"),
+            (r#"{"ls": [["a"]]}"#, "tensor_shape", "/params/ls/0"),
+            (r#"{"ls": [1]}"#, "wrong_type", "/params/ls/0"),
+            (r#"{"o": null}"#, "null_not_allowed", "/params/o"),
+            (r#"{"o": {"a": 1.5}}"#, "wrong_type", "/params/o/a"),
+            ("[1]", "bad_envelope", "/params"),
         ] {
-            assert!(!check(refused).is_valid(), "{mode:?} {refused}");
+            assert_eq!(
+                errors(&check(refused)),
+                [error(code, pointer)],
+                "{mode:?} {refused}"
+            );
         }
         let report = check(r#"{"d": null}"#);
         assert!(report.is_valid());
@@ -231,15 +271,13 @@ fn params_follow_enforce_params_schema() {
     }
     // Strict keeps its own rules: no null, the integer's range checked.
     let strict = checker(X, Some(PARAMS), Mode::Strict);
-    assert!(
-        !strict
-            .check(with_params(r#"{"d": null}"#).as_bytes())
-            .is_valid()
+    assert_eq!(
+        errors(&strict.check(with_params(r#"{"d": null}"#).as_bytes())),
+        [error("null_not_allowed", "/params/d")]
     );
-    assert!(
-        !strict
-            .check(with_params(r#"{"i": 2147483648}"#).as_bytes())
-            .is_valid()
+    assert_eq!(
+        errors(&strict.check(with_params(r#"{"i": 2147483648}"#).as_bytes())),
+        [error("out_of_range", "/params/i")]
     );
 }
 
@@ -284,16 +322,18 @@ fn unified_llm_bodies_in_the_mlflow_modes() {
                 .check(br#"{"prompt": "hi", "max_tokens": 5}"#)
                 .is_valid()
         );
-        assert!(
-            !completion
-                .check(br#"{"prompt": "hi", "max_tokens": 5.5}"#)
-                .is_valid()
+        assert_eq!(
+            errors(&completion.check(br#"{"prompt": "hi", "max_tokens": 5.5}"#)),
+            [error("wrong_type", "/max_tokens")]
         );
-        assert!(!completion.check(br#"{"prompt": 5}"#).is_valid());
-        assert!(
-            !checker(FLOAT32_2, None, mode)
-                .check(br#"{"input": [1.5, 2.5]}"#)
-                .is_valid()
+        assert_eq!(
+            errors(&completion.check(br#"{"prompt": 5}"#)),
+            [error("wrong_type", "/prompt")]
+        );
+        // `input` is an LLM key only for a signature with an `input` column.
+        assert_eq!(
+            errors(&checker(FLOAT32_2, None, mode).check(br#"{"input": [1.5, 2.5]}"#)),
+            [error("bad_envelope", "")]
         );
     }
 }
@@ -383,7 +423,10 @@ fn serving_casts_time_and_complex_elements_with_numpy() {
             .check(br#"{"inputs": ["1+2j", "j", 1, null]}"#)
             .is_valid()
     );
-    assert!(!complex.check(br#"{"inputs": ["abc"]}"#).is_valid());
+    assert_eq!(
+        errors(&complex.check(br#"{"inputs": ["abc"]}"#)),
+        [error("wrong_type", "/inputs/0")]
+    );
     // Predict gets numpy's own dtype for the JSON, which is never one of these.
     for dtype in [
         "datetime64[ns]",
@@ -393,8 +436,9 @@ fn serving_casts_time_and_complex_elements_with_numpy() {
         "bytes",
     ] {
         let predict = checker(&tensor(dtype, "[-1]"), None, Mode::MlflowPredict);
-        assert!(
-            !predict.check(br#"{"inputs": ["1"]}"#).is_valid(),
+        assert_eq!(
+            errors(&predict.check(br#"{"inputs": ["1"]}"#)),
+            [error("wrong_type", "/inputs")],
             "{dtype}"
         );
     }
@@ -427,10 +471,9 @@ fn frame_tensor_columns_are_cast_by_their_dtype() {
     // Mixed values are an object column, cast value by value; a first null there is None,
     // which MLflow's reshape refuses.
     assert!(predict.check(split(r#"[1], ["5"]"#).as_bytes()).is_valid());
-    assert!(
-        !predict
-            .check(split(r#"[1], [1.5], ["5"]"#).as_bytes())
-            .is_valid()
+    assert_eq!(
+        errors(&predict.check(split(r#"[1], [1.5], ["5"]"#).as_bytes())),
+        [error("wrong_type", "/dataframe_split/data/1/0")]
     );
     assert_eq!(
         errors(&predict.check(split("[null], [true]").as_bytes())),
@@ -447,9 +490,15 @@ fn frame_tensor_columns_are_cast_by_their_dtype() {
     // ... and encodes a bytes column's text as UTF-8, refusing anything else.
     let bytes = checker(&tensor("bytes", "[-1]"), None, Mode::MlflowServing);
     assert!(bytes.check(split(r#"["é"]"#).as_bytes()).is_valid());
-    assert!(!bytes.check(split("[1]").as_bytes()).is_valid());
+    assert_eq!(
+        errors(&bytes.check(split("[1]").as_bytes())),
+        [error("out_of_range", "/dataframe_split/data/0/0")]
+    );
     let bytes = checker(&tensor("bytes", "[-1]"), None, Mode::MlflowPredict);
-    assert!(!bytes.check(split(r#"["é"]"#).as_bytes()).is_valid());
+    assert_eq!(
+        errors(&bytes.check(split(r#"["é"]"#).as_bytes())),
+        [error("wrong_type", "/dataframe_split/data/0/0")]
+    );
     assert!(bytes.check(split("[1]").as_bytes()).is_valid());
 }
 
@@ -484,7 +533,10 @@ fn frame_list_cells_are_stacked_then_cast() {
     // The server encodes a bytes column's cells as text, which lists are not.
     let bytes = |mode| checker(&named_tensor("bytes"), None, mode);
     let body = br#"{"dataframe_records": [{"b": ["a", "b"]}]}"#;
-    assert!(!bytes(Mode::MlflowServing).check(body).is_valid());
+    assert_eq!(
+        errors(&bytes(Mode::MlflowServing).check(body)),
+        [error("wrong_type", "/dataframe_records/0/b")]
+    );
     assert!(bytes(Mode::MlflowPredict).check(body).is_valid());
 }
 
@@ -495,10 +547,9 @@ fn frame_columns_of_an_unnamed_tensor_in_the_scoring_server() {
         |row: &str| format!(r#"{{"dataframe_split": {{"columns": ["a", "b"], "data": [{row}]}}}}"#);
     // Each column is cast with pandas, then `df.to_numpy()` must have the dtype: a bytes
     // column holds Python bytes objects, so the array is `object`.
-    assert!(
-        !two("bytes")
-            .check(body(r#"["a", "b"]"#).as_bytes())
-            .is_valid()
+    assert_eq!(
+        errors(&two("bytes").check(body(r#"["a", "b"]"#).as_bytes())),
+        [error("wrong_type", "/dataframe_split/data/0/0")]
     );
     let datetime = two("datetime64[ns]");
     assert!(datetime.check(body("[1.5, 2]").as_bytes()).is_valid());
@@ -508,8 +559,9 @@ fn frame_columns_of_an_unnamed_tensor_in_the_scoring_server() {
             .is_valid()
     );
     for refused in [r#"["5", "2021"]"#, r#"["2021-01-01T00:00:00Z", "2021"]"#] {
-        assert!(
-            !datetime.check(body(refused).as_bytes()).is_valid(),
+        assert_eq!(
+            errors(&datetime.check(body(refused).as_bytes())),
+            [error("wrong_type", "/dataframe_split/data/0/0")],
             "{refused}"
         );
     }
@@ -561,12 +613,21 @@ fn unified_llm_dicts_are_framed_as_pandas_does() {
         // An object's keys are the rows (NaN where another object lacks one); objects and
         // lists together are refused.
         assert!(check(r#"{"prompt": "hi", "max_tokens": {"a": 5}}"#).is_valid());
-        assert!(!check(r#"{"prompt": "hi", "x": {"a": 5}, "max_tokens": {"b": 6}}"#).is_valid());
+        // Row `a` has no `max_tokens`: NaN makes the column float64, which `long` refuses.
+        assert_eq!(
+            errors(&check(
+                r#"{"prompt": "hi", "x": {"a": 5}, "max_tokens": {"b": 6}}"#
+            )),
+            [error("wrong_type", "/max_tokens/b")]
+        );
         assert_eq!(
             errors(&check(r#"{"prompt": {"a": "x"}, "max_tokens": [1]}"#)),
             [("bad_envelope", String::new())]
         );
         // No rows: an empty object is a float64 column, which `string` refuses.
-        assert!(!check(r#"{"prompt": {}, "max_tokens": 1}"#).is_valid());
+        assert_eq!(
+            errors(&check(r#"{"prompt": {}, "max_tokens": 1}"#)),
+            [error("wrong_type", "")]
+        );
     }
 }
