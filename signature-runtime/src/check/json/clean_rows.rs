@@ -701,23 +701,52 @@ mod tests {
         }
     }
 
+    /// Whether `decimal_value` must value `{integer}.{fraction}` itself: at most 19 digits in
+    /// all, and a mantissa that an f64 holds exactly (at most 2^53).
+    fn within_exact_range(integer: u64, fraction: &str) -> bool {
+        if integer.to_string().len() + fraction.len() > 19 {
+            return false;
+        }
+        let scale = u32::try_from(fraction.len()).unwrap();
+        let mantissa = u128::from(integer) * 10u128.pow(scale) + fraction.parse::<u128>().unwrap();
+        mantissa <= 1 << 53
+    }
+
+    /// `decimal_value` of `{integer}.{fraction}`, with the digit positions the fast path
+    /// passes.
+    fn value_of(integer: u64, fraction: &str) -> (String, Option<f64>) {
+        let text = format!("{integer}.{fraction}");
+        let bytes = text.as_bytes();
+        let dot = text.find('.').unwrap();
+        let value = super::decimal_value(bytes, integer, dot, dot + 1, bytes.len());
+        (text, value)
+    }
+
     proptest! {
         #[test]
-        fn decimals_are_valued_as_a_correctly_rounded_parse_values_them(
+        fn decimals_in_the_exact_range_are_valued_as_a_correctly_rounded_parse(
+            // At most 5 + 10 digits: every mantissa is below 2^53, so every case is taken.
+            integer in prop_oneof![0u64..10, 0u64..100_000],
+            fraction in "[0-9]{1,10}",
+        ) {
+            let (text, value) = value_of(integer, &fraction);
+            let parsed: f64 = text.parse().unwrap();
+            prop_assert_eq!(value.map(f64::to_bits), Some(parsed.to_bits()), "{}", text);
+            let serde: f64 = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(serde.to_bits(), parsed.to_bits(), "{}", text);
+        }
+
+        #[test]
+        fn decimals_are_valued_exactly_when_in_range_and_left_alone_otherwise(
             integer in prop_oneof![0u64..10, 0u64..100_000, any::<u64>()],
             fraction in "[0-9]{1,20}",
         ) {
-            let text = format!("{integer}.{fraction}");
-            let bytes = text.as_bytes();
-            let dot = text.find('.').unwrap();
-            let parsed: f64 = text.parse().unwrap();
-            if let Some(value) =
-                super::decimal_value(bytes, integer, dot, dot + 1, bytes.len())
-            {
+            let (text, value) = value_of(integer, &fraction);
+            prop_assert_eq!(value.is_some(), within_exact_range(integer, &fraction), "{}", text);
+            if let Some(value) = value {
+                let parsed: f64 = text.parse().unwrap();
                 prop_assert_eq!(value.to_bits(), parsed.to_bits(), "{}", text);
             }
-            let serde: f64 = serde_json::from_str(&text).unwrap();
-            prop_assert_eq!(serde.to_bits(), parsed.to_bits(), "{}", text);
         }
     }
 
