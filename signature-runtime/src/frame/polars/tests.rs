@@ -736,8 +736,10 @@ fn arrays_are_tensor_dimensions() {
     assert_eq!(kinds(&report), vec![ProblemKind::TensorShape]);
 }
 
+/// The expectations are the rule table's (`frame/mod.rs`), written by hand: the real MLflow's
+/// inference is asked for the same rules on Arrow data in `tests/interop_frames.rs`.
 #[test]
-fn infer_gives_what_mlflow_gives_for_the_pandas_frame() {
+fn infer_gives_the_rule_tables_type_for_each_polars_dtype() {
     let input = frame(vec![
         Series::new("b".into(), [true, false]),
         Series::new("i8".into(), [1i8, 2]),
@@ -990,8 +992,10 @@ fn categorical_and_enum_columns_are_strings() {
     accepts_spec(optional(DataType::String), with_null, &PlType::String);
 }
 
+/// Hand-written expectations from the rule table (`frame/mod.rs`); the shared planner's
+/// decisions are compared with the real MLflow on Arrow data in `tests/interop_frames.rs`.
 #[test]
-fn mlflow_modes_decide_as_mlflow_does_for_the_pandas_column() {
+fn mlflow_modes_apply_the_scalar_rules_to_polars_columns() {
     let checker = |ty: DataType, mode: Mode| {
         let schema = Schema::from_columns(vec![ColSpec::new("x", ty)]).unwrap();
         PolarsChecker::for_schema(&schema).with_options(CheckOptions::default().with_mode(mode))
@@ -1047,8 +1051,9 @@ fn mlflow_modes_decide_as_mlflow_does_for_the_pandas_column() {
     }
 }
 
+/// Hand-written expectations, as above.
 #[test]
-fn mlflow_modes_decide_nested_columns_and_tensors_as_mlflow_does() {
+fn mlflow_modes_apply_the_nested_and_tensor_rules_to_polars_columns() {
     let options = |mode| CheckOptions::default().with_mode(mode);
     for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
         let columns = |ty: ColumnType, required: bool| {
@@ -1102,7 +1107,7 @@ fn mlflow_modes_decide_nested_columns_and_tensors_as_mlflow_does() {
 }
 
 #[test]
-fn large_frames_cast_their_columns_on_the_pool_in_the_signatures_order() {
+fn large_frames_cast_their_columns_in_the_signatures_order() {
     let rows = super::PARALLEL_CONFORM_ROWS + 1;
     let ints: Vec<i32> = (0..rows).map(|i| i as i32 - 7).collect();
     let floats: Vec<f32> = (0..rows).map(|i| i as f32 / 4.0).collect();
