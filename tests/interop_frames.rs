@@ -34,10 +34,20 @@ struct Case {
     /// Per signature, where we knowingly differ from MLflow: (our verdict, why).
     differences: Vec<(usize, bool, &'static str)>,
     /// Where `Schema::infer` knowingly differs from `infer_signature`.
-    infer_differs: Option<&'static str>,
+    infer_differs: Option<InferDifference>,
     /// Per signature, where the MLflow modes knowingly differ from MLflow's `predict` on the
     /// frame read back from the file: (our verdict, why).
     mode_differences: Vec<(usize, bool, &'static str)>,
+}
+
+/// A known difference between `Schema::infer` and MLflow's `infer_signature`: what each gives,
+/// exactly, so that any other disagreement on the case still fails.
+struct InferDifference {
+    /// Our schema's JSON, or the end of our error's message (it starts with the file's path).
+    ours: Result<&'static str, &'static str>,
+    /// The schema JSON MLflow infers.
+    mlflow: &'static str,
+    why: &'static str,
 }
 
 fn cases() -> Vec<Case> {
@@ -203,10 +213,12 @@ fn cases() -> Vec<Case> {
                 "UInt64 is accepted as `long` when every value fits (the issue's rule); \
                  MLflow refuses uint64 outright",
             )],
-            infer_differs: Some(
-                "MLflow cannot infer uint64 and falls back to one `any` column; we refuse \
-                 with InferError::Unsupported",
-            ),
+            infer_differs: Some(InferDifference {
+                ours: Err("column `x` has type UInt64, which no MLflow type represents"),
+                mlflow: r#"[{"type": "any", "required": true}]"#,
+                why: "MLflow cannot infer uint64 and falls back to one `any` column; we refuse \
+                      with InferError::Unsupported",
+            }),
             mode_differences: vec![],
         },
         Case {
@@ -533,10 +545,14 @@ fn nested_cases() -> Vec<Case> {
                 one("x", ab(DataType::Long, true), false),
             ],
             differences: vec![],
-            infer_differs: Some(
-                "MLflow infers from the dicts, where a None row makes every property \
-                 optional; we infer a property's `required` from the rows that are present",
-            ),
+            infer_differs: Some(InferDifference {
+                ours: Ok(
+                    r#"[{"type": "object", "properties": {"a": {"type": "long", "required": true}, "b": {"type": "any", "required": false}}, "name": "x", "required": false}]"#,
+                ),
+                mlflow: r#"[{"type": "object", "properties": {"a": {"type": "long", "required": false}, "b": {"type": "any", "required": false}}, "name": "x", "required": false}]"#,
+                why: "MLflow infers from the dicts, where a None row makes every property \
+                      optional; we infer a property's `required` from the rows that are present",
+            }),
             mode_differences: vec![(
                 0,
                 true,
@@ -556,10 +572,14 @@ fn nested_cases() -> Vec<Case> {
                 array(DataType::Long, true),
             ],
             differences: vec![(0, true, MAP_PAIRS), (1, true, MAP_PAIRS)],
-            infer_differs: Some(
-                "MLflow infers `any` for a column of lists of pairs; we infer `map` from the \
-                 Arrow Map",
-            ),
+            infer_differs: Some(InferDifference {
+                ours: Ok(
+                    r#"[{"type": "map", "values": {"type": "long"}, "name": "x", "required": true}]"#,
+                ),
+                mlflow: r#"[{"type": "any", "required": true}]"#,
+                why: "MLflow infers `any` for a column of lists of pairs; we infer `map` from the \
+                      Arrow Map",
+            }),
             mode_differences: vec![],
         },
         Case {
@@ -728,20 +748,35 @@ fn parquet_checks_agree_with_mlflow_predict_and_infer_signature() {
             .as_str()
             .map(|json| Schema::from_json(json).unwrap());
         let same = matches!((&ours, &theirs), (Ok(a), Some(b)) if a == b);
-        match (case.infer_differs, same) {
+        let ours = ours
+            .as_ref()
+            .map(Schema::to_json)
+            .map_err(ToString::to_string);
+        match (&case.infer_differs, same) {
             (None, false) => failures.push(format!(
-                "{}: infer differs: ours {:?}, MLflow {:?}",
-                case.name,
-                ours.as_ref()
-                    .map(Schema::to_json)
-                    .map_err(ToString::to_string),
-                result["inferred"]
+                "{}: infer differs: ours {ours:?}, MLflow {:?}",
+                case.name, result["inferred"]
             )),
-            (Some(why), true) => failures.push(format!(
-                "{}: listed infer difference ({why}) is gone",
-                case.name
+            (Some(listed), true) => failures.push(format!(
+                "{}: listed infer difference ({}) is gone",
+                case.name, listed.why
             )),
-            _ => {}
+            (Some(listed), false) => {
+                let ours_as_listed = match (&ours, listed.ours) {
+                    (Ok(json), Ok(expected)) => json == expected,
+                    (Err(message), Err(expected)) => message.ends_with(expected),
+                    _ => false,
+                };
+                let mlflow_as_listed = result["inferred"].as_str() == Some(listed.mlflow);
+                if !ours_as_listed || !mlflow_as_listed {
+                    failures.push(format!(
+                        "{}: infer differs otherwise than listed ({}): ours {ours:?} (listed \
+                         {:?}), MLflow {:?} (listed {:?})",
+                        case.name, listed.why, listed.ours, result["inferred"], listed.mlflow
+                    ));
+                }
+            }
+            (None, true) => {}
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
