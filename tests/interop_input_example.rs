@@ -113,4 +113,9 @@ fn mlflow_reads_our_example_files() {
         read_back,
         Some(json!({"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3], [880.25, 1]]}))
     );
+    assert_eq!(
+        mlflow.load_input_example_params(&dir),
+        Some(json!({"discount": 0.1})),
+        "the params we wrote, as MLflow reads them"
+    );
 }

@@ -118,7 +118,12 @@ def op_load_model_signature(req):
     model = Model.load(path)
     signature = None if model.signature is None else json.dumps(model.signature.to_dict())
     example = model.load_input_example(path)
-    return {"signature": signature, "input_example": _plain_json(example)}
+    params = model.load_input_example_params(path)
+    return {
+        "signature": signature,
+        "input_example": _plain_json(example),
+        "input_example_params": _plain_json(params),
+    }
 
 
 def _plain_json(value):

@@ -367,6 +367,26 @@ impl Oracle {
         Ok((signature, example))
     }
 
+    /// The params of the model's input example, as `Model.load_input_example_params` reads
+    /// them (`None` when there are none).
+    ///
+    /// # Panics
+    /// With MLflow's error if it cannot load the model.
+    pub fn load_input_example_params(&mut self, path: &Path) -> Option<Value> {
+        let response = self
+            .call(&json!({"op": "load_model_signature", "path": path_str(path)}))
+            .unwrap_or_else(|error| {
+                panic!(
+                    "MLflow cannot load the model at {}: {error}",
+                    path.display()
+                )
+            });
+        response
+            .get("input_example_params")
+            .filter(|v| !v.is_null())
+            .cloned()
+    }
+
     /// [`Oracle::try_load_model_signature`] for models MLflow must be able to load.
     ///
     /// # Panics
