@@ -8,6 +8,10 @@
 #    (e.g. offline) the interop tests are skipped with a loud warning, never silently.
 # 2. Runs the whole workspace with all features, then signature-runtime without its default
 #    features (the feature matrix). Extra arguments go to both `cargo test` runs.
+# 3. Closes with one summary line over every run: tests passed, failed, and skipped. A test
+#    that returned early because it could not run here (no MLflow, another rustc for the UI
+#    tests) passes as far as cargo is concerned; each one records itself in a skip log
+#    (tests/support/skip.rs), and is counted as skipped, not passed, and listed.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,13 +54,48 @@ else
     export SIGNATURE_INTEROP=skip
 fi
 
+work="$(mktemp -d)"
+export SIGNATURE_SKIP_LOG="$work/skipped.tsv"
+: >"$SIGNATURE_SKIP_LOG"
+results="$work/results.txt"
+: >"$results"
+
+summary() {
+    local status=$?
+    local passed failed ignored skipped
+    # cargo's closing line per test binary: "test result: ok. 12 passed; 0 failed; 1 ignored; ..."
+    read -r passed failed ignored < <(awk '/^test result:/ {
+            for (i = 1; i <= NF; i++) {
+                if ($(i + 1) ~ /^passed;?$/) p += $i
+                if ($(i + 1) ~ /^failed;?$/) f += $i
+                if ($(i + 1) ~ /^ignored;?$/) g += $i
+            }
+        } END { print p + 0, f + 0, g + 0 }' "$results")
+    skipped=$(wc -l <"$SIGNATURE_SKIP_LOG")
+    if [[ "$skipped" -gt 0 ]]; then
+        echo >&2
+        echo "Skipped (counted below as skipped, not passed):" >&2
+        cut -f1,2 "$SIGNATURE_SKIP_LOG" | sort | uniq -c | sed 's/^/    /' >&2
+    fi
+    echo
+    echo "summary: $((passed - skipped)) passed, $failed failed, $((skipped + ignored)) skipped"
+    rm -rf "$work"
+    exit "$status"
+}
+trap summary EXIT
+
+# Runs cargo test, keeping its result lines for the summary.
+run_tests() {
+    cargo test "$@" 2>&1 | tee -a "$results"
+}
+
 echo "==> cargo test --workspace --all-features" >&2
-cargo test --workspace --all-features "$@"
+run_tests --workspace --all-features "$@"
 # The feature matrix: the runtime alone (no derive, no Arrow), its default features, and Arrow
 # without Parquet. Doctests need the derive, so these runs take the library and its tests; the
 # all-features run above covers the doctests.
 for features in "--no-default-features" "" "--no-default-features --features arrow" "--no-default-features --features polars"; do
     echo "==> cargo test -p signature-runtime ${features} --lib --tests" >&2
     # shellcheck disable=SC2086 # the feature flags are separate words on purpose
-    cargo test -p signature-runtime ${features} --lib --tests "$@"
+    run_tests -p signature-runtime ${features} --lib --tests "$@"
 done

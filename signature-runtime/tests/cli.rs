@@ -5,6 +5,10 @@
 #[path = "../../tests/support/mlflow.rs"]
 #[allow(dead_code, unreachable_pub)]
 mod mlflow;
+// ... and the skip log it reports to.
+#[path = "../../tests/support/skip.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod skip;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -3,3 +3,4 @@
 
 pub mod arbitrary;
 pub mod mlflow;
+pub mod skip;
