@@ -30,7 +30,7 @@ pub use types::{
 };
 
 #[cfg(feature = "derive")]
-pub use signature_derive::{Params, Signature};
+pub use signature_runtime_derive::{Params, Signature};
 
 /// The README's Rust examples, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]
