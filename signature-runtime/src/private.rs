@@ -5,6 +5,15 @@
 //! rules and the drift check against a committed signature. Each returns a [`Message`], empty
 //! when all is well; the generated `const` item panics with it, which rustc reports as a
 //! compile error at the derive's attribute.
+//!
+//! rustc interprets these functions step by step and stops a constant that runs for a few
+//! million steps (`long_running_const_eval`), so every check here walks a description once
+//! (no positional lookups into flattened entries, no pairwise comparison of names): repeated
+//! names are found by sorting, at most n log n comparisons. The derive compares a struct's own
+//! field names while it expands and hands them over sorted; only the names that come through
+//! `#[serde(flatten)]` are sorted here.
+
+use core::cmp::Ordering;
 
 use crate::derived::{Description, Entry, ParamFieldType, TypeDescription, View};
 use crate::types::{ParamSchema, ParamSpec, ParamValue};
@@ -18,6 +27,13 @@ pub const FALLBACK_DESCRIPTION: Description = Description {
 };
 
 const CAPACITY: usize = 1024;
+
+/// The most bytes a message quotes of one column name, of a type name and of a file path.
+/// With these caps every message fits in [`CAPACITY`] with room to spare, so what is wrong and
+/// the column it is wrong with are never cut off by a long name earlier in the message.
+const NAME_CAP: usize = 200;
+const TYPE_NAME_CAP: usize = 120;
+const PATH_CAP: usize = 200;
 
 /// A message built at compile time in a fixed buffer (`const fn`s cannot allocate).
 #[derive(Clone, Copy, Debug)]
@@ -67,6 +83,25 @@ impl Message {
         }
     }
 
+    /// `text`, or its first `cap` bytes (cut at a character boundary) and `…`.
+    const fn push_capped(&mut self, text: &str, cap: usize) {
+        let bytes = text.as_bytes();
+        if bytes.len() <= cap {
+            self.push(text);
+            return;
+        }
+        let mut end = cap;
+        // A byte `10xxxxxx` continues a character: cut before the character it belongs to.
+        while end > 0 && (bytes[end] & 0xC0) == 0x80 {
+            end -= 1;
+        }
+        match core::str::from_utf8(bytes.split_at(end).0) {
+            Ok(head) => self.push(head),
+            Err(_) => unreachable!(),
+        }
+        self.push("…");
+    }
+
     const fn push_usize(&mut self, mut n: usize) {
         let mut digits = [0u8; 20];
         let mut count = 0;
@@ -113,7 +148,7 @@ impl Message {
         match name {
             Some(name) => {
                 self.push("`");
-                self.push(name);
+                self.push_capped(name, NAME_CAP);
                 self.push("`");
             }
             None => {
@@ -121,6 +156,13 @@ impl Message {
                 self.push_usize(index + 1);
             }
         }
+    }
+
+    /// `` `TypeName` ``.
+    const fn push_type_name(&mut self, type_name: &str) {
+        self.push("`");
+        self.push_capped(type_name, TYPE_NAME_CAP);
+        self.push("`");
     }
 
     const fn push_type(&mut self, ty: &TypeDescription) {
@@ -158,6 +200,30 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
+/// Byte-wise order, as `str`'s `Ord` (the derive sorts the names it hands over with that).
+const fn str_cmp(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let shorter = if a.len() < b.len() { a.len() } else { b.len() };
+    let mut i = 0;
+    while i < shorter {
+        if a[i] != b[i] {
+            return if a[i] < b[i] {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        i += 1;
+    }
+    if a.len() < b.len() {
+        Ordering::Less
+    } else if a.len() > b.len() {
+        Ordering::Greater
+    } else {
+        Ordering::Equal
+    }
+}
+
 const fn name_eq(a: Option<&str>, b: Option<&str>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => str_eq(a, b),
@@ -166,42 +232,46 @@ const fn name_eq(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
+/// Whether `sorted` (in [`str_cmp`] order) holds `name`.
+const fn sorted_contains(sorted: &[&str], name: &str) -> bool {
+    let (mut low, mut high) = (0, sorted.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        match str_cmp(sorted[middle], name) {
+            Ordering::Less => low = middle + 1,
+            Ordering::Greater => high = middle,
+            Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
 /// How many columns or tensors the entries hold once flattened fields are inlined.
-const fn flat_len(entries: &[Entry]) -> usize {
-    let mut count = 0;
+pub const fn count(entries: &[Entry]) -> usize {
+    let mut total = 0;
     let mut i = 0;
     while i < entries.len() {
-        count += match &entries[i] {
-            Entry::Flatten(inner) => flat_len(inner),
+        total += match &entries[i] {
+            Entry::Flatten(inner) => count(inner),
             _ => 1,
         };
         i += 1;
     }
-    count
+    total
 }
 
-/// The `index`th column or tensor once flattened fields are inlined.
-const fn flat_get(entries: &[Entry], mut index: usize) -> Option<&Entry> {
+/// How many of them come through `#[serde(flatten)]` fields: what the derive sizes
+/// [`validate_derived`]'s buffers with.
+pub const fn flattened_count(entries: &[Entry]) -> usize {
+    let mut total = 0;
     let mut i = 0;
     while i < entries.len() {
-        match &entries[i] {
-            Entry::Flatten(inner) => {
-                let len = flat_len(inner);
-                if index < len {
-                    return flat_get(inner, index);
-                }
-                index -= len;
-            }
-            entry => {
-                if index == 0 {
-                    return Some(entry);
-                }
-                index -= 1;
-            }
+        if let Entry::Flatten(inner) = &entries[i] {
+            total += count(inner);
         }
         i += 1;
     }
-    None
+    total
 }
 
 const fn entry_name(entry: &Entry) -> Option<&'static str> {
@@ -214,42 +284,221 @@ const fn entry_name(entry: &Entry) -> Option<&'static str> {
 
 /// The flattened index of the entry called `name`, if any.
 const fn position(entries: &[Entry], name: Option<&str>) -> Option<usize> {
-    let len = flat_len(entries);
+    let mut index = 0;
+    if name.is_none() {
+        return None;
+    }
+    position_from(entries, name, &mut index)
+}
+
+const fn position_from(entries: &[Entry], name: Option<&str>, index: &mut usize) -> Option<usize> {
     let mut i = 0;
-    while i < len {
-        if let Some(entry) = flat_get(entries, i)
-            && name.is_some()
-            && name_eq(entry_name(entry), name)
-        {
-            return Some(i);
+    while i < entries.len() {
+        match &entries[i] {
+            Entry::Flatten(inner) => {
+                if let Some(found) = position_from(inner, name, index) {
+                    return Some(found);
+                }
+            }
+            entry => {
+                if name_eq(entry_name(entry), name) {
+                    return Some(*index);
+                }
+                *index += 1;
+            }
         }
         i += 1;
     }
     None
 }
 
-const fn data_type_eq(a: crate::DataType, b: crate::DataType) -> bool {
-    a as u8 == b as u8
+/// Which of a view's entries a duplicate search looks at.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// Every column and tensor.
+    All,
+    /// Only those coming through `#[serde(flatten)]` fields (the derive compared the others
+    /// while expanding).
+    Flattened,
 }
 
-const fn shape_eq(a: &[i64], b: &[i64]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
+/// Up to `K` names, sorted by [`sort`].
+struct Block<const K: usize> {
+    names: [&'static str; K],
+    len: usize,
+}
+
+/// Appends to `block` the names of the entries in `scope` whose index (counted over the
+/// scope, named or not) is in `from..to`.
+const fn collect<const K: usize>(
+    entries: &'static [Entry],
+    scope: Scope,
+    (from, to): (usize, usize),
+    index: &mut usize,
+    block: &mut Block<K>,
+) {
     let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
+    while i < entries.len() {
+        match &entries[i] {
+            Entry::Flatten(inner) => collect(inner, Scope::All, (from, to), index, block),
+            entry => {
+                if let Scope::All = scope {
+                    if *index >= from
+                        && *index < to
+                        && let Some(name) = entry_name(entry)
+                    {
+                        block.names[block.len] = name;
+                        block.len += 1;
+                    }
+                    *index += 1;
+                }
+            }
         }
         i += 1;
     }
-    true
 }
 
+/// The first name, among the entries in `scope` whose index is `from` or more, that `sorted`
+/// holds.
+const fn find_later(
+    entries: &'static [Entry],
+    scope: Scope,
+    from: usize,
+    index: &mut usize,
+    sorted: &[&str],
+) -> Option<&'static str> {
+    let mut i = 0;
+    while i < entries.len() {
+        match &entries[i] {
+            Entry::Flatten(inner) => {
+                if let Some(name) = find_later(inner, Scope::All, from, index, sorted) {
+                    return Some(name);
+                }
+            }
+            entry => {
+                if let Scope::All = scope {
+                    if *index >= from
+                        && let Some(name) = entry_name(entry)
+                        && sorted_contains(sorted, name)
+                    {
+                        return Some(name);
+                    }
+                    *index += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Sorts the block's names: a bottom-up merge sort, n log n comparisons at most.
+const fn sort<const K: usize>(block: &mut Block<K>) {
+    let mut scratch: [&'static str; K] = [""; K];
+    let len = block.len;
+    let mut width = 1;
+    // Where the sorted runs of `width` are: `block.names`, or `scratch` after an odd pass.
+    let mut in_block = true;
+    while width < len {
+        if in_block {
+            merge_runs(&block.names, &mut scratch, len, width);
+        } else {
+            merge_runs(&scratch, &mut block.names, len, width);
+        }
+        in_block = !in_block;
+        width *= 2;
+    }
+    if !in_block {
+        let mut i = 0;
+        while i < len {
+            block.names[i] = scratch[i];
+            i += 1;
+        }
+    }
+}
+
+/// Merges each pair of neighbouring sorted runs of `width` names of `from` into `to`.
+const fn merge_runs(from: &[&'static str], to: &mut [&'static str], len: usize, width: usize) {
+    let mut start = 0;
+    while start < len {
+        let middle = if start + width < len {
+            start + width
+        } else {
+            len
+        };
+        let end = if middle + width < len {
+            middle + width
+        } else {
+            len
+        };
+        let (mut left, mut right, mut out) = (start, middle, start);
+        while out < end {
+            let take_left = left < middle
+                && (right >= end || !matches!(str_cmp(from[right], from[left]), Ordering::Less));
+            if take_left {
+                to[out] = from[left];
+                left += 1;
+            } else {
+                to[out] = from[right];
+                right += 1;
+            }
+            out += 1;
+        }
+        start = end;
+    }
+}
+
+/// A name two entries share, if any: the entries in `scope` compared with each other and
+/// with `own` (the struct's other names, sorted and distinct).
+///
+/// The names go through a buffer of `K`, a block at a time: each block is sorted, its
+/// neighbours compared, and the names after it looked up in it. With `K` at least the number
+/// of entries in scope (the derive sizes it so) that is one block and n log n comparisons.
+const fn duplicate<const K: usize>(
+    entries: &'static [Entry],
+    scope: Scope,
+    own: &[&str],
+) -> Option<&'static str> {
+    let total = match scope {
+        Scope::All => count(entries),
+        Scope::Flattened => flattened_count(entries),
+    };
+    assert!(
+        K > 0 || total == 0,
+        "signature: no room to compare the column names"
+    );
+    let mut from = 0;
+    while from < total {
+        let to = if total - from > K { from + K } else { total };
+        let mut block = Block {
+            names: [""; K],
+            len: 0,
+        };
+        collect(entries, scope, (from, to), &mut 0, &mut block);
+        sort(&mut block);
+        let sorted = block.names.split_at(block.len).0;
+        let mut i = 0;
+        while i < sorted.len() {
+            if (i > 0 && str_eq(sorted[i - 1], sorted[i])) || sorted_contains(own, sorted[i]) {
+                return Some(sorted[i]);
+            }
+            i += 1;
+        }
+        if let Some(name) = find_later(entries, scope, to, &mut 0, sorted) {
+            return Some(name);
+        }
+        from = to;
+    }
+    None
+}
+
+/// How large a block of names [`validate`] sorts at once: it serves generic types and
+/// hand-written descriptions, whose size no `const` item gives. Wider schemas take more
+/// blocks.
+const BLOCK: usize = 1024;
+
 const fn start(message: &mut Message, description: &Description, view: View) {
-    message.push("`");
-    message.push(description.type_name);
-    message.push("`");
+    message.push_type_name(description.type_name);
     if let View::Output = view {
         message.push(" (as a model output)");
     }
@@ -261,143 +510,240 @@ const fn start(message: &mut Message, description: &Description, view: View) {
 /// entries, no optional positional column, at most one positional tensor, objects valid; and,
 /// if `check_ranks`, tensor shapes as deep as their Rust types.
 pub const fn validate(description: &Description, check_ranks: bool) -> Message {
-    let message = validate_view(description, View::Input, check_ranks);
+    let ranks = if check_ranks { Ranks::All } else { Ranks::None };
+    let message = validate_view::<BLOCK>(description, View::Input, ranks, Scope::All, &[]);
     if !message.is_empty() {
         return message;
     }
-    validate_view(description, View::Output, check_ranks)
+    validate_view::<BLOCK>(description, View::Output, ranks, Scope::All, &[])
 }
 
-const fn validate_view(description: &Description, view: View, check_ranks: bool) -> Message {
+/// [`validate`] as the derive runs it where a struct is defined. The derive has compared the
+/// names of the struct's own fields and gives them sorted (`own_input`, `own_output`, empty
+/// when no field is flattened); `INPUT` and `OUTPUT` are the numbers of columns coming through
+/// flattened fields ([`flattened_count`]). The ranks of the struct's own tensors are checked
+/// by [`check_tensor_rank`], at their attributes; those of flattened ones here.
+pub const fn validate_derived<const INPUT: usize, const OUTPUT: usize>(
+    description: &Description,
+    own_input: &[&str],
+    own_output: &[&str],
+) -> Message {
+    let (ranks, scope) = (Ranks::Flattened, Scope::Flattened);
+    let message = validate_view::<INPUT>(description, View::Input, ranks, scope, own_input);
+    if !message.is_empty() {
+        return message;
+    }
+    validate_view::<OUTPUT>(description, View::Output, ranks, scope, own_output)
+}
+
+/// Which tensors' shapes a validation compares with their Rust types.
+#[derive(Clone, Copy)]
+enum Ranks {
+    None,
+    All,
+    /// Those coming through flattened fields.
+    Flattened,
+}
+
+/// What the walk over a view's entries counts.
+struct Tally {
+    /// Entries seen, so also the index of the next one.
+    index: usize,
+    named: usize,
+    tensors: usize,
+}
+
+const fn validate_view<const K: usize>(
+    description: &Description,
+    view: View,
+    ranks: Ranks,
+    scope: Scope,
+    own: &[&str],
+) -> Message {
     let mut message = Message::new();
     let entries = description.entries(view);
-    let len = flat_len(entries);
+    if let Some(name) = duplicate::<K>(entries, scope, own) {
+        start(&mut message, description, view);
+        message.push("two columns are named ");
+        message.push_entry_name(Some(name), 0);
+        message.push(
+            ": names must be unique after `rename`, `rename_all` and `flatten` (rename or skip \
+             one)",
+        );
+        return message;
+    }
+    let mut tally = Tally {
+        index: 0,
+        named: 0,
+        tensors: 0,
+    };
+    let walk = Walk {
+        description,
+        view,
+        ranks,
+    };
+    if !walk.entries(entries, &mut tally, &mut message, false) {
+        return message;
+    }
+    let len = tally.index;
     if len == 0 {
         start(&mut message, description, view);
         message.push("no columns: MLflow does not allow an empty schema or object");
-        return message;
-    }
-    let (mut named, mut tensors) = (0, 0);
-    let mut i = 0;
-    while i < len {
-        let Some(entry) = flat_get(entries, i) else {
-            unreachable!()
-        };
-        let name = entry_name(entry);
-        if name.is_some() {
-            named += 1;
-        }
-        let mut j = 0;
-        while j < i {
-            if let Some(earlier) = flat_get(entries, j)
-                && name.is_some()
-                && name_eq(entry_name(earlier), name)
-            {
-                start(&mut message, description, view);
-                message.push("two columns are named ");
-                message.push_entry_name(name, i);
-                message.push(
-                    ": names must be unique after `rename`, `rename_all` and `flatten` \
-                     (rename or skip one)",
-                );
-                return message;
-            }
-            j += 1;
-        }
-        match entry {
-            Entry::Column(column) => {
-                if name.is_none() && !column.required {
-                    start(&mut message, description, view);
-                    message.push("positional column ");
-                    message.push_entry_name(None, i);
-                    message.push(
-                        " is optional: MLflow does not allow optional unnamed columns \
-                         (name the columns or make it required)",
-                    );
-                    return message;
-                }
-                let nested = validate_type(&column.ty, view);
-                if !nested.is_empty() {
-                    start(&mut message, description, view);
-                    message.push("column ");
-                    message.push_entry_name(name, i);
-                    message.push(": ");
-                    message.push(nested.as_str());
-                    return message;
-                }
-            }
-            Entry::Tensor(tensor) => {
-                tensors += 1;
-                if check_ranks {
-                    let rank = check_tensor_rank(tensor.name, tensor.type_rank, tensor.shape);
-                    if !rank.is_empty() {
-                        start(&mut message, description, view);
-                        message.push(rank.as_str());
-                        return message;
-                    }
-                }
-            }
-            Entry::Flatten(_) => unreachable!(),
-        }
-        i += 1;
-    }
-    if tensors != 0 && tensors != len {
+    } else if tally.tensors != 0 && tally.tensors != len {
         start(&mut message, description, view);
         message
             .push("mixes columns and tensors: an MLflow schema is all ColSpecs or all TensorSpecs");
-    } else if named != 0 && named != len {
+    } else if tally.named != 0 && tally.named != len {
         start(&mut message, description, view);
         message.push("mixes named and positional columns, which MLflow does not allow");
-    } else if tensors > 1 && named == 0 {
+    } else if tally.tensors > 1 && tally.named == 0 {
         start(&mut message, description, view);
         message.push("has several positional tensors: MLflow allows only one unnamed tensor");
     }
     message
 }
 
-/// Objects nested in a column type: named columns only, unique names, not empty.
-const fn validate_type(ty: &TypeDescription, view: View) -> Message {
-    match ty {
-        TypeDescription::Array(inner) | TypeDescription::Map(inner) => validate_type(inner, view),
-        TypeDescription::Object(description) => {
-            let mut message = Message::new();
-            let entries = description.entries(view);
-            let len = flat_len(entries);
-            if len == 0 {
-                message.push("object `");
-                message.push(description.type_name);
-                message.push("` has no properties, which MLflow does not allow");
-                return message;
-            }
-            let mut i = 0;
-            while i < len {
-                let Some(entry) = flat_get(entries, i) else {
-                    unreachable!()
-                };
-                let Entry::Column(column) = entry else {
-                    message.push("object `");
-                    message.push(description.type_name);
-                    message.push("` holds tensors; an object property must be a column");
-                    return message;
-                };
-                if column.name.is_none() {
-                    message.push("object `");
-                    message.push(description.type_name);
-                    message.push("` has positional fields; object properties need names");
-                    return message;
+/// One pass over a view's entries, in order, checking each column and tensor on its own.
+struct Walk<'a> {
+    description: &'a Description,
+    view: View,
+    ranks: Ranks,
+}
+
+impl Walk<'_> {
+    /// `false` (and the problem in `message`) at the first entry that breaks a rule.
+    const fn entries(
+        &self,
+        entries: &[Entry],
+        tally: &mut Tally,
+        message: &mut Message,
+        flattened: bool,
+    ) -> bool {
+        let mut i = 0;
+        while i < entries.len() {
+            match &entries[i] {
+                Entry::Flatten(inner) => {
+                    if !self.entries(inner, tally, message, true) {
+                        return false;
+                    }
+                    i += 1;
+                    continue;
                 }
-                let nested = validate_type(&column.ty, view);
-                if !nested.is_empty() {
-                    return nested;
+                Entry::Column(column) => {
+                    if column.name.is_some() {
+                        tally.named += 1;
+                    } else if !column.required {
+                        start(message, self.description, self.view);
+                        message.push("positional column ");
+                        message.push_entry_name(None, tally.index);
+                        message.push(
+                            " is optional: MLflow does not allow optional unnamed columns \
+                             (name the columns or make it required)",
+                        );
+                        return false;
+                    }
+                    if !is_scalar(&column.ty) {
+                        start(message, self.description, self.view);
+                        message.push("column ");
+                        message.push_entry_name(column.name, tally.index);
+                        message.push(": ");
+                        if !validate_type(&column.ty, self.view, message) {
+                            return false;
+                        }
+                        message.len = 0;
+                    }
                 }
-                i += 1;
+                Entry::Tensor(tensor) => {
+                    tally.tensors += 1;
+                    if tensor.name.is_some() {
+                        tally.named += 1;
+                    }
+                    let check = match self.ranks {
+                        Ranks::None => false,
+                        Ranks::All => true,
+                        Ranks::Flattened => flattened,
+                    };
+                    if check {
+                        let rank = check_tensor_rank(tensor.name, tensor.type_rank, tensor.shape);
+                        if !rank.is_empty() {
+                            start(message, self.description, self.view);
+                            message.push(rank.as_str());
+                            return false;
+                        }
+                    }
+                }
             }
-            message
+            tally.index += 1;
+            i += 1;
         }
-        TypeDescription::Data(_) | TypeDescription::Any | TypeDescription::SparkMLVector => {
-            Message::new()
-        }
+        true
     }
+}
+
+/// A type with nothing nested to check.
+const fn is_scalar(ty: &TypeDescription) -> bool {
+    matches!(
+        ty,
+        TypeDescription::Data(_) | TypeDescription::Any | TypeDescription::SparkMLVector
+    )
+}
+
+/// Objects nested in a column type: named columns only, not empty (their own derive checked
+/// the rest). `false`, with the problem appended to `message`, if one breaks a rule.
+const fn validate_type(ty: &TypeDescription, view: View, message: &mut Message) -> bool {
+    match ty {
+        TypeDescription::Array(inner) | TypeDescription::Map(inner) => {
+            validate_type(inner, view, message)
+        }
+        TypeDescription::Object(description) => {
+            let entries = description.entries(view);
+            if count(entries) == 0 {
+                message.push("object ");
+                message.push_type_name(description.type_name);
+                message.push(" has no properties, which MLflow does not allow");
+                return false;
+            }
+            validate_properties(description, entries, view, message)
+        }
+        TypeDescription::Data(_) | TypeDescription::Any | TypeDescription::SparkMLVector => true,
+    }
+}
+
+const fn validate_properties(
+    object: &Description,
+    entries: &[Entry],
+    view: View,
+    message: &mut Message,
+) -> bool {
+    let mut i = 0;
+    while i < entries.len() {
+        match &entries[i] {
+            Entry::Flatten(inner) => {
+                if !validate_properties(object, inner, view, message) {
+                    return false;
+                }
+            }
+            Entry::Tensor(_) => {
+                message.push("object ");
+                message.push_type_name(object.type_name);
+                message.push(" holds tensors; an object property must be a column");
+                return false;
+            }
+            Entry::Column(column) => {
+                if column.name.is_none() {
+                    message.push("object ");
+                    message.push_type_name(object.type_name);
+                    message.push(" has positional fields; object properties need names");
+                    return false;
+                }
+                if !validate_type(&column.ty, view, message) {
+                    return false;
+                }
+            }
+        }
+        i += 1;
+    }
+    true
 }
 
 /// A tensor field's `shape` against how deep its Rust type nests.
@@ -424,8 +770,27 @@ pub const fn check_tensor_rank(name: Option<&str>, rank: Option<usize>, shape: &
     message
 }
 
+const fn data_type_eq(a: crate::DataType, b: crate::DataType) -> bool {
+    a as u8 == b as u8
+}
+
+const fn shape_eq(a: &[i64], b: &[i64]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The drift check: the derived `view` of `description` against the schema `expected`, read
-/// from `file` by the derive. Names the first differing column and what differs.
+/// from `file` by the derive (a flat list, as a signature file is). Names the first differing
+/// column and what differs.
 pub const fn drift(
     description: &Description,
     view: View,
@@ -434,124 +799,144 @@ pub const fn drift(
 ) -> Message {
     let mut message = Message::new();
     let actual = description.entries(view);
-    let (len, expected_len) = (flat_len(actual), flat_len(expected));
-    let mut i = 0;
-    while i < len || i < expected_len {
-        let mut found = Message::new();
-        match (flat_get(actual, i), flat_get(expected, i)) {
-            (Some(here), None) => {
-                found.push("column ");
-                found.push_entry_name(entry_name(here), i);
-                found.push(" is not in the file (extra column)");
-            }
-            (None, Some(there)) => {
-                found.push("column ");
-                found.push_entry_name(entry_name(there), i);
-                found.push(" of the file is missing");
-            }
-            (Some(here), Some(there)) => {
-                entry_drift(&mut found, here, there, i, actual, expected, view);
-            }
-            (None, None) => unreachable!(),
-        }
-        if !found.is_empty() {
-            message.push("`");
-            message.push(description.type_name);
-            message.push("` no longer matches the ");
-            message.push(match view {
-                View::Input => "inputs",
-                View::Output => "outputs",
-            });
-            message.push(" in `");
-            message.push(file);
-            message.push("`: ");
-            message.push(found.as_str());
-            return message;
-        }
-        i += 1;
+    let mut found = Message::new();
+    let mut index = 0;
+    let drift = Drift {
+        actual,
+        expected,
+        view,
+    };
+    if drift.entries(actual, &mut index, &mut found) && index < expected.len() {
+        found.push("column ");
+        found.push_entry_name(entry_name(&expected[index]), index);
+        found.push(" of the file is missing");
+    }
+    if !found.is_empty() {
+        message.push_type_name(description.type_name);
+        message.push(" no longer matches the ");
+        message.push(match view {
+            View::Input => "inputs",
+            View::Output => "outputs",
+        });
+        message.push(" in `");
+        message.push_capped(file, PATH_CAP);
+        message.push("`: ");
+        message.push(found.as_str());
     }
     message
 }
 
-const fn entry_drift(
-    found: &mut Message,
-    here: &Entry,
-    there: &Entry,
-    index: usize,
-    actual: &[Entry],
-    expected: &[Entry],
+/// One pass over the derived entries beside the file's.
+struct Drift<'a> {
+    /// All derived entries of the view, to look names up in.
+    actual: &'a [Entry],
+    expected: &'a [Entry],
     view: View,
-) {
-    let (name, expected_name) = (entry_name(here), entry_name(there));
-    if !name_eq(name, expected_name) {
-        found.push("column ");
-        if position(expected, name).is_none() {
-            found.push_entry_name(name, index);
-            found.push(" is not in the file (extra column; the file has ");
-            found.push_entry_name(expected_name, index);
-            found.push(" here)");
-        } else if position(actual, expected_name).is_none() {
-            found.push_entry_name(expected_name, index);
-            found.push(" of the file is missing (found ");
-            found.push_entry_name(name, index);
-            found.push(" in its place)");
-        } else {
-            found.push("#");
-            found.push_usize(index + 1);
-            found.push(" is ");
-            found.push_entry_name(name, index);
-            found.push(" but ");
-            found.push_entry_name(expected_name, index);
-            found.push(" in the file (the order differs)");
-        }
-        return;
-    }
-    match (here, there) {
-        (Entry::Column(column), Entry::Column(file_column)) => {
-            let before = found.len;
-            found.push("column ");
-            found.push_entry_name(name, index);
-            found.push(": ");
-            let prefix = found.len;
-            type_drift(found, &column.ty, &file_column.ty, view);
-            if found.len == prefix {
-                if column.required != file_column.required {
-                    found.push(if column.required {
-                        "required here but optional in the file"
-                    } else {
-                        "optional here but required in the file"
-                    });
-                } else {
-                    found.len = before;
+}
+
+impl Drift<'_> {
+    /// `false` (and what differs in `found`) at the first entry that differs from the file's
+    /// at the same index.
+    const fn entries(&self, entries: &[Entry], index: &mut usize, found: &mut Message) -> bool {
+        let mut i = 0;
+        while i < entries.len() {
+            match &entries[i] {
+                Entry::Flatten(inner) => {
+                    if !self.entries(inner, index, found) {
+                        return false;
+                    }
+                }
+                here => {
+                    if *index >= self.expected.len() {
+                        found.push("column ");
+                        found.push_entry_name(entry_name(here), *index);
+                        found.push(" is not in the file (extra column)");
+                        return false;
+                    }
+                    self.entry(found, here, &self.expected[*index], *index);
+                    if !found.is_empty() {
+                        return false;
+                    }
+                    *index += 1;
                 }
             }
+            i += 1;
         }
-        (Entry::Tensor(tensor), Entry::Tensor(file_tensor)) => {
-            if !str_eq(tensor.dtype, file_tensor.dtype) {
-                found.push("tensor ");
+        true
+    }
+
+    const fn entry(&self, found: &mut Message, here: &Entry, there: &Entry, index: usize) {
+        let (name, expected_name) = (entry_name(here), entry_name(there));
+        if !name_eq(name, expected_name) {
+            found.push("column ");
+            if position(self.expected, name).is_none() {
                 found.push_entry_name(name, index);
-                found.push(": dtype is `");
-                found.push(tensor.dtype);
-                found.push("` here but `");
-                found.push(file_tensor.dtype);
-                found.push("` in the file");
-            } else if !shape_eq(tensor.shape, file_tensor.shape) {
-                found.push("tensor ");
+                found.push(" is not in the file (extra column; the file has ");
+                found.push_entry_name(expected_name, index);
+                found.push(" here)");
+            } else if position(self.actual, expected_name).is_none() {
+                found.push_entry_name(expected_name, index);
+                found.push(" of the file is missing (found ");
                 found.push_entry_name(name, index);
-                found.push(": shape is ");
-                found.push_shape(tensor.shape);
-                found.push(" here but ");
-                found.push_shape(file_tensor.shape);
-                found.push(" in the file");
+                found.push(" in its place)");
+            } else {
+                found.push("#");
+                found.push_usize(index + 1);
+                found.push(" is ");
+                found.push_entry_name(name, index);
+                found.push(" but ");
+                found.push_entry_name(expected_name, index);
+                found.push(" in the file (the order differs)");
             }
+            return;
         }
-        (Entry::Column(_), _) => {
-            found.push_entry_name(name, index);
-            found.push(" is a column here but a tensor in the file");
-        }
-        _ => {
-            found.push_entry_name(name, index);
-            found.push(" is a tensor here but a column in the file");
+        match (here, there) {
+            (Entry::Column(column), Entry::Column(file_column)) => {
+                let before = found.len;
+                found.push("column ");
+                found.push_entry_name(name, index);
+                found.push(": ");
+                let prefix = found.len;
+                type_drift(found, &column.ty, &file_column.ty, self.view);
+                if found.len == prefix {
+                    if column.required != file_column.required {
+                        found.push(if column.required {
+                            "required here but optional in the file"
+                        } else {
+                            "optional here but required in the file"
+                        });
+                    } else {
+                        found.len = before;
+                    }
+                }
+            }
+            (Entry::Tensor(tensor), Entry::Tensor(file_tensor)) => {
+                if !str_eq(tensor.dtype, file_tensor.dtype) {
+                    found.push("tensor ");
+                    found.push_entry_name(name, index);
+                    found.push(": dtype is `");
+                    found.push(tensor.dtype);
+                    found.push("` here but `");
+                    found.push(file_tensor.dtype);
+                    found.push("` in the file");
+                } else if !shape_eq(tensor.shape, file_tensor.shape) {
+                    found.push("tensor ");
+                    found.push_entry_name(name, index);
+                    found.push(": shape is ");
+                    found.push_shape(tensor.shape);
+                    found.push(" here but ");
+                    found.push_shape(file_tensor.shape);
+                    found.push(" in the file");
+                }
+            }
+            (Entry::Column(_), _) => {
+                found.push_entry_name(name, index);
+                found.push(" is a column here but a tensor in the file");
+            }
+            _ => {
+                found.push_entry_name(name, index);
+                found.push(" is a tensor here but a column in the file");
+            }
         }
     }
 }
@@ -597,58 +982,122 @@ const fn type_drift(
     }
 }
 
-/// Object properties are compared by name, in any order (MLflow sorts them).
-const fn object_drift(found: &mut Message, here: &[Entry], there: &[Entry], view: View) {
-    let len = flat_len(here);
-    let mut i = 0;
-    while i < len {
-        if let Some(Entry::Column(property)) = flat_get(here, i) {
-            match position(there, property.name) {
-                None => {
-                    found.push("property ");
-                    found.push_entry_name(property.name, i);
-                    found.push(" is not in the file (extra property)");
-                    return;
-                }
-                Some(j) => {
-                    if let Some(Entry::Column(file_property)) = flat_get(there, j) {
-                        let start = found.len;
-                        found.push("property ");
-                        found.push_entry_name(property.name, i);
-                        found.push(": ");
-                        let inner = found.len;
-                        type_drift(found, &property.ty, &file_property.ty, view);
-                        if found.len != inner {
-                            return;
-                        }
-                        if property.required != file_property.required {
-                            found.push(if property.required {
-                                "required here but optional in the file"
-                            } else {
-                                "optional here but required in the file"
-                            });
-                            return;
-                        }
-                        found.len = start;
-                    }
-                }
-            }
+/// The file's property called `name`: `there` is flat, as a signature file's object is, and
+/// the derive writes it sorted by name, so it is a binary search (a linear one if unsorted).
+const fn file_property(there: &[Entry], name: &str) -> Option<usize> {
+    let mut sorted = true;
+    let mut i = 1;
+    while i < there.len() {
+        if let (Some(a), Some(b)) = (entry_name(&there[i - 1]), entry_name(&there[i]))
+            && matches!(str_cmp(a, b), Ordering::Greater)
+        {
+            sorted = false;
+            break;
         }
         i += 1;
     }
-    let expected_len = flat_len(there);
+    if !sorted {
+        return position(there, Some(name));
+    }
+    let (mut low, mut high) = (0, there.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        match entry_name(&there[middle]) {
+            Some(here) => match str_cmp(here, name) {
+                Ordering::Less => low = middle + 1,
+                Ordering::Greater => high = middle,
+                Ordering::Equal => return Some(middle),
+            },
+            None => return position(there, Some(name)),
+        }
+    }
+    None
+}
+
+/// Object properties are compared by name, in any order (MLflow sorts them).
+const fn object_drift(found: &mut Message, here: &[Entry], there: &[Entry], view: View) {
+    let mut matched = 0;
+    if !properties_drift(found, here, there, view, &mut matched, &mut 0) {
+        return;
+    }
+    if matched == count(there) {
+        return;
+    }
+    // A file property no derived one matched: rare, and only on the way to an error, so a
+    // lookup per property.
+    let expected_len = there.len();
     let mut j = 0;
     while j < expected_len {
-        if let Some(entry) = flat_get(there, j)
-            && position(here, entry_name(entry)).is_none()
-        {
+        if position(here, entry_name(&there[j])).is_none() {
             found.push("property ");
-            found.push_entry_name(entry_name(entry), j);
+            found.push_entry_name(entry_name(&there[j]), j);
             found.push(" of the file is missing");
             return;
         }
         j += 1;
     }
+}
+
+/// `false` (and what differs in `found`) at the first derived property that is not in the
+/// file or differs from it; counts the properties found in `matched`.
+const fn properties_drift(
+    found: &mut Message,
+    here: &[Entry],
+    there: &[Entry],
+    view: View,
+    matched: &mut usize,
+    index: &mut usize,
+) -> bool {
+    let mut i = 0;
+    while i < here.len() {
+        match &here[i] {
+            Entry::Flatten(inner) => {
+                if !properties_drift(found, inner, there, view, matched, index) {
+                    return false;
+                }
+                i += 1;
+                continue;
+            }
+            Entry::Column(property) => {
+                let Some(name) = property.name else {
+                    i += 1;
+                    *index += 1;
+                    continue;
+                };
+                let Some(j) = file_property(there, name) else {
+                    found.push("property ");
+                    found.push_entry_name(property.name, *index);
+                    found.push(" is not in the file (extra property)");
+                    return false;
+                };
+                *matched += 1;
+                if let Entry::Column(file_property) = &there[j] {
+                    let start = found.len;
+                    found.push("property ");
+                    found.push_entry_name(property.name, *index);
+                    found.push(": ");
+                    let inner = found.len;
+                    type_drift(found, &property.ty, &file_property.ty, view);
+                    if found.len != inner {
+                        return false;
+                    }
+                    if property.required != file_property.required {
+                        found.push(if property.required {
+                            "required here but optional in the file"
+                        } else {
+                            "optional here but required in the file"
+                        });
+                        return false;
+                    }
+                    found.len = start;
+                }
+            }
+            Entry::Tensor(_) => {}
+        }
+        *index += 1;
+        i += 1;
+    }
+    true
 }
 
 /// One parameter of a `#[derive(Params)]` struct.
