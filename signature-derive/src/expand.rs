@@ -88,9 +88,11 @@ fn structure(
     let concrete = concrete_type(cont);
     // The checks below run where the type is defined; `Signature::input_schema` then need not
     // run them again.
-    let checked = concrete
-        .is_some()
-        .then(|| quote!(const _SIGNATURE_PRIVATE_CHECKED: bool = true;));
+    let checked = concrete.is_some().then(|| {
+        quote!(
+            const _SIGNATURE_PRIVATE_CHECKED: bool = true;
+        )
+    });
     let mut out = quote! {
         #[automatically_derived]
         impl #impl_generics _signature::Signature for #ident #ty_generics #where_clause {

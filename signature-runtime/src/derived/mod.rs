@@ -76,13 +76,13 @@ pub trait Signature {
     /// The schema, both ways, as the compiler built it.
     const DESCRIPTION: Description;
 
-    /// The schema of this type read as a model input: serde's deserialize view (a field with a
-    /// `#[serde(default)]` is optional; `skip_deserializing` fields are left out).
     #[doc(hidden)]
     /// Whether the derive checked [`Signature::DESCRIPTION`] where the type is defined (a type
     /// without type parameters), so that uses need not check it again. Not public API.
     const _SIGNATURE_PRIVATE_CHECKED: bool = false;
 
+    /// The schema of this type read as a model input: serde's deserialize view (a field with a
+    /// `#[serde(default)]` is optional; `skip_deserializing` fields are left out).
     fn input_schema() -> Schema {
         const { __private_assert_valid::<Self>() };
         Self::DESCRIPTION.schema(View::Input)
