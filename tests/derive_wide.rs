@@ -59,6 +59,15 @@ macro_rules! nested {
 
 with_names!(nested!());
 
+/// A generic struct: checked where it is used (`Around<Wide>` has 1,001 columns), by the
+/// runtime's own pass over the description rather than the derive's.
+#[derive(Signature)]
+struct Around<T> {
+    #[serde(flatten)]
+    inner: T,
+    extra: bool,
+}
+
 /// `c000`, `c001`, ... `c999`.
 fn name(index: usize) -> String {
     format!("c{index:03}")
@@ -130,6 +139,17 @@ fn a_thousand_columns_through_nested_flatten_keep_the_fields_order() {
     assert_columns(&Outer::output_schema(), &order);
     assert_eq!(Middle::schema().len(), 400);
     assert_eq!(Last::schema().len(), 500);
+}
+
+#[test]
+fn a_generic_struct_flattening_a_thousand_columns_is_checked_where_used() {
+    let schema = Around::<Wide>::input_schema();
+    assert_eq!(schema.len(), 1001);
+    let columns = schema.columns().expect("a column schema");
+    assert_eq!(columns[999].name().and_then(|n| n.as_str()), Some("c999"));
+    assert_eq!(columns[1000].name().and_then(|n| n.as_str()), Some("extra"));
+    assert_eq!(columns[1000].ty().to_string(), "boolean");
+    assert_eq!(Around::<Outer>::output_schema().len(), 1001);
 }
 
 #[test]
