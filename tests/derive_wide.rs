@@ -10,6 +10,18 @@ use signature_runtime::types::{ColSpec, Schema};
 include!("wide/columns.rs");
 
 with_names!(columns!(Wide {}));
+with_names!(columns!(
+    #[serde(rename_all = "UPPERCASE")]
+    Upper {}
+));
+
+// 2,000 columns, all through flatten: the compiler sorts 2,000 names to compare them.
+columns!(Both {
+    #[serde(flatten)]
+    lower: Wide,
+    #[serde(flatten)]
+    upper: Upper,
+});
 
 /// `Outer` has the first hundred names itself, then flattens `Middle` (four leaves of a hundred
 /// each, flattened) and `Last` (a hundred of its own between two flattened leaves, then two
@@ -139,6 +151,18 @@ fn a_thousand_columns_through_nested_flatten_keep_the_fields_order() {
     assert_columns(&Outer::output_schema(), &order);
     assert_eq!(Middle::schema().len(), 400);
     assert_eq!(Last::schema().len(), 500);
+}
+
+#[test]
+fn two_thousand_columns_through_flatten_are_compared_by_the_compiler() {
+    let schema = Both::input_schema();
+    let names: Vec<&str> = schema
+        .names()
+        .map(|n| n.and_then(|n| n.as_str()).unwrap())
+        .collect();
+    assert_eq!(names.len(), 2000);
+    assert_eq!((names[0], names[999]), ("c000", "c999"));
+    assert_eq!((names[1000], names[1999]), ("C000", "C999"));
 }
 
 #[test]

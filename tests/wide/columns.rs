@@ -100,16 +100,18 @@ macro_rules! with_names {
     };
 }
 
-// `columns!(Name { before } [names...]... { after })`: a struct deriving `Signature` whose
-// fields are `before`, then one column per name, typed in turn `f64`, `i64`, `String`,
+// `columns!(#[attrs] Name { before } [names...]... { after })`: a struct deriving `Signature`
+// whose fields are `before`, then one column per name, typed in turn `f64`, `i64`, `String`,
 // `Option<i32>`, `Vec<String>`, then `after` (optional).
 macro_rules! columns {
     (
+        $(#[$attr:meta])*
         $name:ident { $($before:tt)* }
         $([$($a:ident $b:ident $c:ident $d:ident $e:ident)*])*
         $({ $($after:tt)* })?
     ) => {
         #[derive(Signature)]
+        $(#[$attr])*
         struct $name {
             $($before)*
             $($($a: f64, $b: i64, $c: String, $d: Option<i32>, $e: Vec<String>,)*)*
