@@ -11,11 +11,14 @@
 # The crate depends on this worktree's runtime by path and builds in a target dir of its own
 # (target/derive-build-time) that keeps the dependencies built between runs, so only the
 # struct's crate is timed; incremental compilation is off so every run compiles it afresh.
-# Environment: RUNS (default 5) runs per figure, of which the median is printed.
+# Environment: RUNS (default 5) runs per figure, of which the median is printed; RUNTIME, the
+# `signature-runtime` directory to build against (default this worktree's; another checkout's
+# to compare), with WORK, a directory of its own for the crate and its target.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-work="$repo/target/derive-build-time"
+runtime="${RUNTIME:-$repo/signature-runtime}"
+work="${WORK:-$repo/target/derive-build-time}"
 crate="$work/crate"
 runs="${RUNS:-5}"
 sizes=("$@")
@@ -34,7 +37,7 @@ path = "src/lib.rs"
 
 [dependencies]
 serde = { version = "1.0.229", features = ["derive"] }
-signature-runtime = { path = "$repo/signature-runtime", default-features = false, features = ["derive"] }
+signature-runtime = { path = "$runtime", default-features = false, features = ["derive"] }
 
 # Not a member of the repository's workspace.
 [workspace]

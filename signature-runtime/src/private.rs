@@ -492,10 +492,13 @@ const fn duplicate<const K: usize>(
     None
 }
 
-/// How large a block of names [`validate`] sorts at once: it serves generic types and
-/// hand-written descriptions, whose size no `const` item gives. Wider schemas take more
-/// blocks.
+/// The buffer sizes [`validate`] picks from: it serves generic types and hand-written
+/// descriptions, whose size no `const` item gives, so it takes the smallest that holds a view's
+/// names (zeroing a large one for a few names would cost more than the check). A view wider
+/// than the largest takes several blocks: each costs a pass over the names after it.
+const SMALL_BLOCK: usize = 64;
 const BLOCK: usize = 1024;
+const LARGE_BLOCK: usize = 8192;
 
 const fn start(message: &mut Message, description: &Description, view: View) {
     message.push_type_name(description.type_name);
@@ -511,11 +514,22 @@ const fn start(message: &mut Message, description: &Description, view: View) {
 /// if `check_ranks`, tensor shapes as deep as their Rust types.
 pub const fn validate(description: &Description, check_ranks: bool) -> Message {
     let ranks = if check_ranks { Ranks::All } else { Ranks::None };
-    let message = validate_view::<BLOCK>(description, View::Input, ranks, Scope::All, &[]);
+    let message = validate_any_size(description, View::Input, ranks);
     if !message.is_empty() {
         return message;
     }
-    validate_view::<BLOCK>(description, View::Output, ranks, Scope::All, &[])
+    validate_any_size(description, View::Output, ranks)
+}
+
+const fn validate_any_size(description: &Description, view: View, ranks: Ranks) -> Message {
+    let len = count(description.entries(view));
+    if len <= SMALL_BLOCK {
+        validate_view::<SMALL_BLOCK>(description, view, ranks, Scope::All, &[])
+    } else if len <= BLOCK {
+        validate_view::<BLOCK>(description, view, ranks, Scope::All, &[])
+    } else {
+        validate_view::<LARGE_BLOCK>(description, view, ranks, Scope::All, &[])
+    }
 }
 
 /// [`validate`] as the derive runs it where a struct is defined. The derive has compared the
@@ -1168,8 +1182,8 @@ mod tests {
 
     #[test]
     fn a_name_repeated_in_a_later_block_is_found() {
-        // 2,500 columns take three blocks of `BLOCK`; `c0100` comes back in the third.
-        let names = numbered(0..2499).chain(["c0100".to_owned()]);
+        // 9,000 columns take two blocks of `LARGE_BLOCK`; `c0100` comes back in the second.
+        let names = numbered(0..8999).chain(["c0100".to_owned()]);
         let message = validate(&description("Wide", columns(names)), true);
         assert_eq!(
             message.as_str(),
@@ -1180,10 +1194,10 @@ mod tests {
 
     #[test]
     fn a_name_repeated_within_a_later_block_is_found() {
-        let names = numbered(0..2400).chain(["c2300".to_owned()]);
+        let names = numbered(0..9000).chain(["c8500".to_owned()]);
         let message = validate(&description("Wide", columns(names)), true);
         assert!(
-            message.as_str().contains("named `c2300`"),
+            message.as_str().contains("named `c8500`"),
             "{}",
             message.as_str()
         );
