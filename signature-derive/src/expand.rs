@@ -132,47 +132,60 @@ fn structure(
     // Checks the compiler runs where the type is defined; generic types are checked where
     // they are used (see `Signature::input_schema`).
     if let Some(concrete) = concrete {
-        let description = quote!(<#concrete as _signature::Signature>::DESCRIPTION);
-        out.extend(const_check(
-            cont.ident.span(),
-            &validate(&description, fields),
-        ));
-        for field in fields.iter().filter(|f| f.is_used()) {
-            if let Some(tensor) = &field.attrs.tensor {
-                let ty = field.ty;
-                let shape = &tensor.shape;
-                let name = name_tokens(field.view(View::Input).or(field.view(View::Output)));
-                out.extend(const_check(
-                    tensor.span,
-                    &quote! {
-                        _signature::__private::check_tensor_rank(
-                            #name,
-                            <#ty as _signature::derived::TensorType>::RANK,
-                            &[#(#shape),*],
-                        )
-                    },
-                ));
-            }
-        }
-        for check in expected {
-            let view = match check.view {
-                View::Input => quote!(_signature::derived::View::Input),
-                View::Output => quote!(_signature::derived::View::Output),
-            };
-            let entries = &check.entries;
-            let file = &check.shown_path;
-            let absolute = &check.absolute_path;
+        out.extend(checks(cont, fields, expected, &concrete));
+    }
+    out
+}
+
+/// The `const` items that check a type without type parameters where it is defined: MLflow's
+/// rules, each tensor's rank, drift against the files of `#[signature(check = "...")]`.
+fn checks(
+    cont: &Container<'_>,
+    fields: &[Field<'_>],
+    expected: &[drift::Expected],
+    concrete: &TokenStream,
+) -> TokenStream {
+    let mut out = TokenStream::new();
+    let description = quote!(<#concrete as _signature::Signature>::DESCRIPTION);
+    out.extend(const_check(
+        cont.ident.span(),
+        &validate(&description, fields),
+    ));
+    for field in fields.iter().filter(|f| f.is_used()) {
+        if let Some(tensor) = &field.attrs.tensor {
+            let ty = field.ty;
+            let shape = &tensor.shape;
+            let name = name_tokens(field.view(View::Input).or(field.view(View::Output)));
             out.extend(const_check(
-                check.span,
+                tensor.span,
                 &quote! {
-                    _signature::__private::drift(&#description, #view, &[#(#entries),*], #file)
+                    _signature::__private::check_tensor_rank(
+                        #name,
+                        <#ty as _signature::derived::TensorType>::RANK,
+                        &[#(#shape),*],
+                    )
                 },
             ));
-            // Makes cargo rebuild the crate when the file changes.
-            out.extend(quote! {
-                const _: &[u8] = ::core::include_bytes!(#absolute);
-            });
         }
+    }
+    for check in expected {
+        let view = match check.view {
+            View::Input => quote!(_signature::derived::View::Input),
+            View::Output => quote!(_signature::derived::View::Output),
+        };
+        let entries = &check.entries;
+        let file = &check.shown_path;
+        let absolute = &check.absolute_path;
+        out.extend(const_check(
+            check.span,
+            &quote! {
+                _signature::__private::drift(&#description, #view, &[#(#entries),*], #file)
+            },
+        ));
+        // Makes cargo rebuild the crate when the file changes.
+        out.extend(quote! {
+            const _: &[u8] = ::core::include_bytes!(#absolute);
+        });
     }
     out
 }
