@@ -195,7 +195,7 @@ fn the_descriptions_are_built_by_the_compiler() {
 mod drift {
     use signature_runtime::__private::{Message, drift};
     use signature_runtime::Signature;
-    use signature_runtime::derived::View;
+    use signature_runtime::derived::{ColumnDescription, Entry, TypeDescription, View};
 
     use super::{Outer, Wide};
 
@@ -211,6 +211,48 @@ mod drift {
         <Wide as Signature>::DESCRIPTION.output,
         "wide.json",
     );
+
+    /// A column holding `Wide` as an object of 1,000 properties.
+    #[derive(Signature)]
+    struct Nested {
+        payload: Wide,
+    }
+
+    /// The file's side: the same object, as the derive writes a file's object (sorted).
+    const FILE_OBJECT: &[Entry] = &[Entry::Column(ColumnDescription {
+        name: Some("payload"),
+        ty: TypeDescription::Object(&<Wide as Signature>::DESCRIPTION),
+        required: true,
+    })];
+    const OBJECT: Message = drift(
+        &<Nested as Signature>::DESCRIPTION,
+        View::Input,
+        FILE_OBJECT,
+        "nested.json",
+    );
+    /// A column holding `Outer`: the same 1,000 properties as `Wide`, in another order.
+    #[derive(Signature)]
+    struct NestedOuter {
+        payload: Outer,
+    }
+
+    const REORDERED_OBJECT: Message = drift(
+        &<NestedOuter as Signature>::DESCRIPTION,
+        View::Input,
+        FILE_OBJECT,
+        "nested.json",
+    );
+
+    #[test]
+    fn an_object_of_a_thousand_properties_is_compared_by_name() {
+        assert_eq!(OBJECT.as_str(), "");
+        // Properties are matched by name, in any order (MLflow sorts them).
+        assert_eq!(REORDERED_OBJECT.as_str(), "");
+        assert_eq!(
+            Nested::schema().columns().unwrap()[0].ty().type_name(),
+            "object"
+        );
+    }
 
     #[test]
     fn a_thousand_columns_equal_to_the_file_are_no_drift() {

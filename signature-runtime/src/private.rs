@@ -284,25 +284,34 @@ const fn entry_name(entry: &Entry) -> Option<&'static str> {
 
 /// The flattened index of the entry called `name`, if any.
 const fn position(entries: &[Entry], name: Option<&str>) -> Option<usize> {
-    let mut index = 0;
-    if name.is_none() {
-        return None;
+    match name {
+        Some(name) => match lookup(entries, name, &mut 0) {
+            Some((index, _)) => Some(index),
+            None => None,
+        },
+        None => None,
     }
-    position_from(entries, name, &mut index)
 }
 
-const fn position_from(entries: &[Entry], name: Option<&str>, index: &mut usize) -> Option<usize> {
+/// The entry called `name` and its flattened index, counting from `index`.
+const fn lookup<'a>(
+    entries: &'a [Entry],
+    name: &str,
+    index: &mut usize,
+) -> Option<(usize, &'a Entry)> {
     let mut i = 0;
     while i < entries.len() {
         match &entries[i] {
             Entry::Flatten(inner) => {
-                if let Some(found) = position_from(inner, name, index) {
+                if let Some(found) = lookup(inner, name, index) {
                     return Some(found);
                 }
             }
             entry => {
-                if name_eq(entry_name(entry), name) {
-                    return Some(*index);
+                if let Some(here) = entry_name(entry)
+                    && str_eq(here, name)
+                {
+                    return Some((*index, entry));
                 }
                 *index += 1;
             }
@@ -996,102 +1005,148 @@ const fn type_drift(
     }
 }
 
-/// The file's property called `name`: `there` is flat, as a signature file's object is, and
-/// the derive writes it sorted by name, so it is a binary search (a linear one if unsorted).
-const fn file_property(there: &[Entry], name: &str) -> Option<usize> {
-    let mut sorted = true;
-    let mut i = 1;
-    while i < there.len() {
-        if let (Some(a), Some(b)) = (entry_name(&there[i - 1]), entry_name(&there[i]))
-            && matches!(str_cmp(a, b), Ordering::Greater)
-        {
-            sorted = false;
-            break;
-        }
-        i += 1;
-    }
-    if !sorted {
-        return position(there, Some(name));
-    }
-    let (mut low, mut high) = (0, there.len());
-    while low < high {
-        let middle = low + (high - low) / 2;
-        match entry_name(&there[middle]) {
-            Some(here) => match str_cmp(here, name) {
-                Ordering::Less => low = middle + 1,
-                Ordering::Greater => high = middle,
-                Ordering::Equal => return Some(middle),
-            },
-            None => return position(there, Some(name)),
-        }
-    }
-    None
-}
+/// How many of the file's properties [`object_drift`] marks as found (the rest, if an object
+/// has more, are looked up one by one on the way to an error).
+const MARKED: usize = 4096;
 
 /// Object properties are compared by name, in any order (MLflow sorts them).
 const fn object_drift(found: &mut Message, here: &[Entry], there: &[Entry], view: View) {
-    let mut matched = 0;
-    if !properties_drift(found, here, there, view, &mut matched, &mut 0) {
+    let mut file = FileObject {
+        properties: there,
+        sorted: is_sorted(there),
+        view,
+        found: [0; MARKED / 64],
+        matched: 0,
+    };
+    if !file.compare(found, here, &mut 0) || file.matched == count(there) {
         return;
     }
-    if matched == count(there) {
-        return;
-    }
-    // A file property no derived one matched: rare, and only on the way to an error, so a
-    // lookup per property.
-    let expected_len = there.len();
-    let mut j = 0;
-    while j < expected_len {
-        if position(here, entry_name(&there[j])).is_none() {
-            found.push("property ");
-            found.push_entry_name(entry_name(&there[j]), j);
-            found.push(" of the file is missing");
-            return;
-        }
-        j += 1;
+    if let Some((name, index)) = file.missing(here, there, &mut 0) {
+        found.push("property ");
+        found.push_entry_name(name, index);
+        found.push(" of the file is missing");
     }
 }
 
-/// `false` (and what differs in `found`) at the first derived property that is not in the
-/// file or differs from it; counts the properties found in `matched`.
-const fn properties_drift(
-    found: &mut Message,
-    here: &[Entry],
-    there: &[Entry],
-    view: View,
-    matched: &mut usize,
-    index: &mut usize,
-) -> bool {
+/// Whether the entries are named and in [`str_cmp`] order: the derive writes a file's object
+/// properties sorted, so that they are found by binary search. Others (a hand-written
+/// description) are searched one by one, which is quadratic in their width.
+const fn is_sorted(entries: &[Entry]) -> bool {
     let mut i = 0;
-    while i < here.len() {
-        match &here[i] {
-            Entry::Flatten(inner) => {
-                if !properties_drift(found, inner, there, view, matched, index) {
+    while i < entries.len() {
+        let Some(name) = entry_name(&entries[i]) else {
+            return false;
+        };
+        if i > 0
+            && let Some(previous) = entry_name(&entries[i - 1])
+            && !matches!(str_cmp(previous, name), Ordering::Less)
+        {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// An object of the signature file (flat, as a file's object is), and which of its properties
+/// the derived ones have matched so far.
+struct FileObject<'a> {
+    properties: &'a [Entry],
+    sorted: bool,
+    view: View,
+    /// A bit per property (the first [`MARKED`]): found.
+    found: [u64; MARKED / 64],
+    matched: usize,
+}
+
+impl<'a> FileObject<'a> {
+    /// The file's property called `name`, and its (flattened) index.
+    const fn find(&self, name: &str) -> Option<(usize, &'a Entry)> {
+        if !self.sorted {
+            return lookup(self.properties, name, &mut 0);
+        }
+        let (mut low, mut high) = (0, self.properties.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let Some(there) = entry_name(&self.properties[middle]) else {
+                unreachable!()
+            };
+            match str_cmp(there, name) {
+                Ordering::Less => low = middle + 1,
+                Ordering::Greater => high = middle,
+                Ordering::Equal => return Some((middle, &self.properties[middle])),
+            }
+        }
+        None
+    }
+
+    /// The first file property (in `entries`, from flattened index `index`) that no derived
+    /// property matched: a bit to test for the first [`MARKED`], a lookup in `here` after.
+    const fn missing(
+        &self,
+        here: &[Entry],
+        entries: &[Entry],
+        index: &mut usize,
+    ) -> Option<(Option<&'static str>, usize)> {
+        let mut i = 0;
+        while i < entries.len() {
+            match &entries[i] {
+                Entry::Flatten(inner) => {
+                    if let Some(missing) = self.missing(here, inner, index) {
+                        return Some(missing);
+                    }
+                }
+                entry => {
+                    let j = *index;
+                    let name = entry_name(entry);
+                    let missing = if j < MARKED {
+                        self.found[j / 64] & (1 << (j % 64)) == 0
+                    } else {
+                        position(here, name).is_none()
+                    };
+                    if missing {
+                        return Some((name, j));
+                    }
+                    *index += 1;
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// `false` (and what differs in `found`) at the first derived property that is not in the
+    /// file or differs from it.
+    const fn compare(&mut self, found: &mut Message, here: &[Entry], index: &mut usize) -> bool {
+        let mut i = 0;
+        while i < here.len() {
+            if let Entry::Flatten(inner) = &here[i] {
+                if !self.compare(found, inner, index) {
                     return false;
                 }
                 i += 1;
                 continue;
             }
-            Entry::Column(property) => {
-                let Some(name) = property.name else {
-                    i += 1;
-                    *index += 1;
-                    continue;
-                };
-                let Some(j) = file_property(there, name) else {
+            if let Entry::Column(property) = &here[i]
+                && let Some(name) = property.name
+            {
+                let Some((j, there)) = self.find(name) else {
                     found.push("property ");
                     found.push_entry_name(property.name, *index);
                     found.push(" is not in the file (extra property)");
                     return false;
                 };
-                *matched += 1;
-                if let Entry::Column(file_property) = &there[j] {
+                self.matched += 1;
+                if j < MARKED {
+                    self.found[j / 64] |= 1 << (j % 64);
+                }
+                if let Entry::Column(file_property) = there {
                     let start = found.len;
                     found.push("property ");
                     found.push_entry_name(property.name, *index);
                     found.push(": ");
                     let inner = found.len;
-                    type_drift(found, &property.ty, &file_property.ty, view);
+                    type_drift(found, &property.ty, &file_property.ty, self.view);
                     if found.len != inner {
                         return false;
                     }
@@ -1106,12 +1161,11 @@ const fn properties_drift(
                     found.len = start;
                 }
             }
-            Entry::Tensor(_) => {}
+            *index += 1;
+            i += 1;
         }
-        *index += 1;
-        i += 1;
+        true
     }
-    true
 }
 
 /// One parameter of a `#[derive(Params)]` struct.
@@ -1157,7 +1211,7 @@ mod tests {
         }
     }
 
-    fn numbered(range: std::ops::Range<usize>) -> impl Iterator<Item = String> {
+    fn numbered(range: std::ops::Range<usize>) -> impl DoubleEndedIterator<Item = String> {
         range.map(|i| format!("c{i:04}"))
     }
 
@@ -1271,6 +1325,46 @@ mod tests {
                 "é".repeat(NAME_CAP / 2)
             )),
             "{text}"
+        );
+    }
+
+    /// A column `payload` holding an object of the given properties (doubles, required).
+    fn object_column(properties: &'static [Entry]) -> &'static [Entry] {
+        let object = Box::leak(Box::new(description("Payload", properties)));
+        Vec::leak(vec![Entry::Column(ColumnDescription {
+            name: Some("payload"),
+            ty: TypeDescription::Object(object),
+            required: true,
+        })])
+    }
+
+    #[test]
+    fn object_properties_are_matched_by_name_however_many() {
+        // 5,000 properties: past the marked ones, in reverse order here, sorted in the file.
+        let here = description("Row", object_column(columns(numbered(0..5000).rev())));
+        let file = object_column(columns(numbered(0..5000)));
+        assert_eq!(drift(&here, View::Input, file, "f.json").as_str(), "");
+
+        for missing in [17, 4500] {
+            let fewer = numbered(0..5000).filter(|name| *name != format!("c{missing:04}"));
+            let here = description("Row", object_column(columns(fewer)));
+            assert_eq!(
+                drift(&here, View::Input, file, "f.json").as_str(),
+                format!(
+                    "`Row` no longer matches the inputs in `f.json`: column `payload`: property \
+                     `c{missing:04}` of the file is missing"
+                )
+            );
+        }
+        // A file object not in order (not one the derive wrote) is still read right.
+        let unsorted = object_column(columns(numbered(0..50).rev()));
+        let here = description("Row", object_column(columns(numbered(0..50))));
+        assert_eq!(drift(&here, View::Input, unsorted, "f.json").as_str(), "");
+        let extra = description("Row", object_column(columns(numbered(0..51))));
+        assert!(
+            drift(&extra, View::Input, unsorted, "f.json")
+                .as_str()
+                .ends_with("property `c0050` is not in the file (extra property)")
         );
     }
 
