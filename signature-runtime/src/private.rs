@@ -666,6 +666,9 @@ impl Walk<'_> {
                         return false;
                     }
                     if !is_scalar(&column.ty) {
+                        // The prefix goes first, so that a nested problem is appended after
+                        // it; the message is empty until a problem is found, so all is well
+                        // means back to empty.
                         start(message, self.description, self.view);
                         message.push("column ");
                         message.push_entry_name(column.name, tally.index);
