@@ -42,7 +42,7 @@ fn refused(path: &Path, limits: &ReadLimits) -> (Budget, u64) {
             assert!(
                 message.starts_with(&path.display().to_string())
                     && message.contains(&format!(
-                        "`{}` budget of {}",
+                        "`{}` budget ({} ",
                         exceeded.budget().name(),
                         exceeded.limit()
                     )),
@@ -143,8 +143,7 @@ fn column_chunks_past_the_end_of_the_file_are_refused() {
     )])
     .unwrap();
     let mut writer =
-        ArrowWriter::try_new(std::fs::File::create(&whole).unwrap(), batch.schema(), None)
-            .unwrap();
+        ArrowWriter::try_new(std::fs::File::create(&whole).unwrap(), batch.schema(), None).unwrap();
     writer.write(&batch).unwrap();
     writer.close().unwrap();
     assert_eq!(read(&whole, &ReadLimits::default()).unwrap(), 200_000);

@@ -30,7 +30,7 @@ use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, SchemaRef};
 
 use crate::frame::{InferError, InferSchema};
-use crate::mlflow::{Budget, BudgetExceeded, ReadLimits};
+use crate::mlflow::{Budget, BudgetExceeded, FileKind, ReadLimits};
 use crate::report::Report;
 use crate::types::{ColSpec, ColumnType, Object, Property, Schema};
 
@@ -61,6 +61,16 @@ impl FileFormat {
             "parquet" | "pq" => Some(FileFormat::Parquet),
             "arrow" | "feather" | "ipc" => Some(FileFormat::ArrowFile),
             "arrows" => Some(FileFormat::ArrowStream),
+            _ => None,
+        }
+    }
+
+    /// The format a file's magic bytes show, for files whose name does not tell.
+    pub fn from_kind(kind: FileKind) -> Option<FileFormat> {
+        match kind {
+            FileKind::Parquet => Some(FileFormat::Parquet),
+            FileKind::ArrowFile => Some(FileFormat::ArrowFile),
+            FileKind::ArrowStream => Some(FileFormat::ArrowStream),
             _ => None,
         }
     }
@@ -165,7 +175,8 @@ impl Iterator for Batches {
 }
 
 /// Opens a Parquet or Arrow IPC file (the kind from its extension, see
-/// [`FileFormat::from_path`]) for reading batch by batch, within the default [`ReadLimits`].
+/// [`FileFormat::from_path`], else from its first bytes) for reading batch by batch, within the
+/// default [`ReadLimits`].
 pub fn open(path: &Path) -> Result<Batches, FileError> {
     open_with(path, &ReadLimits::default())
 }
@@ -174,9 +185,11 @@ pub fn open(path: &Path) -> Result<Batches, FileError> {
 /// [`ReadLimits::frame_metadata_bytes`], at most [`ReadLimits::frame_columns`] columns.
 pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError> {
     let shown = path.display().to_string();
-    let format = FileFormat::from_path(path).ok_or_else(|| FileError::UnknownFormat {
-        path: shown.clone(),
-    })?;
+    let format = FileFormat::from_path(path)
+        .or_else(|| FileFormat::from_kind(FileKind::of_file(path)?))
+        .ok_or_else(|| FileError::UnknownFormat {
+            path: shown.clone(),
+        })?;
     let io = |source| FileError::Io {
         path: shown.clone(),
         source,

@@ -1,6 +1,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::file_kind::FileKind;
 use super::limits::BudgetExceeded;
 use crate::types::SchemaError;
 
@@ -53,6 +54,13 @@ pub enum FormatError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A file of another kind (Parquet, a zip archive...) given where a signature was expected.
+    NotASignature {
+        /// The file.
+        path: PathBuf,
+        /// What it is.
+        kind: FileKind,
+    },
     /// The input is larger, deeper or wider than a budget of [`ReadLimits`] allows.
     ///
     /// [`ReadLimits`]: super::ReadLimits
@@ -72,6 +80,11 @@ impl fmt::Display for FormatError {
                 write!(f, "{}: the MLmodel file has no `signature`", path.display())
             }
             FormatError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            FormatError::NotASignature { path, kind } => write!(
+                f,
+                "{}: this is {kind}, not a signature (signature JSON, an MLmodel file or a model directory)",
+                path.display()
+            ),
             FormatError::Budget(exceeded) => exceeded.fmt(f),
         }
     }

@@ -181,7 +181,7 @@ impl fmt::Display for BudgetExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: more than the `{}` budget of {} {} allows (raise `ReadLimits::{}` if the file is trusted)",
+            "{}: over the `{}` budget ({} {}); raise `ReadLimits::{}` if the file is trusted",
             self.place,
             self.budget.name(),
             self.limit,
@@ -281,7 +281,7 @@ mod tests {
                 let message = FormatError::Budget(exceeded.clone()).to_string();
                 assert!(
                     message.contains(&format!(
-                        "`{}` budget of {}",
+                        "`{}` budget ({} ",
                         exceeded.budget().name(),
                         exceeded.limit()
                     )),

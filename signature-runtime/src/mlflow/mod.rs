@@ -2,6 +2,7 @@
 //! MLmodel files.
 
 mod error;
+mod file_kind;
 mod input_example;
 mod limits;
 mod mlmodel;
@@ -12,6 +13,7 @@ mod signature_json;
 use std::path::Path;
 
 pub use error::{FormatError, Location};
+pub use file_kind::FileKind;
 pub use input_example::{
     INPUT_EXAMPLE_FILE_NAME, InputExample, SERVING_INPUT_EXAMPLE_FILE_NAME, SavedInputExample,
 };
@@ -49,6 +51,12 @@ pub fn load_signature_with(
         return MlModel::load_with(path, limits)?
             .signature_with(limits)?
             .ok_or(FormatError::NoSignature { path: file });
+    }
+    if let Some(kind) = FileKind::of_file(path) {
+        return Err(FormatError::NotASignature {
+            path: path.to_path_buf(),
+            kind,
+        });
     }
     let text = read_to_string_limited(
         path,
