@@ -319,7 +319,10 @@ fn huge_and_deep_inputs_fail_cleanly() {
         "}}".repeat(10_000)
     );
     let message = error_of(&nested_arrays);
-    assert!(message.contains("over the `json_depth` budget"), "{message}");
+    assert!(
+        message.contains("over the `json_depth` budget"),
+        "{message}"
+    );
 }
 
 const MLFLOW_3_MLMODEL: &str = r#"artifact_path: file:///tmp/models/m-75b24f103c544a0694a466f0196e4676/artifacts
