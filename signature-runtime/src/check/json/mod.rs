@@ -1,7 +1,7 @@
 //! The JSON body checker: envelopes, rows, cells, params, in one pass over the bytes.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::mlflow::{Route, Series};
 use super::scanner::{Literal, NumToken, Scanner, StrToken, SyntaxError, unescape};
@@ -12,14 +12,18 @@ use crate::types::{
     ColumnName, ColumnType, DataType, ModelSignature, ParamSchema, Schema, SchemaInputs, TensorSpec,
 };
 use mlflow_tensors::TensorValues;
+use names::NameIndex;
 
 mod cells;
 mod clean_rows;
 mod envelope;
 mod inputs;
+#[cfg(test)]
+mod key_order_tests;
 mod llm;
 mod mlflow_rules;
 mod mlflow_tensors;
+mod names;
 mod params;
 mod records;
 mod sink;
@@ -47,6 +51,11 @@ const EXTRA_NAMES_REMEMBERED: usize = 1024;
 #[derive(Clone, Debug)]
 pub struct JsonChecker {
     columns: Vec<ColumnPlan>,
+    /// The columns with string names, by name: a key is found in one lookup whatever the
+    /// schema's width and the body's key order.
+    names: NameIndex,
+    /// The columns with integer names (pandas' default labels), by name.
+    int_names: HashMap<i64, usize>,
     layout: Layout,
     /// Whether the schema has an `array` or `object` column: MLflow then reads an `inputs`
     /// dict as one row.
@@ -55,6 +64,8 @@ pub struct JsonChecker {
     /// with one comparison per 64 columns.
     required_mask: Vec<u64>,
     params: Option<ParamSchema>,
+    /// The parameters, by name.
+    param_names: NameIndex,
     options: CheckOptions,
 }
 
@@ -204,12 +215,37 @@ impl JsonChecker {
                 required_mask[k / 64] |= 1 << (k % 64);
             }
         }
+        let names = NameIndex::new(
+            columns
+                .iter()
+                .enumerate()
+                .filter_map(|(k, c)| match &c.name {
+                    Some(ColumnName::Str(name)) => Some((name.as_str(), k)),
+                    _ => None,
+                }),
+        );
+        let mut int_names = HashMap::new();
+        for (k, column) in columns.iter().enumerate() {
+            if let Some(ColumnName::Int(name)) = column.name {
+                int_names.entry(name).or_insert(k);
+            }
+        }
+        let params = params.filter(|p| !p.is_empty()).cloned();
+        let param_names = NameIndex::new(
+            params
+                .iter()
+                .flat_map(|p| p.params().iter().enumerate())
+                .map(|(i, p)| (p.name(), i)),
+        );
         JsonChecker {
             columns,
+            names,
+            int_names,
             layout,
             has_nested,
             required_mask,
-            params: params.filter(|p| !p.is_empty()).cloned(),
+            params,
+            param_names,
             options: CheckOptions::default(),
         }
     }
@@ -252,6 +288,14 @@ impl JsonChecker {
                 None => slot,
             },
             other => other,
+        }
+    }
+
+    /// The schema column a name stands for (the first, if two share it).
+    fn column_named(&self, name: &ColumnName) -> Option<usize> {
+        match name {
+            ColumnName::Str(name) => self.names.get(name.as_bytes()),
+            ColumnName::Int(name) => self.int_names.get(name).copied(),
         }
     }
 
@@ -385,9 +429,9 @@ impl Seen {
 struct RecordsState {
     /// Per schema column: records lacking it, and the first such record.
     missing: Vec<(u64, u64)>,
-    /// Keys in first-seen order, for positional schemas (a record's keys become columns in
-    /// the order pandas first meets them).
-    positional_keys: Vec<String>,
+    /// Keys and their first-seen rank, for positional schemas (a record's keys become
+    /// columns in the order pandas first meets them).
+    positional_keys: HashMap<String, usize>,
 }
 
 struct Run<'a, 'c, S: CellSink = Discard> {

@@ -1,12 +1,13 @@
 //! Record bodies: `dataframe_records`, lists of records under `inputs` or `instances`, and
 //! bare lists.
 
+use std::collections::HashMap;
+
 use super::{
     Arrival, CellSink, EXTRA_NAMES_REMEMBERED, Layout, RecordsState, Run, Seg, Slot, Step,
 };
 use crate::check::scanner::{StrToken, SyntaxError};
 use crate::report::{Problem, ProblemKind, Severity};
-use crate::types::ColumnName;
 
 impl<S: CellSink> Run<'_, '_, S> {
     /// A list of records (the cursor on `[`); returns the number of records.
@@ -14,7 +15,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         let c = self.c;
         let mut state = RecordsState {
             missing: vec![(0, 0); c.columns.len()],
-            positional_keys: Vec::new(),
+            positional_keys: HashMap::new(),
         };
         let clean_plan = self.clean_record_plan();
         self.sink_rows_begin(Arrival::Rows);
@@ -180,27 +181,22 @@ impl<S: CellSink> Run<'_, '_, S> {
         let name = self.key_text(token);
         match c.layout {
             Layout::Unchecked => Slot::Skip,
-            Layout::Named => {
-                let found = c.columns.iter().position(|col| match &col.name {
-                    Some(ColumnName::Str(s)) => *s == name,
-                    _ => false,
-                });
-                match found {
-                    Some(k) => Slot::Column(k),
-                    None => {
-                        self.extra_column(&name, Some(self.pointer_with(token)));
-                        Slot::Skip
-                    }
+            Layout::Named => match c.names.get(name.as_bytes()) {
+                Some(k) => Slot::Column(k),
+                None => {
+                    self.extra_column(&name, Some(self.pointer_with(token)));
+                    Slot::Skip
                 }
-            }
+            },
             Layout::Positional | Layout::UnnamedTensor => {
-                let position = match state.positional_keys.iter().position(|k| *k == name) {
-                    Some(p) => p,
-                    None if state.positional_keys.len()
-                        < c.columns.len().max(1) + EXTRA_NAMES_REMEMBERED =>
-                    {
-                        state.positional_keys.push(name.clone().into_owned());
-                        state.positional_keys.len() - 1
+                let known = state.positional_keys.len();
+                let position = match state.positional_keys.get(name.as_ref()) {
+                    Some(&p) => p,
+                    None if known < c.columns.len().max(1) + EXTRA_NAMES_REMEMBERED => {
+                        state
+                            .positional_keys
+                            .insert(name.clone().into_owned(), known);
+                        known
                     }
                     None => usize::MAX,
                 };

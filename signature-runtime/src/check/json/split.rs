@@ -143,11 +143,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                     run.extra_column(&run.excerpt(at, run.s.pos()), None);
                     Slot::Skip
                 }
-                (Layout::Named, Some(name)) => match c
-                    .columns
-                    .iter()
-                    .position(|col| col.name.as_ref() == Some(&name))
-                {
+                (Layout::Named, Some(name)) => match c.column_named(&name) {
                     Some(k) if seen.mark(k) => {
                         run.error(ProblemKind::DuplicateKey, || {
                             format!("column `{name}` is given twice")
@@ -325,11 +321,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 let mut slots = Vec::with_capacity(width);
                 for i in 0..width {
                     let label = ColumnName::Int(i as i64);
-                    match c
-                        .columns
-                        .iter()
-                        .position(|col| col.name.as_ref() == Some(&label))
-                    {
+                    match c.column_named(&label) {
                         Some(k) => {
                             seen.mark(k);
                             slots.push(Slot::Column(k));
