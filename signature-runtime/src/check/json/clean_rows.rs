@@ -21,7 +21,7 @@
 //! sink from the general path only.
 
 use super::names::{NameIndex, Words};
-use super::{CellSink, Layout, Run, Scanned, Seen, Slot};
+use super::{CellSink, JsonChecker, Layout, Run, Scanned, Seen, Slot};
 use crate::check::scanner::{
     IntValue, Scanner, digit_run, plain_string_end, skip_digits, skip_whitespace,
 };
@@ -53,7 +53,7 @@ enum CleanCell {
 }
 
 /// The per-position checks for the rows of one `dataframe_split`, resolved once per body.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct CleanRowPlan {
     cells: Vec<CleanCell>,
     /// The schema column each position's cell belongs to (`None` for an extra column).
@@ -82,33 +82,55 @@ impl CleanCell {
 impl CleanRowPlan {
     /// The plan for rows whose positions go to `slots`, or `None` when a position needs more
     /// than the fast path does (a nested or tensor column, base64 or datetime text).
-    fn for_slots(slots: &[Slot]) -> Option<CleanRowPlan> {
-        let (cells, columns) = slots
-            .iter()
-            .map(|slot| match *slot {
-                Slot::Leaf { k, spec, nullable } => {
-                    Some((CleanCell::for_leaf(spec, nullable)?, Some(k)))
-                }
-                Slot::Skip => Some((CleanCell::Skip, None)),
-                Slot::Column(_) | Slot::TensorElement => None,
-            })
-            .collect::<Option<(Vec<_>, Vec<_>)>>()?;
+    pub(super) fn for_slots(slots: &[Slot]) -> Option<CleanRowPlan> {
+        let mut cells = Vec::with_capacity(slots.len());
+        let mut columns = Vec::with_capacity(slots.len());
+        for slot in slots {
+            let (cell, column) = match *slot {
+                Slot::Leaf { k, spec, nullable } => (CleanCell::for_leaf(spec, nullable)?, Some(k)),
+                Slot::Skip => (CleanCell::Skip, None),
+                Slot::Column(_) | Slot::TensorElement => return None,
+            };
+            cells.push(cell);
+            columns.push(column);
+        }
         Some(CleanRowPlan { cells, columns })
     }
 }
 
-/// The keys and checks of the records of a named schema of scalar columns.
-#[derive(Debug)]
-pub(super) struct CleanRecordPlan<'c> {
+/// The keys and checks of the records of a named schema of scalar columns (made once per
+/// checker).
+#[derive(Clone, Debug)]
+pub(super) struct CleanRecordPlan {
     /// Per schema column, its key and the key's first bytes as words.
-    keys: Vec<(&'c [u8], Words)>,
+    keys: Vec<(Box<[u8]>, Words)>,
     /// Per schema column, its check. Apart from the keys: a record out of order reaches
     /// only this, at random places, and its entries are half the size with the keys apart.
     cells: Vec<CleanCell>,
-    /// The columns by name, for keys out of the schema's order.
-    names: &'c NameIndex,
-    /// The columns a record must give.
-    required: &'c [u64],
+}
+
+impl CleanRecordPlan {
+    /// The plan for a checker's records, if the fast path can take them: a named schema of
+    /// scalar columns whose names need no escapes, in Strict (the MLflow modes give no column
+    /// a scalar check).
+    pub(super) fn for_checker(c: &JsonChecker) -> Option<CleanRecordPlan> {
+        if c.layout != Layout::Named {
+            return None;
+        }
+        let (keys, cells) = c
+            .columns
+            .iter()
+            .map(|column| {
+                let (spec, nullable) = column.leaf?;
+                let key = column.plain_key.as_deref()?;
+                Some((
+                    (key.into(), Words::of(key)),
+                    CleanCell::for_leaf(spec, nullable)?,
+                ))
+            })
+            .collect::<Option<(Vec<_>, Vec<_>)>>()?;
+        Some(CleanRecordPlan { keys, cells })
+    }
 }
 
 impl<'c, S: CellSink> Run<'_, 'c, S> {
@@ -121,44 +143,46 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
         CleanRowPlan::for_slots(slots)
     }
 
-    /// The fast path's plan for records, if it can take them: in Strict, for a schema of
-    /// named scalar columns whose names need no escapes.
-    pub(super) fn clean_record_plan(&self) -> Option<CleanRecordPlan<'c>> {
-        let c = self.c;
-        if !self.fast_paths || self.ml.is_some() || c.layout != Layout::Named {
+    /// The fast path's plan for records, if it can take them.
+    pub(super) fn clean_record_plan(&self) -> Option<&'c CleanRecordPlan> {
+        if !self.fast_paths || self.ml.is_some() {
             return None;
         }
-        let (keys, cells) = c
-            .columns
-            .iter()
-            .map(|column| {
-                let (spec, nullable) = column.leaf?;
-                let key = column.plain_key.as_deref()?;
-                Some(((key, Words::of(key)), CleanCell::for_leaf(spec, nullable)?))
-            })
-            .collect::<Option<(Vec<_>, Vec<_>)>>()?;
-        Some(CleanRecordPlan {
-            keys,
-            cells,
-            names: &c.names,
-            required: &c.required_mask,
-        })
+        self.c.clean_records.as_ref()
+    }
+
+    /// The fast path's plan for `dataframe_split` rows of the schema's columns in its order.
+    pub(super) fn clean_split_plan(&self) -> Option<&'c CleanRowPlan> {
+        if !self.fast_paths || self.ml.is_some() {
+            return None;
+        }
+        self.c.clean_split.as_ref()
     }
 
     /// Checks record `row` at the cursor on the fast path: `true` when it is clean and
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
-    pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan<'_>, row: u64) -> bool {
+    pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan, row: u64) -> bool {
+        let c = self.c;
         // The record's own bitset of the columns given (taken, not allocated: the general
         // path uses the same one for its records).
         let mut seen = std::mem::take(&mut self.seen);
         seen.reset(plan.cells.len());
         let clean = self.clean_step(row, |s, kept, start, depth, max_depth| {
-            clean_record_end(s, start, plan, &mut seen, depth, max_depth, |k, value| {
-                if S::ACTIVE {
-                    kept.push((k, value));
-                }
-            })
+            let columns = (plan, &c.names, c.required_mask.as_slice());
+            clean_record_end(
+                s,
+                start,
+                columns,
+                &mut seen,
+                depth,
+                max_depth,
+                |k, value| {
+                    if S::ACTIVE {
+                        kept.push((k, value));
+                    }
+                },
+            )
         });
         self.seen = seen;
         clean
@@ -265,7 +289,7 @@ fn clean_row_end(
 fn clean_record_end(
     s: &mut Scanner<'_>,
     i: usize,
-    plan: &CleanRecordPlan<'_>,
+    (plan, names, required): (&CleanRecordPlan, &NameIndex, &[u64]),
     seen: &mut Seen,
     depth: usize,
     max_depth: usize,
@@ -292,14 +316,14 @@ fn clean_record_end(
         }
         first = false;
         let predicted = match plan.keys.get(guess) {
-            Some(&(key, words)) if in_order => plain_key_end(bytes, i, key, words),
+            Some((key, words)) if in_order => plain_key_end(bytes, i, key, *words),
             _ => None,
         };
         let (k, key_end) = match predicted {
             Some(end) => (guess, end),
             None => {
                 let end = plain_string_end(bytes, i)?;
-                let k = plan.names.get_in(bytes, i + 1, end - 1)?;
+                let k = names.get_in(bytes, i + 1, end - 1)?;
                 in_order = k == guess;
                 (k, end)
             }
@@ -318,7 +342,7 @@ fn clean_record_end(
         i = skip_whitespace(bytes, end);
         guess = k + 1;
     }
-    seen.covers(plan.required).then_some(i + 1)
+    seen.covers(required).then_some(i + 1)
 }
 
 /// Where the string `"key"` at `i` ends, if it is there (`words` are the key's first bytes).

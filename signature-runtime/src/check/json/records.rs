@@ -14,14 +14,14 @@ impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn records(&mut self) -> Step<u64> {
         let c = self.c;
         let mut state = RecordsState {
-            missing: vec![(0, 0); c.columns.len()],
+            missing: Vec::new(),
             positional_keys: HashMap::new(),
         };
         let clean_plan = self.clean_record_plan();
         self.sink_rows_begin(Arrival::Rows);
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
-            if let Some(plan) = &clean_plan
+            if let Some(plan) = clean_plan
                 && run.clean_record(plan, row)
             {
                 return Ok(());
@@ -165,6 +165,9 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
         for (k, column) in c.columns.iter().enumerate() {
             if column.required && !self.seen.has(k) {
+                if state.missing.is_empty() {
+                    state.missing.resize(c.columns.len(), (0, 0));
+                }
                 let entry = &mut state.missing[k];
                 if entry.0 == 0 {
                     entry.1 = row;
@@ -178,17 +181,17 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// Where a record's key goes (reporting it when extra).
     pub(super) fn record_slot(&mut self, token: StrToken, state: &mut RecordsState) -> Slot {
         let c = self.c;
-        let name = self.key_text(token);
         match c.layout {
             Layout::Unchecked => Slot::Skip,
-            Layout::Named => match c.names.get(name.as_bytes()) {
+            Layout::Named => match self.column_for_key(token) {
                 Some(k) => Slot::Column(k),
                 None => {
-                    self.extra_column(&name, Some(self.pointer_with(token)));
+                    self.extra_column(&self.key_text(token), Some(self.pointer_with(token)));
                     Slot::Skip
                 }
             },
             Layout::Positional | Layout::UnnamedTensor => {
+                let name = self.key_text(token);
                 let known = state.positional_keys.len();
                 let position = match state.positional_keys.get(name.as_ref()) {
                     Some(&p) => p,
