@@ -16,9 +16,9 @@ mod frames;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use frames::{noise, rows, signature};
-use signature_runtime::{DataType, Schema};
 use signature_runtime::frame::PolarsChecker;
 use signature_runtime::frame::polars_core::prelude::{Column, DataFrame, Schema as PlSchema};
+use signature_runtime::{DataType, Schema};
 
 fn longs(name: &str, n: usize, seed: u64) -> Column {
     let values: Vec<i64> = noise(n, seed).map(|v| (v % 100_000) as i64).collect();

@@ -239,7 +239,7 @@ mod polars {
             let frame = frame(&order, Variant::Clean);
             let report = checker.check(&frame);
             assert!(report.is_valid(), "{:?}", report.problems());
-            assert!(checker.check_schema(&frame.schema()).is_valid());
+            assert!(checker.check_schema(frame.schema()).is_valid());
             let conformed = checker.conform(&frame).unwrap().frame;
             let names: Vec<String> = conformed
                 .get_column_names()
