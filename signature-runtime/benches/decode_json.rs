@@ -1,14 +1,12 @@
 //! Typed decode (`JsonChecker::decode`: the check, then the rows straight into `T`) against
-//! plain serde_json into the same typed rows, on the shared MLflow benchmark payloads.
-//!
-//! Bodies come from `../shared/bench/gen_payload.py` (10 house-price columns, seed 42), made
-//! once into `$SIGNATURE_BENCH_DIR` (default `/tmp/signature-bench`) with
-//! `$SIGNATURE_BENCH_ROWS` rows (default 1,000,000). Every figure in a run is measured on the
-//! same bytes in memory; the ratio of `check + decode` to `serde_json typed` is the target
-//! (see BENCHMARKS.md, "Typed decode").
+//! plain serde_json into the same typed rows, on the generated house-price bodies (see
+//! `payloads`): `$SIGNATURE_BENCH_ROWS` rows (default 1,000,000), and one row (the per-call
+//! cost). Every figure in a run is measured on the same bytes in memory; the ratio of
+//! `check + decode` to `serde_json typed` is the target (see BENCHMARKS.md, "Typed decode").
 //!
 //! ```text
 //! cargo bench -p signature-runtime --bench decode_json
+//! cargo bench -p signature-runtime --bench decode_json -- small_
 //! SIGNATURE_BENCH_ROWS=100000 cargo bench -p signature-runtime --bench decode_json
 //! ```
 
@@ -22,11 +20,26 @@ use payloads::{House, RecordsBody, SplitBody};
 use signature_runtime::{JsonChecker, Signature};
 
 fn bench(c: &mut Criterion) {
-    let rows = payloads::rows();
-    let dir = payloads::payloads(rows);
     let checker = JsonChecker::for_schema(&House::input_schema());
-    for format in ["records", "split"] {
-        let body = std::fs::read(dir.join(format!("{format}_{rows}.json"))).expect("payload");
+    let (split, records) = payloads::house_bodies(1);
+    let mut group = c.benchmark_group("small_decode_1row");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for (format, body) in [("split", &split), ("records", &records)] {
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_function(format!("check + decode {format}"), |b| {
+            b.iter(|| checker.decode::<House>(black_box(body)).unwrap());
+        });
+        group.bench_function(format!("serde_json typed {format}"), |b| {
+            b.iter(|| typed(format, black_box(body)));
+        });
+    }
+    group.finish();
+
+    let rows = payloads::rows();
+    let (split, records) = payloads::house_bodies(rows);
+    for (format, body) in [("records", records), ("split", split)] {
         let decoded = checker.decode::<House>(&body).expect("the payload decodes");
         assert_eq!(decoded.rows.len(), rows);
         drop(decoded);
@@ -44,21 +57,28 @@ fn bench(c: &mut Criterion) {
             });
         });
         group.bench_function("serde_json typed", |b| {
-            b.iter(|| {
-                if format == "records" {
-                    let parsed = serde_json::from_slice::<RecordsBody>(black_box(&body)).unwrap();
-                    drop(black_box(parsed.dataframe_records));
-                } else {
-                    drop(black_box(
-                        serde_json::from_slice::<SplitBody>(black_box(&body)).unwrap(),
-                    ));
-                }
-            });
+            b.iter(|| typed(format, black_box(&body)));
         });
         group.bench_function("check", |b| {
             b.iter(|| checker.check(black_box(&body)));
         });
         group.finish();
+    }
+}
+
+/// The body's rows as plain serde_json reads them into the same typed rows.
+fn typed(format: &str, body: &[u8]) -> usize {
+    if format == "records" {
+        serde_json::from_slice::<RecordsBody>(body)
+            .unwrap()
+            .dataframe_records
+            .len()
+    } else {
+        serde_json::from_slice::<SplitBody>(body)
+            .unwrap()
+            .dataframe_split
+            .data
+            .len()
     }
 }
 

@@ -1,9 +1,11 @@
 //! Arrow batch checks and conform, with same-run yardsticks (see BENCHMARKS.md, "Dataframes").
 //!
-//! Ten columns shaped like the shared house-price payload (`../shared/bench/gen_payload.py`):
-//! sqft, bedrooms, year_built, lot_size (`long`), bathrooms, lat, lon (`double`), city, zip
-//! (`string`), has_pool (`boolean`). `$SIGNATURE_BENCH_FRAME_ROWS` rows (default 10,000,000)
-//! for the large batches; the schema-level figures also run at 1,000 rows.
+//! Ten columns shaped like the house-price payload of the JSON benches: sqft, bedrooms,
+//! year_built, lot_size (`long`), bathrooms, lat, lon (`double`), city, zip (`string`),
+//! has_pool (`boolean`). `$SIGNATURE_BENCH_FRAME_ROWS` rows (default 10,000,000) for the large
+//! batches; the schema-level figures also run at 1,000 rows. `frame/wide_1000`: a batch of
+//! 1,000 columns (1,000 rows) in another order than its signature's, beside the 10-column
+//! batch in the same run.
 //!
 //! ```text
 //! cargo bench -p signature-runtime --features arrow --bench frame_arrow
@@ -20,7 +22,7 @@ use arrow_array::{
     StringArray, TimestampMicrosecondArray, UInt32Array, UInt64Array,
 };
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use frames::{noise, rows, signature};
+use frames::{WIDE, noise, rows, shuffled, signature, wide_signature, wide_type};
 use signature_runtime::frame::ArrowChecker;
 use signature_runtime::{ColSpec, DataType, Schema};
 
@@ -214,5 +216,52 @@ fn value_checks(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, schema_level, conform, value_checks);
+/// 1,000 columns in shuffled order: the schema-level work must stay linear in the columns
+/// (the 10-column batch of the same run is the baseline: 100x the columns should cost about
+/// 100x, not 10,000x).
+fn wide(c: &mut Criterion) {
+    let n = 1_000;
+    let checker = ArrowChecker::for_schema(&wide_signature());
+    let columns: Vec<(String, ArrayRef)> = shuffled(WIDE)
+        .into_iter()
+        .map(|i| {
+            let seed = i as u64 + 1;
+            let array = match wide_type(i) {
+                DataType::Long => longs(n, seed),
+                DataType::Double => doubles(n, seed),
+                DataType::String => strings(n, seed),
+                _ => bools(n, seed),
+            };
+            (format!("f{i}"), array)
+        })
+        .collect();
+    let batch = RecordBatch::try_from_iter(columns).expect("a valid batch");
+    assert!(checker.check(&batch).is_valid());
+    let narrow = matching(n);
+    let narrow_checker = ArrowChecker::for_schema(&signature());
+    let expected = Arc::new(batch.schema().as_ref().clone());
+    let schema = batch.schema();
+    let mut group = c.benchmark_group("frame/wide_1000");
+    group.bench_function("check_schema 1000 columns", |b| {
+        b.iter(|| black_box(checker.check_schema(black_box(batch.schema_ref()))));
+    });
+    group.bench_function("check 1000 columns", |b| {
+        b.iter(|| black_box(checker.check(black_box(&batch))));
+    });
+    group.bench_function("conform 1000 columns (zero-copy)", |b| {
+        b.iter(|| black_box(checker.conform(black_box(&batch)).is_ok()));
+    });
+    group.bench_function("yardstick_schema_eq 1000 columns", |b| {
+        b.iter(|| black_box(black_box(&schema) == black_box(&expected)));
+    });
+    group.bench_function("check_schema 10 columns", |b| {
+        b.iter(|| black_box(narrow_checker.check_schema(black_box(narrow.schema_ref()))));
+    });
+    group.bench_function("check 10 columns", |b| {
+        b.iter(|| black_box(narrow_checker.check(black_box(&narrow))));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, wide, schema_level, conform, value_checks);
 criterion_main!(benches);

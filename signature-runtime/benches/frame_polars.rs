@@ -16,9 +16,9 @@ mod frames;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use frames::{noise, rows, signature};
-use signature_runtime::Schema;
 use signature_runtime::frame::PolarsChecker;
 use signature_runtime::frame::polars_core::prelude::{Column, DataFrame, Schema as PlSchema};
+use signature_runtime::{DataType, Schema};
 
 fn longs(name: &str, n: usize, seed: u64) -> Column {
     let values: Vec<i64> = noise(n, seed).map(|v| (v % 100_000) as i64).collect();
@@ -152,5 +152,47 @@ fn conform(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, schema_level, conform);
+/// 1,000 columns in shuffled order, beside the 10-column frame in the same run (see the
+/// Arrow bench's `wide`).
+fn wide(c: &mut Criterion) {
+    let n = 1_000;
+    let checker = PolarsChecker::for_schema(&frames::wide_signature());
+    let columns: Vec<Column> = frames::shuffled(frames::WIDE)
+        .into_iter()
+        .map(|i| {
+            let (name, seed) = (format!("f{i}"), i as u64 + 1);
+            match frames::wide_type(i) {
+                DataType::Long => longs(&name, n, seed),
+                DataType::Double => doubles(&name, n, seed),
+                DataType::String => strings(&name, n, seed),
+                _ => bools(&name, n, seed),
+            }
+        })
+        .collect();
+    let frame = DataFrame::new(n, columns).expect("a valid frame");
+    assert!(checker.check(&frame).is_valid());
+    let schema = frame.schema().clone();
+    let expected: PlSchema = schema.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let narrow = matching(n);
+    let narrow_checker = PolarsChecker::for_schema(&signature());
+    let mut group = c.benchmark_group("frame_polars/wide_1000");
+    group.bench_function("check_schema 1000 columns", |b| {
+        b.iter(|| black_box(checker.check_schema(black_box(&schema))));
+    });
+    group.bench_function("check 1000 columns", |b| {
+        b.iter(|| black_box(checker.check(black_box(&frame))));
+    });
+    group.bench_function("conform 1000 columns (zero-copy)", |b| {
+        b.iter(|| black_box(checker.conform(black_box(&frame)).is_ok()));
+    });
+    group.bench_function("yardstick_schema_eq 1000 columns", |b| {
+        b.iter(|| black_box(black_box(schema.as_ref()) == black_box(&expected)));
+    });
+    group.bench_function("check 10 columns", |b| {
+        b.iter(|| black_box(narrow_checker.check(black_box(&narrow))));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, wide, schema_level, conform);
 criterion_main!(benches);

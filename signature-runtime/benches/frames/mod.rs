@@ -43,6 +43,40 @@ pub(crate) fn cast_signature() -> Schema {
     Schema::from_columns((0..10).map(column).collect()).expect("a valid schema")
 }
 
+/// The wide frames' width.
+pub(crate) const WIDE: usize = 1_000;
+
+/// The wide signature: `f0` … `f999`, `long`, `double`, `string`, `boolean` in turn (the JSON
+/// benches' wide schema).
+pub(crate) fn wide_signature() -> Schema {
+    Schema::from_columns(
+        (0..WIDE)
+            .map(|i| ColSpec::new(format!("f{i}"), wide_type(i)))
+            .collect(),
+    )
+    .expect("a valid schema")
+}
+
+pub(crate) fn wide_type(column: usize) -> DataType {
+    [
+        DataType::Long,
+        DataType::Double,
+        DataType::String,
+        DataType::Boolean,
+    ][column % 4]
+}
+
+/// `0..n` in a fixed shuffled order: the order of the wide frames' columns.
+pub(crate) fn shuffled(n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut draws = noise(n, 99);
+    for i in (1..n).rev() {
+        let j = (draws.next().unwrap_or(0) % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    order
+}
+
 /// A deterministic pseudo-random sequence (xorshift), so the data is not all one value.
 pub(crate) fn noise(n: usize, seed: u64) -> impl Iterator<Item = u64> {
     let mut x = seed | 1;

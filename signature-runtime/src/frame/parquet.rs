@@ -37,8 +37,20 @@ use crate::types::{ColSpec, ColumnType, Object, Property, Schema};
 use super::ArrowChecker;
 
 /// Rows per batch read from a Parquet file: large enough to amortise the per-batch work,
-/// small enough to bound memory (64k rows of 10 numeric columns are 5 MB).
+/// small enough to bound memory (64k rows of 10 numeric columns are 5 MB). Wider files are
+/// read in fewer rows per batch: see [`parquet_batch_rows`].
 pub const PARQUET_BATCH_ROWS: usize = 65_536;
+
+/// About how many bytes of values a batch read from a Parquet file holds, whatever its width
+/// (64k rows of 10 eight-byte columns).
+const PARQUET_BATCH_BYTES: usize = PARQUET_BATCH_ROWS * 10 * 8;
+
+/// Rows per batch for a Parquet file of `leaf_columns` leaf columns: [`PARQUET_BATCH_ROWS`]
+/// up to 10 columns, fewer beyond, so a batch of a 1,000-column file holds about as many
+/// values as one of a 10-column file (at least 64 rows, so a very wide file still moves).
+pub fn parquet_batch_rows(leaf_columns: usize) -> usize {
+    (PARQUET_BATCH_BYTES / 8 / leaf_columns.max(1)).clamp(64, PARQUET_BATCH_ROWS)
+}
 
 /// The kinds of files read here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -233,9 +245,9 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
                 let claimed = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
                 metadata_budget(u64::from(claimed))?;
             }
-            let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-                .map_err(&parquet_error)?
-                .with_batch_size(PARQUET_BATCH_ROWS);
+            let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(&parquet_error)?;
+            let batch_rows = parquet_batch_rows(builder.parquet_schema().num_columns());
+            let builder = builder.with_batch_size(batch_rows);
             check_chunks_inside(builder.metadata(), file_len).map_err(&parquet_error)?;
             let schema = builder.schema().clone();
             let reader = builder.build().map_err(&parquet_error)?;

@@ -53,6 +53,10 @@ impl<S: CellSink> Run<'_, '_, S> {
             Cell::Tensor { spec, leaf } => {
                 self.ml_tensor_given(k);
                 let dims = spec.shape().get(1..).unwrap_or_default();
+                if self.trackers.len() <= k {
+                    self.trackers
+                        .resize(self.c.columns.len().max(k + 1), Vec::new());
+                }
                 let mut tracker = std::mem::take(&mut self.trackers[k]);
                 tracker.resize(dims.len(), None);
                 let result = self.tensor_level(spec, *leaf, dims, 0, &mut tracker);

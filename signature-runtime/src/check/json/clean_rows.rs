@@ -7,19 +7,21 @@
 //!
 //! What it assumes: it reports nothing and changes no state but the cursor. It accepts a row
 //! only when every cell is one the general path accepts without a problem (Strict rules),
-//! with exactly one value per column (for records: every column, keyed in the schema's order
-//! by its name written without escapes); numbers only in their plain forms (no exponent, at
-//! most 19 digits for an integer column, an integer a float column holds exactly). At the
-//! first thing it does not accept (a problem, a syntax error, a rarer number form, another
-//! key order, a row of the wrong length), the cursor goes back to the row's start and the
-//! general path checks that row: every problem is the general path's own, with its pointer,
-//! row and column, and a body with errors costs one extra look at its bad rows only.
+//! with exactly one value per column (for records: each column at most once and every
+//! required one, keyed by its name as plain ASCII without escapes, in any order); numbers
+//! only in their plain forms (no exponent, at most 19 digits for an integer column, an
+//! integer a float column holds exactly). At the first thing it does not accept (a problem, a
+//! syntax error, a rarer number form, an extra or repeated key, a row of the wrong length),
+//! the cursor goes back to the row's start and the general path checks that row: every
+//! problem is the general path's own, with its pointer, row and column, and a body with
+//! errors costs one extra look at its bad rows only.
 //!
 //! A sink gets the same cells from it as from the general path, classified the same way
 //! ([`Scanned`]), once the row is known to be clean: a row the fast path gives up reaches the
 //! sink from the general path only.
 
-use super::{CellSink, Layout, Run, Scanned, Slot};
+use super::names::{NameIndex, Words};
+use super::{CellSink, JsonChecker, Layout, Run, Scanned, Seen, Slot};
 use crate::check::scanner::{
     IntValue, Scanner, digit_run, plain_string_end, skip_digits, skip_whitespace,
 };
@@ -51,7 +53,7 @@ enum CleanCell {
 }
 
 /// The per-position checks for the rows of one `dataframe_split`, resolved once per body.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct CleanRowPlan {
     cells: Vec<CleanCell>,
     /// The schema column each position's cell belongs to (`None` for an extra column).
@@ -80,25 +82,55 @@ impl CleanCell {
 impl CleanRowPlan {
     /// The plan for rows whose positions go to `slots`, or `None` when a position needs more
     /// than the fast path does (a nested or tensor column, base64 or datetime text).
-    fn for_slots(slots: &[Slot]) -> Option<CleanRowPlan> {
-        let (cells, columns) = slots
-            .iter()
-            .map(|slot| match *slot {
-                Slot::Leaf { k, spec, nullable } => {
-                    Some((CleanCell::for_leaf(spec, nullable)?, Some(k)))
-                }
-                Slot::Skip => Some((CleanCell::Skip, None)),
-                Slot::Column(_) | Slot::TensorElement => None,
-            })
-            .collect::<Option<(Vec<_>, Vec<_>)>>()?;
+    pub(super) fn for_slots(slots: &[Slot]) -> Option<CleanRowPlan> {
+        let mut cells = Vec::with_capacity(slots.len());
+        let mut columns = Vec::with_capacity(slots.len());
+        for slot in slots {
+            let (cell, column) = match *slot {
+                Slot::Leaf { k, spec, nullable } => (CleanCell::for_leaf(spec, nullable)?, Some(k)),
+                Slot::Skip => (CleanCell::Skip, None),
+                Slot::Column(_) | Slot::TensorElement => return None,
+            };
+            cells.push(cell);
+            columns.push(column);
+        }
         Some(CleanRowPlan { cells, columns })
     }
 }
 
-/// The keys and checks of a record holding every column of a named schema, in its order.
-#[derive(Debug)]
-pub(super) struct CleanRecordPlan<'c> {
-    columns: Vec<(&'c [u8], CleanCell)>,
+/// The keys and checks of the records of a named schema of scalar columns (made once per
+/// checker).
+#[derive(Clone, Debug)]
+pub(super) struct CleanRecordPlan {
+    /// Per schema column, its key and the key's first bytes as words.
+    keys: Vec<(Box<[u8]>, Words)>,
+    /// Per schema column, its check. Apart from the keys: a record out of order reaches
+    /// only this, at random places, and its entries are half the size with the keys apart.
+    cells: Vec<CleanCell>,
+}
+
+impl CleanRecordPlan {
+    /// The plan for a checker's records, if the fast path can take them: a named schema of
+    /// scalar columns whose names need no escapes, in Strict (the MLflow modes give no column
+    /// a scalar check).
+    pub(super) fn for_checker(c: &JsonChecker) -> Option<CleanRecordPlan> {
+        if c.layout != Layout::Named {
+            return None;
+        }
+        let (keys, cells) = c
+            .columns
+            .iter()
+            .map(|column| {
+                let (spec, nullable) = column.leaf?;
+                let key = column.plain_key.as_deref()?;
+                Some((
+                    (key.into(), Words::of(key)),
+                    CleanCell::for_leaf(spec, nullable)?,
+                ))
+            })
+            .collect::<Option<(Vec<_>, Vec<_>)>>()?;
+        Some(CleanRecordPlan { keys, cells })
+    }
 }
 
 impl<'c, S: CellSink> Run<'_, 'c, S> {
@@ -111,39 +143,49 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
         CleanRowPlan::for_slots(slots)
     }
 
-    /// The fast path's plan for records, if it can take them: in Strict, for a schema of
-    /// named scalar columns whose names need no escapes.
-    pub(super) fn clean_record_plan(&self) -> Option<CleanRecordPlan<'c>> {
-        let c = self.c;
-        if !self.fast_paths || self.ml.is_some() || c.layout != Layout::Named {
+    /// The fast path's plan for records, if it can take them.
+    pub(super) fn clean_record_plan(&self) -> Option<&'c CleanRecordPlan> {
+        if !self.fast_paths || self.ml.is_some() {
             return None;
         }
-        let columns = c
-            .columns
-            .iter()
-            .map(|column| {
-                let (spec, nullable) = column.leaf?;
-                Some((
-                    column.plain_key.as_deref()?,
-                    CleanCell::for_leaf(spec, nullable)?,
-                ))
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(CleanRecordPlan { columns })
+        self.c.clean_records.as_ref()
+    }
+
+    /// The fast path's plan for `dataframe_split` rows of the schema's columns in its order.
+    pub(super) fn clean_split_plan(&self) -> Option<&'c CleanRowPlan> {
+        if !self.fast_paths || self.ml.is_some() {
+            return None;
+        }
+        self.c.clean_split.as_ref()
     }
 
     /// Checks record `row` at the cursor on the fast path: `true` when it is clean and
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
-    pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan<'_>, row: u64) -> bool {
-        self.clean_step(row, |s, kept, start, depth, max_depth| {
-            // A record's columns are the schema's, in its order.
-            clean_record_end(s, start, &plan.columns, depth, max_depth, |n, value| {
-                if S::ACTIVE {
-                    kept.push((n, value));
-                }
-            })
-        })
+    pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan, row: u64) -> bool {
+        let c = self.c;
+        // The record's own bitset of the columns given (taken, not allocated: the general
+        // path uses the same one for its records).
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.reset(plan.cells.len());
+        let clean = self.clean_step(row, |s, kept, start, depth, max_depth| {
+            let columns = (plan, &c.names, c.required_mask.as_slice());
+            clean_record_end(
+                s,
+                start,
+                columns,
+                &mut seen,
+                depth,
+                max_depth,
+                |k, value| {
+                    if S::ACTIVE {
+                        kept.push((k, value));
+                    }
+                },
+            )
+        });
+        self.seen = seen;
+        clean
     }
 
     /// Checks row `row` at the cursor on the fast path: `true` when the row is clean and
@@ -235,15 +277,20 @@ fn clean_row_end(
     (bytes.get(i) == Some(&b']')).then_some(i + 1)
 }
 
-/// Where the clean record at `i` ends (after its `}`); `None` if it is not clean. Each
-/// column's cell goes to `emit` as it is read.
+/// Where the clean record at `i` ends (after its `}`); `None` if it is not clean: a key
+/// that is not a column (or is written with escapes or non-ASCII text), a column given twice,
+/// a required column missing, or a cell the fast path does not accept. The keys may come in
+/// any order: each is first compared with the name of the column after the previous key's
+/// (one comparison for the usual in-order record), then looked up by name. Each column's cell
+/// goes to `emit` as it is read, with the column's index, in the record's order.
 // The same loop as `clean_row_end` with a key before each cell. One generic member loop for
 // both measured 2–3% slower on the split check (A/B, three alternations), so it stays two.
 #[inline]
 fn clean_record_end(
     s: &mut Scanner<'_>,
     i: usize,
-    columns: &[(&[u8], CleanCell)],
+    (plan, names, required): (&CleanRecordPlan, &NameIndex, &[u64]),
+    seen: &mut Seen,
     depth: usize,
     max_depth: usize,
     mut emit: impl FnMut(usize, Scanned),
@@ -254,33 +301,56 @@ fn clean_record_end(
         return None;
     }
     i = skip_whitespace(bytes, i + 1);
-    for (n, &(key, cell)) in columns.iter().enumerate() {
-        if n > 0 {
-            if bytes.get(i) != Some(&b',') {
-                return None;
-            }
-            i = skip_whitespace(bytes, i + 1);
+    let mut guess = 0;
+    // Whether the keys have come in the schema's order so far: then the next key is first
+    // compared with the next column's name; otherwise it is looked up at once, until a
+    // lookup finds the column the order predicts (sorted keys come in such runs).
+    let mut in_order = true;
+    let mut first = true;
+    loop {
+        match bytes.get(i) {
+            Some(b'}') => break,
+            Some(b',') if !first => i = skip_whitespace(bytes, i + 1),
+            _ if first => {}
+            _ => return None,
         }
-        i = plain_key_end(bytes, i, key)?;
-        i = skip_whitespace(bytes, i);
+        first = false;
+        let predicted = match plan.keys.get(guess) {
+            Some((key, words)) if in_order => plain_key_end(bytes, i, key, *words),
+            _ => None,
+        };
+        let (k, key_end) = match predicted {
+            Some(end) => (guess, end),
+            None => {
+                let end = plain_string_end(bytes, i)?;
+                let k = names.get_in(bytes, i + 1, end - 1)?;
+                in_order = k == guess;
+                (k, end)
+            }
+        };
+        let &cell = plan.cells.get(k)?;
+        if seen.mark(k) {
+            return None;
+        }
+        i = skip_whitespace(bytes, key_end);
         if bytes.get(i) != Some(&b':') {
             return None;
         }
         i = skip_whitespace(bytes, i + 1);
         let (end, value) = clean_cell_end(s, i, cell, depth, max_depth)?;
-        emit(n, value);
+        emit(k, value);
         i = skip_whitespace(bytes, end);
+        guess = k + 1;
     }
-    (bytes.get(i) == Some(&b'}')).then_some(i + 1)
+    seen.covers(required).then_some(i + 1)
 }
 
-/// Where the string `"key"` at `i` ends, if it is there.
+/// Where the string `"key"` at `i` ends, if it is there (`words` are the key's first bytes).
 #[inline(always)]
-fn plain_key_end(bytes: &[u8], i: usize, key: &[u8]) -> Option<usize> {
-    let end = i + key.len() + 2;
-    let token = bytes.get(i..end)?;
-    let quoted = token.first() == Some(&b'"') && token.last() == Some(&b'"');
-    (quoted && token.get(1..token.len() - 1) == Some(key)).then_some(end)
+fn plain_key_end(bytes: &[u8], i: usize, key: &[u8], words: Words) -> Option<usize> {
+    let end = i + key.len() + 1;
+    let quoted = bytes.get(i) == Some(&b'"') && bytes.get(end) == Some(&b'"');
+    (quoted && words.is_at(bytes, i + 1, key)).then_some(end + 1)
 }
 
 /// Where the cell at `i` ends and what it is, if the general path's `leaf` accepts it without

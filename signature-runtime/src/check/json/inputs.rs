@@ -6,7 +6,6 @@ use super::{
 use crate::check::mlflow::{Route, Series};
 use crate::check::scanner::StrToken;
 use crate::report::ProblemKind;
-use crate::types::ColumnName;
 
 impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn inputs(&mut self) -> Step<Option<u64>> {
@@ -293,11 +292,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             first = false;
             self.path.push(Seg::Key(token));
             let name = self.key_text(token);
-            let found = c.columns.iter().position(|col| match &col.name {
-                Some(ColumnName::Str(s)) => *s == name,
-                _ => false,
-            });
-            match found {
+            match c.names.get(name.as_bytes()) {
                 Some(k) if seen.mark(k) => {
                     self.error(ProblemKind::DuplicateKey, || {
                         format!("tensor `{name}` is given twice")

@@ -12,7 +12,7 @@ use super::inputs::ColumnDict;
 use super::{Cell, CellSink, DictShape, LLM_KEYS, Run, Seen, Seg, Step};
 use crate::check::mlflow::{Route, Series, Val};
 use crate::report::{ProblemKind, Severity};
-use crate::types::{ParamSchema, ParamSpec};
+use crate::types::ParamSchema;
 
 /// The frame pandas makes of a unified-LLM dict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +81,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         let mut params_seen = Seen::default();
         params_seen.reset(specs.len());
         // Whether the dict is one row depends on every value: a look ahead decides it.
-        let frame = self.llm_frame(specs);
+        let frame = self.llm_frame();
         let shape = match frame {
             LlmFrame::OneRow => DictShape::OneRow,
             LlmFrame::Rows(rows) => DictShape::Broadcast { rows },
@@ -97,7 +97,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         while let Some(token) = self.key(first)? {
             first = false;
             let name = self.key_text(token);
-            match specs.iter().position(|p| p.name() == name) {
+            match c.param_names.get(name.as_bytes()) {
                 Some(i) => {
                     self.path.push(Seg::Key(token));
                     if params_seen.mark(i) {
@@ -132,7 +132,7 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// The frame pandas makes of the unified-LLM dict at the cursor (MLflow's `_enforce_schema`
     /// on a dict), looking ahead without reporting: the real pass reports any syntax error.
-    fn llm_frame(&mut self, params: &[ParamSpec]) -> LlmFrame {
+    fn llm_frame(&mut self) -> LlmFrame {
         if self.c.has_nested {
             return LlmFrame::OneRow;
         }
@@ -148,7 +148,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         while let Ok(Some(token)) = self.s.object_key(first) {
             first = false;
             let name = self.key_text(token);
-            let is_param = params.iter().any(|p| p.name() == name);
+            let is_param = self.c.param_names.get(name.as_bytes()).is_some();
             let scanned = match self.s.peek() {
                 _ if is_param => self.s.skip_value(depth, max).ok(),
                 Some(b'[') => self.llm_scan_list(depth + 1, max).map(|(len, strings)| {

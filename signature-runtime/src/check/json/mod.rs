@@ -1,7 +1,7 @@
 //! The JSON body checker: envelopes, rows, cells, params, in one pass over the bytes.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::mlflow::{Route, Series};
 use super::scanner::{Literal, NumToken, Scanner, StrToken, SyntaxError, unescape};
@@ -11,15 +11,20 @@ use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{
     ColumnName, ColumnType, DataType, ModelSignature, ParamSchema, Schema, SchemaInputs, TensorSpec,
 };
+use clean_rows::{CleanRecordPlan, CleanRowPlan};
 use mlflow_tensors::TensorValues;
+use names::NameIndex;
 
 mod cells;
 mod clean_rows;
 mod envelope;
 mod inputs;
+#[cfg(test)]
+mod key_order_tests;
 mod llm;
 mod mlflow_rules;
 mod mlflow_tensors;
+mod names;
 mod params;
 mod records;
 mod sink;
@@ -47,6 +52,11 @@ const EXTRA_NAMES_REMEMBERED: usize = 1024;
 #[derive(Clone, Debug)]
 pub struct JsonChecker {
     columns: Vec<ColumnPlan>,
+    /// The columns with string names, by name: a key is found in one lookup whatever the
+    /// schema's width and the body's key order.
+    names: NameIndex,
+    /// The columns with integer names (pandas' default labels), by name.
+    int_names: HashMap<i64, usize>,
     layout: Layout,
     /// Whether the schema has an `array` or `object` column: MLflow then reads an `inputs`
     /// dict as one row.
@@ -55,6 +65,15 @@ pub struct JsonChecker {
     /// with one comparison per 64 columns.
     required_mask: Vec<u64>,
     params: Option<ParamSchema>,
+    /// The parameters, by name.
+    param_names: NameIndex,
+    /// The slots of a `dataframe_split` naming the schema's columns in its order, scalar
+    /// checks resolved, and the fast path's plan for its rows: made once here, so the usual
+    /// body allocates nothing for them.
+    schema_fast_slots: Vec<Slot>,
+    clean_split: Option<CleanRowPlan>,
+    /// The fast path's plan for records.
+    clean_records: Option<CleanRecordPlan>,
     options: CheckOptions,
 }
 
@@ -117,7 +136,16 @@ impl JsonChecker {
             };
         }
         self.options = options;
+        self.plan_fast_paths();
         self
+    }
+
+    /// The per-checker plans of the fast paths, for the columns' current scalar checks.
+    fn plan_fast_paths(&mut self) {
+        let schema_slots: Vec<Slot> = (0..self.columns.len()).map(Slot::Column).collect();
+        self.schema_fast_slots = schema_slots.iter().map(|s| self.fast_slot(*s)).collect();
+        self.clean_split = CleanRowPlan::for_slots(&self.schema_fast_slots);
+        self.clean_records = CleanRecordPlan::for_checker(self);
     }
 
     /// The options.
@@ -204,14 +232,44 @@ impl JsonChecker {
                 required_mask[k / 64] |= 1 << (k % 64);
             }
         }
-        JsonChecker {
+        let names = NameIndex::new(
+            columns
+                .iter()
+                .enumerate()
+                .filter_map(|(k, c)| match &c.name {
+                    Some(ColumnName::Str(name)) => Some((name.as_str(), k)),
+                    _ => None,
+                }),
+        );
+        let mut int_names = HashMap::new();
+        for (k, column) in columns.iter().enumerate() {
+            if let Some(ColumnName::Int(name)) = column.name {
+                int_names.entry(name).or_insert(k);
+            }
+        }
+        let params = params.filter(|p| !p.is_empty()).cloned();
+        let param_names = NameIndex::new(
+            params
+                .iter()
+                .flat_map(|p| p.params().iter().enumerate())
+                .map(|(i, p)| (p.name(), i)),
+        );
+        let mut checker = JsonChecker {
             columns,
+            names,
+            int_names,
             layout,
             has_nested,
             required_mask,
-            params: params.filter(|p| !p.is_empty()).cloned(),
+            params,
+            param_names,
+            schema_fast_slots: Vec::new(),
+            clean_split: None,
+            clean_records: None,
             options: CheckOptions::default(),
-        }
+        };
+        checker.plan_fast_paths();
+        checker
     }
 
     /// Checks a request body: every problem, listed up to the cap, all counted.
@@ -252,6 +310,14 @@ impl JsonChecker {
                 None => slot,
             },
             other => other,
+        }
+    }
+
+    /// The schema column a name stands for (the first, if two share it).
+    fn column_named(&self, name: &ColumnName) -> Option<usize> {
+        match name {
+            ColumnName::Str(name) => self.names.get(name.as_bytes()),
+            ColumnName::Int(name) => self.int_names.get(name).copied(),
         }
     }
 
@@ -337,35 +403,58 @@ enum Slot {
     Skip,
 }
 
-/// Which schema entries a record or a dict has given, as a bitset.
+/// Which schema entries a record or a dict has given, as a bitset: up to
+/// [`Seen::INLINE_WORDS`] × 64 entries without allocating (the usual schema), more in a `Vec`.
 #[derive(Debug, Default)]
 struct Seen {
-    words: Vec<u64>,
+    inline: [u64; Seen::INLINE_WORDS],
+    spilled: Vec<u64>,
+    /// How many words are in use.
+    len: usize,
 }
 
 impl Seen {
-    fn reset(&mut self, len: usize) {
-        let words = len.div_ceil(64);
-        if self.words.len() == words {
-            self.words.fill(0);
+    const INLINE_WORDS: usize = 4;
+
+    fn words(&self) -> &[u64] {
+        if self.len <= Seen::INLINE_WORDS {
+            &self.inline[..self.len]
         } else {
-            self.words.clear();
-            self.words.resize(words, 0);
+            &self.spilled
+        }
+    }
+
+    fn words_mut(&mut self) -> &mut [u64] {
+        if self.len <= Seen::INLINE_WORDS {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.spilled
+        }
+    }
+
+    fn reset(&mut self, len: usize) {
+        self.len = len.div_ceil(64);
+        if self.len > Seen::INLINE_WORDS {
+            self.spilled.clear();
+            self.spilled.resize(self.len, 0);
+        } else {
+            self.inline = [0; Seen::INLINE_WORDS];
         }
     }
 
     /// Whether every entry of `mask` is marked.
     fn covers(&self, mask: &[u64]) -> bool {
-        self.words
+        self.words()
             .iter()
             .zip(mask)
             .all(|(seen, wanted)| seen & wanted == *wanted)
     }
 
     /// Marks `i`; says whether it was marked already.
+    #[inline]
     fn mark(&mut self, i: usize) -> bool {
         let (word, bit) = (i / 64, 1u64 << (i % 64));
-        let Some(w) = self.words.get_mut(word) else {
+        let Some(w) = self.words_mut().get_mut(word) else {
             return false;
         };
         let was = *w & bit != 0;
@@ -374,36 +463,104 @@ impl Seen {
     }
 
     fn has(&self, i: usize) -> bool {
-        self.words
+        self.words()
             .get(i / 64)
             .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+}
+
+/// The segments of the JSON pointer to the place being checked: the first
+/// [`Path::INLINE`] in place (deeper than any MLflow body's data), the rest in a `Vec`, so a
+/// check allocates nothing for its pointer.
+#[derive(Debug)]
+struct Path {
+    inline: [Seg; Path::INLINE],
+    deeper: Vec<Seg>,
+    len: usize,
+}
+
+impl Path {
+    const INLINE: usize = 12;
+
+    fn new() -> Self {
+        Path {
+            inline: [Seg::Index(0); Path::INLINE],
+            deeper: Vec::new(),
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, seg: Seg) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = seg,
+            None => self.deeper.push(seg),
+        }
+        self.len += 1;
+    }
+
+    #[inline]
+    fn pop(&mut self) {
+        if self.len > Path::INLINE {
+            self.deeper.pop();
+        }
+        self.len = self.len.saturating_sub(1);
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Seg> {
+        self.inline[..self.len.min(Path::INLINE)]
+            .iter()
+            .chain(&self.deeper)
+    }
+
+    fn first(&self) -> Option<&Seg> {
+        self.iter().next()
+    }
+
+    fn last(&self) -> Option<&Seg> {
+        match self.len {
+            0 => None,
+            len if len <= Path::INLINE => self.inline.get(len - 1),
+            _ => self.deeper.last(),
+        }
+    }
+
+    #[inline]
+    fn last_mut(&mut self) -> Option<&mut Seg> {
+        match self.len {
+            0 => None,
+            len if len <= Path::INLINE => self.inline.get_mut(len - 1),
+            _ => self.deeper.last_mut(),
+        }
     }
 }
 
 /// Per-check state for the records of one list.
 #[derive(Debug, Default)]
 struct RecordsState {
-    /// Per schema column: records lacking it, and the first such record.
+    /// Per schema column: records lacking it, and the first such record (empty until a
+    /// record lacks a column).
     missing: Vec<(u64, u64)>,
-    /// Keys in first-seen order, for positional schemas (a record's keys become columns in
-    /// the order pandas first meets them).
-    positional_keys: Vec<String>,
+    /// Keys and their first-seen rank, for positional schemas (a record's keys become
+    /// columns in the order pandas first meets them).
+    positional_keys: HashMap<String, usize>,
 }
 
 struct Run<'a, 'c, S: CellSink = Discard> {
     c: &'c JsonChecker,
     s: Scanner<'a>,
     out: Collector,
-    path: Vec<Seg>,
+    path: Path,
     depth: usize,
     row: Option<u64>,
     column: Option<usize>,
     param: Option<&'c str>,
     rows: Option<u64>,
     /// The lengths of each `-1` dimension seen so far, per tensor column: a tensor sent row by
-    /// row must keep one shape across rows.
+    /// row must keep one shape across rows. Empty until a tensor cell is read.
     trackers: Vec<Vec<Option<u64>>>,
-    extra_names: HashSet<String>,
+    /// The extra column names reported so far; made at the first one.
+    extra_names: Option<HashSet<String>>,
     seen: Seen,
     /// Whether tensors came whole (`inputs` of tensors) rather than row by row.
     whole_tensors: bool,
@@ -447,14 +604,14 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
             c,
             s: Scanner::new(body),
             out: Collector::new(c.options.max_problems),
-            path: Vec::with_capacity(16),
+            path: Path::new(),
             depth: 0,
             row: None,
             column: None,
             param: None,
             rows: None,
-            trackers: vec![Vec::new(); c.columns.len()],
-            extra_names: HashSet::new(),
+            trackers: Vec::new(),
+            extra_names: None,
             seen: Seen::default(),
             whole_tensors: false,
             ml: match c.options.mode {
@@ -481,7 +638,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     /// The JSON pointer to the current place.
     fn pointer(&self) -> String {
         let mut pointer = String::new();
-        for seg in &self.path {
+        for seg in self.path.iter() {
             pointer.push('/');
             match seg {
                 Seg::Name(name) => pointer.push_str(name),
@@ -575,6 +732,17 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
             text.push('…');
         }
         text
+    }
+
+    /// The schema column a key names (looked up without decoding it when it has no escapes).
+    #[inline]
+    fn column_for_key(&self, token: StrToken) -> Option<usize> {
+        if token.escaped {
+            self.c.names.get(self.key_text(token).as_bytes())
+        } else {
+            let (start, end) = token.span;
+            self.c.names.get_in(self.s.bytes(), start, end)
+        }
     }
 
     fn key_text(&self, token: StrToken) -> Cow<'a, str> {
@@ -724,12 +892,12 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     }
 
     fn extra_column(&mut self, name: &str, at: Option<String>) {
-        let known = self.extra_names.contains(name);
-        if known {
+        let extra_names = self.extra_names.get_or_insert_with(HashSet::new);
+        if extra_names.contains(name) {
             return;
         }
-        if self.extra_names.len() < EXTRA_NAMES_REMEMBERED {
-            self.extra_names.insert(name.to_owned());
+        if extra_names.len() < EXTRA_NAMES_REMEMBERED {
+            extra_names.insert(name.to_owned());
         }
         let severity = match self.c.options.extra_columns {
             ExtraColumns::Ignore => Severity::Warning,

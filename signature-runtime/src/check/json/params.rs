@@ -40,7 +40,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             first = false;
             let name = self.key_text(key);
             self.path.push(Seg::Key(key));
-            match specs.iter().position(|p| p.name() == name) {
+            match c.param_names.get(name.as_bytes()) {
                 Some(i) if seen.mark(i) => {
                     self.error(ProblemKind::DuplicateKey, || {
                         format!("parameter `{name}` is given twice")

@@ -1,26 +1,27 @@
 //! Record bodies: `dataframe_records`, lists of records under `inputs` or `instances`, and
 //! bare lists.
 
+use std::collections::HashMap;
+
 use super::{
     Arrival, CellSink, EXTRA_NAMES_REMEMBERED, Layout, RecordsState, Run, Seg, Slot, Step,
 };
 use crate::check::scanner::{StrToken, SyntaxError};
 use crate::report::{Problem, ProblemKind, Severity};
-use crate::types::ColumnName;
 
 impl<S: CellSink> Run<'_, '_, S> {
     /// A list of records (the cursor on `[`); returns the number of records.
     pub(super) fn records(&mut self) -> Step<u64> {
         let c = self.c;
         let mut state = RecordsState {
-            missing: vec![(0, 0); c.columns.len()],
-            positional_keys: Vec::new(),
+            missing: Vec::new(),
+            positional_keys: HashMap::new(),
         };
         let clean_plan = self.clean_record_plan();
         self.sink_rows_begin(Arrival::Rows);
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
-            if let Some(plan) = &clean_plan
+            if let Some(plan) = clean_plan
                 && run.clean_record(plan, row)
             {
                 return Ok(());
@@ -164,6 +165,9 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
         for (k, column) in c.columns.iter().enumerate() {
             if column.required && !self.seen.has(k) {
+                if state.missing.is_empty() {
+                    state.missing.resize(c.columns.len(), (0, 0));
+                }
                 let entry = &mut state.missing[k];
                 if entry.0 == 0 {
                     entry.1 = row;
@@ -177,30 +181,25 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// Where a record's key goes (reporting it when extra).
     pub(super) fn record_slot(&mut self, token: StrToken, state: &mut RecordsState) -> Slot {
         let c = self.c;
-        let name = self.key_text(token);
         match c.layout {
             Layout::Unchecked => Slot::Skip,
-            Layout::Named => {
-                let found = c.columns.iter().position(|col| match &col.name {
-                    Some(ColumnName::Str(s)) => *s == name,
-                    _ => false,
-                });
-                match found {
-                    Some(k) => Slot::Column(k),
-                    None => {
-                        self.extra_column(&name, Some(self.pointer_with(token)));
-                        Slot::Skip
-                    }
+            Layout::Named => match self.column_for_key(token) {
+                Some(k) => Slot::Column(k),
+                None => {
+                    self.extra_column(&self.key_text(token), Some(self.pointer_with(token)));
+                    Slot::Skip
                 }
-            }
+            },
             Layout::Positional | Layout::UnnamedTensor => {
-                let position = match state.positional_keys.iter().position(|k| *k == name) {
-                    Some(p) => p,
-                    None if state.positional_keys.len()
-                        < c.columns.len().max(1) + EXTRA_NAMES_REMEMBERED =>
-                    {
-                        state.positional_keys.push(name.clone().into_owned());
-                        state.positional_keys.len() - 1
+                let name = self.key_text(token);
+                let known = state.positional_keys.len();
+                let position = match state.positional_keys.get(name.as_ref()) {
+                    Some(&p) => p,
+                    None if known < c.columns.len().max(1) + EXTRA_NAMES_REMEMBERED => {
+                        state
+                            .positional_keys
+                            .insert(name.clone().into_owned(), known);
+                        known
                     }
                     None => usize::MAX,
                 };

@@ -1,9 +1,61 @@
 //! `dataframe_split` bodies: `columns`, `index` and the rows of `data`.
 
 use super::{Arrival, Cell, CellSink, Layout, Run, Seen, Seg, Slot, Step, shape_text};
+use crate::check::scanner::StrToken;
 use crate::check::scanner::SyntaxError;
 use crate::report::{ProblemKind, Severity};
 use crate::types::ColumnName;
+
+use super::clean_rows::CleanRowPlan;
+
+/// The columns a `dataframe_split` names, as slots.
+pub(super) enum SplitColumns {
+    /// The schema's columns in its order: the checker's own slots and fast-path plan.
+    Schema,
+    /// Any other list: one slot per column.
+    Listed(Vec<Slot>),
+}
+
+/// A column label in `columns`.
+#[derive(Clone, Copy)]
+enum Label {
+    Str(StrToken),
+    Int(i64),
+}
+
+/// The slots of a `columns` list, kept only once it leaves the schema's order.
+struct SlotList {
+    /// The slots, once the list is not the schema's columns in order.
+    listed: Vec<Slot>,
+    /// Whether every slot so far is the schema column of its position (none kept).
+    in_schema_order: bool,
+    len: usize,
+    /// How many slots to make room for at once (the schema's width).
+    capacity: usize,
+}
+
+impl SlotList {
+    fn push(&mut self, slot: Slot) {
+        if self.in_schema_order {
+            if slot == Slot::Column(self.len) {
+                self.len += 1;
+                return;
+            }
+            self.in_schema_order = false;
+            self.listed.reserve(self.capacity);
+            self.listed.extend((0..self.len).map(Slot::Column));
+        }
+        self.listed.push(slot);
+        self.len += 1;
+    }
+
+    fn into_vec(mut self) -> Vec<Slot> {
+        if self.in_schema_order {
+            self.listed.extend((0..self.len).map(Slot::Column));
+        }
+        self.listed
+    }
+}
 
 impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn split(&mut self) -> Step<Option<u64>> {
@@ -14,7 +66,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             return Ok(None);
         }
         self.enter()?;
-        let mut slots: Option<Vec<Slot>> = None;
+        let mut slots: Option<SplitColumns> = None;
         let mut data_at: Option<usize> = None;
         let mut rows: Option<u64> = None;
         let mut index: Option<u64> = None;
@@ -92,7 +144,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     /// `columns`: the names, matched to the schema; reports missing and extra columns.
-    pub(super) fn split_columns(&mut self) -> Step<Option<Vec<Slot>>> {
+    pub(super) fn split_columns(&mut self) -> Step<Option<SplitColumns>> {
         if self.peek()? != b'[' {
             self.mismatch(ProblemKind::BadEnvelope, || {
                 "a list of column names".to_owned()
@@ -100,26 +152,25 @@ impl<S: CellSink> Run<'_, '_, S> {
             return Ok(None);
         }
         let c = self.c;
-        let mut slots = Vec::new();
+        let mut slots = SlotList {
+            listed: Vec::new(),
+            in_schema_order: c.layout == Layout::Named,
+            len: 0,
+            capacity: c.columns.len(),
+        };
         let mut seen = Seen::default();
         seen.reset(c.columns.len());
         let mut positional_count = 0usize;
         self.each_element(|run, _| {
             let at = run.s.pos();
-            let name = match run.peek()? {
-                b'"' => {
-                    let token = run.string()?;
-                    Some(ColumnName::Str(run.key_text(token).into_owned()))
-                }
+            let label = match run.peek()? {
+                b'"' => Some(Label::Str(run.string()?)),
                 b'-' | b'0'..=b'9' => {
                     let number = run.number()?;
                     match number.as_integer() {
                         Some(v) if v.fits_i64() => {
                             let text = &run.s.bytes()[number.span.0..number.span.1];
-                            String::from_utf8_lossy(text)
-                                .parse()
-                                .ok()
-                                .map(ColumnName::Int)
+                            String::from_utf8_lossy(text).parse().ok().map(Label::Int)
                         }
                         _ => None,
                     }
@@ -133,7 +184,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                     return Ok(());
                 }
             };
-            let slot = match (c.layout, name) {
+            let slot = match (c.layout, label) {
                 (Layout::Unchecked, _) => Slot::Skip,
                 (Layout::Positional | Layout::UnnamedTensor, _) => {
                     positional_count += 1;
@@ -143,35 +194,42 @@ impl<S: CellSink> Run<'_, '_, S> {
                     run.extra_column(&run.excerpt(at, run.s.pos()), None);
                     Slot::Skip
                 }
-                (Layout::Named, Some(name)) => match c
-                    .columns
-                    .iter()
-                    .position(|col| col.name.as_ref() == Some(&name))
-                {
-                    Some(k) if seen.mark(k) => {
-                        run.error(ProblemKind::DuplicateKey, || {
-                            format!("column `{name}` is given twice")
-                        });
-                        Slot::Skip
+                (Layout::Named, Some(label)) => {
+                    let found = match label {
+                        Label::Str(token) => run.column_for_key(token),
+                        Label::Int(name) => c.int_names.get(&name).copied(),
+                    };
+                    let text = |run: &Self| match label {
+                        Label::Str(token) => run.key_text(token).into_owned(),
+                        Label::Int(name) => name.to_string(),
+                    };
+                    match found {
+                        Some(k) if seen.mark(k) => {
+                            let name = text(run);
+                            run.error(ProblemKind::DuplicateKey, || {
+                                format!("column `{name}` is given twice")
+                            });
+                            Slot::Skip
+                        }
+                        Some(k) => Slot::Column(k),
+                        None => {
+                            run.extra_column(&text(run), None);
+                            Slot::Skip
+                        }
                     }
-                    Some(k) => Slot::Column(k),
-                    None => {
-                        run.extra_column(&name.to_string(), None);
-                        Slot::Skip
-                    }
-                },
+                }
             };
             slots.push(slot);
             Ok(())
         })?;
+        if slots.in_schema_order && slots.len == c.columns.len() {
+            // The usual body: the schema's columns in its order, planned once per checker.
+            self.split_columns_end(seen, None)?;
+            return Ok(Some(SplitColumns::Schema));
+        }
+        let mut slots = slots.into_vec();
         match c.layout {
-            Layout::Named => {
-                for (k, column) in c.columns.iter().enumerate() {
-                    if column.required && !seen.has(k) {
-                        self.missing_column(k, None);
-                    }
-                }
-            }
+            Layout::Named => self.split_columns_end(seen, None)?,
             Layout::Positional | Layout::UnnamedTensor => {
                 self.positional_width(slots.len(), None);
                 if c.layout == Layout::UnnamedTensor {
@@ -180,7 +238,18 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             Layout::Unchecked => {}
         }
-        Ok(Some(slots))
+        Ok(Some(SplitColumns::Listed(slots)))
+    }
+
+    /// Reports the required columns a named `columns` list lacks.
+    fn split_columns_end(&mut self, seen: Seen, note: Option<&'static str>) -> Step {
+        let c = self.c;
+        for (k, column) in c.columns.iter().enumerate() {
+            if column.required && !seen.has(k) {
+                self.missing_column(k, note);
+            }
+        }
+        Ok(())
     }
 
     /// The slot of the `i`-th column of a positional or unnamed-tensor schema.
@@ -252,7 +321,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     /// `data`: the rows. Without `columns`, pandas numbers the columns 0, 1, ...
-    pub(super) fn split_data(&mut self, slots: Option<Vec<Slot>>) -> Step<Option<u64>> {
+    pub(super) fn split_data(&mut self, slots: Option<SplitColumns>) -> Step<Option<u64>> {
         if self.peek()? != b'[' {
             self.mismatch(ProblemKind::BadEnvelope, || {
                 "a list of rows (each a list of values)".to_owned()
@@ -260,7 +329,14 @@ impl<S: CellSink> Run<'_, '_, S> {
             return Ok(None);
         }
         let (slots, width) = match slots {
-            Some(slots) => {
+            Some(SplitColumns::Schema) => {
+                let c = self.c;
+                let width = c.columns.len();
+                let plan = self.clean_split_plan();
+                let rows = self.rows_with_plan(&c.schema_fast_slots, plan, width)?;
+                return Ok(Some(rows));
+            }
+            Some(SplitColumns::Listed(slots)) => {
                 let width = slots.len();
                 (slots, Some(width))
             }
@@ -325,11 +401,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 let mut slots = Vec::with_capacity(width);
                 for i in 0..width {
                     let label = ColumnName::Int(i as i64);
-                    match c
-                        .columns
-                        .iter()
-                        .position(|col| col.name.as_ref() == Some(&label))
-                    {
+                    match c.column_named(&label) {
                         Some(k) => {
                             seen.mark(k);
                             slots.push(Slot::Column(k));
@@ -354,10 +426,21 @@ impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn rows_of_lists(&mut self, slots: &[Slot], width: usize) -> Step<u64> {
         let slots: Vec<Slot> = slots.iter().map(|slot| self.c.fast_slot(*slot)).collect();
         let clean_plan = self.clean_row_plan(&slots);
+        self.rows_with_plan(&slots, clean_plan.as_ref(), width)
+    }
+
+    /// The rows, each `width` cells going to `slots` (their scalar checks resolved), clean
+    /// ones through `clean_plan` when there is one.
+    fn rows_with_plan(
+        &mut self,
+        slots: &[Slot],
+        clean_plan: Option<&CleanRowPlan>,
+        width: usize,
+    ) -> Step<u64> {
         self.sink_rows_begin(Arrival::Rows);
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
-            if let Some(plan) = &clean_plan
+            if let Some(plan) = clean_plan
                 && run.clean_row(plan, row)
             {
                 return Ok(());
