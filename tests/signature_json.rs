@@ -17,7 +17,7 @@ fn roundtrip_params(json: &str) {
     assert_eq!(params.to_json(), json);
 }
 
-/// Spec §1.2: composite type dicts, checked as the type part of a named column.
+/// docs/mlflow-behaviour.md §1.1: composite type dicts, checked as the type part of a named column.
 #[test]
 fn composite_type_dicts_round_trip() {
     let types = [
@@ -38,7 +38,7 @@ fn composite_type_dicts_round_trip() {
     }
 }
 
-/// Spec §1.3 and §1.4: columns and tensors.
+/// docs/mlflow-behaviour.md §1.2 and §1.3: columns and tensors.
 #[test]
 fn colspec_and_tensorspec_examples_round_trip() {
     for spec in [
@@ -62,7 +62,7 @@ fn colspec_and_tensorspec_examples_round_trip() {
     );
 }
 
-/// Spec §4.1, on one line as MLflow writes it.
+/// docs/mlflow-behaviour.md §3.1, on one line as MLflow writes it.
 #[test]
 fn param_schema_examples_round_trip() {
     roundtrip_params(
@@ -73,7 +73,7 @@ fn param_schema_examples_round_trip() {
     );
 }
 
-/// Spec §3.1 and case 53: `to_dict()` exactly as MLflow's tests assert it.
+/// docs/mlflow-behaviour.md §2: `to_dict()` exactly as MLflow's tests assert it.
 #[test]
 fn signature_dicts_match_mlflow_tests() {
     let binary_in = ModelSignature::new(

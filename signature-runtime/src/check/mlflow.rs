@@ -1,6 +1,6 @@
-//! The decisions of MLflow's scoring server and of `pyfunc.predict` for one scalar value or
-//! one column of values: what pandas and numpy make of the JSON, and what MLflow's schema
-//! enforcement then accepts (spec §5.3, §5.7, §6.3).
+//! The decisions of MLflow's scoring server and of `pyfunc.predict` for one scalar value or one
+//! column of values: what pandas and numpy make of the JSON, and what MLflow's schema enforcement
+//! then accepts (docs/mlflow-behaviour.md §5, §7, §9).
 //!
 //! Only the MLflow modes reach this module: Strict never builds a [`Series`] nor classifies a
 //! value, so its hot path is untouched.
@@ -165,7 +165,7 @@ pub(crate) fn short(text: &str) -> String {
 }
 
 /// The scoring server's cast of one value of a `dataframe_*` column (`astype`,
-/// `base64.decodebytes`, `pd.to_datetime`), spec §6.3.
+/// `base64.decodebytes`, `pd.to_datetime`), docs/mlflow-behaviour.md §9.
 pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
     use Verdict::{Changed, Keep, Refused};
     match t {
@@ -340,7 +340,7 @@ pub(crate) fn truthy(v: &Val) -> bool {
 }
 
 /// The scoring server's numpy cast of one value of an `inputs`/`instances` column
-/// (`np.array(values, dtype)`), spec §6.3.
+/// (`np.array(values, dtype)`), docs/mlflow-behaviour.md §9.
 pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
     use Verdict::{Changed, Keep, Refused};
     match t {
@@ -428,8 +428,9 @@ pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
     }
 }
 
-/// `_enforce_param_datatype` for one JSON value of a parameter of type `t` (spec §4.3): the
-/// scoring server and `pyfunc.predict` decide alike, since params are never cast before it.
+/// `_enforce_param_datatype` for one JSON value of a parameter of type `t`
+/// (docs/mlflow-behaviour.md §3.2): the scoring server and `pyfunc.predict` decide alike, since
+/// params are never cast before it.
 pub(crate) fn param_verdict(t: DataType, v: &Val) -> Verdict {
     use Verdict::{Changed, Keep, Refused};
     match (t, v) {
@@ -679,7 +680,7 @@ impl Series {
         Dtype::Int64 { all01: !self.non01 }
     }
 
-    /// `_enforce_mlflow_datatype` on a column of this dtype (spec §5.3).
+    /// `_enforce_mlflow_datatype` on a column of this dtype (docs/mlflow-behaviour.md §5).
     pub(crate) fn enforce(&self, t: DataType, dtype: Dtype) -> Result<(), String> {
         // `infer_objects` turns an object column of numbers and nulls into float64.
         let dtype = if dtype == Dtype::Object

@@ -1,9 +1,9 @@
-//! What numpy makes of the JSON values of a tensor, for the MLflow modes (spec §5.8, §6.3):
-//! the scoring server's `np.array(values, dtype=spec.dtype)` cast of each element, and the
-//! dtype `np.array(values)` infers when `pyfunc.predict` gets the tensor uncast, which must
-//! then equal the spec's dtype exactly. For a frame column, also the cast of each value's
-//! text (what a column of text goes through) and the scoring server's pandas cast of a value.
-//! The rules were measured with numpy 2.4 and pandas 3.1 (see the tests below).
+//! What numpy makes of the JSON values of a tensor, for the MLflow modes (docs/mlflow-behaviour.md
+//! §8, §9): the scoring server's `np.array(values, dtype=spec.dtype)` cast of each element, and the
+//! dtype `np.array(values)` infers when `pyfunc.predict` gets the tensor uncast, which must then
+//! equal the spec's dtype exactly. For a frame column, also the cast of each value's text (what a
+//! column of text goes through) and the scoring server's pandas cast of a value. The rules were
+//! measured with numpy 2.4 and pandas 3.1 (see the tests below).
 
 use super::mlflow::{Series, Val, Verdict, article, python_float, python_int, short, truthy};
 use crate::types::NumpyDtype;

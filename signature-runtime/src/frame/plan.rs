@@ -1013,9 +1013,10 @@ fn tensor_leaf<T>(
     }
 }
 
-/// MLflow's decision for a scalar column in the MLflow modes, for the column without nulls
-/// and with some: pandas holds an integer column with nulls as float64 and a boolean one as
-/// objects (pyarrow's `to_pandas`), and MLflow decides by the pandas dtype (spec §5.3, §5.4).
+/// MLflow's decision for a scalar column in the MLflow modes, for the column without nulls and with
+/// some: pandas holds an integer column with nulls as float64 and a boolean one as objects
+/// (pyarrow's `to_pandas`), and MLflow decides by the pandas dtype (docs/mlflow-behaviour.md §5,
+/// §6).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct PandasLeaf {
     pub(crate) expected: DataType,
@@ -1132,7 +1133,8 @@ fn pandas_leaf<T>(to: DataType, kind: &Kind<'_, T>) -> PandasLeaf {
 const MISSING_VALUES_HINT: &str = "pandas holds an integer column with nulls as float64, which \
      MLflow refuses for integer types; declare the column `double` if it may have nulls";
 
-/// MLflow's `_enforce_mlflow_datatype` for a pandas column of dtype `from` (spec §5.3).
+/// MLflow's `_enforce_mlflow_datatype` for a pandas column of dtype `from`
+/// (docs/mlflow-behaviour.md §5).
 fn outcome(to: DataType, from: Pandas) -> Outcome {
     use DataType as D;
     match (to, from) {

@@ -1,10 +1,10 @@
-//! MLflow's unified-LLM bodies (spec §6.3): a body with any of `messages`, `prompt` or `input`
-//! is taken as is. The keys named like a parameter of the signature are its params; every
-//! other key (`params` included) is a column of one data dict that `pyfunc.predict` gets
-//! uncast, so the scoring server and predict decide alike. pandas makes a frame of the dict
-//! (spec §5.1): one row when the schema has an `array` or `object` column or every value is a
-//! single value or a list of strings; else a column per list, each single value repeated on
-//! every row.
+//! MLflow's unified-LLM bodies (docs/mlflow-behaviour.md §9): a body with any of `messages`,
+//! `prompt` or `input` is taken as is. The keys named like a parameter of the signature are its
+//! params; every other key (`params` included) is a column of one data dict that `pyfunc.predict`
+//! gets uncast, so the scoring server and predict decide alike. pandas makes a frame of the dict
+//! (docs/mlflow-behaviour.md §4): one row when the schema has an `array` or `object` column or
+//! every value is a single value or a list of strings; else a column per list, each single value
+//! repeated on every row.
 
 use std::collections::HashSet;
 

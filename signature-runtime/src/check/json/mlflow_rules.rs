@@ -184,7 +184,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     /// A scalar inside an `array`, `object` or `map` value, in an MLflow mode: MLflow puts it
-    /// in a one-value pandas Series and enforces its type (spec §5.7).
+    /// in a one-value pandas Series and enforces its type (docs/mlflow-behaviour.md §7).
     pub(super) fn ml_nested(&mut self, t: DataType, nullable: bool) -> Step {
         let start = self.s.pos();
         let value = self.ml_value()?;

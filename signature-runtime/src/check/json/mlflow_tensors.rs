@@ -1,7 +1,7 @@
-//! The MLflow modes' tensors (spec §5.8, §6.3): the scoring server casts every element with
-//! numpy to the spec's dtype; `pyfunc.predict` gets the array numpy infers from the JSON and
-//! wants the spec's dtype exactly; a tensor built from a frame is reshaped and cast in both,
-//! as a whole column, so which cast each value goes through depends on the column's dtype.
+//! The MLflow modes' tensors (docs/mlflow-behaviour.md §8, §9): the scoring server casts every
+//! element with numpy to the spec's dtype; `pyfunc.predict` gets the array numpy infers from the
+//! JSON and wants the spec's dtype exactly; a tensor built from a frame is reshaped and cast in
+//! both, as a whole column, so which cast each value goes through depends on the column's dtype.
 
 use std::collections::HashMap;
 

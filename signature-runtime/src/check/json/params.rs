@@ -132,7 +132,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         Ok(())
     }
 
-    /// A parameter's value by `ParamSpec.validate_type_and_shape` (spec §4.3).
+    /// A parameter's value by `ParamSpec.validate_type_and_shape` (docs/mlflow-behaviour.md §3.2).
     fn ml_param_value(&mut self, spec: &ParamSpec) -> Step {
         match spec.shape() {
             ParamShape::Scalar => self.ml_param_scalar(spec.dtype()),
