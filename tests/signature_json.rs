@@ -17,7 +17,7 @@ fn roundtrip_params(json: &str) {
     assert_eq!(params.to_json(), json);
 }
 
-/// docs/mlflow-behaviour.md §1.1: composite type dicts, checked as the type part of a named column.
+/// docs/mlflow-behaviour.md §1.1: composite type dicts, checked as a named column's type.
 #[test]
 fn composite_type_dicts_round_trip() {
     let types = [
