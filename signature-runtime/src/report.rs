@@ -1,7 +1,8 @@
 //! What a check found: every problem with a code, a place and what was expected and found.
 //!
-//! One report type serves every checker (JSON request bodies today, data frames later), so
-//! a service logs, serialises and returns problems the same way whatever the input was.
+//! One report type serves every checker (JSON request bodies, Arrow batches, Polars frames,
+//! Parquet and IPC files), so a service logs, serialises and returns problems the same way
+//! whatever the input was.
 //!
 //! - [`Report`] renders like a compiler message (`Display`), serialises for machines
 //!   ([`serde::Serialize`]), becomes MLflow's error body ([`Report::to_mlflow_error`]), and has
