@@ -1,0 +1,36 @@
+//! Fuzzes the MLmodel reader: YAML typed as PyYAML's `safe_load` types it
+//! (`mlflow::pyyaml`), then the `signature` block read by `MlModel::signature`. Any panic,
+//! hang or runaway allocation is a bug; so is a document that does not survive being written
+//! as MLflow writes it and read back (same document, same signature, same bytes again).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use signature_runtime::MlModel;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let model = match MlModel::from_yaml(text) {
+        Ok(model) => model,
+        Err(error) => {
+            let _ = error.to_string();
+            return;
+        }
+    };
+    let signature = model.signature();
+    if let Err(error) = &signature {
+        let _ = error.to_string();
+    }
+
+    let written = model.to_yaml();
+    let back = MlModel::from_yaml(&written)
+        .unwrap_or_else(|e| panic!("our own output does not read back: {e}\n{written}"));
+    assert_eq!(back, model, "\n{written}");
+    assert_eq!(back.to_yaml(), written);
+    match (back.signature(), signature) {
+        (Ok(again), Ok(first)) => assert_eq!(again, first),
+        (Err(_), Err(_)) => {}
+        (again, first) => panic!("the signature read {first:?}, after a round trip {again:?}"),
+    }
+});
