@@ -457,6 +457,10 @@ impl fmt::Display for Report {
     }
 }
 
+/// A failed check is an error (`checker.decode::<T>(body)?` in a function returning
+/// `anyhow::Result` or `Box<dyn Error>`); every problem is in the message, so it has no source.
+impl std::error::Error for Report {}
+
 /// A [`Report`] without the user's values: what [`Report::redacted`] returns.
 ///
 /// Keeps kinds, messages, pointers, column and key names, rows and the JSON types found; drops
@@ -534,6 +538,15 @@ impl MlflowError {
         w.finish()
     }
 }
+
+impl fmt::Display for MlflowError {
+    /// `INVALID_PARAMETER_VALUE: <message>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error_code, self.message)
+    }
+}
+
+impl std::error::Error for MlflowError {}
 
 /// Gathers problems during a check: lists the first `cap` and counts the rest. Checkers ask
 /// [`Collector::is_full`] before building a problem, so an input with millions of errors costs

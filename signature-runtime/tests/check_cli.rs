@@ -87,7 +87,19 @@ fn seed_string_for_a_number_exits_1_with_a_json_report() {
     );
     assert_eq!(report["problems"][0]["value"], "\"three\"");
     let redacted = check(&["--format", "json", "--redact"], body);
-    assert!(!stdout(&redacted).contains("three"));
+    assert_eq!(redacted.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&redacted)).unwrap();
+    assert_eq!(report["problems"][0]["kind"], "wrong_type");
+    assert_eq!(
+        report["problems"][0]["pointer"],
+        "/dataframe_split/data/0/1"
+    );
+    assert_eq!(report["problems"][0].get("value"), None);
+    assert!(
+        !stdout(&redacted).contains("three"),
+        "{}",
+        stdout(&redacted)
+    );
 }
 
 #[test]

@@ -95,14 +95,19 @@ fn infer_then_check_a_parquet_file() {
         "check",
         "--signature",
         strict.to_str().unwrap(),
+        "--format",
+        "json",
         data.to_str().unwrap(),
     ]);
-    let report = String::from_utf8(checked.stdout).unwrap();
-    assert_eq!(checked.status.code(), Some(1), "{report}");
-    assert!(
-        report.contains("null_not_allowed") && report.contains("bedrooms") && report.contains('3'),
-        "{report}"
-    );
+    let printed = String::from_utf8(checked.stdout).unwrap();
+    assert_eq!(checked.status.code(), Some(1), "{printed}");
+    let report: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{printed}");
+    assert_eq!(problems[0]["kind"], "null_not_allowed", "{printed}");
+    assert_eq!(problems[0]["column"], "bedrooms", "{printed}");
+    // Rows 0 and 1 are the first batch: the null is the second batch's second row.
+    assert_eq!(problems[0]["row"], 3, "{printed}");
 }
 
 /// `--mode` and `--extra` decide for files as for JSON bodies: an Int64 column of 0 and 1 is

@@ -13,9 +13,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Parquet files may be uncompressed or Snappy-compressed (pandas' and pyarrow's default);
-//! Arrow IPC files and streams uncompressed.
+//! Parquet files may use any codec the format has (Snappy, gzip, Brotli, LZ4, LZ4_RAW, zstd);
+//! Arrow IPC files and streams may be uncompressed or LZ4- or zstd-compressed. Before any data
+//! is read, the footer's size and the number of columns are checked against the budgets of
+//! [`ReadLimits`], so a small hostile file cannot make the reader allocate gigabytes.
 
+use std::fmt;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -27,6 +30,7 @@ use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, SchemaRef};
 
 use crate::frame::{InferError, InferSchema};
+use crate::mlflow::{Budget, BudgetExceeded, FileKind, ReadLimits};
 use crate::report::Report;
 use crate::types::{ColSpec, ColumnType, Object, Property, Schema};
 
@@ -60,22 +64,34 @@ impl FileFormat {
             _ => None,
         }
     }
+
+    /// The format a file's magic bytes show, for files whose name does not tell.
+    pub fn from_kind(kind: FileKind) -> Option<FileFormat> {
+        match kind {
+            FileKind::Parquet => Some(FileFormat::Parquet),
+            FileKind::ArrowFile => Some(FileFormat::ArrowFile),
+            FileKind::ArrowStream => Some(FileFormat::ArrowStream),
+            _ => None,
+        }
+    }
 }
 
 /// Why a file could not be read to the end.
-#[derive(Debug, thiserror::Error)]
+///
+/// Each message is complete on its own (the file, then why), so `source()` returns nothing the
+/// message has already said: an error chain prints every cause once. The underlying error is
+/// still there to match on, in each variant's `source` field.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum FileError {
     /// Opening or reading the file failed.
-    #[error("cannot read {path}: {source}")]
     Io {
         /// The file.
         path: String,
         /// Why.
         source: std::io::Error,
     },
-    /// Not a Parquet file, or one this build cannot read (a codec other than Snappy).
-    #[error("cannot read Parquet file {path}: {source}")]
+    /// Not a Parquet file, or a corrupt one.
     Parquet {
         /// The file.
         path: String,
@@ -83,7 +99,6 @@ pub enum FileError {
         source: ParquetError,
     },
     /// Not an Arrow IPC file, or a corrupt batch.
-    #[error("cannot read Arrow data in {path}: {source}")]
     Arrow {
         /// The file.
         path: String,
@@ -91,22 +106,44 @@ pub enum FileError {
         source: ArrowError,
     },
     /// A file name whose extension is none of the known ones.
-    #[error(
-        "{path}: unknown file type (expected .parquet, .pq, .arrow, .feather, .ipc or .arrows)"
-    )]
     UnknownFormat {
         /// The file.
         path: String,
     },
     /// The file's data has no MLflow schema (for [`infer_file`]).
-    #[error("{path}: {source}")]
     Infer {
         /// The file.
         path: String,
         /// Why.
         source: InferError,
     },
+    /// The file's metadata is larger, or its columns more, than a budget of [`ReadLimits`]
+    /// allows.
+    Budget(BudgetExceeded),
 }
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::Io { path, source } => write!(f, "cannot read {path}: {source}"),
+            FileError::Parquet { path, source } => {
+                write!(f, "cannot read Parquet file {path}: {source}")
+            }
+            FileError::Arrow { path, source } => {
+                write!(f, "cannot read Arrow data in {path}: {source}")
+            }
+            FileError::UnknownFormat { path } => write!(
+                f,
+                "{path}: unknown file type (expected .parquet, .pq, .arrow, .feather, .ipc or .arrows)"
+            ),
+            FileError::Infer { path, source } => write!(f, "{path}: {source}"),
+            FileError::Budget(exceeded) => exceeded.fmt(f),
+        }
+    }
+}
+
+/// The causes are part of each message, so none is returned again as a source.
+impl std::error::Error for FileError {}
 
 /// The record batches of a file, one at a time.
 pub struct Batches {
@@ -121,8 +158,8 @@ impl Batches {
     }
 }
 
-impl std::fmt::Debug for Batches {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Batches {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Batches")
             .field("schema", &self.schema)
             .finish_non_exhaustive()
@@ -138,17 +175,40 @@ impl Iterator for Batches {
 }
 
 /// Opens a Parquet or Arrow IPC file (the kind from its extension, see
-/// [`FileFormat::from_path`]) for reading batch by batch.
+/// [`FileFormat::from_path`], else from its first bytes) for reading batch by batch, within the
+/// default [`ReadLimits`].
 pub fn open(path: &Path) -> Result<Batches, FileError> {
+    open_with(path, &ReadLimits::default())
+}
+
+/// [`open`] within `limits`: the footer (or the stream's schema message) no larger than
+/// [`ReadLimits::frame_metadata_bytes`], at most [`ReadLimits::frame_columns`] columns.
+pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError> {
     let shown = path.display().to_string();
-    let format = FileFormat::from_path(path).ok_or_else(|| FileError::UnknownFormat {
-        path: shown.clone(),
-    })?;
+    let format = FileFormat::from_path(path)
+        .or_else(|| FileFormat::from_kind(FileKind::of_file(path)?))
+        .ok_or_else(|| FileError::UnknownFormat {
+            path: shown.clone(),
+        })?;
     let io = |source| FileError::Io {
         path: shown.clone(),
         source,
     };
     let mut file = File::open(path).map_err(io)?;
+    let file_len = file.metadata().map_err(io)?.len();
+    let over =
+        |budget, limit: usize| FileError::Budget(BudgetExceeded::new(budget, limit, shown.clone()));
+    let metadata_budget = |claimed: u64| {
+        if claimed > limits.frame_metadata_bytes {
+            Err(FileError::Budget(BudgetExceeded::new(
+                Budget::FrameMetadataBytes,
+                limits.frame_metadata_bytes,
+                shown.clone(),
+            )))
+        } else {
+            Ok(())
+        }
+    };
     let arrow_error = {
         let shown = shown.clone();
         move |source| FileError::Arrow {
@@ -156,7 +216,7 @@ pub fn open(path: &Path) -> Result<Batches, FileError> {
             source,
         }
     };
-    match format {
+    let (schema, inner): (SchemaRef, Box<dyn Iterator<Item = _>>) = match format {
         FileFormat::Parquet => {
             let parquet_error = {
                 let shown = shown.clone();
@@ -165,43 +225,113 @@ pub fn open(path: &Path) -> Result<Batches, FileError> {
                     source,
                 }
             };
+            // The footer ends the file: its length, then `PAR1`. Checked before the footer
+            // is read, since the reader allocates what the length claims.
+            if let Some(tail) = read_tail::<8>(&mut file, file_len).map_err(io)? {
+                if &tail[4..] == b"PAR1" {
+                    let claimed = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
+                    metadata_budget(u64::from(claimed))?;
+                }
+            }
             let builder = ParquetRecordBatchReaderBuilder::try_new(file)
                 .map_err(&parquet_error)?
                 .with_batch_size(PARQUET_BATCH_ROWS);
+            check_chunks_inside(builder.metadata(), file_len).map_err(&parquet_error)?;
             let schema = builder.schema().clone();
             let reader = builder.build().map_err(&parquet_error)?;
-            // A codec not compiled in shows up only when a batch is read, as an Arrow error
-            // wrapping the Parquet one.
-            let inner = reader.map(move |batch| batch.map_err(&arrow_error));
-            Ok(Batches {
+            (
                 schema,
-                inner: Box::new(inner),
-            })
+                Box::new(reader.map(move |batch| batch.map_err(&arrow_error))),
+            )
         }
         FileFormat::ArrowFile | FileFormat::ArrowStream => {
-            let mut magic = [0u8; 6];
-            let is_file = file.read_exact(&mut magic).is_ok() && &magic == b"ARROW1";
+            let mut head = [0u8; 8];
+            let head_len = read_up_to(&mut file, &mut head).map_err(io)?;
+            let head = &head[..head_len];
+            let is_file = head.starts_with(b"ARROW1");
+            if is_file {
+                // The footer's length and `ARROW1` end the file.
+                if let Some(tail) = read_tail::<10>(&mut file, file_len).map_err(io)? {
+                    if &tail[4..] == b"ARROW1" {
+                        let claimed = i32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
+                        metadata_budget(u64::try_from(claimed).unwrap_or(0))?;
+                    }
+                }
+            } else if head.len() == 8 {
+                // A stream opens with its schema message: a continuation marker and the
+                // length, or (before Arrow 0.15) the length alone.
+                let word =
+                    |i: usize| i32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
+                let claimed = if word(0) == -1 { word(4) } else { word(0) };
+                metadata_budget(u64::try_from(claimed).unwrap_or(0))?;
+            }
             file.seek(SeekFrom::Start(0)).map_err(io)?;
             if is_file {
                 let reader = FileReader::try_new_buffered(file, None).map_err(&arrow_error)?;
-                let schema = reader.schema();
-                let inner = reader.map(move |batch| batch.map_err(&arrow_error));
-                Ok(Batches {
-                    schema,
-                    inner: Box::new(inner),
-                })
+                (
+                    reader.schema(),
+                    Box::new(reader.map(move |batch| batch.map_err(&arrow_error))),
+                )
             } else {
                 let reader =
                     StreamReader::try_new(BufReader::new(file), None).map_err(&arrow_error)?;
-                let schema = reader.schema();
-                let inner = reader.map(move |batch| batch.map_err(&arrow_error));
-                Ok(Batches {
-                    schema,
-                    inner: Box::new(inner),
-                })
+                (
+                    reader.schema(),
+                    Box::new(reader.map(move |batch| batch.map_err(&arrow_error))),
+                )
+            }
+        }
+    };
+    // Nested fields count one by one (a list column and its items are two), the same way for
+    // both formats.
+    let columns = schema.flattened_fields().len();
+    if columns > limits.frame_columns {
+        return Err(over(Budget::FrameColumns, limits.frame_columns));
+    }
+    Ok(Batches { schema, inner })
+}
+
+/// The last `N` bytes of the file, or `None` when it is shorter.
+fn read_tail<const N: usize>(file: &mut File, file_len: u64) -> std::io::Result<Option<[u8; N]>> {
+    if file_len < N as u64 {
+        return Ok(None);
+    }
+    let mut tail = [0u8; N];
+    file.seek(SeekFrom::Start(file_len - N as u64))?;
+    file.read_exact(&mut tail)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(Some(tail))
+}
+
+/// Reads into `buffer` until it is full or the file ends; how many bytes were read.
+fn read_up_to(file: &mut File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            read => filled += read,
+        }
+    }
+    Ok(filled)
+}
+
+/// Refuses column chunks that claim to lie past the end of the file: the reader would
+/// allocate what they claim before finding the bytes missing.
+fn check_chunks_inside(
+    metadata: &::parquet::file::metadata::ParquetMetaData,
+    file_len: u64,
+) -> Result<(), ParquetError> {
+    for (group, row_group) in metadata.row_groups().iter().enumerate() {
+        for (index, column) in row_group.columns().iter().enumerate() {
+            let (start, length) = column.byte_range();
+            if start.checked_add(length).is_none_or(|end| end > file_len) {
+                return Err(ParquetError::General(format!(
+                    "row group {group}, column {index}: the column chunk claims bytes {start}..+{length}, past the end of the {file_len}-byte file"
+                )));
             }
         }
     }
+    Ok(())
 }
 
 /// Checks a Parquet or Arrow IPC file against `checker`'s signature, batch by batch: the
@@ -209,7 +339,16 @@ pub fn open(path: &Path) -> Result<Batches, FileError> {
 ///
 /// A file that cannot be read to the end is an error, not a report.
 pub fn check_file(checker: &ArrowChecker, path: &Path) -> Result<Report, FileError> {
-    let batches = open(path)?;
+    check_file_with(checker, path, &ReadLimits::default())
+}
+
+/// [`check_file`] within `limits` (see [`open_with`]).
+pub fn check_file_with(
+    checker: &ArrowChecker,
+    path: &Path,
+    limits: &ReadLimits,
+) -> Result<Report, FileError> {
+    let batches = open_with(path, limits)?;
     let mut run = checker.batches(batches.schema());
     for batch in batches {
         run.check(&batch?);
@@ -220,13 +359,20 @@ pub fn check_file(checker: &ArrowChecker, path: &Path) -> Result<Report, FileErr
 /// The schema MLflow's `infer_signature` gives for the whole file's data, read batch by
 /// batch: a column is required when no batch has a null in it.
 pub fn infer_file(path: &Path) -> Result<Schema, FileError> {
+    infer_file_with(path, &ReadLimits::default())
+}
+
+/// [`infer_file`] within `limits` (see [`open_with`]).
+pub fn infer_file_with(path: &Path, limits: &ReadLimits) -> Result<Schema, FileError> {
     let shown = path.display().to_string();
     let infer_error = |source| FileError::Infer {
         path: shown.clone(),
         source,
     };
+    let batches = open_with(path, limits)?;
+    let file_schema = batches.schema().clone();
     let mut inferred: Option<Schema> = None;
-    for batch in open(path)? {
+    for batch in batches {
         let schema = batch?.infer_schema().map_err(infer_error)?;
         inferred = Some(match inferred {
             None => schema,
@@ -236,11 +382,9 @@ pub fn infer_file(path: &Path) -> Result<Schema, FileError> {
     match inferred {
         Some(schema) => Ok(schema),
         // No batch at all: the types still come from the schema, every column optional.
-        None => {
-            let batches = open(path)?;
-            let empty = RecordBatch::new_empty(batches.schema().clone());
-            empty.infer_schema().map_err(infer_error)
-        }
+        None => RecordBatch::new_empty(file_schema)
+            .infer_schema()
+            .map_err(infer_error),
     }
 }
 

@@ -1,6 +1,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::file_kind::FileKind;
+use super::limits::BudgetExceeded;
 use crate::types::SchemaError;
 
 /// Why MLflow signature JSON or an MLmodel file could not be read.
@@ -8,11 +10,13 @@ use crate::types::SchemaError;
 /// Locations are JSON pointers into the signature as a whole (`/inputs/2/items/type`): the
 /// JSON strings MLflow nests inside the dict are treated as part of the tree, so a pointer
 /// leads to the exact spot however the file packs it.
-#[derive(Debug, thiserror::Error)]
+///
+/// Each message is complete on its own (the place, then why), so `source()` returns nothing
+/// the message has already said: an error chain prints every cause once.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum FormatError {
     /// The text is not JSON.
-    #[error("malformed JSON at {location}: {message}")]
     Syntax {
         /// Where the JSON text sits (`/inputs` for the string inside a signature dict).
         location: Location,
@@ -20,7 +24,6 @@ pub enum FormatError {
         message: String,
     },
     /// The JSON is well-formed but not what MLflow writes.
-    #[error("{location}: {message}")]
     Invalid {
         /// Where the offending value is.
         location: Location,
@@ -28,7 +31,6 @@ pub enum FormatError {
         message: String,
     },
     /// The JSON describes something MLflow's type model forbids.
-    #[error("{location}: {source}")]
     Schema {
         /// The schema, column or parameter concerned.
         location: Location,
@@ -36,25 +38,76 @@ pub enum FormatError {
         source: SchemaError,
     },
     /// An MLmodel file that is not valid YAML, or not a mapping.
-    #[error("malformed MLmodel YAML: {message}")]
     Yaml {
         /// The YAML parser's message, with its position.
         message: String,
     },
     /// An MLmodel file without a `signature` block.
-    #[error("{path}: the MLmodel file has no `signature`")]
     NoSignature {
         /// The MLmodel file.
         path: PathBuf,
     },
     /// A file that could not be read.
-    #[error("{path}: {source}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A file of another kind (Parquet, a zip archive...) given where a signature was expected.
+    NotASignature {
+        /// The file.
+        path: PathBuf,
+        /// What it is.
+        kind: FileKind,
+    },
+    /// The input is larger, deeper or wider than a budget of [`ReadLimits`] allows.
+    ///
+    /// [`ReadLimits`]: super::ReadLimits
+    Budget(BudgetExceeded),
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::Syntax { location, message } => {
+                write!(f, "malformed JSON at {location}: {message}")
+            }
+            FormatError::Invalid { location, message } => write!(f, "{location}: {message}"),
+            FormatError::Schema { location, source } => write!(f, "{location}: {source}"),
+            FormatError::Yaml { message } => write!(f, "malformed MLmodel YAML: {message}"),
+            FormatError::NoSignature { path } => {
+                write!(f, "{}: the MLmodel file has no `signature`", path.display())
+            }
+            FormatError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            FormatError::NotASignature { path, kind } => write!(
+                f,
+                "{}: this is {kind}, not a signature (signature JSON, an MLmodel file or a model directory)",
+                path.display()
+            ),
+            FormatError::Budget(exceeded) => exceeded.fmt(f),
+        }
+    }
+}
+
+/// The causes are part of each message (a schema rule or an I/O error means little without
+/// the place), so none is returned again as a source.
+impl std::error::Error for FormatError {}
+
+impl From<BudgetExceeded> for FormatError {
+    fn from(exceeded: BudgetExceeded) -> Self {
+        FormatError::Budget(exceeded)
+    }
+}
+
+impl FormatError {
+    /// The budget exceeded, when that is why the input was refused.
+    pub fn budget_exceeded(&self) -> Option<&BudgetExceeded> {
+        match self {
+            FormatError::Budget(exceeded) => Some(exceeded),
+            _ => None,
+        }
+    }
 }
 
 /// A JSON pointer into signature JSON, plus the column or parameter name when one is known,

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map as JsonMap, Value, json};
 
+use super::limits::{Budget, ReadLimits, read_to_string_limited};
 use super::pyjson::PyJsonWriter;
 use super::signature_json::{json_kind, parse_json};
 use super::{FormatError, Location};
@@ -150,6 +151,16 @@ impl SavedInputExample {
 
     /// Reads the example a model directory holds, as `saved_input_example_info` describes it.
     pub fn read_from(dir: &Path, info: &Value) -> Result<SavedInputExample, FormatError> {
+        SavedInputExample::read_from_with(dir, info, &ReadLimits::default())
+    }
+
+    /// [`SavedInputExample::read_from`] within [`ReadLimits::input_example_bytes`] and
+    /// [`ReadLimits::json_depth`].
+    pub fn read_from_with(
+        dir: &Path,
+        info: &Value,
+        limits: &ReadLimits,
+    ) -> Result<SavedInputExample, FormatError> {
         let at = Location::root().child("saved_input_example_info");
         let invalid = |at: &Location, message: String| FormatError::Invalid {
             location: at.clone(),
@@ -164,12 +175,10 @@ impl SavedInputExample {
         let text_field = |key: &str| info.get(key).and_then(Value::as_str);
         let file = text_field("artifact_path").unwrap_or(INPUT_EXAMPLE_FILE_NAME);
         let path = dir.join(file);
-        let text = std::fs::read_to_string(&path).map_err(|source| FormatError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let text =
+            read_to_string_limited(&path, limits.input_example_bytes, Budget::InputExampleBytes)?;
         let file_at = Location::root().about(path.display().to_string());
-        let mut document = parse_json(&text, &file_at)?;
+        let mut document = parse_json(&text, &file_at, limits)?;
         let params = if text_field("params") == Some("true") {
             let params = match document.get_mut("params").map(Value::take) {
                 Some(Value::Object(params)) => params,

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::{Map as JsonMap, Value, json};
 
 use super::input_example::SavedInputExample;
+use super::limits::{Budget, BudgetExceeded, ReadLimits, read_to_string_limited};
 use super::pyyaml;
 use super::signature_json::{SignatureDict, json_kind};
 use super::{FormatError, Location};
@@ -27,7 +28,21 @@ pub struct MlModel {
 impl MlModel {
     /// Parses MLmodel YAML.
     pub fn from_yaml(yaml: &str) -> Result<MlModel, FormatError> {
-        let document = pyyaml::safe_load(yaml).map_err(|message| FormatError::Yaml { message })?;
+        MlModel::from_yaml_with(yaml, &ReadLimits::default())
+    }
+
+    /// [`MlModel::from_yaml`] within the MLmodel budgets of `limits`: size, nesting depth,
+    /// alias uses and the size the aliases expand to.
+    pub fn from_yaml_with(yaml: &str, limits: &ReadLimits) -> Result<MlModel, FormatError> {
+        if yaml.len() as u64 > limits.mlmodel_bytes {
+            return Err(BudgetExceeded::new(
+                Budget::MlmodelBytes,
+                limits.mlmodel_bytes,
+                "the MLmodel text",
+            )
+            .into());
+        }
+        let document = pyyaml::safe_load(yaml, limits)?;
         match document {
             Value::Object(document) => Ok(MlModel { document }),
             other => Err(FormatError::Yaml {
@@ -83,9 +98,18 @@ impl MlModel {
 
     /// Reads the input example saved in `dir`, if this description records one.
     pub fn input_example(&self, dir: &Path) -> Result<Option<SavedInputExample>, FormatError> {
+        self.input_example_with(dir, &ReadLimits::default())
+    }
+
+    /// [`MlModel::input_example`] within the input example budgets of `limits`.
+    pub fn input_example_with(
+        &self,
+        dir: &Path,
+        limits: &ReadLimits,
+    ) -> Result<Option<SavedInputExample>, FormatError> {
         self.document
             .get("saved_input_example_info")
-            .map(|info| SavedInputExample::read_from(dir, info))
+            .map(|info| SavedInputExample::read_from_with(dir, info, limits))
             .transpose()
     }
 
@@ -107,16 +131,22 @@ impl MlModel {
 
     /// Reads `dir/MLmodel`, or the MLmodel file itself when `path` is one.
     pub fn load(path: &Path) -> Result<MlModel, FormatError> {
+        MlModel::load_with(path, &ReadLimits::default())
+    }
+
+    /// [`MlModel::load`] within the MLmodel budgets of `limits`; the file's size is checked
+    /// before it is read.
+    pub fn load_with(path: &Path, limits: &ReadLimits) -> Result<MlModel, FormatError> {
         let file = if path.is_dir() {
             path.join(MLMODEL_FILE_NAME)
         } else {
             path.to_path_buf()
         };
-        let yaml = std::fs::read_to_string(&file).map_err(|source| FormatError::Io {
-            path: file.clone(),
-            source,
-        })?;
-        MlModel::from_yaml(&yaml)
+        let yaml = read_to_string_limited(&file, limits.mlmodel_bytes, Budget::MlmodelBytes)?;
+        MlModel::from_yaml_with(&yaml, limits).map_err(|error| match error {
+            FormatError::Budget(exceeded) => FormatError::Budget(exceeded.in_file(&file)),
+            other => other,
+        })
     }
 
     /// The document as MLflow writes it: `yaml.safe_dump(model.to_dict(),
@@ -143,8 +173,17 @@ impl MlModel {
 
     /// The model's signature, if the file has one.
     pub fn signature(&self) -> Result<Option<ModelSignature>, FormatError> {
+        self.signature_with(&ReadLimits::default())
+    }
+
+    /// [`MlModel::signature`] within the signature budgets of `limits`.
+    pub fn signature_with(
+        &self,
+        limits: &ReadLimits,
+    ) -> Result<Option<ModelSignature>, FormatError> {
+        let at = Location::root().child("signature");
         self.signature_dict()?
-            .map(|dict| ModelSignature::from_dict_at(&dict, &Location::root().child("signature")))
+            .map(|dict| ModelSignature::from_dict_at(&dict, &at, limits))
             .transpose()
     }
 }

@@ -7,6 +7,7 @@
 
 use serde_json::{Map as JsonMap, Value};
 
+use super::limits::{Budget, BudgetExceeded, ReadLimits, json_too_deep};
 use super::pyjson::PyJsonWriter;
 use super::{FormatError, Location};
 use crate::types::{
@@ -45,7 +46,12 @@ impl SignatureDict {
     /// Reads `{"inputs": ..., "outputs": ..., "params": ...}`. Each part may be a JSON string
     /// (as MLflow writes it) or the list itself; a missing, `null` or empty part is absent.
     pub fn from_json(json: &str) -> Result<SignatureDict, FormatError> {
-        let value = parse_json(json, &Location::root())?;
+        SignatureDict::from_json_with(json, &ReadLimits::default())
+    }
+
+    /// [`SignatureDict::from_json`] within the size and depth budgets of `limits`.
+    pub fn from_json_with(json: &str, limits: &ReadLimits) -> Result<SignatureDict, FormatError> {
+        let value = parse_signature_json(json, &Location::root(), limits)?;
         SignatureDict::from_value(&value, &Location::root())
     }
 
@@ -95,16 +101,29 @@ impl ModelSignature {
 
     /// MLflow's `from_dict()`.
     pub fn from_dict(dict: &SignatureDict) -> Result<ModelSignature, FormatError> {
-        ModelSignature::from_dict_at(dict, &Location::root())
+        ModelSignature::from_dict_with(dict, &ReadLimits::default())
+    }
+
+    /// [`ModelSignature::from_dict`] within the budgets of `limits` (size and depth of each
+    /// part's JSON, columns, nesting of types).
+    pub fn from_dict_with(
+        dict: &SignatureDict,
+        limits: &ReadLimits,
+    ) -> Result<ModelSignature, FormatError> {
+        ModelSignature::from_dict_at(dict, &Location::root(), limits)
     }
 
     pub(crate) fn from_dict_at(
         dict: &SignatureDict,
         at: &Location,
+        limits: &ReadLimits,
     ) -> Result<ModelSignature, FormatError> {
         let schema = |key: &str, json: Option<&str>| {
-            json.map(|json| read_schema(&parse_json(json, &at.child(key))?, &at.child(key)))
-                .transpose()
+            json.map(|json| {
+                let at = at.child(key);
+                read_schema(&parse_signature_json(json, &at, limits)?, &at, limits)
+            })
+            .transpose()
         };
         let inputs = schema("inputs", dict.inputs.as_deref())?;
         let outputs = schema("outputs", dict.outputs.as_deref())?;
@@ -113,7 +132,7 @@ impl ModelSignature {
             .as_deref()
             .map(|json| {
                 let at = at.child("params");
-                read_param_schema(&parse_json(json, &at)?, &at)
+                read_param_schema(&parse_signature_json(json, &at, limits)?, &at, limits)
             })
             .transpose()?;
         ModelSignature::new(inputs, outputs, params).map_err(|source| FormatError::Schema {
@@ -136,7 +155,13 @@ impl Schema {
 
     /// MLflow's `Schema.from_json()`.
     pub fn from_json(json: &str) -> Result<Schema, FormatError> {
-        read_schema(&parse_json(json, &Location::root())?, &Location::root())
+        Schema::from_json_with(json, &ReadLimits::default())
+    }
+
+    /// [`Schema::from_json`] within the budgets of `limits`.
+    pub fn from_json_with(json: &str, limits: &ReadLimits) -> Result<Schema, FormatError> {
+        let at = Location::root();
+        read_schema(&parse_signature_json(json, &at, limits)?, &at, limits)
     }
 }
 
@@ -159,7 +184,13 @@ impl ParamSchema {
 
     /// MLflow's `ParamSchema.from_json()`.
     pub fn from_json(json: &str) -> Result<ParamSchema, FormatError> {
-        read_param_schema(&parse_json(json, &Location::root())?, &Location::root())
+        ParamSchema::from_json_with(json, &ReadLimits::default())
+    }
+
+    /// [`ParamSchema::from_json`] within the budgets of `limits`.
+    pub fn from_json_with(json: &str, limits: &ReadLimits) -> Result<ParamSchema, FormatError> {
+        let at = Location::root();
+        read_param_schema(&parse_signature_json(json, &at, limits)?, &at, limits)
     }
 }
 
@@ -283,14 +314,64 @@ fn write_param_value(w: &mut PyJsonWriter, value: &ParamValue) {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-pub(crate) fn parse_json(text: &str, at: &Location) -> Result<Value, FormatError> {
+/// Parses JSON nested no deeper than [`ReadLimits::json_depth`].
+pub(crate) fn parse_json(
+    text: &str,
+    at: &Location,
+    limits: &ReadLimits,
+) -> Result<Value, FormatError> {
+    if let Some(position) = json_too_deep(text, limits.json_depth) {
+        return Err(BudgetExceeded::new(
+            Budget::JsonDepth,
+            limits.json_depth,
+            format!("{at}, {position}"),
+        )
+        .into());
+    }
     serde_json::from_str(text).map_err(|e| FormatError::Syntax {
         location: at.clone(),
         message: e.to_string(),
     })
 }
 
-fn read_schema(value: &Value, at: &Location) -> Result<Schema, FormatError> {
+/// Parses signature JSON within [`ReadLimits::signature_json_bytes`] and `json_depth`.
+fn parse_signature_json(
+    text: &str,
+    at: &Location,
+    limits: &ReadLimits,
+) -> Result<Value, FormatError> {
+    if text.len() as u64 > limits.signature_json_bytes {
+        return Err(BudgetExceeded::new(
+            Budget::SignatureJsonBytes,
+            limits.signature_json_bytes,
+            at.to_string(),
+        )
+        .into());
+    }
+    parse_json(text, at, limits)
+}
+
+/// Refuses a list longer than [`ReadLimits::columns`].
+fn check_columns(count: usize, at: &Location, limits: &ReadLimits) -> Result<(), FormatError> {
+    if count > limits.columns {
+        return Err(BudgetExceeded::new(Budget::Columns, limits.columns, at.to_string()).into());
+    }
+    Ok(())
+}
+
+/// The nesting of a composite type opened inside `depth` others, refused past
+/// [`ReadLimits::type_depth`].
+fn nested(depth: usize, at: &Location, limits: &ReadLimits) -> Result<usize, FormatError> {
+    let depth = depth + 1;
+    if depth > limits.type_depth {
+        return Err(
+            BudgetExceeded::new(Budget::TypeDepth, limits.type_depth, at.to_string()).into(),
+        );
+    }
+    Ok(depth)
+}
+
+fn read_schema(value: &Value, at: &Location, limits: &ReadLimits) -> Result<Schema, FormatError> {
     let Value::Array(elements) = value else {
         return Err(invalid(
             at,
@@ -300,10 +381,11 @@ fn read_schema(value: &Value, at: &Location) -> Result<Schema, FormatError> {
             ),
         ));
     };
+    check_columns(elements.len(), at, limits)?;
     let specs = elements
         .iter()
         .enumerate()
-        .map(|(i, element)| read_input_spec(element, &at.child(i)))
+        .map(|(i, element)| read_input_spec(element, &at.child(i), limits))
         .collect::<Result<Vec<_>, _>>()?;
     Schema::new(specs).map_err(|source| FormatError::Schema {
         location: at.clone(),
@@ -311,7 +393,11 @@ fn read_schema(value: &Value, at: &Location) -> Result<Schema, FormatError> {
     })
 }
 
-fn read_input_spec(value: &Value, at: &Location) -> Result<InputSpec, FormatError> {
+fn read_input_spec(
+    value: &Value,
+    at: &Location,
+    limits: &ReadLimits,
+) -> Result<InputSpec, FormatError> {
     let element = expect_object(value, at, "a column or tensor spec")?;
     let name = read_name(element, at)?;
     let at = match &name {
@@ -322,7 +408,7 @@ fn read_input_spec(value: &Value, at: &Location) -> Result<InputSpec, FormatErro
     if type_name == "tensor" {
         return read_tensor_spec(element, name, &at).map(InputSpec::Tensor);
     }
-    let ty = read_type_fields(element, &at)?;
+    let ty = read_type_fields(element, &at, limits, 0)?;
     let required = match (element.get("required"), element.get("optional")) {
         (Some(_), Some(_)) => {
             return Err(invalid(
@@ -430,12 +516,19 @@ fn read_tensor_spec(
     })
 }
 
-/// Reads the type described by `type` (and `items`, `values` or `properties`) in `element`.
+/// Reads the type described by `type` (and `items`, `values` or `properties`) in `element`,
+/// which sits inside `depth` composite types.
 fn read_type_fields(
     element: &JsonMap<String, Value>,
     at: &Location,
+    limits: &ReadLimits,
+    depth: usize,
 ) -> Result<ColumnType, FormatError> {
     let type_name = required_str(element, "type", at)?;
+    if matches!(type_name, "array" | "map" | "object") {
+        nested(depth, at, limits)?;
+    }
+    let depth = depth + 1;
     Ok(match type_name {
         "array" => {
             let items = element.get("items").ok_or_else(|| {
@@ -444,7 +537,12 @@ fn read_type_fields(
                     "Missing keys in Array JSON. Expected to find keys `items` and `type`",
                 )
             })?;
-            ColumnType::Array(Array::new(read_nested_type(items, &at.child("items"))?))
+            ColumnType::Array(Array::new(read_nested_type(
+                items,
+                &at.child("items"),
+                limits,
+                depth,
+            )?))
         }
         "map" => {
             let values = element.get("values").ok_or_else(|| {
@@ -453,9 +551,14 @@ fn read_type_fields(
                     "Missing keys in Map JSON. Expected to find keys `values` and `type`",
                 )
             })?;
-            ColumnType::Map(Map::new(read_nested_type(values, &at.child("values"))?))
+            ColumnType::Map(Map::new(read_nested_type(
+                values,
+                &at.child("values"),
+                limits,
+                depth,
+            )?))
         }
-        "object" => ColumnType::Object(read_object(element, at)?),
+        "object" => ColumnType::Object(read_object(element, at, limits, depth)?),
         "any" => ColumnType::AnyType,
         "sparkml_vector" => ColumnType::SparkMLVector,
         scalar => ColumnType::DataType(scalar.parse().map_err(|source| FormatError::Schema {
@@ -465,12 +568,23 @@ fn read_type_fields(
     })
 }
 
-fn read_nested_type(value: &Value, at: &Location) -> Result<ColumnType, FormatError> {
+fn read_nested_type(
+    value: &Value,
+    at: &Location,
+    limits: &ReadLimits,
+    depth: usize,
+) -> Result<ColumnType, FormatError> {
     let element = expect_object(value, at, "a type such as {\"type\": \"string\"}")?;
-    read_type_fields(element, at)
+    read_type_fields(element, at, limits, depth)
 }
 
-fn read_object(element: &JsonMap<String, Value>, at: &Location) -> Result<Object, FormatError> {
+/// The properties of an object type that is itself `depth` composite types deep.
+fn read_object(
+    element: &JsonMap<String, Value>,
+    at: &Location,
+    limits: &ReadLimits,
+    depth: usize,
+) -> Result<Object, FormatError> {
     let properties_at = at.child("properties");
     let properties = element.get("properties").ok_or_else(|| {
         invalid(
@@ -479,6 +593,7 @@ fn read_object(element: &JsonMap<String, Value>, at: &Location) -> Result<Object
         )
     })?;
     let properties = expect_object(properties, &properties_at, "a dictionary of properties")?;
+    check_columns(properties.len(), &properties_at, limits)?;
     let properties = properties
         .iter()
         .map(|(name, property)| {
@@ -487,7 +602,7 @@ fn read_object(element: &JsonMap<String, Value>, at: &Location) -> Result<Object
                 .about(format!("property `{name}`"));
             let property =
                 expect_object(property, &at, "a property such as {\"type\": \"string\"}")?;
-            let dtype = read_type_fields(property, &at)?;
+            let dtype = read_type_fields(property, &at, limits, depth)?;
             let required = match property.get("required") {
                 None => true,
                 Some(Value::Bool(required)) => *required,
@@ -507,17 +622,22 @@ fn read_object(element: &JsonMap<String, Value>, at: &Location) -> Result<Object
     })
 }
 
-fn read_param_schema(value: &Value, at: &Location) -> Result<ParamSchema, FormatError> {
+fn read_param_schema(
+    value: &Value,
+    at: &Location,
+    limits: &ReadLimits,
+) -> Result<ParamSchema, FormatError> {
     let Value::Array(elements) = value else {
         return Err(invalid(
             at,
             format!("expected a list of param specs, found {}", json_kind(value)),
         ));
     };
+    check_columns(elements.len(), at, limits)?;
     let specs = elements
         .iter()
         .enumerate()
-        .map(|(i, element)| read_param_spec(element, &at.child(i)))
+        .map(|(i, element)| read_param_spec(element, &at.child(i), limits))
         .collect::<Result<Vec<_>, _>>()?;
     ParamSchema::new(specs).map_err(|source| FormatError::Schema {
         location: at.clone(),
@@ -525,7 +645,11 @@ fn read_param_schema(value: &Value, at: &Location) -> Result<ParamSchema, Format
     })
 }
 
-fn read_param_spec(value: &Value, at: &Location) -> Result<ParamSpec, FormatError> {
+fn read_param_spec(
+    value: &Value,
+    at: &Location,
+    limits: &ReadLimits,
+) -> Result<ParamSpec, FormatError> {
     let element = expect_object(value, at, "a param spec")?;
     let type_key = if element.contains_key("type") {
         "type"
@@ -547,7 +671,7 @@ fn read_param_spec(value: &Value, at: &Location) -> Result<ParamSpec, FormatErro
     let name = required_str(element, "name", at)?;
     let at = at.about(format!("param `{name}`"));
     let dtype = match required_str(element, type_key, &at)? {
-        "object" => ParamType::Object(read_object(element, &at)?),
+        "object" => ParamType::Object(read_object(element, &at, limits, nested(0, &at, limits)?)?),
         scalar => ParamType::DataType(scalar.parse().map_err(|source| FormatError::Schema {
             location: at.child(type_key),
             source,

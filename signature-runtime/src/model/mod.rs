@@ -132,10 +132,12 @@ impl<E: fmt::Display> fmt::Display for PredictError<E> {
     }
 }
 
+/// The model's error is part of the message, so the chain goes on with *its* source: each
+/// cause is printed once.
 impl<E: std::error::Error + 'static> std::error::Error for PredictError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            PredictError::Model(error) => Some(error),
+            PredictError::Model(error) => error.source(),
             _ => None,
         }
     }

@@ -1,5 +1,6 @@
 //! Saving a typed model as an MLflow model directory, and checking a saved one against it.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map as JsonMap, Value, json};
@@ -13,14 +14,15 @@ use crate::types::{ModelSignature, SchemaInputs};
 pub const FLAVOR_NAME: &str = "signature_runtime";
 
 /// Why a model directory could not be saved or does not belong to the model.
-#[derive(Debug, thiserror::Error)]
+///
+/// Each message is complete on its own, so `source()` returns nothing the message has already
+/// said: an error chain prints every cause once.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum SaveError {
     /// MLflow refuses to save over a directory that holds anything; so do we.
-    #[error("{}: the directory already exists and is not empty", .0.display())]
     NotEmpty(PathBuf),
     /// A directory that could not be created.
-    #[error("{}: {source}", path.display())]
     Io {
         /// The directory.
         path: PathBuf,
@@ -28,16 +30,10 @@ pub enum SaveError {
         source: std::io::Error,
     },
     /// The input example does not match the model's signature (MLflow refuses it too).
-    #[error("the input example does not match the model's signature\n{0}")]
     InvalidExample(Report),
     /// Reading or writing an MLflow file failed.
-    #[error(transparent)]
-    Format(#[from] FormatError),
+    Format(FormatError),
     /// A saved model whose signature is not this model's.
-    #[error(
-        "{}: the saved signature differs from the model's\n  saved: {saved}\n  model: {ours}",
-        path.display()
-    )]
     SignatureDiffers {
         /// The model directory.
         path: PathBuf,
@@ -46,6 +42,37 @@ pub enum SaveError {
         /// The model's signature, as MLflow writes it.
         ours: String,
     },
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SaveError::NotEmpty(path) => write!(
+                f,
+                "{}: the directory already exists and is not empty",
+                path.display()
+            ),
+            SaveError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            SaveError::InvalidExample(report) => write!(
+                f,
+                "the input example does not match the model's signature\n{report}"
+            ),
+            SaveError::Format(error) => error.fmt(f),
+            SaveError::SignatureDiffers { path, saved, ours } => write!(
+                f,
+                "{}: the saved signature differs from the model's\n  saved: {saved}\n  model: {ours}",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SaveError {}
+
+impl From<FormatError> for SaveError {
+    fn from(error: FormatError) -> Self {
+        SaveError::Format(error)
+    }
 }
 
 impl<M: Model> SignedModel<M> {

@@ -1,15 +1,18 @@
 //! `mlsig check`: checks a scoring-request body against a signature.
 //!
-//! Exit codes: 0 when the body matches (warnings allowed), 1 when it does not (the report is
-//! printed), 2 on a usage or I/O error (clap's own code for usage errors).
+//! Exit codes, as for every subcommand: 0 when the body matches (warnings allowed), 1 when it
+//! does not (the report is printed), 2 when the signature or the body cannot be read, or on a
+//! usage error (clap's own code for those).
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use signature_runtime::mlflow::FileKind;
 use signature_runtime::{
-    CheckOptions, ExtraColumns, JsonChecker, Mode, ModelSignature, Report, load_signature,
+    CheckOptions, ExtraColumns, FormatError, JsonChecker, Mode, ModelSignature, Report,
+    load_signature,
 };
 
 #[derive(Debug, Args)]
@@ -69,7 +72,7 @@ enum FormatArg {
 pub(crate) fn run(args: &CheckArgs) -> ExitCode {
     let signature = match load_signature(&args.signature) {
         Ok(signature) => signature,
-        Err(error) => return usage_error(&error),
+        Err(error) => return crate::cannot_read(&error),
     };
     let mode = match args.mode {
         ModeArg::Strict => Mode::Strict,
@@ -86,7 +89,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
         .with_max_problems(args.max_problems);
     let report = match check(&signature, &args.body, options) {
         Ok(report) => report,
-        Err(error) => return usage_error(&error),
+        Err(exit) => return exit,
     };
     let printed = match (args.format, args.redact) {
         (FormatArg::Text, false) => report.to_string(),
@@ -100,17 +103,45 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
     if report.is_valid() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        ExitCode::from(crate::EXIT_MISMATCH)
     }
 }
 
-/// The report for a JSON body, or (with the `parquet` feature) a Parquet or Arrow IPC file.
-fn check(signature: &ModelSignature, path: &Path, options: CheckOptions) -> Result<Report, String> {
+/// The report for a JSON body, or (with the `parquet` feature) a Parquet or Arrow IPC file;
+/// the exit code when the body cannot be read (after saying why).
+fn check(
+    signature: &ModelSignature,
+    path: &Path,
+    options: CheckOptions,
+) -> Result<Report, ExitCode> {
+    let kind = if path.as_os_str() == "-" {
+        None
+    } else {
+        FileKind::of_file(path)
+    };
     #[cfg(feature = "parquet")]
-    if crate::frames::is_frame_file(path) {
-        return crate::frames::check_file(signature, path, options).map_err(|e| e.to_string());
+    if crate::frames::is_frame_file(path, kind) {
+        return crate::frames::check_file(signature, path, options)
+            .map_err(|error| crate::cannot_read(&error));
     }
-    let body = read_body(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    #[cfg(not(feature = "parquet"))]
+    if let Some(kind) = kind.filter(|kind| kind.is_read_by_parquet_feature()) {
+        eprintln!("error: {}", crate::missing_parquet_feature(path, kind));
+        return Err(ExitCode::from(crate::EXIT_CANNOT_READ));
+    }
+    if let Some(kind) = kind {
+        eprintln!(
+            "error: {}: this is {kind}, not a request body (JSON, or with the `parquet` feature a Parquet or Arrow IPC file)",
+            path.display()
+        );
+        return Err(ExitCode::from(crate::EXIT_CANNOT_READ));
+    }
+    let body = read_body(path).map_err(|source| {
+        crate::cannot_read(&FormatError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })?;
     Ok(JsonChecker::for_signature(signature)
         .with_options(options)
         .check(&body))
@@ -124,11 +155,4 @@ fn read_body(path: &Path) -> std::io::Result<Vec<u8>> {
     } else {
         std::fs::read(path)
     }
-}
-
-/// A signature or body that cannot be read: exit 2, as for a usage error, so scripts can tell
-/// "the body is invalid" (1) from "the check did not run".
-fn usage_error(error: &dyn std::fmt::Display) -> ExitCode {
-    eprintln!("error: {error}");
-    ExitCode::from(2)
 }

@@ -17,6 +17,6 @@ pub(crate) fn run(args: &ExportArgs) -> ExitCode {
             println!("{}", signature.to_dict().to_json());
             ExitCode::SUCCESS
         }
-        Err(error) => crate::report_error(&error),
+        Err(error) => crate::cannot_read(&error),
     }
 }

@@ -9,6 +9,7 @@ use signature_runtime::frame::ArrowChecker;
 use signature_runtime::frame::parquet::{
     FileError, FileFormat, check_file as check_frames, infer_file,
 };
+use signature_runtime::mlflow::FileKind;
 use signature_runtime::{CheckOptions, ModelSignature, Report};
 
 #[derive(Debug, Args)]
@@ -21,26 +22,23 @@ pub(crate) struct InferArgs {
 /// `json.dumps(signature.to_dict())` prints it. Exit 2 if the file cannot be read or holds a
 /// type MLflow has no equivalent for.
 pub(crate) fn run_infer(args: &InferArgs) -> ExitCode {
-    let signature = infer_file(&args.file)
-        .map_err(|e| e.to_string())
-        .and_then(|schema| {
-            ModelSignature::new(Some(schema), None, None).map_err(|e| e.to_string())
-        });
-    match signature {
+    let schema = match infer_file(&args.file) {
+        Ok(schema) => schema,
+        Err(error) => return crate::cannot_read(&error),
+    };
+    match ModelSignature::new(Some(schema), None, None) {
         Ok(signature) => {
             println!("{}", signature.to_dict().to_json());
             ExitCode::SUCCESS
         }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(2)
-        }
+        Err(error) => crate::cannot_read(&error),
     }
 }
 
-/// Whether `mlsig check` should read `path` as a data file rather than a JSON body.
-pub(crate) fn is_frame_file(path: &Path) -> bool {
-    FileFormat::from_path(path).is_some()
+/// Whether `mlsig check` should read `path` as a data file rather than a JSON body: by its
+/// extension, or by its first bytes (`kind`).
+pub(crate) fn is_frame_file(path: &Path, kind: Option<FileKind>) -> bool {
+    FileFormat::from_path(path).is_some() || kind.is_some_and(FileKind::is_read_by_parquet_feature)
 }
 
 /// Checks a Parquet or Arrow IPC file batch by batch, in bounded memory; rows in the report

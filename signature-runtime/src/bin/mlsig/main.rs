@@ -9,10 +9,26 @@ mod show;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use signature_runtime::FormatError;
+#[cfg(not(feature = "parquet"))]
+use signature_runtime::mlflow::FileKind;
+
+/// The contract every subcommand keeps, printed by `mlsig --help`.
+const EXIT_STATUS: &str = "\
+Exit status (every subcommand):
+  0  done: the signature was read, or the data matches it (warnings allowed)
+  1  the data does not match the signature (`check`; the report is printed)
+  2  cannot read a file (missing, malformed, over a reader budget, or of a kind this
+     build does not read) or bad usage";
+
+/// The data does not match the signature.
+const EXIT_MISMATCH: u8 = 1;
+/// A file cannot be read, or the command line is wrong (clap's own code for usage errors).
+const EXIT_CANNOT_READ: u8 = 2;
 
 /// Read, print and check MLflow model signatures.
 #[derive(Debug, Parser)]
-#[command(name = "mlsig", version, about)]
+#[command(name = "mlsig", version, about, after_help = EXIT_STATUS)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -42,8 +58,43 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints a failure the way every subcommand reports one, and gives the exit code for it.
-fn report_error(error: &dyn std::fmt::Display) -> ExitCode {
-    eprintln!("error: {error}");
-    ExitCode::from(1)
+/// Prints why a file could not be read (its whole error chain, each cause once) and gives
+/// the exit code for it: 2 in every subcommand.
+fn cannot_read(error: &(dyn std::error::Error + 'static)) -> ExitCode {
+    let mut message = format!("error: {error}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    eprintln!("{message}{}", hint(error));
+    ExitCode::from(EXIT_CANNOT_READ)
+}
+
+/// What to do about a data file given where a signature was expected.
+fn hint(error: &(dyn std::error::Error + 'static)) -> String {
+    match error.downcast_ref::<FormatError>() {
+        Some(FormatError::NotASignature { kind, .. }) if kind.is_read_by_parquet_feature() => {
+            if cfg!(feature = "parquet") {
+                "\nhint: `mlsig infer FILE` prints the signature MLflow infers from its data"
+                    .to_owned()
+            } else {
+                "\nhint: an mlsig built with the `parquet` feature (`--features cli,parquet`) \
+                 prints the signature MLflow infers from its data with `mlsig infer FILE`"
+                    .to_owned()
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// What a binary built without the `parquet` feature says about a file only that feature
+/// reads.
+#[cfg(not(feature = "parquet"))]
+fn missing_parquet_feature(path: &std::path::Path, kind: FileKind) -> String {
+    format!(
+        "{}: this is {kind}; build mlsig with the `parquet` feature to read it \
+         (`--features cli,parquet`)",
+        path.display()
+    )
 }

@@ -33,7 +33,7 @@ pub(crate) fn run(args: &ShowArgs) -> ExitCode {
             print!("{out}");
             ExitCode::SUCCESS
         }
-        Err(error) => crate::report_error(&error),
+        Err(error) => crate::cannot_read(&error),
     }
 }
 

@@ -9,152 +9,255 @@ use granit_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map as JsonMap, Number, Value};
 
 use super::resolve::{is_yaml11_bool, is_yaml11_float, is_yaml11_int, is_yaml11_null};
+use crate::mlflow::FormatError;
+use crate::mlflow::limits::{Budget, BudgetExceeded, ReadLimits, YAML_NODE_COST};
 
-/// Deeper documents are refused rather than risking the stack of whoever walks them.
-const MAX_DEPTH: usize = 512;
-/// Nodes a document may expand to, aliases included: a guard against alias bombs.
-const MAX_NODES: usize = 5_000_000;
+/// How much of the document a value stands for once its aliases are expanded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Size {
+    nodes: u64,
+    text_bytes: u64,
+}
+
+impl Size {
+    fn scalar(text: &str) -> Size {
+        Size {
+            nodes: 1,
+            text_bytes: text.len() as u64,
+        }
+    }
+
+    fn plus(self, other: Size) -> Size {
+        Size {
+            nodes: self.nodes.saturating_add(other.nodes),
+            text_bytes: self.text_bytes.saturating_add(other.text_bytes),
+        }
+    }
+
+    /// The estimate [`ReadLimits::yaml_expanded_bytes`] is measured in.
+    fn bytes(self) -> u64 {
+        self.nodes
+            .saturating_mul(YAML_NODE_COST)
+            .saturating_add(self.text_bytes)
+    }
+}
 
 enum Frame {
     Sequence {
         items: Vec<Value>,
         anchor: usize,
+        size: Size,
     },
     Mapping {
         entries: JsonMap<String, Value>,
         key: Option<String>,
         anchor: usize,
+        size: Size,
     },
 }
 
-/// `yaml.safe_load(text)` for the value types JSON can hold.
-pub(crate) fn safe_load(text: &str) -> Result<Value, String> {
-    let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: Vec<(usize, Value)> = Vec::new();
-    let mut root: Option<Value> = None;
-    let mut documents = 0;
-    let mut nodes = 0usize;
-    while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| e.to_string())?;
-        let at = || {
-            format!(
-                "line {}, column {}",
-                span.start.line(),
-                span.start.col() + 1
-            )
-        };
-        let (value, anchor) = match event {
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
-            Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(format!(
-                        "expected a single document, found another at {}",
-                        at()
-                    ));
-                }
-                continue;
-            }
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _)
-                if stack.len() >= MAX_DEPTH =>
-            {
-                let _ = anchor;
-                return Err(format!("nested deeper than {MAX_DEPTH} levels at {}", at()));
-            }
-            Event::SequenceStart(_, anchor, _) => {
-                stack.push(Frame::Sequence {
-                    items: Vec::new(),
-                    anchor,
-                });
-                continue;
-            }
-            Event::MappingStart(_, anchor, _) => {
-                stack.push(Frame::Mapping {
-                    entries: JsonMap::new(),
-                    key: None,
-                    anchor,
-                });
-                continue;
-            }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Sequence { items, anchor }) => (Value::Array(items), anchor),
-                _ => return Err(format!("unbalanced sequence end at {}", at())),
-            },
-            Event::MappingEnd => match stack.pop() {
-                Some(Frame::Mapping {
-                    entries, anchor, ..
-                }) => (Value::Object(entries), anchor),
-                _ => return Err(format!("unbalanced mapping end at {}", at())),
-            },
-            Event::Scalar(text, style, anchor, tag) => {
-                let tag = tag.as_deref().map(|t| {
-                    t.core_suffix()
-                        .map(str::to_owned)
-                        .ok_or_else(|| t.original())
-                });
-                let value = match tag {
-                    Some(Err(custom)) => {
-                        return Err(format!("unsupported tag `{custom}` at {}", at()));
-                    }
-                    Some(Ok(core)) => {
-                        tagged_scalar(&text, &core).map_err(|e| format!("{e} at {}", at()))?
-                    }
-                    None if style == ScalarStyle::Plain => {
-                        plain_scalar(&text).map_err(|e| format!("{e} at {}", at()))?
-                    }
-                    None => Value::String(text.into_owned()),
-                };
-                (value, anchor)
-            }
-            Event::Alias(id) => {
-                let value = anchors
-                    .iter()
-                    .rev()
-                    .find(|(anchor, _)| *anchor == id)
-                    .map(|(_, value)| value.clone())
-                    .ok_or_else(|| format!("unknown alias at {}", at()))?;
-                (value, 0)
-            }
-            _ => continue,
-        };
-        nodes += count_nodes(&value);
-        if nodes > MAX_NODES {
-            return Err(format!(
-                "the document expands to more than {MAX_NODES} nodes"
-            ));
-        }
-        if anchor != 0 {
-            anchors.push((anchor, value.clone()));
-        }
-        match stack.last_mut() {
-            None => root = Some(value),
-            Some(Frame::Sequence { items, .. }) => items.push(value),
-            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
-                None => match value {
-                    Value::String(k) => *key = Some(k),
-                    other => {
-                        return Err(format!(
-                            "only string keys are supported, found `{other}` at {}",
-                            at()
-                        ));
-                    }
-                },
-                Some(k) => {
-                    entries.insert(k, value);
-                }
-            },
-        }
-    }
-    Ok(root.unwrap_or(Value::Null))
+/// `yaml.safe_load(text)` for the value types JSON can hold, within the YAML budgets of
+/// `limits`.
+pub(crate) fn safe_load(text: &str, limits: &ReadLimits) -> Result<Value, FormatError> {
+    Loader::new(limits).load(text)
 }
 
-/// Collections count one per element, so a value's size is known without walking it again.
-fn count_nodes(value: &Value) -> usize {
-    match value {
-        Value::Array(items) => items.len() + 1,
-        Value::Object(entries) => entries.len() + 1,
-        _ => 1,
+/// One document's reading, with what it has built so far (the budgets are checked against
+/// it before anything is built, so it never exceeds them).
+struct Loader<'a> {
+    limits: &'a ReadLimits,
+    /// Everything built so far, each alias use counted as the copy it makes.
+    built: Size,
+    alias_uses: u64,
+}
+
+impl<'a> Loader<'a> {
+    fn new(limits: &'a ReadLimits) -> Self {
+        Loader {
+            limits,
+            built: Size::default(),
+            alias_uses: 0,
+        }
+    }
+
+    /// Counts `size` as built, unless that would go past the expansion budget.
+    fn build(&mut self, size: Size, at: &dyn Fn() -> String) -> Result<(), FormatError> {
+        let built = self.built.plus(size);
+        if built.bytes() > self.limits.yaml_expanded_bytes {
+            return Err(BudgetExceeded::new(
+                Budget::YamlExpandedBytes,
+                self.limits.yaml_expanded_bytes,
+                at(),
+            )
+            .into());
+        }
+        self.built = built;
+        Ok(())
+    }
+
+    fn load(&mut self, text: &str) -> Result<Value, FormatError> {
+        let syntax = |message: String| FormatError::Yaml { message };
+        let mut parser = Parser::new_from_str(text);
+        let mut stack: Vec<Frame> = Vec::new();
+        // Each anchor with its value and that value's expanded size, so an alias use is
+        // counted before it is copied.
+        let mut anchors: Vec<(usize, Value, Size)> = Vec::new();
+        let mut root: Option<Value> = None;
+        let mut documents = 0;
+        while let Some(event) = parser.next_event() {
+            let (event, span) = event.map_err(|e| syntax(e.to_string()))?;
+            let at = || {
+                format!(
+                    "line {}, column {}",
+                    span.start.line(),
+                    span.start.col() + 1
+                )
+            };
+            let (value, anchor, size) = match event {
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
+                Event::DocumentStart(..) => {
+                    documents += 1;
+                    if documents > 1 {
+                        return Err(syntax(format!(
+                            "expected a single document, found another at {}",
+                            at()
+                        )));
+                    }
+                    continue;
+                }
+                Event::SequenceStart(..) | Event::MappingStart(..)
+                    if stack.len() >= self.limits.yaml_depth =>
+                {
+                    return Err(BudgetExceeded::new(
+                        Budget::YamlDepth,
+                        self.limits.yaml_depth,
+                        at(),
+                    )
+                    .into());
+                }
+                Event::SequenceStart(_, anchor, _) => {
+                    let size = Size {
+                        nodes: 1,
+                        text_bytes: 0,
+                    };
+                    self.build(size, &at)?;
+                    stack.push(Frame::Sequence {
+                        items: Vec::new(),
+                        anchor,
+                        size,
+                    });
+                    continue;
+                }
+                Event::MappingStart(_, anchor, _) => {
+                    let size = Size {
+                        nodes: 1,
+                        text_bytes: 0,
+                    };
+                    self.build(size, &at)?;
+                    stack.push(Frame::Mapping {
+                        entries: JsonMap::new(),
+                        key: None,
+                        anchor,
+                        size,
+                    });
+                    continue;
+                }
+                Event::SequenceEnd => match stack.pop() {
+                    Some(Frame::Sequence {
+                        items,
+                        anchor,
+                        size,
+                    }) => (Value::Array(items), anchor, size),
+                    _ => return Err(syntax(format!("unbalanced sequence end at {}", at()))),
+                },
+                Event::MappingEnd => match stack.pop() {
+                    Some(Frame::Mapping {
+                        entries,
+                        anchor,
+                        size,
+                        ..
+                    }) => (Value::Object(entries), anchor, size),
+                    _ => return Err(syntax(format!("unbalanced mapping end at {}", at()))),
+                },
+                Event::Scalar(text, style, anchor, tag) => {
+                    let size = Size::scalar(&text);
+                    self.build(size, &at)?;
+                    let tag = tag.as_deref().map(|t| {
+                        t.core_suffix()
+                            .map(str::to_owned)
+                            .ok_or_else(|| t.original())
+                    });
+                    let value = match tag {
+                        Some(Err(custom)) => {
+                            return Err(syntax(format!("unsupported tag `{custom}` at {}", at())));
+                        }
+                        Some(Ok(core)) => tagged_scalar(&text, &core)
+                            .map_err(|e| syntax(format!("{e} at {}", at())))?,
+                        None if style == ScalarStyle::Plain => {
+                            plain_scalar(&text).map_err(|e| syntax(format!("{e} at {}", at())))?
+                        }
+                        None => Value::String(text.into_owned()),
+                    };
+                    (value, anchor, size)
+                }
+                Event::Alias(id) => {
+                    self.alias_uses += 1;
+                    if self.alias_uses > self.limits.yaml_alias_uses {
+                        return Err(BudgetExceeded::new(
+                            Budget::YamlAliasUses,
+                            self.limits.yaml_alias_uses,
+                            at(),
+                        )
+                        .into());
+                    }
+                    let (value, size) = anchors
+                        .iter()
+                        .rev()
+                        .find(|(anchor, ..)| *anchor == id)
+                        .map(|(_, value, size)| (value, *size))
+                        .ok_or_else(|| syntax(format!("unknown alias at {}", at())))?;
+                    // Counted before the copy is made: the copy is what would blow up.
+                    self.build(size, &at)?;
+                    (value.clone(), 0, size)
+                }
+                _ => continue,
+            };
+            if anchor != 0 {
+                anchors.push((anchor, value.clone(), size));
+            }
+            match stack.last_mut() {
+                None => root = Some(value),
+                Some(Frame::Sequence {
+                    items, size: total, ..
+                }) => {
+                    *total = total.plus(size);
+                    items.push(value);
+                }
+                Some(Frame::Mapping {
+                    entries,
+                    key,
+                    size: total,
+                    ..
+                }) => {
+                    *total = total.plus(size);
+                    match key.take() {
+                        None => match value {
+                            Value::String(k) => *key = Some(k),
+                            other => {
+                                return Err(syntax(format!(
+                                    "only string keys are supported, found `{other}` at {}",
+                                    at()
+                                )));
+                            }
+                        },
+                        Some(k) => {
+                            entries.insert(k, value);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(root.unwrap_or(Value::Null))
     }
 }
 
@@ -255,11 +358,22 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn load(text: &str) -> Result<Value, FormatError> {
+        safe_load(text, &ReadLimits::default())
+    }
+
+    fn budget_of(result: Result<Value, FormatError>) -> Budget {
+        match result {
+            Err(FormatError::Budget(exceeded)) => exceeded.budget(),
+            other => panic!("expected a budget error, got {other:?}"),
+        }
+    }
+
     #[test]
     fn scalars_are_typed_as_pyyaml_types_them() {
         let doc = "a: 1e3\nb: 0o17\nc: 017\nd: yes\ne: '1'\nf: 1.5\ng: ~\nh: 0x1F\ni: 1_000\nj: 1:30\nk: 3.11.7\nl: 2023-06-26\nm: \"x\\ty\"\nn: -.5\no: [1, {p: q}]\n";
         assert_eq!(
-            safe_load(doc).unwrap(),
+            load(doc).unwrap(),
             json!({"a": "1e3", "b": "0o17", "c": 15, "d": true, "e": "1", "f": 1.5, "g": null,
                    "h": 31, "i": 1000, "j": 90, "k": "3.11.7", "l": "2023-06-26", "m": "x\ty",
                    "n": "-.5", "o": [1, {"p": "q"}]})
@@ -268,12 +382,109 @@ mod tests {
 
     #[test]
     fn hostile_documents_fail_cleanly() {
-        assert!(safe_load(&"[".repeat(10_000)).is_err());
-        assert!(safe_load("a: .inf\n").is_err());
-        assert!(safe_load("a: 1\n---\nb: 2\n").is_err());
-        assert!(safe_load("1: a\n").is_err());
-        assert!(safe_load("a: !custom x\n").is_err());
-        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
-        assert!(safe_load(bomb).is_ok(), "small alias use is fine");
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(budget_of(load(&deep)), Budget::YamlDepth);
+        // The parser's own guard, past 255 levels of flow collections.
+        assert!(load(&"[".repeat(10_000)).is_err());
+        assert!(load("a: .inf\n").is_err());
+        assert!(load("a: 1\n---\nb: 2\n").is_err());
+        assert!(load("1: a\n").is_err());
+        assert!(load("a: !custom x\n").is_err());
+        let aliases = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
+        assert!(load(aliases).is_ok(), "small alias use is fine");
+    }
+
+    /// Ten lines, each alias list repeating the previous anchor nine times, eight levels
+    /// deep: copied out in full it is 9^9 scalars, tens of gigabytes. The reader counts each
+    /// copy before making it, so what it builds stays within the budget however the bomb is
+    /// shaped; no timing is asserted, the count is.
+    #[test]
+    fn an_alias_bomb_is_refused_within_the_expansion_budget() {
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..=8 {
+            let previous = format!("*a{}", level - 1);
+            let items = vec![previous.as_str(); 9].join(", ");
+            bomb.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+        }
+        bomb.push_str("all: *a8\n");
+        assert_eq!(bomb.lines().count(), 10);
+        let unbounded = Size {
+            nodes: 9u64.pow(9),
+            text_bytes: 9u64.pow(9),
+        };
+        assert!(
+            unbounded.bytes() > 10 << 30,
+            "an unbounded reader needs > 10 GiB"
+        );
+
+        let limits = ReadLimits::default();
+        let mut loader = Loader::new(&limits);
+        let result = loader.load(&bomb);
+        match &result {
+            Err(FormatError::Budget(exceeded)) => {
+                assert_eq!(exceeded.budget(), Budget::YamlExpandedBytes);
+                assert_eq!(exceeded.limit(), limits.yaml_expanded_bytes);
+                assert!(exceeded.place().starts_with("line "), "{exceeded}");
+                let message = exceeded.to_string();
+                assert!(message.contains("`yaml_expanded_bytes`"), "{message}");
+            }
+            other => panic!("the bomb was not refused: {other:?}"),
+        }
+        assert!(loader.built.bytes() <= limits.yaml_expanded_bytes);
+        assert!(loader.alias_uses <= 72);
+    }
+
+    /// The size `text` expands to, as the expansion budget measures it.
+    fn expanded_bytes(text: &str) -> u64 {
+        let limits = ReadLimits::default();
+        let mut loader = Loader::new(&limits);
+        loader.load(text).unwrap();
+        loader.built.bytes()
+    }
+
+    #[test]
+    fn each_yaml_budget_holds_at_its_limit_and_refuses_past_it() {
+        let with = |change: &dyn Fn(&mut ReadLimits)| {
+            let mut limits = ReadLimits::default();
+            change(&mut limits);
+            limits
+        };
+        // Depth: three nested collections.
+        let deep = "a: {b: [1]}\n";
+        assert!(safe_load(deep, &with(&|l| l.yaml_depth = 3)).is_ok());
+        assert_eq!(
+            budget_of(safe_load(deep, &with(&|l| l.yaml_depth = 2))),
+            Budget::YamlDepth
+        );
+        // Alias uses: three.
+        let aliases = "a: &a [1, 2]\nb: [*a, *a]\nc: *a\n";
+        assert!(safe_load(aliases, &with(&|l| l.yaml_alias_uses = 3)).is_ok());
+        assert_eq!(
+            budget_of(safe_load(aliases, &with(&|l| l.yaml_alias_uses = 2))),
+            Budget::YamlAliasUses
+        );
+        // Expanded size: exactly what the document expands to.
+        let size = expanded_bytes(aliases);
+        assert_eq!(
+            size,
+            Size {
+                // The mapping, 3 keys, `a`'s list and its 2 items, copied three times.
+                nodes: 1 + 3 + 3 + 1 + 3 * 3,
+                // The keys, `a`'s items, and those items copied three times.
+                text_bytes: 3 + 2 + 3 * 2,
+            }
+            .bytes()
+        );
+        assert_eq!(
+            safe_load(aliases, &with(&|l| l.yaml_expanded_bytes = size)).unwrap(),
+            json!({"a": [1, 2], "b": [[1, 2], [1, 2]], "c": [1, 2]})
+        );
+        assert_eq!(
+            budget_of(safe_load(
+                aliases,
+                &with(&|l| l.yaml_expanded_bytes = size - 1)
+            )),
+            Budget::YamlExpandedBytes
+        );
     }
 }
