@@ -12,7 +12,9 @@
 #
 # Environment: FUZZ_RSS_LIMIT_MB (default 2048) and FUZZ_TIMEOUT (seconds per input, default
 # 10) set libFuzzer's -rss_limit_mb/-malloc_limit_mb and -timeout; FUZZ_DEBUG_ASSERTIONS=1
-# builds with debug assertions (overflow checks) on, which rebuilds every dependency.
+# builds with debug assertions (overflow checks) on, which rebuilds every dependency;
+# FUZZ_KEEP_GOING=1 runs libFuzzer's fork mode, which records every crash, timeout and OOM
+# and goes on (for a target whose first finding is known), instead of stopping at the first.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,21 +56,39 @@ for target in "${targets[@]}"; do
     fi
     log="$logs/$target.log"
     echo "==> $target: ${seconds}s (log: $log)" >&2
+    artifacts="$repo/fuzz/artifacts/$target"
+    mkdir -p "$artifacts"
+    found_before="$(find "$artifacts" -type f | wc -l)"
+    mode_flags=()
+    if [[ "${FUZZ_KEEP_GOING:-}" == "1" ]]; then
+        mode_flags=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+    fi
     status=0
-    cargo fuzz run "${build_flags[@]}" "$target" "$corpus" -- \
+    # GNU time's maximum RSS covers the fork mode's children too (libFuzzer's own figure
+    # does not).
+    /usr/bin/time -f 'max RSS %M kB' -o "$log.rss" \
+        cargo fuzz run "${build_flags[@]}" "$target" "$corpus" -- \
         -max_total_time="$seconds" -timeout="$timeout" \
         -rss_limit_mb="$rss_limit_mb" -malloc_limit_mb="$rss_limit_mb" \
-        -print_final_stats=1 >"$log" 2>&1 || status=$?
-    stat() { grep -m1 "^stat::$1:" "$log" | awk '{print $2}'; }
-    coverage="$(grep -E '^#[0-9]+' "$log" | grep -o 'cov: [0-9]*' | tail -1 | awk '{print $2}')"
+        -print_final_stats=1 -artifact_prefix="$artifacts/" "${mode_flags[@]}" \
+        >"$log" 2>&1 || status=$?
+    found=$(($(find "$artifacts" -type f | wc -l) - found_before))
+    stat() { grep -m1 "^stat::$1:" "$log" | awk '{print $2}' || true; }
+    # The last progress line: `#<execs> ... cov: <edges>` (fork mode: `#<execs>: cov: ...`).
+    progress="$(grep -E '^#[0-9]+:? .*cov: ' "$log" | tail -1 || true)"
+    execs="$(stat number_of_executed_units)"
+    execs="${execs:-$(sed -E 's/^#([0-9]+).*/\1/' <<<"$progress")}"
+    coverage="$(grep -o 'cov: [0-9]*' <<<"$progress" | awk '{print $2}' || true)"
+    peak_rss="$(stat peak_rss_mb)"
+    peak_rss="${peak_rss:-$(($(awk '/max RSS/ {print $3}' "$log.rss") / 1024))}"
     outcome="ok"
-    if [[ $status -ne 0 ]]; then
-        outcome="FAILED ($(grep -m1 -oE 'ERROR: libFuzzer: [a-z-]+|panicked at [^ ]+' "$log" || echo "exit $status"))"
+    if [[ $status -ne 0 || $found -gt 0 ]]; then
+        outcome="FAILED ($found new in fuzz/artifacts/$target; $(grep -m1 -oE 'ERROR: libFuzzer: [a-z-]+|panicked at [^ ]+' "$log" || echo "exit $status"))"
         failed+=("$target")
     fi
     summaries+=("$(printf '%-16s %s  execs %s  exec/s %s  corpus %s  cov %s  peak RSS %s MB' \
-        "$target" "$outcome" "$(stat number_of_executed_units)" "$(stat average_exec_per_sec)" \
-        "$(find "$corpus" -type f | wc -l)" "${coverage:-?}" "$(stat peak_rss_mb)")")
+        "$target" "$outcome" "${execs:-?}" "$((${execs:-0} / seconds))" \
+        "$(find "$corpus" -type f | wc -l)" "${coverage:-?}" "${peak_rss:-?}")")
     echo "${summaries[-1]}" >&2
 done
 
