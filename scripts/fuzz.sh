@@ -75,7 +75,7 @@ for target in "${targets[@]}"; do
     found=$(($(find "$artifacts" -type f | wc -l) - found_before))
     stat() { grep -m1 "^stat::$1:" "$log" | awk '{print $2}' || true; }
     # The last progress line: `#<execs> ... cov: <edges>` (fork mode: `#<execs>: cov: ...`).
-    progress="$(grep -E '^#[0-9]+:? .*cov: ' "$log" | tail -1 || true)"
+    progress="$(grep -E '^#[0-9]+:?[[:space:]].*cov: ' "$log" | tail -1 || true)"
     execs="$(stat number_of_executed_units)"
     execs="${execs:-$(sed -E 's/^#([0-9]+).*/\1/' <<<"$progress")}"
     coverage="$(grep -o 'cov: [0-9]*' <<<"$progress" | awk '{print $2}' || true)"

@@ -1,16 +1,17 @@
 //! Fuzzes the Parquet and Arrow IPC readers (`frame::parquet`): the first byte picks the
 //! file kind, a signature and the check's options, the rest is the file. `check_file` and
 //! `infer_file` must return a report or an error, never panic, hang or run away with memory;
-//! and a file's inferred schema must pass the check of that same file.
+//! a file's inferred schema must pass the check of that same file; tight budgets may refuse a
+//! file, never read it differently.
 #![no_main]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use signature_fuzz::{assert_report_consistent, frame_schemas, scratch_dir};
+use signature_fuzz::{assert_report_consistent, frame_schemas, scratch_dir, tight_limits};
 use signature_runtime::frame::ArrowChecker;
-use signature_runtime::frame::parquet::{check_file, infer_file};
+use signature_runtime::frame::parquet::{check_file, check_file_with, infer_file, infer_file_with};
 use signature_runtime::{CheckOptions, ExtraColumns, Mode, Schema};
 
 struct Setup {
@@ -59,14 +60,22 @@ fuzz_target!(|data: &[u8]| {
         .with_mode(mode)
         .with_extra_columns(extra)
         .with_max_problems(cap);
-    match check_file(
-        &ArrowChecker::for_schema(schema).with_options(options),
-        path,
-    ) {
-        Ok(report) => assert_report_consistent(&report, cap),
+    let checker = ArrowChecker::for_schema(schema).with_options(options);
+    let checked = check_file(&checker, path);
+    match &checked {
+        Ok(report) => assert_report_consistent(report, cap),
         Err(error) => {
             let _ = error.to_string();
         }
+    }
+    // Under tight budgets the same file is refused or read the same.
+    let limits = tight_limits();
+    if let Ok(tight) = check_file_with(&checker, path, &limits) {
+        let report = checked.expect("read under tight budgets, refused under the defaults");
+        assert_eq!(tight.to_string(), report.to_string());
+    }
+    if let Ok(tight) = infer_file_with(path, &limits) {
+        assert_eq!(infer_file(path).ok(), Some(tight));
     }
 
     match infer_file(path) {

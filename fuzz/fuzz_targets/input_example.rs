@@ -2,6 +2,7 @@
 //! `saved_input_example_info` block (type, params, pandas orient), the rest is the
 //! `input_example.json` it points at. Any panic is a bug; so is an example that does not
 //! survive being saved as MLflow saves it and read back, or a serving example that is not JSON.
+//! Tight budgets may refuse a file, never read it differently.
 #![no_main]
 
 use std::path::PathBuf;
@@ -9,7 +10,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
-use signature_fuzz::scratch_dir;
+use signature_fuzz::{scratch_dir, tight_limits};
 use signature_runtime::mlflow::{INPUT_EXAMPLE_FILE_NAME, SavedInputExample};
 
 /// Two model directories of this process: one the fuzzer writes, one our writer writes.
@@ -46,7 +47,13 @@ fuzz_target!(|data: &[u8]| {
         info.insert("pandas_orient".into(), json!("values"));
     }
     std::fs::write(given.join(INPUT_EXAMPLE_FILE_NAME), file).unwrap();
-    let saved = match SavedInputExample::read_from(given, &Value::Object(info)) {
+    let info = Value::Object(info);
+    let read = SavedInputExample::read_from(given, &info);
+    // Under tight budgets the same file is refused or read the same.
+    if let Ok(tight) = SavedInputExample::read_from_with(given, &info, &tight_limits()) {
+        assert_eq!(read.as_ref().ok(), Some(&tight));
+    }
+    let saved = match read {
         Ok(saved) => saved,
         Err(error) => {
             let _ = error.to_string();

@@ -2,10 +2,12 @@
 //! schema list, a ParamSchema, in every layout MLflow has written. Any panic is a bug; so is a
 //! signature that does not survive being written and read back: what we read, we write as
 //! MLflow does, and that text must read back to the same value and write the same bytes.
+//! Tight budgets may refuse a text, never read it differently.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use signature_runtime::mlflow::signature_from_json;
+use signature_fuzz::tight_limits;
+use signature_runtime::mlflow::{signature_from_json, signature_from_json_with};
 use signature_runtime::{ParamSchema, Schema, SignatureDict};
 
 fuzz_target!(|data: &[u8]| {
@@ -13,7 +15,20 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
 
-    match signature_from_json(text) {
+    let read = signature_from_json(text);
+    // Under tight budgets the same text is refused or read the same.
+    let limits = tight_limits();
+    if let Ok(tight) = signature_from_json_with(text, &limits) {
+        assert_eq!(read.as_ref().ok(), Some(&tight), "{text}");
+    }
+    if let Ok(tight) = Schema::from_json_with(text, &limits) {
+        assert_eq!(Schema::from_json(text).ok(), Some(tight), "{text}");
+    }
+    if let Ok(tight) = ParamSchema::from_json_with(text, &limits) {
+        assert_eq!(ParamSchema::from_json(text).ok(), Some(tight), "{text}");
+    }
+
+    match read {
         Ok(signature) => {
             let written = signature.to_dict().to_json();
             let back = signature_from_json(&written)

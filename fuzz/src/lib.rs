@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use signature_runtime::mlflow::ReadLimits;
 use signature_runtime::{
     Array, ColSpec, ColumnType, DataType, Map, Object, Property, Report, Schema, Severity,
 };
@@ -76,4 +77,22 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     let dir = base.join(format!("signature-fuzz-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Budgets far below the defaults, so that the fuzzer reaches every budget's refusal: a
+/// tighter budget may refuse what the defaults read, never read it differently.
+pub fn tight_limits() -> ReadLimits {
+    let mut limits = ReadLimits::default();
+    limits.mlmodel_bytes = 2048;
+    limits.yaml_depth = 6;
+    limits.yaml_alias_uses = 8;
+    limits.yaml_expanded_bytes = 8192;
+    limits.signature_json_bytes = 1024;
+    limits.json_depth = 6;
+    limits.input_example_bytes = 1024;
+    limits.columns = 4;
+    limits.type_depth = 3;
+    limits.frame_metadata_bytes = 4096;
+    limits.frame_columns = 6;
+    limits
 }
