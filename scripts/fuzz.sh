@@ -63,6 +63,11 @@ for target in "${targets[@]}"; do
     if [[ "${FUZZ_KEEP_GOING:-}" == "1" ]]; then
         mode_flags=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     fi
+    # The targets that read files by path write them here, one directory per process.
+    shm=/dev/shm
+    [[ -d $shm ]] || shm="${TMPDIR:-/tmp}"
+    FUZZ_SCRATCH="$(mktemp -d "$shm/signature-fuzz-$target.XXXXXX")"
+    export FUZZ_SCRATCH
     status=0
     # GNU time's maximum RSS covers the fork mode's children too (libFuzzer's own figure
     # does not).
@@ -72,12 +77,16 @@ for target in "${targets[@]}"; do
         -rss_limit_mb="$rss_limit_mb" -malloc_limit_mb="$rss_limit_mb" \
         -print_final_stats=1 -artifact_prefix="$artifacts/" "${mode_flags[@]}" \
         >"$log" 2>&1 || status=$?
+    rm -rf "$FUZZ_SCRATCH"
     found=$(($(find "$artifacts" -type f | wc -l) - found_before))
     stat() { grep -m1 "^stat::$1:" "$log" | awk '{print $2}' || true; }
     # The last progress line: `#<execs> ... cov: <edges>` (fork mode: `#<execs>: cov: ...`).
     progress="$(grep -E '^#[0-9]+:?[[:space:]].*cov: ' "$log" | tail -1 || true)"
     execs="$(stat number_of_executed_units)"
     execs="${execs:-$(sed -E 's/^#([0-9]+).*/\1/' <<<"$progress")}"
+    # libFuzzer's average; fork mode has none, so executions over the time given.
+    per_second="$(stat average_exec_per_sec)"
+    per_second="${per_second:-$((${execs:-0} / seconds))}"
     coverage="$(grep -o 'cov: [0-9]*' <<<"$progress" | awk '{print $2}' || true)"
     peak_rss="$(stat peak_rss_mb)"
     peak_rss="${peak_rss:-$(($(awk '/max RSS/ {print $3}' "$log.rss") / 1024))}"
@@ -87,7 +96,7 @@ for target in "${targets[@]}"; do
         failed+=("$target")
     fi
     summaries+=("$(printf '%-16s %s  execs %s  exec/s %s  corpus %s  cov %s  peak RSS %s MB' \
-        "$target" "$outcome" "${execs:-?}" "$((${execs:-0} / seconds))" \
+        "$target" "$outcome" "${execs:-?}" "$per_second" \
         "$(find "$corpus" -type f | wc -l)" "${coverage:-?}" "${peak_rss:-?}")")
     echo "${summaries[-1]}" >&2
 done

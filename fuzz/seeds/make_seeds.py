@@ -70,6 +70,8 @@ def mlmodel_texts(signatures):
     # The PyYAML typing cases of the tests, and a small alias use.
     texts.append("a: 1e3\nb: 0o17\nc: 017\nd: yes\ne: '1'\nf: 1.5\ng: ~\nh: 0x1F\ni: 1_000\nj: 1:30\nk: 3.11.7\nl: 2023-06-26\nm: \"x\\ty\"\nn: -.5\no: [1, {p: q}]\n")
     texts.append("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: {<<: {d: 1}, e: *b}\n")
+    # Found by the fuzzer: an empty document must be written back as `{}`.
+    write("mlmodel_yaml", "empty_document", "{}")
     # Signature dicts as MLflow writes them into an MLmodel file.
     for text in signatures:
         value = json.loads(text)

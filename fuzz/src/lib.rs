@@ -65,14 +65,14 @@ pub fn frame_schemas() -> Vec<Schema> {
     .collect()
 }
 
-/// A directory of this process for files the readers open by path, in memory when the
-/// machine has `/dev/shm`.
+/// A directory of this process for files the readers open by path: under `$FUZZ_SCRATCH`
+/// when set (scripts/fuzz.sh sets it to a directory it removes after the run, as fork mode
+/// starts a process per job), else in memory when the machine has `/dev/shm`.
 pub fn scratch_dir(name: &str) -> PathBuf {
-    let shm = PathBuf::from("/dev/shm");
-    let base = if shm.is_dir() {
-        shm
-    } else {
-        std::env::temp_dir()
+    let base = match std::env::var_os("FUZZ_SCRATCH") {
+        Some(dir) => PathBuf::from(dir),
+        None if std::path::Path::new("/dev/shm").is_dir() => PathBuf::from("/dev/shm"),
+        None => std::env::temp_dir(),
     };
     let dir = base.join(format!("signature-fuzz-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
