@@ -227,11 +227,11 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
             };
             // The footer ends the file: its length, then `PAR1`. Checked before the footer
             // is read, since the reader allocates what the length claims.
-            if let Some(tail) = read_tail::<8>(&mut file, file_len).map_err(io)? {
-                if &tail[4..] == b"PAR1" {
-                    let claimed = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
-                    metadata_budget(u64::from(claimed))?;
-                }
+            if let Some(tail) = read_tail::<8>(&mut file, file_len).map_err(io)?
+                && &tail[4..] == b"PAR1"
+            {
+                let claimed = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
+                metadata_budget(u64::from(claimed))?;
             }
             let builder = ParquetRecordBatchReaderBuilder::try_new(file)
                 .map_err(&parquet_error)?
@@ -251,11 +251,11 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
             let is_file = head.starts_with(b"ARROW1");
             if is_file {
                 // The footer's length and `ARROW1` end the file.
-                if let Some(tail) = read_tail::<10>(&mut file, file_len).map_err(io)? {
-                    if &tail[4..] == b"ARROW1" {
-                        let claimed = i32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
-                        metadata_budget(u64::try_from(claimed).unwrap_or(0))?;
-                    }
+                if let Some(tail) = read_tail::<10>(&mut file, file_len).map_err(io)?
+                    && &tail[4..] == b"ARROW1"
+                {
+                    let claimed = i32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
+                    metadata_budget(u64::try_from(claimed).unwrap_or(0))?;
                 }
             } else if head.len() == 8 {
                 // A stream opens with its schema message: a continuation marker and the

@@ -46,15 +46,16 @@ impl FileKind {
             .map(|(_, kind)| *kind)
     }
 
-    /// The kind of the file at `path`, or `None` when it is none of these (or cannot be read:
-    /// the reader that opens it next reports why).
+    /// The kind of the file at `path`, or `None` when it is none of these, is not a regular
+    /// file (a pipe such as `<(cat body.json)` would lose the bytes read here), or cannot be
+    /// read (the reader that opens it next reports why).
     pub fn of_file(path: &Path) -> Option<FileKind> {
+        let file = std::fs::File::open(path).ok()?;
+        if !file.metadata().ok()?.is_file() {
+            return None;
+        }
         let mut head = Vec::with_capacity(8);
-        std::fs::File::open(path)
-            .ok()?
-            .take(8)
-            .read_to_end(&mut head)
-            .ok()?;
+        file.take(8).read_to_end(&mut head).ok()?;
         FileKind::of_bytes(&head)
     }
 

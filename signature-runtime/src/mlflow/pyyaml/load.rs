@@ -4,6 +4,12 @@
 //! typed here by YAML 1.1's rules, as PyYAML types them, not by YAML 1.2's: a plain `1e3` or
 //! `0o17` stays a string, a plain `0017` is octal, `yes` is true. A quoted scalar is always a
 //! string.
+//!
+//! PyYAML shares an aliased node; a JSON value cannot, so each alias use here is a copy. Every
+//! node built, copies included, is counted against `ReadLimits::yaml_expanded_bytes` *before*
+//! it is built, so ten lines of nested aliases are refused after at most that much work,
+//! rather than expanding to gigabytes. (Anchored values are also kept once more for later
+//! aliases: memory stays within twice the budget.)
 
 use granit_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map as JsonMap, Number, Value};
@@ -20,6 +26,12 @@ struct Size {
 }
 
 impl Size {
+    /// A sequence or mapping itself, its items aside.
+    const COLLECTION: Size = Size {
+        nodes: 1,
+        text_bytes: 0,
+    };
+
     fn scalar(text: &str) -> Size {
         Size {
             nodes: 1,
@@ -136,29 +148,21 @@ impl<'a> Loader<'a> {
                     .into());
                 }
                 Event::SequenceStart(_, anchor, _) => {
-                    let size = Size {
-                        nodes: 1,
-                        text_bytes: 0,
-                    };
-                    self.build(size, &at)?;
+                    self.build(Size::COLLECTION, &at)?;
                     stack.push(Frame::Sequence {
                         items: Vec::new(),
                         anchor,
-                        size,
+                        size: Size::COLLECTION,
                     });
                     continue;
                 }
                 Event::MappingStart(_, anchor, _) => {
-                    let size = Size {
-                        nodes: 1,
-                        text_bytes: 0,
-                    };
-                    self.build(size, &at)?;
+                    self.build(Size::COLLECTION, &at)?;
                     stack.push(Frame::Mapping {
                         entries: JsonMap::new(),
                         key: None,
                         anchor,
-                        size,
+                        size: Size::COLLECTION,
                     });
                     continue;
                 }
@@ -403,7 +407,7 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
         for level in 1..=8 {
             let previous = format!("*a{}", level - 1);
-            let items = vec![previous.as_str(); 9].join(", ");
+            let items = [previous.as_str(); 9].join(", ");
             bomb.push_str(&format!("a{level}: &a{level} [{items}]\n"));
         }
         bomb.push_str("all: *a8\n");
