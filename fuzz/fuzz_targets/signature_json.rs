@@ -5,77 +5,48 @@
 //! Tight budgets may refuse a text, never read it differently.
 #![no_main]
 
+use std::fmt::{Debug, Display};
+
 use libfuzzer_sys::fuzz_target;
 use signature_fuzz::tight_limits;
-use signature_runtime::mlflow::{signature_from_json, signature_from_json_with};
-use signature_runtime::{ParamSchema, Schema, SignatureDict};
+use signature_runtime::mlflow::{ReadLimits, signature_from_json_with};
+use signature_runtime::{ModelSignature, ParamSchema, Schema, SignatureDict};
+
+/// One reader and its writer: read `text` within the defaults and within tight budgets;
+/// whatever is read must be written, read back equal, and written again the same.
+fn round_trip<T: PartialEq + Debug, E: Display>(
+    text: &str,
+    read: impl Fn(&str, &ReadLimits) -> Result<T, E>,
+    write: impl Fn(&T) -> String,
+) {
+    let defaults = read(text, &ReadLimits::default());
+    if let Ok(tight) = read(text, &tight_limits()) {
+        assert_eq!(defaults.as_ref().ok(), Some(&tight), "{text}");
+    }
+    match defaults {
+        Ok(value) => {
+            let written = write(&value);
+            let back = read(&written, &ReadLimits::default())
+                .unwrap_or_else(|e| panic!("our own output {written} does not read back: {e}"));
+            assert_eq!(back, value, "{written}");
+            assert_eq!(write(&back), written);
+        }
+        Err(error) => {
+            let _ = error.to_string();
+        }
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-
-    let read = signature_from_json(text);
-    // Under tight budgets the same text is refused or read the same.
-    let limits = tight_limits();
-    if let Ok(tight) = signature_from_json_with(text, &limits) {
-        assert_eq!(read.as_ref().ok(), Some(&tight), "{text}");
-    }
-    if let Ok(tight) = Schema::from_json_with(text, &limits) {
-        assert_eq!(Schema::from_json(text).ok(), Some(tight), "{text}");
-    }
-    if let Ok(tight) = ParamSchema::from_json_with(text, &limits) {
-        assert_eq!(ParamSchema::from_json(text).ok(), Some(tight), "{text}");
-    }
-
-    match read {
-        Ok(signature) => {
-            let written = signature.to_dict().to_json();
-            let back = signature_from_json(&written)
-                .unwrap_or_else(|e| panic!("our own output {written} does not read back: {e}"));
-            assert_eq!(back, signature, "{written}");
-            assert_eq!(back.to_dict().to_json(), written);
-        }
-        Err(error) => {
-            let _ = error.to_string();
-        }
-    }
-
-    match SignatureDict::from_json(text) {
-        Ok(dict) => {
-            let written = dict.to_json();
-            let back = SignatureDict::from_json(&written)
-                .unwrap_or_else(|e| panic!("our own output {written} does not read back: {e}"));
-            assert_eq!(back, dict);
-        }
-        Err(error) => {
-            let _ = error.to_string();
-        }
-    }
-
-    match Schema::from_json(text) {
-        Ok(schema) => {
-            let written = schema.to_json();
-            let back = Schema::from_json(&written)
-                .unwrap_or_else(|e| panic!("our own output {written} does not read back: {e}"));
-            assert_eq!(back, schema, "{written}");
-            assert_eq!(back.to_json(), written);
-        }
-        Err(error) => {
-            let _ = error.to_string();
-        }
-    }
-
-    match ParamSchema::from_json(text) {
-        Ok(params) => {
-            let written = params.to_json();
-            let back = ParamSchema::from_json(&written)
-                .unwrap_or_else(|e| panic!("our own output {written} does not read back: {e}"));
-            assert_eq!(back, params, "{written}");
-            assert_eq!(back.to_json(), written);
-        }
-        Err(error) => {
-            let _ = error.to_string();
-        }
-    }
+    round_trip(
+        text,
+        signature_from_json_with,
+        |signature: &ModelSignature| signature.to_dict().to_json(),
+    );
+    round_trip(text, SignatureDict::from_json_with, SignatureDict::to_json);
+    round_trip(text, Schema::from_json_with, Schema::to_json);
+    round_trip(text, ParamSchema::from_json_with, ParamSchema::to_json);
 });
