@@ -23,6 +23,11 @@ const MAX_SIMPLE_KEY_CHARS: usize = 128;
 
 /// `yaml.safe_dump(mapping, default_flow_style=False)`.
 pub(crate) fn safe_dump(document: &JsonMap<String, Value>) -> String {
+    // PyYAML writes an empty mapping in flow style, at the top level too; a block mapping of
+    // no keys would be an empty file, which reads back as null.
+    if document.is_empty() {
+        return "{}\n".to_owned();
+    }
     let mut emitter = Emitter {
         out: String::new(),
         column: 0,
@@ -517,6 +522,20 @@ signature:
   params: null
 utc_time_created: '2025-10-07 23:52:48.989140'
 "
+        );
+    }
+
+    /// Found by the `mlmodel_yaml` fuzz target: `{}` read as an empty document was written as
+    /// an empty file, which reads back as null rather than as the same document.
+    #[test]
+    fn an_empty_document_is_written_as_pyyaml_writes_it() {
+        assert_eq!(dump(json!({})), "{}\n");
+        assert_eq!(
+            crate::mlflow::MlModel::from_yaml(&dump(json!({})))
+                .unwrap()
+                .document()
+                .len(),
+            0
         );
     }
 }

@@ -1,0 +1,162 @@
+"""Writes fuzz/seeds/<target>/ from the tests' own inputs (run with the interop venv's
+python, which has pyarrow and PyYAML): signature JSON strings of the tests, MLmodel files,
+input examples, and small Parquet / Arrow IPC files of the types the frame tests use.
+
+    .venv-interop/bin/python fuzz/seeds/make_seeds.py
+
+`check_json` keeps its hand-written seeds; `arrow_batches` builds its inputs from bytes, so
+its seeds are a few byte patterns.
+"""
+
+import glob
+import io
+import json
+import os
+import re
+
+import pyarrow as pa
+import pyarrow.feather as feather
+import pyarrow.parquet as pq
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SEEDS = os.path.join(ROOT, "fuzz", "seeds")
+MAX_SEED = 4096
+RAW = re.compile(r'r(#+)"(.*?)"\1', re.S)
+
+
+def write(target, name, data):
+    if isinstance(data, str):
+        data = data.encode()
+    if len(data) > MAX_SEED:
+        return
+    folder = os.path.join(SEEDS, target)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(data)
+
+
+def raw_strings():
+    files = sorted(glob.glob(os.path.join(ROOT, "tests", "*.rs")))
+    files += sorted(glob.glob(os.path.join(ROOT, "signature-runtime", "src", "**", "*.rs"), recursive=True))
+    files += sorted(glob.glob(os.path.join(ROOT, "signature-runtime", "tests", "*.rs")))
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            for match in RAW.finditer(f.read()):
+                yield match.group(2)
+
+
+def signature_texts():
+    seen = []
+    fixture = os.path.join(ROOT, "signature-runtime", "tests", "fixtures", "house_price.signature.json")
+    with open(fixture, encoding="utf-8") as f:
+        seen.append(f.read())
+    for text in raw_strings():
+        if '"type"' not in text or text.lstrip()[:1] not in "[{":
+            continue
+        try:
+            json.loads(text)
+        except ValueError:
+            continue
+        if text not in seen:
+            seen.append(text)
+    return seen
+
+
+def mlmodel_texts(signatures):
+    texts = [t for t in raw_strings() if "signature:" in t or "flavors:" in t]
+    with open(os.path.join(ROOT, "tests", "snapshots", "check", "model", "MLmodel"), encoding="utf-8") as f:
+        texts.append(f.read())
+    # The PyYAML typing cases of the tests, and a small alias use.
+    texts.append("a: 1e3\nb: 0o17\nc: 017\nd: yes\ne: '1'\nf: 1.5\ng: ~\nh: 0x1F\ni: 1_000\nj: 1:30\nk: 3.11.7\nl: 2023-06-26\nm: \"x\\ty\"\nn: -.5\no: [1, {p: q}]\n")
+    texts.append("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: {<<: {d: 1}, e: *b}\n")
+    # Found by the fuzzer: an empty document must be written back as `{}`.
+    write("mlmodel_yaml", "empty_document", "{}")
+    # Signature dicts as MLflow writes them into an MLmodel file.
+    for text in signatures:
+        value = json.loads(text)
+        if isinstance(value, list):
+            value = {"inputs": text, "outputs": None, "params": None}
+        if isinstance(value, dict) and set(value) <= {"inputs", "outputs", "params"}:
+            texts.append(yaml.safe_dump({"flavors": {"python_function": {"loader_module": "x"}}, "signature": value}, default_flow_style=False))
+    return texts
+
+
+def frames():
+    table = pa.table({
+        "sqft": pa.array([1500.0, None, 2000.5], pa.float64()),
+        "bedrooms": pa.array([3, 4, None], pa.int64()),
+        "city": pa.array(["Salem", "Zürich", None]),
+    })
+    nested = pa.table({
+        "a": pa.array([[[1, 2]], [], None], pa.list_(pa.list_(pa.int32()))),
+        "o": pa.array([{"x": 1.0, "tags": ["t"]}, {"x": 2.0, "tags": None}, None],
+                      pa.struct([("x", pa.float64()), ("tags", pa.list_(pa.string()))])),
+        "m": pa.array([[("k", 1)], [], None], pa.map_(pa.string(), pa.int64())),
+        "v": pa.array([[1.0, 2.0], None, []], pa.list_(pa.float64())),
+    })
+    scalars = pa.table({
+        "boolean": pa.array([True, None]),
+        "integer": pa.array([1, None], pa.int32()),
+        "long": pa.array([2**40, None], pa.uint64()),
+        "float": pa.array([1.5, None], pa.float16()),
+        "double": pa.array([2.5, None], pa.float32()),
+        "string": pa.array(["a", None], pa.large_string()),
+        "binary": pa.array([b"\x00", None], pa.binary()),
+        "datetime": pa.array([1, None], pa.timestamp("ms", tz="UTC")),
+        "dict": pa.array(["a", "b"]).dictionary_encode(),
+        "date": pa.array([1, None], pa.date32()),
+    })
+    tensors = pa.table({"x": pa.array([[1, 2], [3, 4]], pa.list_(pa.int64(), 2)), "y": pa.array([None, None], pa.null())})
+    out = []
+    for name, table in [("houses", table), ("nested", nested), ("scalars", scalars), ("fixed", tensors)]:
+        for codec in ["snappy", "none"]:
+            buf = io.BytesIO()
+            pq.write_table(table, buf, compression=codec)
+            out.append((f"{name}_{codec}.parquet", 0, buf.getvalue()))
+        buf = io.BytesIO()
+        feather.write_feather(table, buf, compression="uncompressed")
+        out.append((f"{name}.arrow", 1, buf.getvalue()))
+        sink = io.BytesIO()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        out.append((f"{name}.arrows", 1, sink.getvalue()))
+    return out
+
+
+def main():
+    signatures = signature_texts()
+    for i, text in enumerate(signatures):
+        write("signature_json", f"test_{i:03}", text)
+        write("drift_read", f"json_inputs_{i:03}", b"\x00" + text.encode())
+        write("drift_read", f"json_outputs_{i:03}", b"\x02" + text.encode())
+    for i, text in enumerate(mlmodel_texts(signatures)):
+        write("mlmodel_yaml", f"test_{i:03}", text)
+        write("drift_read", f"yaml_{i:03}", b"\x01" + text.encode())
+
+    # Input examples: (selector, file). The selector's low bits pick the type (0 dataframe,
+    # 1 ndarray, 2 json_object), bit 2 params, bit 3 the `values` orient.
+    examples = [
+        (0, {"columns": ["sqft", "bedrooms", "city é"], "data": [[1500.0, 3, "Salem"], [2000.5, 4, "Zürich \"Z\""]]}),
+        (8, {"data": [[1, 2], [3, 4]]}),
+        (4, {"inputs": {"columns": ["a"], "data": [[1]]}, "params": {"k": 1}}),
+        (1, [[1, 2, 3], [4, 5, 6]]),
+        (1, {"a": [1.5, 2.5], "b": [[1], [2]]}),
+        (2, {"messages": [{"role": "user", "content": "hé"}], "temperature": 0.5}),
+        (2, ["a", 1, 2.5, None, True]),
+        (2, "just text"),
+        (6, {"inputs": {"prompt": "hi"}, "params": {"max_tokens": 5}}),
+    ]
+    for i, (selector, value) in enumerate(examples):
+        write("input_example", f"test_{i:03}", bytes([selector]) + json.dumps(value).encode())
+
+    for name, kind, data in frames():
+        for schema in range(4):
+            write("frame_files", f"{name}_{schema}", bytes([kind | schema << 1]) + data)
+
+    for i, pattern in enumerate([bytes(range(256)), bytes(64), b"\xff" * 64, bytes(range(255, -1, -3))]):
+        write("arrow_batches", f"pattern_{i}", pattern)
+
+
+if __name__ == "__main__":
+    main()
