@@ -132,6 +132,14 @@ pub enum FileError {
     /// The file's metadata is larger, or its columns more, than a budget of [`ReadLimits`]
     /// allows.
     Budget(BudgetExceeded),
+    /// The Parquet or Arrow reader gave up on malformed data by panicking (a corrupt or
+    /// hostile file); the panic was caught and the file is refused.
+    Corrupt {
+        /// The file.
+        path: String,
+        /// The reader's panic message.
+        message: String,
+    },
 }
 
 impl fmt::Display for FileError {
@@ -150,6 +158,9 @@ impl fmt::Display for FileError {
             ),
             FileError::Infer { path, source } => write!(f, "{path}: {source}"),
             FileError::Budget(exceeded) => exceeded.fmt(f),
+            FileError::Corrupt { path, message } => {
+                write!(f, "cannot read {path}: malformed data ({message})")
+            }
         }
     }
 }
@@ -161,6 +172,10 @@ impl std::error::Error for FileError {}
 pub struct Batches {
     schema: SchemaRef,
     inner: Box<dyn Iterator<Item = Result<RecordBatch, FileError>>>,
+    /// The file, for [`FileError::Corrupt`].
+    path: String,
+    /// Set once the reader panicked: no batch follows.
+    failed: bool,
 }
 
 impl Batches {
@@ -182,8 +197,33 @@ impl Iterator for Batches {
     type Item = Result<RecordBatch, FileError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next()
+        if self.failed {
+            return None;
+        }
+        let next = guarded(&self.path, || Ok(self.inner.next()));
+        next.unwrap_or_else(|error| {
+            // A reader that panicked is in no state to go on.
+            self.failed = true;
+            Some(Err(error))
+        })
     }
+}
+
+/// Runs `read`, turning a panic of the Parquet or Arrow reader into [`FileError::Corrupt`]:
+/// both crates assert on some malformed inputs (offsets, lengths, dictionaries) rather than
+/// return an error, and a hostile file must not take its reader's process down.
+fn guarded<T>(path: &str, read: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|m| (*m).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the reader panicked".to_owned());
+        Err(FileError::Corrupt {
+            path: path.to_owned(),
+            message,
+        })
+    })
 }
 
 /// Opens a Parquet or Arrow IPC file (the kind from its extension, see
@@ -245,7 +285,9 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
                 let claimed = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
                 metadata_budget(u64::from(claimed))?;
             }
-            let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(&parquet_error)?;
+            let builder = guarded(&shown, || {
+                ParquetRecordBatchReaderBuilder::try_new(file).map_err(&parquet_error)
+            })?;
             let batch_rows = parquet_batch_rows(builder.parquet_schema().num_columns());
             let builder = builder.with_batch_size(batch_rows);
             check_chunks_inside(builder.metadata(), file_len).map_err(&parquet_error)?;
@@ -267,7 +309,11 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
                     && &tail[4..] == b"ARROW1"
                 {
                     let claimed = i32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
-                    metadata_budget(u64::try_from(claimed).unwrap_or(0))?;
+                    let footer_len = u64::try_from(claimed).unwrap_or(0);
+                    metadata_budget(footer_len)?;
+                    check_blocks_inside(&mut file, file_len, footer_len)
+                        .map_err(io)?
+                        .map_err(&arrow_error)?;
                 }
             } else if head.len() == 8 {
                 // A stream opens with its schema message: a continuation marker and the
@@ -279,14 +325,17 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
             }
             file.seek(SeekFrom::Start(0)).map_err(io)?;
             if is_file {
-                let reader = FileReader::try_new_buffered(file, None).map_err(&arrow_error)?;
+                let reader = guarded(&shown, || {
+                    FileReader::try_new_buffered(file, None).map_err(&arrow_error)
+                })?;
                 (
                     reader.schema(),
                     Box::new(reader.map(move |batch| batch.map_err(&arrow_error))),
                 )
             } else {
-                let reader =
-                    StreamReader::try_new(BufReader::new(file), None).map_err(&arrow_error)?;
+                let reader = guarded(&shown, || {
+                    StreamReader::try_new(BufReader::new(file), None).map_err(&arrow_error)
+                })?;
                 (
                     reader.schema(),
                     Box::new(reader.map(move |batch| batch.map_err(&arrow_error))),
@@ -300,7 +349,12 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
     if columns > limits.frame_columns {
         return Err(over(Budget::FrameColumns, limits.frame_columns));
     }
-    Ok(Batches { schema, inner })
+    Ok(Batches {
+        schema,
+        inner,
+        path: shown,
+        failed: false,
+    })
 }
 
 /// The last `N` bytes of the file, or `None` when it is shorter.
@@ -327,6 +381,50 @@ fn read_up_to(file: &mut File, buffer: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
+/// Refuses an Arrow IPC file whose footer lists a block (a record batch or a dictionary) with a
+/// negative length or lying past the end of the file: arrow-ipc would allocate what a block
+/// claims before finding the bytes missing, or panic on a negative length. The footer is
+/// `footer_len` bytes before the last ten; a footer that does not parse is left to the reader,
+/// which reports it. The outer result is the I/O.
+fn check_blocks_inside(
+    file: &mut File,
+    file_len: u64,
+    footer_len: u64,
+) -> std::io::Result<Result<(), ArrowError>> {
+    let Some(footer_start) = file_len.checked_sub(10 + footer_len) else {
+        return Ok(Ok(()));
+    };
+    let mut footer = vec![0u8; usize::try_from(footer_len).unwrap_or(usize::MAX)];
+    file.seek(SeekFrom::Start(footer_start))?;
+    file.read_exact(&mut footer)?;
+    file.seek(SeekFrom::Start(0))?;
+    let Ok(footer) = arrow_ipc::root_as_footer(&footer) else {
+        return Ok(Ok(()));
+    };
+    let blocks = footer.dictionaries().into_iter().flatten();
+    for (index, block) in blocks
+        .chain(footer.recordBatches().into_iter().flatten())
+        .enumerate()
+    {
+        let inside = u64::try_from(block.offset())
+            .ok()
+            .zip(u64::try_from(block.metaDataLength()).ok())
+            .zip(u64::try_from(block.bodyLength()).ok())
+            .and_then(|((offset, meta), body)| offset.checked_add(meta)?.checked_add(body))
+            .is_some_and(|end| end <= footer_start);
+        if !inside {
+            return Ok(Err(ArrowError::ParseError(format!(
+                "block {index} of the footer claims bytes {}..+{}+{}, outside the {file_len}-byte \
+                 file",
+                block.offset(),
+                block.metaDataLength(),
+                block.bodyLength()
+            ))));
+        }
+    }
+    Ok(Ok(()))
+}
+
 /// Refuses column chunks that claim to lie past the end of the file: the reader would
 /// allocate what they claim before finding the bytes missing.
 fn check_chunks_inside(
@@ -335,7 +433,19 @@ fn check_chunks_inside(
 ) -> Result<(), ParquetError> {
     for (group, row_group) in metadata.row_groups().iter().enumerate() {
         for (index, column) in row_group.columns().iter().enumerate() {
-            let (start, length) = column.byte_range();
+            // What `byte_range` computes, without its assertion that neither is negative.
+            let start = column
+                .dictionary_page_offset()
+                .unwrap_or_else(|| column.data_page_offset());
+            let (Ok(start), Ok(length)) = (
+                u64::try_from(start),
+                u64::try_from(column.compressed_size()),
+            ) else {
+                return Err(ParquetError::General(format!(
+                    "row group {group}, column {index}: the column chunk claims a negative offset \
+                     or size"
+                )));
+            };
             if start.checked_add(length).is_none_or(|end| end > file_len) {
                 return Err(ParquetError::General(format!(
                     "row group {group}, column {index}: the column chunk claims bytes {start}..+{length}, past the end of the {file_len}-byte file"
