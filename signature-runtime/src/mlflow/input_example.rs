@@ -174,6 +174,17 @@ impl SavedInputExample {
         })?;
         let text_field = |key: &str| info.get(key).and_then(Value::as_str);
         let file = text_field("artifact_path").unwrap_or(INPUT_EXAMPLE_FILE_NAME);
+        // The MLmodel file comes from a registry or a colleague: its path must stay inside the
+        // model directory (MLflow would follow `../` or an absolute path; we refuse them).
+        if !Path::new(file)
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)))
+        {
+            return Err(invalid(
+                &at.child("artifact_path"),
+                format!("{file:?} leaves the model directory; expected a path inside it"),
+            ));
+        }
         let path = dir.join(file);
         let text =
             read_to_string_limited(&path, limits.input_example_bytes, Budget::InputExampleBytes)?;
@@ -248,4 +259,45 @@ fn read_dataframe(document: Value, at: &Location) -> Result<InputExample, Format
         _ => return Err(invalid("expected `data` to be a list of rows")),
     };
     Ok(InputExample::Dataframe { columns, data })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::SavedInputExample;
+    use crate::mlflow::FormatError;
+
+    #[test]
+    fn an_artifact_path_outside_the_model_directory_is_refused() {
+        let dir = std::env::temp_dir().join(format!("example-escape-{}", std::process::id()));
+        let model = dir.join("model");
+        std::fs::create_dir_all(&model).unwrap();
+        // A file beside the model directory that a hostile MLmodel would point at.
+        std::fs::write(
+            dir.join("secret.json"),
+            r#"{"columns": ["a"], "data": [[1]]}"#,
+        )
+        .unwrap();
+        let outside = dir.join("secret.json").display().to_string();
+        for path in ["../secret.json", outside.as_str(), "sub/../../secret.json"] {
+            let info = json!({"artifact_path": path, "type": "dataframe", "format": "tf-serving"});
+            let error = SavedInputExample::read_from(&model, &info).unwrap_err();
+            assert!(
+                matches!(&error, FormatError::Invalid { message, .. }
+                    if message.contains("leaves the model directory")),
+                "{path}: {error}"
+            );
+        }
+        // Inside, a subdirectory is fine.
+        std::fs::create_dir_all(model.join("sub")).unwrap();
+        std::fs::write(
+            model.join("sub/example.json"),
+            r#"{"columns": ["a"], "data": [[1]]}"#,
+        )
+        .unwrap();
+        let info = json!({"artifact_path": "sub/example.json", "type": "dataframe"});
+        assert!(SavedInputExample::read_from(&model, &info).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
