@@ -16,6 +16,9 @@ pub use input_example::{
 };
 pub use mlmodel::{MLFLOW_VERSION, MLMODEL_FILE_NAME, MlModel};
 pub use signature_json::SignatureDict;
+pub(crate) use signature_json::{
+    col_spec_json, column_type_json, param_spec_json, tensor_spec_json,
+};
 
 use crate::types::{ModelSignature, ParamValue, Schema};
 
