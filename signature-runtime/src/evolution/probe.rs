@@ -27,6 +27,20 @@ pub(super) enum Format {
     InputsSingle,
 }
 
+impl Format {
+    /// How messages name the layout.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Format::Split => "dataframe_split",
+            Format::Records => "dataframe_records",
+            Format::InputsColumns => "inputs (columns)",
+            Format::InputsRecords => "inputs (records)",
+            Format::Instances => "instances",
+            Format::InputsSingle => "inputs (single values)",
+        }
+    }
+}
+
 const FORMATS: [Format; 6] = [
     Format::Records,
     Format::Split,

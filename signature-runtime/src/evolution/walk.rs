@@ -222,17 +222,32 @@ impl SchemaWalk<'_> {
                     "positional"
                 }
             };
+            // A positional reader takes a named writer's columns in order, so the checker
+            // decides: breaking only when one of the writer's own bodies is refused.
+            let witness = self.any_witness();
+            let (verdict, consequence) = if witness.is_some() {
+                (Verdict::Breaking, "a body that was accepted is refused")
+            } else {
+                (
+                    Verdict::Warning,
+                    "the probed bodies are still accepted, now matched by position",
+                )
+            };
             let change = Change {
                 rule: self.pick(
                     Rule::InputSchemaNamingChanged,
                     Rule::OutputSchemaNamingChanged,
                 ),
-                verdict: Verdict::Breaking,
+                verdict,
                 place,
                 writer: Some(self.writer.to_json()),
                 reader: Some(self.reader.to_json()),
-                message: format!("{} entries became {}", naming(old), naming(new)),
-                witness: self.any_witness(),
+                message: format!(
+                    "{} entries became {}: {consequence}",
+                    naming(old),
+                    naming(new)
+                ),
+                witness,
             };
             self.push(change);
             return;
@@ -470,9 +485,9 @@ impl SchemaWalk<'_> {
             let witness = self.fragment_witness(key, column, steps, &fragment);
             let message = if self.inputs() {
                 format!(
-                    "{old} became {new}, which refuses {} (in {:?} bodies)",
+                    "{old} became {new}, which refuses {} (in {} bodies)",
                     show(&fragment.values),
-                    fragment.format
+                    fragment.format.name()
                 )
             } else {
                 format!(
@@ -488,9 +503,9 @@ impl SchemaWalk<'_> {
             )
         } else if let Some(fragment) = outcome.cast {
             let message = format!(
-                "{old} became {new}: still accepted, but MLflow changes {} (in {:?} bodies)",
+                "{old} became {new}: still accepted, but MLflow changes {} (in {} bodies)",
                 show(&fragment.values),
-                fragment.format
+                fragment.format.name()
             );
             (
                 self.pick(Rule::InputTypeCast, Rule::OutputTypeCast),
@@ -749,17 +764,31 @@ impl SchemaWalk<'_> {
                     });
                 }
                 (Some(w), None) => {
+                    // Whether rows longer than the schema are refused is the checker's call
+                    // (per mode and extra-column policy): breaking only with a refused body.
                     let witness = self.any_witness();
-                    let message = if self.inputs() {
-                        format!(
-                            "column at position {index} is gone: old clients' rows are too long"
-                        )
+                    let verdict = if witness.is_some() {
+                        Verdict::Breaking
                     } else {
-                        format!("new column at position {index}: old consumers' rows are too long")
+                        Verdict::Warning
+                    };
+                    let message = match (self.inputs(), witness.is_some()) {
+                        (true, true) => format!(
+                            "column at position {index} is gone: old clients' rows are refused as too long"
+                        ),
+                        (true, false) => format!(
+                            "column at position {index} is gone: what old clients send there is dropped"
+                        ),
+                        (false, true) => format!(
+                            "new column at position {index}: old consumers refuse the longer rows"
+                        ),
+                        (false, false) => {
+                            format!("new column at position {index}: old consumers drop it")
+                        }
                     };
                     self.push(Change {
                         rule: self.pick(Rule::InputColumnRemoved, Rule::OutputColumnAdded),
-                        verdict: Verdict::Breaking,
+                        verdict,
                         place,
                         writer: Some(col_spec_json(w)),
                         reader: None,
