@@ -21,12 +21,7 @@ pub(crate) struct InferArgs {
 /// `json.dumps(signature.to_dict())` prints it. Exit 2 if the file cannot be read or holds a
 /// type MLflow has no equivalent for.
 pub(crate) fn run_infer(args: &InferArgs) -> ExitCode {
-    let signature = infer_file(&args.file)
-        .map_err(|e| e.to_string())
-        .and_then(|schema| {
-            ModelSignature::new(Some(schema), None, None).map_err(|e| e.to_string())
-        });
-    match signature {
+    match infer_signature(&args.file) {
         Ok(signature) => {
             println!("{}", signature.to_dict().to_json());
             ExitCode::SUCCESS
@@ -36,6 +31,16 @@ pub(crate) fn run_infer(args: &InferArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The signature (inputs only) MLflow's `infer_signature` gives for a Parquet or Arrow IPC
+/// file's data.
+pub(crate) fn infer_signature(path: &Path) -> Result<ModelSignature, String> {
+    infer_file(path)
+        .map_err(|e| e.to_string())
+        .and_then(|schema| {
+            ModelSignature::new(Some(schema), None, None).map_err(|e| e.to_string())
+        })
 }
 
 /// Whether `mlsig check` should read `path` as a data file rather than a JSON body.
