@@ -38,9 +38,7 @@ pub(crate) fn run_infer(args: &InferArgs) -> ExitCode {
 pub(crate) fn infer_signature(path: &Path) -> Result<ModelSignature, String> {
     infer_file(path)
         .map_err(|e| e.to_string())
-        .and_then(|schema| {
-            ModelSignature::new(Some(schema), None, None).map_err(|e| e.to_string())
-        })
+        .and_then(|schema| ModelSignature::new(Some(schema), None, None).map_err(|e| e.to_string()))
 }
 
 /// Whether `mlsig check` should read `path` as a data file rather than a JSON body.
