@@ -478,6 +478,17 @@ fn cases() -> Vec<Case> {
             "/inputs/0",
             Breaking,
         ),
+        case(
+            "optional array column added: an inputs object becomes one row",
+            a(r#""type": "boolean""#, false),
+            inputs(&cols(&[
+                ("a", r#""type": "boolean""#, false),
+                ("b", r#""type": "array", "items": {"type": "long"}"#, false),
+            ])),
+            InputBodyLayoutChanged,
+            "/inputs",
+            Breaking,
+        ),
         // Outputs.
         case(
             "output column added, extras ignored",
@@ -714,6 +725,17 @@ fn cases() -> Vec<Case> {
             OutputSchemaNamingChanged,
             "/outputs",
             Warning,
+        ),
+        case(
+            "output array column removed: an inputs object is no longer one row",
+            outputs(&cols(&[
+                ("p", r#""type": "boolean""#, false),
+                ("q", r#""type": "array", "items": {"type": "long"}"#, false),
+            ])),
+            p(r#""type": "boolean""#, false),
+            OutputBodyLayoutChanged,
+            "/outputs",
+            Breaking,
         ),
         // Params.
         case(

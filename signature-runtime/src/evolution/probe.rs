@@ -278,6 +278,34 @@ impl Prober {
         None
     }
 
+    /// A whole body of the writer's named columns with values each accepts alone, in every
+    /// layout, one or two rows, with every column or the required ones only, that the writer's
+    /// schema accepts and the reader's refuses.
+    pub(super) fn layout_witness(&mut self, writer: &Schema, reader: &Schema) -> Option<String> {
+        let columns = writer.columns()?;
+        for rows in [2, 1] {
+            for format in FORMATS {
+                for all in [true, false] {
+                    let mut filled: Vec<(ColumnName, Vec<Value>)> = Vec::new();
+                    for column in columns.iter().filter(|c| all || c.required()) {
+                        let name = column.name()?.clone();
+                        if let Some(value) = self.column_sample(column, format, rows) {
+                            filled.push((name, vec![value; rows]));
+                        }
+                    }
+                    let refs: Vec<(&ColumnName, &Vec<Value>)> =
+                        filled.iter().map(|(n, v)| (n, v)).collect();
+                    if let Some(body) = column_body(format, rows, &refs)
+                        && self.shows_break(writer, reader, &body)
+                    {
+                        return Some(body.to_string());
+                    }
+                }
+            }
+        }
+        None
+    }
+
     /// A value of `column`'s type that a schema of that column alone accepts in `format`.
     fn column_sample(&mut self, column: &ColSpec, format: Format, rows: usize) -> Option<Value> {
         let key = format!("{:?}|{}|{format:?}|{rows}", column.ty(), column.required());
@@ -473,10 +501,34 @@ pub(super) fn samples(ty: &ColumnType) -> Vec<Value> {
             values.push(json!({}));
             values
         }
-        ColumnType::Object(object) => vec![
-            Value::Object(object_sample(object, None, false)),
-            Value::Object(object_sample(object, None, true)),
-        ],
+        ColumnType::Object(object) => {
+            // Each property's first, second and last sample in turn (the last of an array or
+            // map is the empty one), required properties alone, then with the optional ones.
+            let variant = |pick: usize, all: bool| {
+                Value::Object(
+                    object
+                        .properties()
+                        .iter()
+                        .filter(|p| all || p.required())
+                        .filter_map(|p| {
+                            let options = samples(p.dtype());
+                            let at = pick.min(options.len().saturating_sub(1));
+                            Some((p.name().to_owned(), options.get(at)?.clone()))
+                        })
+                        .collect(),
+                )
+            };
+            let mut values = Vec::new();
+            for pick in [0, 1, usize::MAX] {
+                for all in [false, true] {
+                    let value = variant(pick, all);
+                    if !values.contains(&value) {
+                        values.push(value);
+                    }
+                }
+            }
+            values
+        }
         ColumnType::AnyType => vec![json!("a"), json!(1)],
         ColumnType::SparkMLVector => vec![json!([1.5])],
     }

@@ -81,6 +81,11 @@ rules! {
     InputSchemaKindChanged => "input_schema_kind_changed",
     /// The inputs went from named to positional or back.
     InputSchemaNamingChanged => "input_schema_naming_changed",
+    /// A body old clients' schema accepts, built from every column's ordinary values, is
+    /// refused by the new schema although no column-level change explains it: the schema as
+    /// a whole reads a layout differently (an `inputs` object is one row when the schema has
+    /// an array or object column, several rows otherwise).
+    InputBodyLayoutChanged => "input_body_layout_changed",
     /// The new output schema has a column the old one did not have.
     OutputColumnAdded => "output_column_added",
     /// The new outputs lack a column old consumers require.
@@ -133,6 +138,8 @@ rules! {
     OutputSchemaKindChanged => "output_schema_kind_changed",
     /// The outputs went from named to positional or back.
     OutputSchemaNamingChanged => "output_schema_naming_changed",
+    /// As [`Rule::InputBodyLayoutChanged`], for predictions read by old consumers.
+    OutputBodyLayoutChanged => "output_body_layout_changed",
     /// A parameter old clients may send is gone (MLflow would ignore it silently).
     ParamRemoved => "param_removed",
     /// A new parameter with a default.

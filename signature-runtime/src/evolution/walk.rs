@@ -257,12 +257,44 @@ impl SchemaWalk<'_> {
             (SchemaInputs::Columns(w), SchemaInputs::Columns(r))
                 if probe::is_named_columns(writer) =>
             {
+                let before = self.findings.len();
                 self.named_columns(w, r);
+                let broken = self.findings[before..]
+                    .iter()
+                    .any(|f| f.verdict == Verdict::Breaking);
+                if !broken {
+                    self.layout();
+                }
             }
             (SchemaInputs::Columns(w), SchemaInputs::Columns(r)) => self.positional_columns(w, r),
             (SchemaInputs::Tensors(w), SchemaInputs::Tensors(r)) => self.tensors(w, r),
             _ => {}
         }
+    }
+
+    /// The last word for a section whose columns all passed: whole bodies of the writer's
+    /// ordinary values, every layout, one and two rows, all columns or the required ones, must
+    /// still pass. This catches what no column explains, such as an `inputs` object read as
+    /// one row once the schema has an array or object column.
+    fn layout(&mut self) {
+        let Some(witness) = self.prober.layout_witness(self.writer, self.reader) else {
+            return;
+        };
+        let message = if self.inputs() {
+            "a body of the old columns' ordinary values is refused by the new schema as a whole (an `inputs` object is one row when the schema has an array or object column)"
+        } else {
+            "a prediction of the new columns' ordinary values is refused by the old schema as a whole (an `inputs` object is one row when the schema has an array or object column)"
+        };
+        let change = Change {
+            rule: self.pick(Rule::InputBodyLayoutChanged, Rule::OutputBodyLayoutChanged),
+            verdict: Verdict::Breaking,
+            place: format!("/{}", self.section.name()),
+            writer: Some(self.writer.to_json()),
+            reader: Some(self.reader.to_json()),
+            message: message.to_owned(),
+            witness: Some(witness),
+        };
+        self.push(change);
     }
 
     fn named_columns(&mut self, writer: &[ColSpec], reader: &[ColSpec]) {
