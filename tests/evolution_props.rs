@@ -292,6 +292,14 @@ fn run(
     };
     let report = new_sig.compatibility(&old_sig, direction, &options);
     for finding in report.breaking() {
+        // Strict accepts an ordinary value of every type, so every break has a body to show.
+        if mode == Mode::Strict {
+            prop_assert!(
+                finding.witness().is_some(),
+                "no witness for {}\n{report}",
+                finding.rule()
+            );
+        }
         assert_witness(finding, &old_sig, &new_sig, &options, finding.rule().id());
     }
     let (writer, reader) = if section == Section::Inputs {

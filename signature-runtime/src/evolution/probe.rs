@@ -15,6 +15,13 @@ use crate::types::{
 /// without a witness rather than as a 150,000-element body.
 const MAX_TENSOR_ELEMENTS: usize = 4096;
 
+/// How many sample values an object type gives at most (they grow with its optional
+/// properties).
+const MAX_OBJECT_SAMPLES: usize = 32;
+
+/// How many refused probes a type change keeps as witness candidates.
+const MAX_REFUSED: usize = 12;
+
 /// The body layouts a column can arrive in; each casts differently in the MLflow modes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Format {
@@ -72,8 +79,9 @@ pub(super) struct Fragment {
 /// What probing a type change found.
 #[derive(Clone, Debug, Default)]
 pub(super) struct TypeOutcome {
-    /// Values the writer's type accepts and the reader's refuses.
-    pub(super) refused: Option<Fragment>,
+    /// Values the writer's type accepts and the reader's refuses: a few, ordinary values
+    /// first, since a witness needs one that also fits a whole body.
+    pub(super) refused: Vec<Fragment>,
     /// Values the writer's type accepts cleanly and the reader's accepts with a warning.
     pub(super) cast: Option<Fragment>,
 }
@@ -139,9 +147,9 @@ impl Prober {
             Schema::from_columns(vec![spec]).expect("one named column")
         };
         let (writer_schema, reader_schema) = (column(writer), column(reader));
-        let mut probes = scalar_probes();
-        probes.extend(samples(writer).into_iter().map(|v| vec![v]));
+        let mut probes: Vec<Vec<Value>> = samples(writer).into_iter().map(|v| vec![v]).collect();
         probes.extend(samples(reader).into_iter().map(|v| vec![v]));
+        probes.extend(scalar_probes());
         let mut outcome = TypeOutcome::default();
         'probes: for leaf_values in probes {
             let values: Vec<Value> = leaf_values.iter().map(|v| wrap_value(steps, v)).collect();
@@ -159,8 +167,10 @@ impl Prober {
                 };
                 match self.accepts(&reader_schema, &body) {
                     None => {
-                        outcome.refused = Some(fragment());
-                        break 'probes;
+                        outcome.refused.push(fragment());
+                        if outcome.refused.len() == MAX_REFUSED {
+                            break 'probes;
+                        }
                     }
                     Some(reader_warnings) if writer_warnings == 0 && reader_warnings > 0 => {
                         outcome.cast.get_or_insert_with(fragment);
@@ -201,8 +211,10 @@ impl Prober {
                 };
                 match self.accepts(&reader_schema, &body) {
                     None => {
-                        outcome.refused = Some(fragment());
-                        break 'probes;
+                        outcome.refused.push(fragment());
+                        if outcome.refused.len() == MAX_REFUSED {
+                            break 'probes;
+                        }
                     }
                     Some(reader_warnings) if writer_warnings == 0 && reader_warnings > 0 => {
                         outcome.cast.get_or_insert_with(fragment);
@@ -502,28 +514,47 @@ pub(super) fn samples(ty: &ColumnType) -> Vec<Value> {
             values
         }
         ColumnType::Object(object) => {
-            // Each property's first, second and last sample in turn (the last of an array or
-            // map is the empty one), required properties alone, then with the optional ones.
-            let variant = |pick: usize, all: bool| {
-                Value::Object(
-                    object
-                        .properties()
-                        .iter()
-                        .filter(|p| all || p.required())
-                        .filter_map(|p| {
-                            let options = samples(p.dtype());
-                            let at = pick.min(options.len().saturating_sub(1));
-                            Some((p.name().to_owned(), options.get(at)?.clone()))
-                        })
-                        .collect(),
-                )
+            // Bases: each required property's first, second or last sample (the last of an
+            // array or map is the empty one); then each base with all optional properties, and
+            // with each optional property alone, as each of its samples or null.
+            let properties = object.properties();
+            let options: Vec<Vec<Value>> = properties.iter().map(|p| samples(p.dtype())).collect();
+            let pick = |at: usize, index: usize| {
+                let options = &options[index];
+                options
+                    .get(at.min(options.len().saturating_sub(1)))
+                    .cloned()
             };
-            let mut values = Vec::new();
-            for pick in [0, 1, usize::MAX] {
-                for all in [false, true] {
-                    let value = variant(pick, all);
-                    if !values.contains(&value) {
-                        values.push(value);
+            let mut values: Vec<Value> = Vec::new();
+            let mut push = |value: JsonMap<String, Value>| {
+                let value = Value::Object(value);
+                if values.len() < MAX_OBJECT_SAMPLES && !values.contains(&value) {
+                    values.push(value);
+                }
+            };
+            for at in [0, 1, usize::MAX] {
+                let base: JsonMap<String, Value> = properties
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.required())
+                    .filter_map(|(index, p)| Some((p.name().to_owned(), pick(at, index)?)))
+                    .collect();
+                push(base.clone());
+                let mut all = base.clone();
+                for (index, p) in properties.iter().enumerate() {
+                    if let Some(value) = pick(at, index) {
+                        all.insert(p.name().to_owned(), value);
+                    }
+                }
+                push(all);
+                for (index, p) in properties.iter().enumerate() {
+                    if p.required() {
+                        continue;
+                    }
+                    for value in options[index].iter().cloned().chain([Value::Null]) {
+                        let mut with = base.clone();
+                        with.insert(p.name().to_owned(), value);
+                        push(with);
                     }
                 }
             }

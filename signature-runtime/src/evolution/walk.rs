@@ -513,8 +513,17 @@ impl SchemaWalk<'_> {
         outcome: TypeOutcome,
     ) {
         let (old, new) = if self.inputs() { (w, r) } else { (r, w) };
-        let (rule, verdict, witness, message) = if let Some(fragment) = outcome.refused {
-            let witness = self.fragment_witness(key, column, steps, &fragment);
+        let (rule, verdict, witness, message) = if let Some(first) = outcome.refused.first() {
+            // The first refused probe that fits a whole body is the witness, and the message
+            // names it.
+            let (fragment, witness) = outcome
+                .refused
+                .iter()
+                .find_map(|fragment| {
+                    let witness = self.fragment_witness(key, column, steps, fragment)?;
+                    Some((fragment, Some(witness)))
+                })
+                .unwrap_or((first, None));
             let message = if self.inputs() {
                 format!(
                     "{old} became {new}, which refuses {} (in {} bodies)",
@@ -917,15 +926,21 @@ impl SchemaWalk<'_> {
             (r.dtype(), w.dtype())
         };
         let outcome = self.prober.compare_dtypes(w.dtype(), r.dtype());
-        let (rule, verdict, witness, message) = if let Some(fragment) = outcome.refused {
-            let witness = fragment.values.first().and_then(|element| {
-                let tensor = probe::tensor_value(w.shape(), None, element)?;
-                self.prober.tensor_witness(
-                    self.writer,
-                    self.reader,
-                    &[(w.name().cloned(), Some(tensor))],
-                )
-            });
+        let (rule, verdict, witness, message) = if let Some(first) = outcome.refused.first() {
+            let (fragment, witness) = outcome
+                .refused
+                .iter()
+                .find_map(|fragment| {
+                    let element = fragment.values.first()?;
+                    let tensor = probe::tensor_value(w.shape(), None, element)?;
+                    let witness = self.prober.tensor_witness(
+                        self.writer,
+                        self.reader,
+                        &[(w.name().cloned(), Some(tensor))],
+                    )?;
+                    Some((fragment, Some(witness)))
+                })
+                .unwrap_or((first, None));
             (
                 self.pick(
                     Rule::InputTensorDtypeNarrowed,
