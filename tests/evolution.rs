@@ -1010,3 +1010,26 @@ fn many_columns_in_any_order() {
         "other required columns are filled in"
     );
 }
+
+#[test]
+fn witnesses_stop_at_their_budget_on_very_wide_schemas() {
+    // 2,000 columns all narrowed: a witness holds every required column, so witnesses for all
+    // of them would check 4 million cells; the budget (a million) stops them, the findings
+    // are all made.
+    let names: Vec<String> = (0..2000).map(|i| format!("c{i}")).collect();
+    let old_columns: Vec<(&str, &str, bool)> =
+        names.iter().map(|n| (n.as_str(), LONG, true)).collect();
+    let new_columns: Vec<(&str, &str, bool)> =
+        names.iter().map(|n| (n.as_str(), INTEGER, true)).collect();
+    let report = inputs(&cols(&new_columns)).compatibility(
+        &inputs(&cols(&old_columns)),
+        Direction::Backward,
+        &CheckOptions::new(),
+    );
+    assert_eq!(report.breaking().count(), 2000);
+    let with_witness = report
+        .findings()
+        .iter()
+        .filter(|f| f.witness().is_some())
+        .count();
+}

@@ -194,7 +194,9 @@ impl Finding {
     /// prediction checked as one) that the writer's schema accepts and the reader's refuses
     /// in the chosen mode, checked with [`JsonChecker`](crate::check::JsonChecker) before it
     /// is reported. `None` when no such body could be built (a mode that accepts nothing for
-    /// some required column, say) and for params.
+    /// some required column, say), for params, and once a comparison has checked a million
+    /// cells of witness bodies (a witness holds every required column, so witnesses for every
+    /// column of a very wide schema would cost the square of its width).
     pub fn witness(&self) -> Option<&str> {
         self.witness.as_deref()
     }

@@ -19,6 +19,11 @@ const MAX_TENSOR_ELEMENTS: usize = 4096;
 /// properties).
 const MAX_OBJECT_SAMPLES: usize = 32;
 
+/// How many cells of whole witness bodies one comparison checks at most: a witness is a body
+/// of every required column, so witnesses for every column of a wide schema cost the square of
+/// its width. Past the budget, findings are still made, without a witness.
+const WITNESS_CELL_BUDGET: usize = 1_000_000;
+
 /// How many refused probes a type change keeps as witness candidates.
 const MAX_REFUSED: usize = 12;
 
@@ -100,6 +105,8 @@ pub(super) struct Prober {
     dtypes: HashMap<String, TypeOutcome>,
     column_samples: HashMap<String, Option<Value>>,
     elements: HashMap<String, Option<Value>>,
+    /// What is left of [`WITNESS_CELL_BUDGET`].
+    witness_cells: usize,
 }
 
 impl Prober {
@@ -111,6 +118,7 @@ impl Prober {
             dtypes: HashMap::new(),
             column_samples: HashMap::new(),
             elements: HashMap::new(),
+            witness_cells: WITNESS_CELL_BUDGET,
         }
     }
 
@@ -123,8 +131,15 @@ impl Prober {
         report.is_valid().then(|| report.warning_count())
     }
 
-    /// Whether the writer accepts `body` and the reader refuses it.
-    pub(super) fn shows_break(&self, writer: &Schema, reader: &Schema, body: &Value) -> bool {
+    /// Whether the writer accepts the whole `body` and the reader refuses it; false once the
+    /// witness budget is spent.
+    pub(super) fn shows_break(&mut self, writer: &Schema, reader: &Schema, body: &Value) -> bool {
+        let cells = writer.len().max(1) * body_rows(body);
+        if cells > self.witness_cells {
+            self.witness_cells = 0;
+            return false;
+        }
+        self.witness_cells -= cells;
         self.accepts(writer, body).is_some() && self.accepts(reader, body).is_none()
     }
 
@@ -238,6 +253,9 @@ impl Prober {
         candidates: &[(Option<Format>, Option<Vec<Value>>)],
     ) -> Option<String> {
         let columns = writer.columns()?;
+        if self.witness_cells < columns.len() {
+            return None;
+        }
         let positional = !writer.has_input_names();
         for (preferred, values) in candidates {
             let rows = values.as_ref().map_or(1, Vec::len).max(1);
@@ -295,6 +313,9 @@ impl Prober {
     /// schema accepts and the reader's refuses.
     pub(super) fn layout_witness(&mut self, writer: &Schema, reader: &Schema) -> Option<String> {
         let columns = writer.columns()?;
+        if self.witness_cells < columns.len() {
+            return None;
+        }
         for rows in [2, 1] {
             for format in FORMATS {
                 for all in [true, false] {
@@ -354,6 +375,9 @@ impl Prober {
         overrides: &[(Option<ColumnName>, Option<Value>)],
     ) -> Option<String> {
         let tensors = writer.tensors()?;
+        if self.witness_cells < tensors.len() {
+            return None;
+        }
         let mut entries: Vec<(Option<&ColumnName>, Value)> = Vec::new();
         for tensor in tensors {
             let overridden = overrides
@@ -728,6 +752,19 @@ pub(super) fn tensor_value(
             .rev()
             .fold(element.clone(), |inner, &size| json!(vec![inner; size])),
     )
+}
+
+/// How many rows a witness body holds (1 for a tensor body), for the budget.
+fn body_rows(body: &Value) -> usize {
+    let rows = match body {
+        Value::Object(envelope) => envelope.values().next().and_then(|inner| match inner {
+            Value::Array(rows) => Some(rows.len()),
+            Value::Object(split) => split.get("data").and_then(Value::as_array).map(Vec::len),
+            _ => None,
+        }),
+        _ => None,
+    };
+    rows.unwrap_or(1).max(1)
 }
 
 /// Whether a schema is one of named columns.
