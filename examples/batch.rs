@@ -4,6 +4,7 @@
 //! Run with `cargo run -p signature-examples --features parquet --example batch`.
 
 use std::convert::Infallible;
+use std::io::Write;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,11 @@ fn pipeline_batch(sqft: &[f32], bedrooms: &[i32]) -> RecordBatch {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    run(&mut std::io::stdout().lock())
+}
+
+/// The example's whole output, written to `out` (its test reads it from a buffer).
+pub(crate) fn run(out: &mut dyn Write) -> Result<(), Box<dyn std::error::Error>> {
     let model = SignedModel::new(LinearModel);
     let path = std::env::temp_dir().join(format!("houses-{}.parquet", std::process::id()));
     let first = pipeline_batch(&[1500.0, 880.5], &[3, 1]);
@@ -75,17 +81,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     writer.flush()?;
     writer.write(&pipeline_batch(&[2100.0], &[4]))?;
     writer.close()?;
-    println!("wrote {}", path.display());
+    writeln!(out, "wrote {}", path.display())?;
 
     for (index, batch) in parquet::open(&path)?.enumerate() {
         let batch = batch?;
         match model.predict_batch(&batch) {
             Ok(predictions) => {
-                println!("batch {index}: {}", predictions.to_json());
-                println!("{}", predictions.input_report);
+                writeln!(out, "batch {index}: {}", predictions.to_json())?;
+                writeln!(out, "{}", predictions.input_report)?;
             }
             Err(PredictError::InvalidInput(report)) => {
-                println!("batch {index} rejected:\n{report}")
+                writeln!(out, "batch {index} rejected:\n{report}")?;
             }
             Err(other) => return Err(other.to_string().into()),
         }
@@ -103,7 +109,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     ])?;
     match model.predict_batch(&drifted) {
-        Err(PredictError::InvalidInput(report)) => println!("drifted batch rejected:\n{report}"),
+        Err(PredictError::InvalidInput(report)) => {
+            writeln!(out, "drifted batch rejected:\n{report}")?;
+        }
         other => return Err(format!("the drifted batch must be rejected: {other:?}").into()),
     }
     std::fs::remove_file(&path)?;

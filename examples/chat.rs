@@ -4,6 +4,7 @@
 //! Run with `cargo run -p signature-examples --example chat`.
 
 use std::convert::Infallible;
+use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 use signature_runtime::model::{Model, PredictError, SignedModel};
@@ -64,12 +65,18 @@ impl Model for Echo {
     }
 }
 
-fn main() {
+fn main() -> std::io::Result<()> {
+    run(&mut std::io::stdout().lock())
+}
+
+/// The example's whole output, written to `out` (its test reads it from a buffer).
+pub(crate) fn run(out: &mut dyn Write) -> std::io::Result<()> {
     let model = SignedModel::new(Echo);
-    println!(
+    writeln!(
+        out,
         "MLflow signature:\n{}\n",
         model.signature().to_dict().to_json()
-    );
+    )?;
 
     let requests: [&[u8]; 3] = [
         br#"{"inputs": {"messages": [{"role": "user", "content": "hello there"}]}, "params": {"temperature": 1.5}}"#,
@@ -77,17 +84,18 @@ fn main() {
         br#"{"inputs": {"messages": [{"role": "user", "content": "hi", "name": "ann"}]}, "params": {"top_p": 0.9}}"#,
     ];
     for body in requests {
-        println!("request: {}", String::from_utf8_lossy(body));
+        writeln!(out, "request: {}", String::from_utf8_lossy(body))?;
         match model.predict_json(body) {
             Ok(predictions) => {
-                println!("response: {}", predictions.to_json());
+                writeln!(out, "response: {}", predictions.to_json())?;
                 if predictions.input_report.warning_count() > 0 {
-                    println!("{}", predictions.input_report);
+                    writeln!(out, "{}", predictions.input_report)?;
                 }
             }
-            Err(PredictError::InvalidInput(report)) => println!("rejected:\n{report}"),
-            Err(other) => println!("failed: {other}"),
+            Err(PredictError::InvalidInput(report)) => writeln!(out, "rejected:\n{report}")?,
+            Err(other) => writeln!(out, "failed: {other}")?,
         }
-        println!();
+        writeln!(out)?;
     }
+    Ok(())
 }

@@ -1,11 +1,13 @@
 //! The house-price walkthrough: a model whose inputs and outputs are Rust types, saved as an
 //! MLflow model directory, loaded back, and guarded so that a bad request never reaches it.
 //!
-//! Run with `cargo run -p signature-examples --example house_price`.
+//! Run with `cargo run -p signature-examples --example house_price`; add a directory
+//! (`-- ./house-model`) to keep the saved model there and load it with MLflow or `mlsig`.
 
 use std::cell::Cell;
 use std::convert::Infallible;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use signature_runtime::model::{Model, NoParams, PredictError, SignedModel};
@@ -51,11 +53,21 @@ impl Model for LinearModel {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    walkthrough(&mut std::io::stdout().lock())
+    let mut args = std::env::args_os().skip(1);
+    let keep = args.next().map(PathBuf::from);
+    if args.next().is_some() {
+        return Err("usage: house_price [DIRECTORY TO KEEP THE SAVED MODEL IN]".into());
+    }
+    walkthrough(&mut std::io::stdout().lock(), keep.as_deref())
 }
 
-/// The whole story, written to `out` (the test suite reads it from a buffer).
-pub(crate) fn walkthrough(out: &mut dyn Write) -> Result<(), Box<dyn std::error::Error>> {
+/// The whole story, written to `out` (the test suite reads it from a buffer). The model is saved
+/// in `keep` and left there when given (a directory that must not exist yet, as for MLflow's
+/// `save_model`), else in a temporary directory removed at the end.
+pub(crate) fn walkthrough(
+    out: &mut dyn Write,
+    keep: Option<&Path>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let section = |out: &mut dyn Write, title: &str| writeln!(out, "\n== {title}");
     let model = SignedModel::new(LinearModel {
         calls: Cell::new(0),
@@ -65,8 +77,22 @@ pub(crate) fn walkthrough(out: &mut dyn Write) -> Result<(), Box<dyn std::error:
         out,
         "1. Save the model with its signature and an input example",
     )?;
-    let dir = std::env::temp_dir().join(format!("house-price-model-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = match keep {
+        Some(dir) if dir.exists() => {
+            return Err(format!(
+                "{} already exists: give a new directory (MLflow's save_model refuses one too)",
+                dir.display()
+            )
+            .into());
+        }
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            let dir =
+                std::env::temp_dir().join(format!("house-price-model-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            dir
+        }
+    };
     let example = [HouseFeatures {
         sqft: 1500.0,
         bedrooms: 3,
@@ -129,6 +155,21 @@ pub(crate) fn walkthrough(out: &mut dyn Write) -> Result<(), Box<dyn std::error:
         "6. The MLflow signature, as json.dumps(signature.to_dict()) prints it",
     )?;
     writeln!(out, "{}", model.signature().to_dict().to_json())?;
-    std::fs::remove_dir_all(&dir)?;
+    if keep.is_none() {
+        std::fs::remove_dir_all(&dir)?;
+        return Ok(());
+    }
+    section(out, "7. The saved model is yours to keep")?;
+    let shown = dir.display();
+    writeln!(out, "it stays in {shown}; load it with MLflow:")?;
+    writeln!(
+        out,
+        "  python -c \"import mlflow; print(mlflow.models.Model.load('{shown}').signature)\""
+    )?;
+    writeln!(out, "or look at it with mlsig:")?;
+    writeln!(
+        out,
+        "  cargo run -p signature-runtime --features cli,parquet --bin mlsig -- show {shown}"
+    )?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! Run with `cargo run -p signature-examples --example tensor`.
 
 use std::convert::Infallible;
+use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 use signature_runtime::Signature;
@@ -51,23 +52,30 @@ fn body(images: usize, rows: usize, brightness: f32) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({"inputs": {"images": batch}})).expect("JSON")
 }
 
-fn main() {
+fn main() -> std::io::Result<()> {
+    run(&mut std::io::stdout().lock())
+}
+
+/// The example's whole output, written to `out` (its test reads it from a buffer).
+pub(crate) fn run(out: &mut dyn Write) -> std::io::Result<()> {
     let model = SignedModel::new(Brightness);
-    println!(
+    writeln!(
+        out,
         "MLflow signature:\n{}\n",
         model.signature().to_dict().to_json()
-    );
+    )?;
 
     for (what, body) in [
         ("two 28x28 images", body(2, 28, 0.5)),
         ("two 27x28 images", body(2, 27, 0.5)),
     ] {
-        println!("request: {what}");
+        writeln!(out, "request: {what}")?;
         match model.predict_json(&body) {
-            Ok(predictions) => println!("response: {}", predictions.to_json()),
-            Err(PredictError::InvalidInput(report)) => println!("rejected:\n{report}"),
-            Err(other) => println!("failed: {other}"),
+            Ok(predictions) => writeln!(out, "response: {}", predictions.to_json())?,
+            Err(PredictError::InvalidInput(report)) => writeln!(out, "rejected:\n{report}")?,
+            Err(other) => writeln!(out, "failed: {other}")?,
         }
-        println!();
+        writeln!(out)?;
     }
+    Ok(())
 }

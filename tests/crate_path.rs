@@ -15,6 +15,8 @@ mod fake {
 
     pub(crate) trait Signature {
         const DESCRIPTION: derived::Description;
+        // The derive sets it for types it checked where they are defined.
+        const _SIGNATURE_PRIVATE_CHECKED: bool = false;
     }
 }
 

@@ -82,6 +82,9 @@ impl Dtype {
                 quote!(#ty::Map(&#values))
             }
             Dtype::Object(properties) => {
+                // Sorted by name, so that the drift check finds a property by binary search.
+                let mut properties: Vec<_> = properties.iter().collect();
+                properties.sort_by(|a, b| a.0.cmp(&b.0));
                 let entries: Vec<TokenStream> = properties.iter().map(|(name, dtype, required)| {
                     let dtype = dtype.tokens();
                     quote! {

@@ -85,6 +85,14 @@ fn structure(
     let type_name = ident.to_string();
     let input = fields.iter().filter_map(|f| entry(f, View::Input));
     let output = fields.iter().filter_map(|f| entry(f, View::Output));
+    let concrete = concrete_type(cont);
+    // The checks below run where the type is defined; `Signature::input_schema` then need not
+    // run them again.
+    let checked = concrete.is_some().then(|| {
+        quote!(
+            const _SIGNATURE_PRIVATE_CHECKED: bool = true;
+        )
+    });
     let mut out = quote! {
         #[automatically_derived]
         impl #impl_generics _signature::Signature for #ident #ty_generics #where_clause {
@@ -93,6 +101,7 @@ fn structure(
                 input: &[#(#input),*],
                 output: &[#(#output),*],
             };
+            #checked
         }
     };
 
@@ -122,50 +131,97 @@ fn structure(
 
     // Checks the compiler runs where the type is defined; generic types are checked where
     // they are used (see `Signature::input_schema`).
-    if let Some(concrete) = concrete_type(cont) {
-        let description = quote!(<#concrete as _signature::Signature>::DESCRIPTION);
-        out.extend(const_check(
-            cont.ident.span(),
-            &quote!(_signature::__private::validate(&#description, false)),
-        ));
-        for field in fields.iter().filter(|f| f.is_used()) {
-            if let Some(tensor) = &field.attrs.tensor {
-                let ty = field.ty;
-                let shape = &tensor.shape;
-                let name = name_tokens(field.view(View::Input).or(field.view(View::Output)));
-                out.extend(const_check(
-                    tensor.span,
-                    &quote! {
-                        _signature::__private::check_tensor_rank(
-                            #name,
-                            <#ty as _signature::derived::TensorType>::RANK,
-                            &[#(#shape),*],
-                        )
-                    },
-                ));
-            }
-        }
-        for check in expected {
-            let view = match check.view {
-                View::Input => quote!(_signature::derived::View::Input),
-                View::Output => quote!(_signature::derived::View::Output),
-            };
-            let entries = &check.entries;
-            let file = &check.shown_path;
-            let absolute = &check.absolute_path;
-            out.extend(const_check(
-                check.span,
-                &quote! {
-                    _signature::__private::drift(&#description, #view, &[#(#entries),*], #file)
-                },
-            ));
-            // Makes cargo rebuild the crate when the file changes.
-            out.extend(quote! {
-                const _: &[u8] = ::core::include_bytes!(#absolute);
-            });
-        }
+    if let Some(concrete) = concrete {
+        out.extend(checks(cont, fields, expected, &concrete));
     }
     out
+}
+
+/// The `const` items that check a type without type parameters where it is defined: MLflow's
+/// rules, each tensor's rank, drift against the files of `#[signature(check = "...")]`.
+fn checks(
+    cont: &Container<'_>,
+    fields: &[Field<'_>],
+    expected: &[drift::Expected],
+    concrete: &TokenStream,
+) -> TokenStream {
+    let mut out = TokenStream::new();
+    let description = quote!(<#concrete as _signature::Signature>::DESCRIPTION);
+    out.extend(const_check(
+        cont.ident.span(),
+        &validate(&description, fields),
+    ));
+    for field in fields.iter().filter(|f| f.is_used()) {
+        if let Some(tensor) = &field.attrs.tensor {
+            let ty = field.ty;
+            let shape = &tensor.shape;
+            let name = name_tokens(field.view(View::Input).or(field.view(View::Output)));
+            out.extend(const_check(
+                tensor.span,
+                &quote! {
+                    _signature::__private::check_tensor_rank(
+                        #name,
+                        <#ty as _signature::derived::TensorType>::RANK,
+                        &[#(#shape),*],
+                    )
+                },
+            ));
+        }
+    }
+    for check in expected {
+        let view = match check.view {
+            View::Input => quote!(_signature::derived::View::Input),
+            View::Output => quote!(_signature::derived::View::Output),
+        };
+        let entries = &check.entries;
+        let file = &check.shown_path;
+        let absolute = &check.absolute_path;
+        out.extend(const_check(
+            check.span,
+            &quote! {
+                _signature::__private::drift(&#description, #view, &[#(#entries),*], #file)
+            },
+        ));
+        // Makes cargo rebuild the crate when the file changes.
+        out.extend(quote! {
+            const _: &[u8] = ::core::include_bytes!(#absolute);
+        });
+    }
+    out
+}
+
+/// The call of `validate_derived`: MLflow's rules on the whole description. The names of the
+/// struct's own fields were compared by `check::duplicate_names`; they go along sorted, so the
+/// compiler only sorts the names that come through flattened fields (none for most structs)
+/// and looks each up among them.
+fn validate(description: &TokenStream, fields: &[Field<'_>]) -> TokenStream {
+    let [(input_count, input_names), (output_count, output_names)] = View::BOTH.map(|view| {
+        if !fields.iter().any(|f| f.flatten && f.view(view).is_some()) {
+            return (quote!(0), quote!(&[]));
+        }
+        let part = match view {
+            View::Input => quote!(input),
+            View::Output => quote!(output),
+        };
+        let mut names: Vec<&str> = fields
+            .iter()
+            .filter(|f| !f.flatten)
+            .filter_map(|f| f.view(view)?.name.as_ref())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        names.sort_unstable();
+        (
+            quote!({ _signature::__private::flattened_count(#description.#part) }),
+            quote!(&[#(#names),*]),
+        )
+    });
+    quote! {
+        _signature::__private::validate_derived::<#input_count, #output_count>(
+            &#description,
+            #input_names,
+            #output_names,
+        )
+    }
 }
 
 /// A `const` item that fails compilation, at `span`, with the message `message` evaluates to.

@@ -1,9 +1,4 @@
-//! Typed, checked MLflow model signatures.
-//!
-//! - [`types`]: MLflow's signature type model (`Schema`, `ColSpec`, `TensorSpec`,
-//!   `ParamSchema`, `ModelSignature`), with MLflow's construction rules.
-//! - [`mlflow`]: MLflow's signature JSON and MLmodel files, written byte for byte as MLflow
-//!   writes them and read in every layout MLflow has written.
+#![doc = include_str!("../docs/guide.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
@@ -31,7 +26,7 @@ pub use types::{
 };
 
 #[cfg(feature = "derive")]
-pub use signature_derive::{Params, Signature};
+pub use signature_runtime_derive::{Params, Signature};
 
 /// The README's Rust examples, compiled and run as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]

@@ -36,10 +36,8 @@ scalar!(
     std::net::SocketAddr,
 );
 
-#[cfg(feature = "chrono")]
 scalar!(Datetime: chrono::NaiveDateTime, chrono::NaiveDate);
 
-#[cfg(feature = "chrono")]
 impl<Tz: chrono::TimeZone> SignatureType for chrono::DateTime<Tz> {
     const TYPE: TypeDescription = TypeDescription::Data(DataType::Datetime);
 }

@@ -76,17 +76,22 @@ pub trait Signature {
     /// The schema, both ways, as the compiler built it.
     const DESCRIPTION: Description;
 
+    #[doc(hidden)]
+    /// Whether the derive checked [`Signature::DESCRIPTION`] where the type is defined (a type
+    /// without type parameters), so that uses need not check it again. Not public API.
+    const _SIGNATURE_PRIVATE_CHECKED: bool = false;
+
     /// The schema of this type read as a model input: serde's deserialize view (a field with a
     /// `#[serde(default)]` is optional; `skip_deserializing` fields are left out).
     fn input_schema() -> Schema {
-        const { __private_assert_valid(&Self::DESCRIPTION) };
+        const { __private_assert_valid::<Self>() };
         Self::DESCRIPTION.schema(View::Input)
     }
 
     /// The schema of this type written as a model output: serde's serialize view (a field with
     /// `skip_serializing_if` is optional; `skip_serializing` fields are left out).
     fn output_schema() -> Schema {
-        const { __private_assert_valid(&Self::DESCRIPTION) };
+        const { __private_assert_valid::<Self>() };
         Self::DESCRIPTION.schema(View::Output)
     }
 
@@ -99,8 +104,11 @@ pub trait Signature {
 
 /// Panics (at compile time, where it is used) if a description breaks one of MLflow's schema
 /// rules; the derive checks the same for non-generic types right where they are defined.
-const fn __private_assert_valid(description: &Description) {
-    let message = crate::__private::validate(description, true);
+const fn __private_assert_valid<T: Signature + ?Sized>() {
+    if T::_SIGNATURE_PRIVATE_CHECKED {
+        return;
+    }
+    let message = crate::__private::validate(&T::DESCRIPTION, true);
     if !message.is_empty() {
         panic!("{}", message.as_str());
     }

@@ -85,7 +85,6 @@ scalar!(
     Cow<'_, str> => |v| ParamValue::String(v.to_string()),
 );
 
-#[cfg(feature = "chrono")]
 scalar!(
     Datetime: chrono::NaiveDateTime => |v| ParamValue::Datetime(crate::Datetime::DateTime(*v)),
     chrono::NaiveDate => |v| ParamValue::Datetime(crate::Datetime::Date(*v)),

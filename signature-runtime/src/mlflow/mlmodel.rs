@@ -1,6 +1,5 @@
 //! MLmodel files: the YAML MLflow writes at the root of every model directory.
 
-use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 
 use serde_json::{Map as JsonMap, Value, json};
@@ -149,20 +148,9 @@ impl MlModel {
     }
 }
 
-/// `uuid.uuid4().hex`: 32 lowercase hex digits with the version and variant bits set.
+/// `uuid.uuid4().hex`: 32 lowercase hex digits, random but for the version and variant bits.
 fn new_model_uuid() -> String {
-    // Each RandomState is seeded from the operating system's randomness.
-    let random = || {
-        std::collections::hash_map::RandomState::new()
-            .build_hasher()
-            .finish()
-    };
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&random().to_le_bytes());
-    bytes[8..].copy_from_slice(&random().to_le_bytes());
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// `str(datetime.now(timezone.utc).replace(tzinfo=None))`: microseconds only when not zero.
