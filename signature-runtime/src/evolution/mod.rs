@@ -323,3 +323,33 @@ impl ModelSignature {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::probe::Prober;
+    use crate::check::CheckOptions;
+    use crate::types::{ColumnType, DataType};
+
+    /// The derive's compile-time compatibility check cannot run the checker, so it reads a
+    /// table of strict-mode scalar narrowings; this recomputes the table with the checker's
+    /// probes, keeping the checker the one home of the casts.
+    #[test]
+    fn the_derives_scalar_table_is_the_checkers() {
+        let mut prober = Prober::new(&CheckOptions::new());
+        for (w, writer) in DataType::ALL.into_iter().enumerate() {
+            for (r, reader) in DataType::ALL.into_iter().enumerate() {
+                let outcome = prober.compare_types(
+                    &[],
+                    &ColumnType::DataType(writer),
+                    &ColumnType::DataType(reader),
+                    true,
+                );
+                assert_eq!(
+                    crate::__private::STRICT_NARROWS[w][r],
+                    !outcome.refused.is_empty(),
+                    "{writer} -> {reader}"
+                );
+            }
+        }
+    }
+}
