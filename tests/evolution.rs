@@ -1032,4 +1032,6 @@ fn witnesses_stop_at_their_budget_on_very_wide_schemas() {
         .iter()
         .filter(|f| f.witness().is_some())
         .count();
+    // One body of 2,000 cells per witness: 500 fit in the budget.
+    assert_eq!(with_witness, 1_000_000 / 2000);
 }

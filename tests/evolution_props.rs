@@ -167,7 +167,7 @@ fn column_pair() -> impl Strategy<Value = (Schema, Schema)> {
 }
 
 /// Rows for `schema`: each column present (always if required) with a value of its type.
-fn rows_for(schema: &Schema) -> BoxedStrategy<Vec<Vec<(String, Value)>>> {
+fn rows_for(schema: &Schema) -> BoxedStrategy<Rows> {
     let columns: Vec<ColSpec> = schema.columns().unwrap().to_vec();
     let row = columns
         .into_iter()
@@ -241,19 +241,15 @@ fn accepts(schema: &Schema, options: &CheckOptions, body: &Value) -> bool {
         .is_valid()
 }
 
+/// Rows of `(column, value)` cells.
+type Rows = Vec<Vec<(String, Value)>>;
+
+/// Rows, each set with the layout to send them in (see [`body`]).
+type Bodies = Vec<(Rows, u8)>;
+
 /// A case: the pair, the options, and bodies generated from the writer's schema (the old
 /// inputs, or the new outputs).
-fn case(
-    inputs: bool,
-) -> impl Strategy<
-    Value = (
-        Schema,
-        Schema,
-        Mode,
-        ExtraColumns,
-        Vec<(Vec<Vec<(String, Value)>>, u8)>,
-    ),
-> {
+fn case(inputs: bool) -> impl Strategy<Value = (Schema, Schema, Mode, ExtraColumns, Bodies)> {
     (column_pair(), mode(), extra()).prop_flat_map(move |((old, new), mode, extra)| {
         let writer = if inputs { old.clone() } else { new.clone() };
         (
@@ -272,7 +268,7 @@ fn run(
     new: Schema,
     mode: Mode,
     extra: ExtraColumns,
-    bodies: &[(Vec<Vec<(String, Value)>>, u8)],
+    bodies: &[(Rows, u8)],
 ) -> Result<(), TestCaseError> {
     let options = CheckOptions::new()
         .with_mode(mode)

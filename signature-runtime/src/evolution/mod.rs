@@ -176,12 +176,12 @@ impl Finding {
 
     /// The old entry (column, tensor, nested type or param) as MLflow writes it; `None` when
     /// it was added.
-    pub fn old(&self) -> Option<&str> {
+    pub fn old_entry(&self) -> Option<&str> {
         self.old.as_deref()
     }
 
     /// The new entry as MLflow writes it; `None` when it was removed.
-    pub fn new(&self) -> Option<&str> {
+    pub fn new_entry(&self) -> Option<&str> {
         self.new.as_deref()
     }
 

@@ -276,7 +276,7 @@ impl Prober {
                     let name = column
                         .name()
                         .cloned()
-                        .unwrap_or_else(|| ColumnName::Int(index as i64));
+                        .unwrap_or(ColumnName::Int(index as i64));
                     if this {
                         if let Some(values) = values {
                             filled.push((name, values.clone()));
