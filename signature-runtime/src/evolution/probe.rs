@@ -165,36 +165,45 @@ impl Prober {
         let mut probes: Vec<Vec<Value>> = samples(writer).into_iter().map(|v| vec![v]).collect();
         probes.extend(samples(reader).into_iter().map(|v| vec![v]));
         probes.extend(scalar_probes());
-        let mut outcome = TypeOutcome::default();
-        'probes: for leaf_values in probes {
+        let cases = probes.into_iter().flat_map(|leaf_values| {
             let values: Vec<Value> = leaf_values.iter().map(|v| wrap_value(steps, v)).collect();
-            for format in FORMATS {
+            FORMATS.into_iter().filter_map(move |format| {
                 let name = ColumnName::from("x");
-                let Some(body) = column_body(format, values.len(), &[(&name, &values)]) else {
-                    continue;
-                };
-                let Some(writer_warnings) = self.accepts(&writer_schema, &body) else {
-                    continue;
-                };
-                let fragment = || Fragment {
-                    format,
-                    values: leaf_values.clone(),
-                };
-                match self.accepts(&reader_schema, &body) {
-                    None => {
-                        outcome.refused.push(fragment());
-                        if outcome.refused.len() == MAX_REFUSED {
-                            break 'probes;
-                        }
+                let body = column_body(format, values.len(), &[(&name, &values)])?;
+                Some((format, leaf_values.clone(), body))
+            })
+        });
+        let outcome = self.run_probes(&writer_schema, &reader_schema, cases);
+        self.types.insert(key, outcome.clone());
+        outcome
+    }
+
+    /// Checks each probe body against both schemas: refused by the reader after the writer
+    /// accepted it (a few kept), or accepted by both but with a warning only the reader gives.
+    fn run_probes(
+        &self,
+        writer: &Schema,
+        reader: &Schema,
+        cases: impl IntoIterator<Item = (Format, Vec<Value>, Value)>,
+    ) -> TypeOutcome {
+        let mut outcome = TypeOutcome::default();
+        for (format, values, body) in cases {
+            let Some(writer_warnings) = self.accepts(writer, &body) else {
+                continue;
+            };
+            match self.accepts(reader, &body) {
+                None => {
+                    outcome.refused.push(Fragment { format, values });
+                    if outcome.refused.len() == MAX_REFUSED {
+                        break;
                     }
-                    Some(reader_warnings) if writer_warnings == 0 && reader_warnings > 0 => {
-                        outcome.cast.get_or_insert_with(fragment);
-                    }
-                    Some(_) => {}
                 }
+                Some(reader_warnings) if writer_warnings == 0 && reader_warnings > 0 => {
+                    outcome.cast.get_or_insert(Fragment { format, values });
+                }
+                Some(_) => {}
             }
         }
-        self.types.insert(key, outcome.clone());
         outcome
     }
 
@@ -213,31 +222,13 @@ impl Prober {
                 .expect("one unnamed tensor")
         };
         let (writer_schema, reader_schema) = (tensor(writer), tensor(reader));
-        let mut outcome = TypeOutcome::default();
-        'probes: for values in scalar_probes() {
-            for format in [Format::InputsColumns, Format::Instances] {
+        let cases = scalar_probes().into_iter().flat_map(|values| {
+            [Format::InputsColumns, Format::Instances].map(|format| {
                 let body = tensor_body(format, &[(None, Value::Array(values.clone()))]);
-                let Some(writer_warnings) = self.accepts(&writer_schema, &body) else {
-                    continue;
-                };
-                let fragment = || Fragment {
-                    format,
-                    values: values.clone(),
-                };
-                match self.accepts(&reader_schema, &body) {
-                    None => {
-                        outcome.refused.push(fragment());
-                        if outcome.refused.len() == MAX_REFUSED {
-                            break 'probes;
-                        }
-                    }
-                    Some(reader_warnings) if writer_warnings == 0 && reader_warnings > 0 => {
-                        outcome.cast.get_or_insert_with(fragment);
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
+                (format, values.clone(), body)
+            })
+        });
+        let outcome = self.run_probes(&writer_schema, &reader_schema, cases);
         self.dtypes.insert(key, outcome.clone());
         outcome
     }
