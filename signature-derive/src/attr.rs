@@ -14,11 +14,14 @@ use syn::{Attribute, LitStr, Token};
 
 use crate::dtype::Dtype;
 
-pub(crate) const CONTAINER_KEYS: &[&str] = &["crate", "bound", "check"];
+pub(crate) const CONTAINER_KEYS: &[&str] = &["crate", "bound", "check", "compat"];
 pub(crate) const FIELD_KEYS: &[&str] =
     &["rename", "dtype", "optional", "required", "skip", "tensor"];
 pub(crate) const TENSOR_KEYS: &[&str] = &["shape"];
 pub(crate) const CHECK_KEYS: &[&str] = &["inputs", "outputs"];
+
+/// The values of `compat = "..."`.
+pub(crate) const COMPAT_VALUES: &[&str] = &["backward", "forward", "full"];
 pub(crate) const PARAM_KEYS: &[&str] = &["default", "rename", "skip"];
 
 /// Which way a type crosses the model boundary: serde's deserialize or serialize view.
@@ -50,6 +53,14 @@ pub(crate) struct ContainerAttrs {
     pub(crate) crate_path: Option<syn::Path>,
     pub(crate) bound: Option<Vec<syn::WherePredicate>>,
     pub(crate) checks: Vec<Check>,
+    /// `compat = "backward" | "forward" | "full"`: the checks fail only on breaking changes.
+    pub(crate) compat: Option<Compat>,
+}
+
+/// `compat = "..."`, with its literal for errors.
+pub(crate) struct Compat {
+    pub(crate) direction: String,
+    pub(crate) lit: LitStr,
 }
 
 /// `#[signature(tensor(shape = [...]))]`.
@@ -212,6 +223,27 @@ pub(crate) fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                         }
                         Ok(())
                     })?;
+                }
+            }
+            "compat" => {
+                let lit = lit_str(meta)?;
+                if seen.first(cx, &meta.path, key, "signature") {
+                    let direction = lit.value();
+                    if COMPAT_VALUES.contains(&direction.as_str()) {
+                        out.compat = Some(Compat { direction, lit });
+                    } else {
+                        cx.error_spanned_by(
+                            &lit,
+                            format!(
+                                "unknown `compat` direction `{direction}`, expected one of {}",
+                                COMPAT_VALUES
+                                    .iter()
+                                    .map(|v| format!("`{v}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        );
+                    }
                 }
             }
             _ => unknown(cx, meta, "signature container attribute", CONTAINER_KEYS),

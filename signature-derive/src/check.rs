@@ -20,6 +20,14 @@ pub(crate) fn check(cx: &Ctxt, cont: &Container<'_>) {
     empty(cx, cont, fields);
     duplicate_names(cx, fields);
     columns_and_tensors(cx, fields);
+    if let Some(compat) = &cont.attrs.compat
+        && cont.attrs.checks.is_empty()
+    {
+        cx.error_spanned_by(
+            &compat.lit,
+            "`compat` says which changes `check` lets through: it needs `check = \"...\"`",
+        );
+    }
     if !cont.attrs.checks.is_empty() && has_type_parameters(cont.original) {
         let check = &cont.attrs.checks[0];
         cx.error_spanned_by(

@@ -176,12 +176,28 @@ fn checks(
         let entries = &check.entries;
         let file = &check.shown_path;
         let absolute = &check.absolute_path;
-        out.extend(const_check(
-            check.span,
-            &quote! {
+        let call = match cont.attrs.compat.as_ref().map(|c| c.direction.as_str()) {
+            None => quote! {
                 _signature::__private::drift(&#description, #view, &[#(#entries),*], #file)
             },
-        ));
+            Some(direction) => {
+                let direction = match direction {
+                    "forward" => quote!(Forward),
+                    "full" => quote!(Full),
+                    _ => quote!(Backward),
+                };
+                quote! {
+                    _signature::__private::compat(
+                        &#description,
+                        #view,
+                        &[#(#entries),*],
+                        #file,
+                        _signature::__private::Compat::#direction,
+                    )
+                }
+            }
+        };
+        out.extend(const_check(check.span, &call));
         // Makes cargo rebuild the crate when the file changes.
         out.extend(quote! {
             const _: &[u8] = ::core::include_bytes!(#absolute);

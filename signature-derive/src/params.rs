@@ -40,7 +40,7 @@ fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Vec<Param<'a>> {
         return Vec::new();
     }
     let container = attr::container(cx, &input.attrs);
-    if container.bound.is_some() || !container.checks.is_empty() {
+    if container.bound.is_some() || !container.checks.is_empty() || container.compat.is_some() {
         cx.error_spanned_by(
             &input.ident,
             "#[derive(Params)] takes only `#[signature(crate = \"...\")]` on the struct",

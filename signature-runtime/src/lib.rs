@@ -7,6 +7,7 @@
 pub mod __private;
 pub mod check;
 pub mod derived;
+pub mod evolution;
 #[cfg(any(feature = "arrow", feature = "polars"))]
 pub mod frame;
 pub mod mlflow;

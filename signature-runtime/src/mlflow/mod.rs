@@ -20,6 +20,9 @@ pub use input_example::{
 pub use limits::{Budget, BudgetExceeded, ReadLimits, YAML_NODE_COST};
 pub use mlmodel::{MLFLOW_VERSION, MLMODEL_FILE_NAME, MlModel};
 pub use signature_json::SignatureDict;
+pub(crate) use signature_json::{
+    col_spec_json, column_type_json, param_spec_json, tensor_spec_json,
+};
 
 use crate::types::{ModelSignature, ParamValue, Schema};
 use limits::read_to_string_limited;

@@ -197,6 +197,35 @@ impl ParamSchema {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+/// One column, tensor, nested type or parameter as MLflow writes it inside a signature, for
+/// reports that quote a single entry (the compatibility findings of [`crate::evolution`]).
+pub(crate) fn col_spec_json(column: &ColSpec) -> String {
+    let mut w = PyJsonWriter::default();
+    write_col_spec(&mut w, column);
+    w.finish()
+}
+
+/// See [`col_spec_json`].
+pub(crate) fn tensor_spec_json(tensor: &TensorSpec) -> String {
+    let mut w = PyJsonWriter::default();
+    write_tensor_spec(&mut w, tensor);
+    w.finish()
+}
+
+/// See [`col_spec_json`]: a nested type (`{"type": "array", "items": {...}}`).
+pub(crate) fn column_type_json(ty: &ColumnType) -> String {
+    let mut w = PyJsonWriter::default();
+    write_type(&mut w, ty);
+    w.finish()
+}
+
+/// See [`col_spec_json`].
+pub(crate) fn param_spec_json(spec: &ParamSpec) -> String {
+    let mut w = PyJsonWriter::default();
+    write_param_spec(&mut w, spec);
+    w.finish()
+}
+
 fn write_col_spec(w: &mut PyJsonWriter, column: &ColSpec) {
     w.begin_object();
     write_type_fields(w, column.ty());

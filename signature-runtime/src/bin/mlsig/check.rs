@@ -43,7 +43,7 @@ pub(crate) struct CheckArgs {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-enum ModeArg {
+pub(crate) enum ModeArg {
     /// No lossy conversion: what passes decodes exactly into the signature's types.
     Strict,
     /// What MLflow's scoring server accepts (it casts first); values it would change are
@@ -54,15 +54,34 @@ enum ModeArg {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-enum ExtraArg {
+pub(crate) enum ExtraArg {
     /// Warn about extra columns and accept the body, as MLflow does.
     Ignore,
     /// Reject bodies with extra columns.
     Reject,
 }
 
+impl From<ModeArg> for Mode {
+    fn from(mode: ModeArg) -> Self {
+        match mode {
+            ModeArg::Strict => Mode::Strict,
+            ModeArg::MlflowServing => Mode::MlflowServing,
+            ModeArg::MlflowPredict => Mode::MlflowPredict,
+        }
+    }
+}
+
+impl From<ExtraArg> for ExtraColumns {
+    fn from(extra: ExtraArg) -> Self {
+        match extra {
+            ExtraArg::Ignore => ExtraColumns::Ignore,
+            ExtraArg::Reject => ExtraColumns::Reject,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
-enum FormatArg {
+pub(crate) enum FormatArg {
     /// Compiler-style messages and a summary line.
     Text,
     /// The report as JSON.
@@ -74,18 +93,9 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
         Ok(signature) => signature,
         Err(error) => return crate::cannot_read(&error),
     };
-    let mode = match args.mode {
-        ModeArg::Strict => Mode::Strict,
-        ModeArg::MlflowServing => Mode::MlflowServing,
-        ModeArg::MlflowPredict => Mode::MlflowPredict,
-    };
-    let extra = match args.extra {
-        ExtraArg::Ignore => ExtraColumns::Ignore,
-        ExtraArg::Reject => ExtraColumns::Reject,
-    };
     let options = CheckOptions::new()
-        .with_mode(mode)
-        .with_extra_columns(extra)
+        .with_mode(args.mode.into())
+        .with_extra_columns(args.extra.into())
         .with_max_problems(args.max_problems);
     let report = match check(&signature, &args.body, options) {
         Ok(report) => report,

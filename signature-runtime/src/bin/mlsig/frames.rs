@@ -35,6 +35,14 @@ pub(crate) fn run_infer(args: &InferArgs) -> ExitCode {
     }
 }
 
+/// The signature (inputs only) MLflow's `infer_signature` gives for a Parquet or Arrow IPC
+/// file's data.
+pub(crate) fn infer_signature(path: &Path) -> Result<ModelSignature, String> {
+    infer_file(path)
+        .map_err(|e| e.to_string())
+        .and_then(|schema| ModelSignature::new(Some(schema), None, None).map_err(|e| e.to_string()))
+}
+
 /// Whether `mlsig check` should read `path` as a data file rather than a JSON body: by its
 /// extension, or by its first bytes (`kind`).
 pub(crate) fn is_frame_file(path: &Path, kind: Option<FileKind>) -> bool {

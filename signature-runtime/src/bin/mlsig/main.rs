@@ -1,6 +1,7 @@
 //! `mlsig`: read, print and check MLflow model signatures from the command line.
 
 mod check;
+mod diff;
 mod export;
 #[cfg(feature = "parquet")]
 mod frames;
@@ -42,6 +43,8 @@ enum Command {
     Show(show::ShowArgs),
     /// Check a scoring-request body against a signature; exit 1 if it does not match.
     Check(check::CheckArgs),
+    /// Compare a new signature with earlier ones; exit 1 on a breaking change.
+    Diff(diff::DiffArgs),
     /// Print the signature MLflow's `infer_signature` gives for a Parquet or Arrow IPC file.
     #[cfg(feature = "parquet")]
     Infer(frames::InferArgs),
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
         #[cfg(feature = "parquet")]
         Command::Infer(args) => frames::run_infer(&args),
     }
