@@ -911,11 +911,11 @@ fn every_rule_and_direction() {
 
 #[test]
 fn every_rule_is_documented() {
-    let doc = include_str!("../docs/compatibility.md");
+    let doc = include_str!("../signature-runtime/docs/compatibility.md");
     for rule in Rule::ALL {
         assert!(
             doc.contains(&format!("| `{}` |", rule.id())),
-            "{} is not in docs/compatibility.md",
+            "{} is not in signature-runtime/docs/compatibility.md",
             rule.id()
         );
     }

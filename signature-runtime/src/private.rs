@@ -1439,7 +1439,8 @@ pub enum Compat {
 }
 
 /// The compatibility check: as [`drift`] for a view `compat` does not cover; for one it
-/// covers, the first breaking change, named by its rule id (see `docs/compatibility.md`).
+/// covers, the first breaking change, named by its rule id (see
+/// `signature-runtime/docs/compatibility.md`).
 pub const fn compat(
     description: &Description,
     view: View,

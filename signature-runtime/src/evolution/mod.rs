@@ -36,7 +36,7 @@
 //! (checked by [`Direction::Backward`]), the outputs written by the new model and read by old
 //! consumers ([`Direction::Forward`]); [`Direction::Full`] checks both. Params are inputs.
 //!
-#![doc = include_str!("../../../docs/compatibility.md")]
+#![doc = include_str!("../../docs/compatibility.md")]
 
 mod probe;
 mod rules;

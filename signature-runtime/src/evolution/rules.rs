@@ -1,5 +1,5 @@
 //! The rule ids: one variant per kind of change, each with the stable id printed in reports.
-//! Their meaning and verdicts are tabulated in `docs/compatibility.md`.
+//! Their meaning and verdicts are tabulated in `signature-runtime/docs/compatibility.md`.
 
 use serde::{Serialize, Serializer};
 
@@ -14,7 +14,7 @@ macro_rules! rules {
         }
 
         impl Rule {
-            /// Every rule, in the order of the table in `docs/compatibility.md`.
+            /// Every rule, in the order of the table in `signature-runtime/docs/compatibility.md`.
             pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
 
             /// The stable id (`input_required_column_added`).
