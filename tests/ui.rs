@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 #[test]
 fn ui() {
     if !rustversion::cfg!(stable(1.95)) {
-        // Not `#[ignore]`: an ignored test is easy to miss in cargo's summary, a skip is counted
+        // Not an ignore attribute: an ignored test is easy to miss in cargo's summary, a skip is counted
         // in scripts/test.sh's, and CI (on the pinned toolchain) must never skip it.
         assert!(
             !signature_tests::skip::required(),

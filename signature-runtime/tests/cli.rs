@@ -10,36 +10,8 @@ mod mlflow;
 #[allow(dead_code, unreachable_pub)]
 mod skip;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn mlsig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mlsig"))
-        .args(args)
-        .output()
-        .expect("mlsig runs")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mlsig-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+mod support;
+use support::{fixture, mlsig, scratch, stderr, stdout};
 
 #[test]
 fn export_prints_the_canonical_dict_for_every_kind_of_file() {

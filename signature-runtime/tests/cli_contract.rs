@@ -4,14 +4,10 @@
 #![cfg(feature = "cli")]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn mlsig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mlsig"))
-        .args(args)
-        .output()
-        .expect("mlsig runs")
-}
+mod support;
+use support::{mlsig, scratch, stderr};
 
 fn signature() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -24,13 +20,6 @@ fn parquet_fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/codecs/rows.zstd.parquet")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mlsig-contract-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// The exit code, with stderr when it is not the expected one.
 #[track_caller]
 fn assert_exit(output: &Output, code: i32, what: &str) {
@@ -41,10 +30,6 @@ fn assert_exit(output: &Output, code: i32, what: &str) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// An MLmodel file of ten lines of aliases, each list repeating the previous anchor nine

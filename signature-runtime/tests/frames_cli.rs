@@ -1,26 +1,13 @@
 //! `mlsig infer` and `mlsig check` on a Parquet file, run as a user runs them.
 #![cfg(all(feature = "cli", feature = "parquet"))]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 use signature_runtime::frame::arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch};
 use signature_runtime::frame::parquet_crate::arrow::ArrowWriter;
 
-fn mlsig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mlsig"))
-        .args(args)
-        .output()
-        .expect("mlsig runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("frames-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod support;
+use support::{mlsig, scratch};
 
 /// Two batches of houses; the second has a missing `bedrooms`.
 fn write_houses(path: &std::path::Path) {
