@@ -71,11 +71,11 @@ pub(crate) fn run(args: &DiffArgs) -> ExitCode {
     };
     if olds.is_empty() {
         eprintln!("error: nothing to compare with: give OLD NEW, or NEW --against OLD...");
-        return ExitCode::from(2);
+        return ExitCode::from(crate::EXIT_CANNOT_READ);
     }
     let new = match read(new_path) {
         Ok(signature) => signature,
-        Err(error) => return cannot_read(&error),
+        Err(error) => return crate::cannot_read(&*error),
     };
     let direction = match args.direction {
         DirectionArg::Backward => Direction::Backward,
@@ -89,7 +89,7 @@ pub(crate) fn run(args: &DiffArgs) -> ExitCode {
     for old_path in olds {
         match read(old_path) {
             Ok(old) => reports.push((old_path, new.compatibility(&old, direction, &options))),
-            Err(error) => return cannot_read(&error),
+            Err(error) => return crate::cannot_read(&*error),
         }
     }
     let fails = |report: &Compatibility| {
@@ -126,7 +126,7 @@ pub(crate) fn run(args: &DiffArgs) -> ExitCode {
         }
     }
     if failed {
-        ExitCode::from(1)
+        ExitCode::from(crate::EXIT_MISMATCH)
     } else {
         ExitCode::SUCCESS
     }
@@ -134,15 +134,10 @@ pub(crate) fn run(args: &DiffArgs) -> ExitCode {
 
 /// Any signature source the CLI reads; a data file gives the signature inferred from it. The
 /// readers' errors name the file.
-fn read(path: &Path) -> Result<ModelSignature, String> {
+fn read(path: &Path) -> Result<ModelSignature, Box<dyn std::error::Error>> {
     #[cfg(feature = "parquet")]
     if crate::frames::is_frame_file(path, signature_runtime::mlflow::FileKind::of_file(path)) {
         return crate::frames::infer_signature(path);
     }
-    load_signature(path).map_err(|error| error.to_string())
-}
-
-fn cannot_read(error: &str) -> ExitCode {
-    eprintln!("error: {error}");
-    ExitCode::from(2)
+    Ok(load_signature(path)?)
 }

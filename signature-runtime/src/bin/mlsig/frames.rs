@@ -22,25 +22,20 @@ pub(crate) struct InferArgs {
 /// `json.dumps(signature.to_dict())` prints it. Exit 2 if the file cannot be read or holds a
 /// type MLflow has no equivalent for.
 pub(crate) fn run_infer(args: &InferArgs) -> ExitCode {
-    let schema = match infer_file(&args.file) {
-        Ok(schema) => schema,
-        Err(error) => return crate::cannot_read(&error),
-    };
-    match ModelSignature::new(Some(schema), None, None) {
+    match infer_signature(&args.file) {
         Ok(signature) => {
             println!("{}", signature.to_dict().to_json());
             ExitCode::SUCCESS
         }
-        Err(error) => crate::cannot_read(&error),
+        Err(error) => crate::cannot_read(&*error),
     }
 }
 
 /// The signature (inputs only) MLflow's `infer_signature` gives for a Parquet or Arrow IPC
 /// file's data.
-pub(crate) fn infer_signature(path: &Path) -> Result<ModelSignature, String> {
-    infer_file(path)
-        .map_err(|e| e.to_string())
-        .and_then(|schema| ModelSignature::new(Some(schema), None, None).map_err(|e| e.to_string()))
+pub(crate) fn infer_signature(path: &Path) -> Result<ModelSignature, Box<dyn std::error::Error>> {
+    let schema = infer_file(path)?;
+    Ok(ModelSignature::new(Some(schema), None, None)?)
 }
 
 /// Whether `mlsig check` should read `path` as a data file rather than a JSON body: by its
