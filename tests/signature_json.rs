@@ -4,7 +4,7 @@
 use signature_runtime::mlflow::signature_from_json;
 use signature_runtime::{
     Array, ColSpec, DataType, FormatError, MlModel, ModelSignature, Object, ParamSchema, ParamSpec,
-    Property, Schema, SignatureDict,
+    ParamValue, Property, Schema, SignatureDict,
 };
 
 fn roundtrip_schema(json: &str) {
@@ -138,16 +138,11 @@ fn every_legacy_layout_is_read_and_written_in_the_current_one() {
             r#"[{"name": "x", "type": "double"}]"#,
             r#"[{"type": "double", "name": "x", "required": true}]"#,
         ),
-        // 2.4 to 2.9: `optional` only on optional columns.
-        (
-            r#"[{"type": "double", "name": "x"}, {"type": "string", "name": "s", "optional": true}]"#,
-            r#"[{"type": "double", "name": "x", "required": true}, {"type": "string", "name": "s", "required": false}]"#,
-        ),
         // A composite column without `required` is optional to MLflow (its None is falsy);
-        // MLflow itself writes such a column back with `"required": null`.
+        // MLflow writes such a column, and any `"required": null`, back with `null`.
         (
-            r#"[{"type": "array", "items": {"type": "long"}, "name": "a"}, {"type": "map", "values": {"type": "long"}, "name": "m", "required": null}]"#,
-            r#"[{"type": "array", "items": {"type": "long"}, "name": "a", "required": false}, {"type": "map", "values": {"type": "long"}, "name": "m", "required": false}]"#,
+            r#"[{"type": "array", "items": {"type": "long"}, "name": "a"}, {"type": "map", "values": {"type": "long"}, "name": "m", "required": null}, {"type": "double", "name": "d", "required": null}]"#,
+            r#"[{"type": "array", "items": {"type": "long"}, "name": "a", "required": null}, {"type": "map", "values": {"type": "long"}, "name": "m", "required": null}, {"type": "double", "name": "d", "required": null}]"#,
         ),
         // numpy aliases are written back with numpy's canonical names.
         (
@@ -233,7 +228,7 @@ fn invalid_signatures_name_the_place_and_the_rule() {
         ),
         (
             r#"[{"type": "double", "name": "a", "required": "yes"}]"#,
-            "`/0/required` (`a`): expected true or false",
+            "`/0/required` (`a`): expected true, false or null",
         ),
         (
             r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1]}}, {"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1]}}]"#,
@@ -251,9 +246,11 @@ fn invalid_signatures_name_the_place_and_the_rule() {
             r#"{"inputs": null, "outputs": null}"#,
             "At least one of inputs, outputs or params must be provided",
         ),
+        // (A misspelt key such as `output` is ignored, as MLflow ignores it, with a warning:
+        // see `keys_mlflow_ignores_are_ignored_and_listed`.)
         (
-            r#"{"inputs": "[{\"type\": \"long\", \"name\": \"x\"}]", "output": null}"#,
-            "unexpected key `output`",
+            r#"{"inputs": [{"type": "long", "name": "x"}]}"#,
+            "`/inputs`: expected the part as a JSON string (as MLflow writes it), found a list",
         ),
         (
             r#"{"inputs": "[{\"type\": \"long\", \"name\": \"x\"}, {\"type\": \"lng\", \"name\": \"y\"}]"}"#,
@@ -450,4 +447,139 @@ mod properties {
             });
         }
     }
+}
+
+#[test]
+fn the_legacy_optional_key_is_refused_on_scalar_columns_as_mlflow_3_refuses_it() {
+    let error = Schema::from_json(r#"[{"type": "string", "name": "s", "optional": true}]"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("`/0/optional` (`s`): the `optional` key"),
+        "{error}"
+    );
+    assert!(error.contains(r#"write `"required": false`"#), "{error}");
+}
+
+#[test]
+fn keys_mlflow_ignores_are_ignored_and_listed() {
+    use signature_runtime::mlflow::{ReadLimits, signature_from_json_with_warnings};
+
+    let columns = r#"[{"type": "array", "items": {"type": "long", "doc": 1}, "name": "a", "optional": false, "since": "3.20"}, {"type": "object", "properties": {"p": {"type": "long", "required": true, "doc": 2}}, "name": "o", "required": true}]"#;
+    let params = r#"[{"name": "k", "type": "long", "default": 1, "shape": null, "doc": "x"}]"#;
+    let dict = serde_json::json!({
+        "inputs": columns,
+        "params": params,
+        "mlflow_version": "3.20.0",
+    })
+    .to_string();
+    let (signature, warnings) =
+        signature_from_json_with_warnings(&dict, &ReadLimits::default()).unwrap();
+    let listed: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "`/mlflow_version`: ignored key `mlflow_version` (MLflow ignores it too)",
+            "`/inputs/0/optional` (`a`): ignored key `optional` (MLflow ignores it too)",
+            "`/inputs/0/since` (`a`): ignored key `since` (MLflow ignores it too)",
+            "`/inputs/0/items/doc` (`a`): ignored key `doc` (MLflow ignores it too)",
+            "`/inputs/1/properties/p/doc` (property `p`): ignored key `doc` (MLflow ignores it too)",
+            "`/params/0/doc` (param `k`): ignored key `doc` (MLflow ignores it too)",
+        ]
+    );
+    // What is read is what MLflow reads: the `optional` of a composite column does nothing,
+    // its `required` stays unset and is written back as null.
+    assert_eq!(
+        signature.to_dict().inputs.unwrap(),
+        r#"[{"type": "array", "items": {"type": "long"}, "name": "a", "required": null}, {"type": "object", "properties": {"p": {"type": "long", "required": true}}, "name": "o", "required": true}]"#
+    );
+    // The plain reader reads the same signature, silently.
+    assert_eq!(signature_from_json(&dict).unwrap(), signature);
+
+    // A tensor spec's unknown keys, inside and beside `tensor-spec`.
+    let tensors = r#"[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1], "layout": "C"}, "name": "t", "doc": 3}]"#;
+    let (_, warnings) = signature_from_json_with_warnings(tensors, &ReadLimits::default()).unwrap();
+    let listed: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "`/0/doc` (`t`): ignored key `doc` (MLflow ignores it too)",
+            "`/0/tensor-spec/layout` (`t`): ignored key `layout` (MLflow ignores it too)",
+        ]
+    );
+}
+
+#[test]
+fn a_map_of_sparkml_vectors_is_read_as_mlflow_reads_it_and_said_so() {
+    use signature_runtime::mlflow::{ReadLimits, signature_from_json_with_warnings};
+
+    let source = r#"[{"type": "map", "values": {"type": "sparkml_vector"}, "name": "v", "required": true}, {"type": "object", "properties": {"p": {"type": "map", "values": {"type": "sparkml_vector"}}}, "name": "o", "required": true}]"#;
+    let (signature, warnings) =
+        signature_from_json_with_warnings(source, &ReadLimits::default()).unwrap();
+    assert_eq!(
+        signature.inputs().unwrap().to_json(),
+        r#"[{"type": "sparkml_vector", "name": "v", "required": true}, {"type": "object", "properties": {"p": {"type": "sparkml_vector", "required": true}}, "name": "o", "required": true}]"#
+    );
+    let locations: Vec<&str> = warnings.iter().map(|w| w.location.pointer()).collect();
+    assert_eq!(locations, ["/0", "/1/properties/p"]);
+    assert!(warnings[0].message.contains("read as `sparkml_vector`"));
+    // A property of the vector type itself: MLflow raises, and so do we.
+    let error = Schema::from_json(
+        r#"[{"type": "object", "properties": {"p": {"type": "sparkml_vector"}}, "name": "o"}]"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.starts_with("`/0/properties/p/type` (property `p`): MLflow cannot read"),
+        "{error}"
+    );
+}
+
+#[test]
+fn non_finite_param_defaults_are_read_and_written_as_python_writes_them() {
+    let source = r#"[{"name": "a", "default": NaN, "shape": null, "type": "double"}, {"name": "b", "default": [Infinity, -Infinity, 1.5], "shape": [-1], "type": "float"}, {"name": "c", "default": {"x": NaN}, "shape": null, "type": "object", "properties": {"x": {"type": "double", "required": true}}}]"#;
+    let params = ParamSchema::from_json(source).unwrap();
+    assert!(matches!(params.params()[0].default(), ParamValue::Float(v) if v.is_nan()));
+    assert_eq!(params.to_json(), source);
+    // `1e400` is an infinity to Python's json, and an integer beyond 64 bits a float for a
+    // double parameter, as MLflow stores them.
+    let params = ParamSchema::from_json(
+        r#"[{"name": "a", "default": 1e400, "shape": null, "type": "double"}, {"name": "b", "default": 9223372036854775808, "shape": null, "type": "double"}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        params.to_json(),
+        r#"[{"name": "a", "default": Infinity, "shape": null, "type": "double"}, {"name": "b", "default": 9.223372036854776e+18, "shape": null, "type": "double"}]"#
+    );
+    // The token is not a number for a long parameter.
+    let error =
+        ParamSchema::from_json(r#"[{"name": "a", "default": NaN, "shape": null, "type": "long"}]"#)
+            .unwrap_err()
+            .to_string();
+    assert!(error.contains("param `a`"), "{error}");
+    // Nor anywhere outside a default.
+    assert!(
+        Schema::from_json(
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [NaN]}}]"#
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn a_column_whose_required_is_unset_is_optional_but_not_an_unnamed_optional_column() {
+    let schema =
+        Schema::from_json(r#"[{"type": "any"}, {"type": "double", "required": null}]"#).unwrap();
+    let columns = schema.columns().unwrap();
+    assert!(
+        columns
+            .iter()
+            .all(|c| !c.required() && c.required_is_unset())
+    );
+    assert_eq!(
+        schema.to_json(),
+        r#"[{"type": "any", "required": null}, {"type": "double", "required": null}]"#
+    );
+    // An explicit `false` on an unnamed column is still refused, as MLflow refuses it.
+    assert!(Schema::from_json(r#"[{"type": "double", "required": false}]"#).is_err());
 }

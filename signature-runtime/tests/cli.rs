@@ -72,6 +72,37 @@ params (2 params):
 }
 
 #[test]
+fn keys_mlflow_ignores_are_shown_as_warnings_and_the_signature_still_reads() {
+    let dir = scratch("warnings");
+    let file = dir.join("signature.json");
+    // A misspelt `outputs` and a key from a newer MLflow: MLflow ignores both.
+    std::fs::write(
+        &file,
+        r#"{"inputs": "[{\"type\": \"long\", \"name\": \"x\", \"required\": true}]", "outptus": null, "mlflow_version": "3.99.0"}"#,
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    for command in ["show", "export"] {
+        let output = mlsig(&[command, &path]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "warning: {path}: `/outptus`: ignored key `outptus` (MLflow ignores it too)\n\
+                 warning: {path}: `/mlflow_version`: ignored key `mlflow_version` (MLflow ignores it too)\n"
+            ),
+            "{command}"
+        );
+    }
+    let output = mlsig(&["show", &path]);
+    assert!(
+        stdout(&output).starts_with("inputs (1 column):"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
 fn invalid_files_fail_with_a_clear_message_and_exit_2() {
     let dir = scratch("invalid");
     let cases = [

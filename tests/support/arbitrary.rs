@@ -28,6 +28,12 @@ pub fn data_type() -> impl Strategy<Value = DataType> {
     proptest::sample::select(DataType::ALL.to_vec())
 }
 
+/// A column's or property's `required`: true, false, or left unset (MLflow's `None`, written
+/// `null`).
+fn requirement() -> impl Strategy<Value = Option<bool>> {
+    prop_oneof![4 => Just(Some(true)), 2 => Just(Some(false)), 1 => Just(None)]
+}
+
 /// A column type nested at most `depth` levels deep.
 pub fn column_type(depth: u32) -> impl Strategy<Value = ColumnType> {
     let leaf = prop_oneof![
@@ -35,15 +41,29 @@ pub fn column_type(depth: u32) -> impl Strategy<Value = ColumnType> {
         1 => Just(ColumnType::AnyType),
         1 => Just(ColumnType::SparkMLVector),
     ];
-    leaf.prop_recursive(depth, 24, 4, |inner| {
+    // MLflow reads a map of `sparkml_vector` as a bare vector and cannot read a property of
+    // that type at all, so neither is generated: a vector sits there inside an array.
+    let vector_in_array = |t: ColumnType| match t {
+        ColumnType::SparkMLVector => ColumnType::Array(Array::new(t)),
+        other => other,
+    };
+    leaf.prop_recursive(depth, 24, 4, move |inner| {
         prop_oneof![
             inner.clone().prop_map(|t| ColumnType::Array(Array::new(t))),
-            inner.clone().prop_map(|t| ColumnType::Map(Map::new(t))),
-            (unique_names(1, 4), vec((inner, any::<bool>()), 4)).prop_map(|(names, types)| {
+            inner
+                .clone()
+                .prop_map(move |t| ColumnType::Map(Map::new(vector_in_array(t)))),
+            (unique_names(1, 4), vec((inner, requirement()), 4)).prop_map(move |(names, types)| {
                 let properties = names
                     .into_iter()
                     .zip(types)
-                    .map(|(n, (t, required))| Property::new(n, t).with_required(required))
+                    .map(|(n, (t, required))| {
+                        let property = Property::new(n, vector_in_array(t));
+                        match required {
+                            Some(required) => property.with_required(required),
+                            None => property.with_required_unset(),
+                        }
+                    })
                     .collect();
                 ColumnType::Object(Object::new(properties).expect("names are unique"))
             }),
@@ -53,11 +73,17 @@ pub fn column_type(depth: u32) -> impl Strategy<Value = ColumnType> {
 
 fn column_schema() -> impl Strategy<Value = Schema> {
     prop_oneof![
-        (unique_names(1, 5), vec((column_type(4), any::<bool>()), 5)).prop_map(|(names, specs)| {
+        (unique_names(1, 5), vec((column_type(4), requirement()), 5)).prop_map(|(names, specs)| {
             let columns = names
                 .into_iter()
                 .zip(specs)
-                .map(|(n, (t, required))| ColSpec::new(n, t).with_required(required))
+                .map(|(n, (t, required))| {
+                    let column = ColSpec::new(n, t);
+                    match required {
+                        Some(required) => column.with_required(required),
+                        None => column.with_required_unset(),
+                    }
+                })
                 .collect();
             Schema::from_columns(columns).expect("named columns")
         }),

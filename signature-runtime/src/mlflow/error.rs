@@ -110,6 +110,24 @@ impl FormatError {
     }
 }
 
+/// Something in a signature that MLflow reads without complaint but ignores or changes, so a
+/// signature written by a newer MLflow (or by hand) still loads: an unknown key, or a type
+/// MLflow builds differently from how it is spelled. Readers named `..._with_warnings` list
+/// them; the others read the same way and say nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatWarning {
+    /// Where in the signature.
+    pub location: Location,
+    /// What MLflow does there (`ignored key `foo``, ...).
+    pub message: String,
+}
+
+impl fmt::Display for FormatWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
 /// A JSON pointer into signature JSON, plus the column or parameter name when one is known,
 /// so messages can say both where and what.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -7,8 +7,8 @@ use serde_json::{Map as JsonMap, Value, json};
 use super::input_example::SavedInputExample;
 use super::limits::{Budget, BudgetExceeded, ReadLimits, read_to_string_limited};
 use super::pyyaml;
-use super::signature_json::{SignatureDict, json_kind};
-use super::{FormatError, Location};
+use super::signature_json::{Reader, SignatureDict, json_kind};
+use super::{FormatError, FormatWarning, Location};
 use crate::types::ModelSignature;
 
 /// The file name MLflow gives the model description inside a model directory.
@@ -163,9 +163,9 @@ impl MlModel {
     /// `signature` that is not a mapping counts as none.
     pub fn signature_dict(&self) -> Result<Option<SignatureDict>, FormatError> {
         match self.document.get("signature") {
-            Some(block @ Value::Object(_)) => {
-                SignatureDict::from_value(block, &Location::root().child("signature")).map(Some)
-            }
+            Some(block @ Value::Object(_)) => Reader::new(&ReadLimits::default())
+                .dict(block, &Location::root().child("signature"))
+                .map(Some),
             _ => Ok(None),
         }
     }
@@ -180,10 +180,25 @@ impl MlModel {
         &self,
         limits: &ReadLimits,
     ) -> Result<Option<ModelSignature>, FormatError> {
+        Ok(self
+            .signature_with_warnings(limits)?
+            .map(|(signature, _)| signature))
+    }
+
+    /// [`MlModel::signature_with`], also listing what MLflow ignores or reads differently from
+    /// how it is written (see [`FormatWarning`]).
+    pub fn signature_with_warnings(
+        &self,
+        limits: &ReadLimits,
+    ) -> Result<Option<(ModelSignature, Vec<FormatWarning>)>, FormatError> {
         let at = Location::root().child("signature");
-        self.signature_dict()?
-            .map(|dict| ModelSignature::from_dict_at(&dict, &at, limits))
-            .transpose()
+        let Some(block @ Value::Object(_)) = self.document.get("signature") else {
+            return Ok(None);
+        };
+        let mut reader = Reader::new(limits);
+        let dict = reader.dict(block, &at)?;
+        let signature = reader.signature(&dict, &at)?;
+        Ok(Some((signature, reader.warnings)))
     }
 }
 

@@ -189,6 +189,8 @@ pub struct Property {
     name: String,
     dtype: ColumnType,
     required: bool,
+    /// MLflow read `"required": null` and holds `None`: optional, and written back as `null`.
+    required_unset: bool,
 }
 
 impl Property {
@@ -198,6 +200,7 @@ impl Property {
             name: name.into(),
             dtype: dtype.into(),
             required: true,
+            required_unset: false,
         }
     }
 
@@ -211,6 +214,16 @@ impl Property {
     #[must_use]
     pub fn with_required(mut self, required: bool) -> Self {
         self.required = required;
+        self.required_unset = false;
+        self
+    }
+
+    /// The same property with `required` left unset, as MLflow holds a property read with
+    /// `"required": null`: optional in every decision, and written back as `null`.
+    #[must_use]
+    pub fn with_required_unset(mut self) -> Self {
+        self.required = false;
+        self.required_unset = true;
         self
     }
 
@@ -227,6 +240,12 @@ impl Property {
     /// Whether the key must be present.
     pub fn required(&self) -> bool {
         self.required
+    }
+
+    /// Whether `required` was left unset (MLflow's `None`); [`Property::required`] is then
+    /// false.
+    pub fn required_is_unset(&self) -> bool {
+        self.required_unset
     }
 }
 
@@ -291,6 +310,9 @@ pub struct ColSpec {
     name: Option<ColumnName>,
     ty: ColumnType,
     required: bool,
+    /// MLflow read no `required` (composite columns) or `"required": null` and holds `None`:
+    /// optional, yet not "optional" for the rule on unnamed columns, and written back as `null`.
+    required_unset: bool,
 }
 
 impl ColSpec {
@@ -300,6 +322,7 @@ impl ColSpec {
             name: Some(name.into()),
             ty: ty.into(),
             required: true,
+            required_unset: false,
         }
     }
 
@@ -309,6 +332,7 @@ impl ColSpec {
             name: None,
             ty: ty.into(),
             required: true,
+            required_unset: false,
         }
     }
 
@@ -322,6 +346,18 @@ impl ColSpec {
     #[must_use]
     pub fn with_required(mut self, required: bool) -> Self {
         self.required = required;
+        self.required_unset = false;
+        self
+    }
+
+    /// The same column with `required` left unset, as MLflow holds a column read without
+    /// `required` (a composite or `any` column) or with `"required": null`. MLflow treats such a
+    /// column as optional when checking data, but does not count it as an unnamed optional
+    /// column (which it refuses), and writes `"required": null` back.
+    #[must_use]
+    pub fn with_required_unset(mut self) -> Self {
+        self.required = false;
+        self.required_unset = true;
         self
     }
 
@@ -338,5 +374,10 @@ impl ColSpec {
     /// Whether the column must be present (MLflow's `required`; it says nothing of nulls).
     pub fn required(&self) -> bool {
         self.required
+    }
+
+    /// Whether `required` was left unset (MLflow's `None`); [`ColSpec::required`] is then false.
+    pub fn required_is_unset(&self) -> bool {
+        self.required_unset
     }
 }

@@ -187,6 +187,16 @@ impl ParamSpec {
         if dtype == ParamType::DataType(DataType::Binary) {
             return Err(SchemaError::BinaryParam { name });
         }
+        if matches!(dtype, ParamType::Object(_)) && shape == ParamShape::List {
+            // MLflow's validation wants a scalar for an object type, whatever the shape says,
+            // so it refuses every list default (and a 1-D list of objects can never pass).
+            return Err(SchemaError::InvalidParamDefault {
+                name,
+                reason:
+                    "an object parameter takes one object (shape null); MLflow refuses shape (-1,)"
+                        .to_owned(),
+            });
+        }
         let default = conform_param_value(&dtype, shape, default.into()).map_err(|reason| {
             SchemaError::InvalidParamDefault {
                 name: name.clone(),

@@ -81,7 +81,13 @@ impl Schema {
                     InputSpec::Tensor(_) => None,
                 })
                 .collect();
-            if named == 0 && columns.iter().any(|c| !c.required()) {
+            // MLflow refuses `required is False` only: a column whose `required` it left unset
+            // (None) passes this rule, though it counts as optional everywhere else.
+            if named == 0
+                && columns
+                    .iter()
+                    .any(|c| !c.required() && !c.required_is_unset())
+            {
                 return Err(SchemaError::UnnamedOptional);
             }
             SchemaInputs::Columns(columns)

@@ -12,7 +12,6 @@ use clap::{Args, ValueEnum};
 use signature_runtime::mlflow::FileKind;
 use signature_runtime::{
     CheckOptions, ExtraColumns, FormatError, JsonChecker, Mode, ModelSignature, Report,
-    load_signature,
 };
 
 #[derive(Debug, Args)]
@@ -89,7 +88,7 @@ pub(crate) enum FormatArg {
 }
 
 pub(crate) fn run(args: &CheckArgs) -> ExitCode {
-    let signature = match load_signature(&args.signature) {
+    let signature = match crate::load_signature(&args.signature) {
         Ok(signature) => signature,
         Err(error) => return crate::cannot_read(&error),
     };

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 use signature_runtime::evolution::{Compatibility, Direction};
-use signature_runtime::{CheckOptions, ModelSignature, load_signature};
+use signature_runtime::{CheckOptions, ModelSignature};
 
 use crate::check::{ExtraArg, FormatArg, ModeArg};
 
@@ -139,5 +139,5 @@ fn read(path: &Path) -> Result<ModelSignature, Box<dyn std::error::Error>> {
     if crate::frames::is_frame_file(path, signature_runtime::mlflow::FileKind::of_file(path)) {
         return crate::frames::infer_signature(path);
     }
-    Ok(load_signature(path)?)
+    Ok(crate::load_signature(path)?)
 }

@@ -2,7 +2,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use signature_runtime::load_signature;
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
@@ -12,7 +11,7 @@ pub(crate) struct ExportArgs {
 
 /// Prints exactly what `print(json.dumps(signature.to_dict()))` prints in Python.
 pub(crate) fn run(args: &ExportArgs) -> ExitCode {
-    match load_signature(&args.file) {
+    match crate::load_signature(&args.file) {
         Ok(signature) => {
             println!("{}", signature.to_dict().to_json());
             ExitCode::SUCCESS

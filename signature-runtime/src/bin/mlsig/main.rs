@@ -62,6 +62,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads a signature from any of the places one is kept, printing on standard error what
+/// MLflow would ignore in it (unknown keys, ...): the file still means what it means to MLflow,
+/// but a typo such as `output` for `outputs` should not pass unseen.
+fn load_signature(
+    path: &std::path::Path,
+) -> Result<signature_runtime::ModelSignature, FormatError> {
+    let (signature, warnings) = signature_runtime::mlflow::load_signature_with_warnings(
+        path,
+        &signature_runtime::mlflow::ReadLimits::default(),
+    )?;
+    for warning in warnings {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
+    Ok(signature)
+}
+
 /// Prints why a file could not be read (its whole error chain, each cause once) and gives
 /// the exit code for it: 2 in every subcommand.
 fn cannot_read(error: &(dyn std::error::Error + 'static)) -> ExitCode {

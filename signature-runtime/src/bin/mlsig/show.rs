@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use signature_runtime::{ParamSchema, Schema, SchemaInputs, load_signature};
+use signature_runtime::{ParamSchema, Schema, SchemaInputs};
 
 #[derive(Debug, Args)]
 pub(crate) struct ShowArgs {
@@ -12,7 +12,7 @@ pub(crate) struct ShowArgs {
 }
 
 pub(crate) fn run(args: &ShowArgs) -> ExitCode {
-    match load_signature(&args.file) {
+    match crate::load_signature(&args.file) {
         Ok(signature) => {
             let mut out = String::new();
             for (title, schema) in [
