@@ -3,8 +3,8 @@
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use signature_runtime::mlflow::signature_from_json;
 use signature_runtime::NumpyDtype;
+use signature_runtime::mlflow::signature_from_json;
 use signature_tests::{arbitrary, mlflow::oracle};
 
 #[test]
