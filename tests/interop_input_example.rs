@@ -119,3 +119,26 @@ fn mlflow_reads_our_example_files() {
         "the params we wrote, as MLflow reads them"
     );
 }
+
+#[test]
+fn we_read_the_nan_tokens_mlflow_writes_for_missing_values() {
+    let Some(mut mlflow) = oracle() else { return };
+    let signature = r#"{"inputs": "[{\"type\": \"double\", \"name\": \"a\", \"required\": false}, {\"type\": \"string\", \"name\": \"b\", \"required\": false}]", "outputs": null, "params": null}"#;
+    let dir = scratch("nan").join("model");
+    let example = json!({"dataframe": {"columns": ["a", "b"], "data": [[1.0, "x"], [null, null]]}});
+    mlflow
+        .save_pyfunc_model(&dir, signature, Some(example))
+        .unwrap();
+    // pandas' missing values reach the file as Python's bare NaN token, which is not JSON.
+    let file = std::fs::read_to_string(dir.join("input_example.json")).unwrap();
+    assert!(file.contains("NaN"), "{file}");
+    let model = MlModel::load(&dir).unwrap();
+    let saved = model.input_example(&dir).unwrap().expect("an example");
+    assert_eq!(
+        saved.example,
+        InputExample::Dataframe {
+            columns: Some(vec!["a".into(), "b".into()]),
+            data: vec![vec![json!(1.0), json!("x")], vec![Value::Null, Value::Null]],
+        }
+    );
+}

@@ -8,6 +8,7 @@ use serde_json::{Map as JsonMap, Value, json};
 
 use super::limits::{Budget, ReadLimits, read_to_string_limited};
 use super::pyjson::PyJsonWriter;
+use super::pyjson_read::non_finite as python_non_finite;
 use super::signature_json::{json_kind, parse_json};
 use super::{FormatError, Location};
 
@@ -190,6 +191,7 @@ impl SavedInputExample {
             read_to_string_limited(&path, limits.input_example_bytes, Budget::InputExampleBytes)?;
         let file_at = Location::root().about(path.display().to_string());
         let mut document = parse_json(&text, &file_at, limits)?;
+        missing_for_nan(&mut document, &file_at)?;
         let params = if text_field("params") == Some("true") {
             let params = match document.get_mut("params").map(Value::take) {
                 Some(Value::Object(params)) => params,
@@ -222,6 +224,39 @@ impl SavedInputExample {
             }
         };
         Ok(SavedInputExample { example, params })
+    }
+}
+
+/// MLflow writes an example with `json.dumps`, so a missing value of a pandas frame (and any
+/// float NaN) is the bare token `NaN`: it is read as `null`, which is what it means there and
+/// what pandas writes for it elsewhere. An infinity has no JSON form and is refused.
+fn missing_for_nan(value: &mut Value, at: &Location) -> Result<(), FormatError> {
+    if let Some(number) = python_non_finite(value) {
+        if number.is_nan() {
+            *value = Value::Null;
+            return Ok(());
+        }
+        return Err(FormatError::Invalid {
+            location: at.clone(),
+            message: format!(
+                "the example holds {}, which JSON cannot hold",
+                if number > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
+                }
+            ),
+        });
+    }
+    match value {
+        Value::Array(items) => items
+            .iter_mut()
+            .enumerate()
+            .try_for_each(|(i, item)| missing_for_nan(item, &at.child(i))),
+        Value::Object(entries) => entries
+            .iter_mut()
+            .try_for_each(|(key, item)| missing_for_nan(item, &at.child(key))),
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => Ok(()),
     }
 }
 
@@ -298,6 +333,30 @@ mod tests {
         .unwrap();
         let info = json!({"artifact_path": "sub/example.json", "type": "dataframe"});
         assert!(SavedInputExample::read_from(&model, &info).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn nan_is_read_as_null_and_an_infinity_is_refused() {
+        let dir = std::env::temp_dir().join(format!("example-nan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("nan.json"), r#"[{"a": NaN, "b": [1.5, NaN]}]"#).unwrap();
+        std::fs::write(dir.join("inf.json"), r#"[{"a": [1.0, -Infinity]}]"#).unwrap();
+        let info = json!({"artifact_path": "nan.json", "type": "json_object"});
+        let saved = SavedInputExample::read_from(&dir, &info).unwrap();
+        assert_eq!(
+            saved.example,
+            super::InputExample::Json(json!([{"a": null, "b": [1.5, null]}]))
+        );
+        let info = json!({"artifact_path": "inf.json", "type": "json_object"});
+        let error = SavedInputExample::read_from(&dir, &info)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("`/0/a/1`"), "{error}");
+        assert!(
+            error.ends_with("the example holds -Infinity, which JSON cannot hold"),
+            "{error}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -323,7 +323,8 @@ fn write_param_value(w: &mut PyJsonWriter, value: &ParamValue) {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/// Parses JSON nested no deeper than [`ReadLimits::json_depth`].
+/// Parses JSON nested no deeper than [`ReadLimits::json_depth`], as Python's `json.loads`
+/// reads it: `NaN` and the infinities become the markers [`non_finite`] recognises.
 pub(crate) fn parse_json(
     text: &str,
     at: &Location,
@@ -337,9 +338,9 @@ pub(crate) fn parse_json(
         )
         .into());
     }
-    serde_json::from_str(text).map_err(|e| FormatError::Syntax {
+    parse_python_json(text).map_err(|message| FormatError::Syntax {
         location: at.clone(),
-        message: e.to_string(),
+        message,
     })
 }
 
@@ -369,18 +370,7 @@ impl<'a> Reader<'a> {
             )
             .into());
         }
-        if let Some(position) = json_too_deep(text, self.limits.json_depth) {
-            return Err(BudgetExceeded::new(
-                Budget::JsonDepth,
-                self.limits.json_depth,
-                format!("{at}, {position}"),
-            )
-            .into());
-        }
-        parse_python_json(text).map_err(|message| FormatError::Syntax {
-            location: at.clone(),
-            message,
-        })
+        parse_json(text, at, self.limits)
     }
 
     /// Notes each key of `element` outside `known`: MLflow ignores such keys where it reads
