@@ -10,14 +10,18 @@ pub mod derived;
 pub mod evolution;
 #[cfg(any(feature = "arrow", feature = "polars"))]
 pub mod frame;
+#[cfg(test)]
+mod layers;
 pub mod mlflow;
 pub mod model;
+mod options;
 pub mod report;
 pub mod types;
 
-pub use check::{CheckOptions, ExtraColumns, JsonChecker, Mode};
+pub use check::JsonChecker;
 pub use derived::{Params, Signature, SignatureType};
 pub use mlflow::{FormatError, MlModel, SignatureDict, load_signature};
+pub use options::{CheckOptions, ExtraColumns, Mode};
 pub use report::{Problem, ProblemKind, Report, Severity};
 pub use types::{
     Array, ColSpec, ColumnName, ColumnType, DataType, Datetime, InputSpec, Map, ModelSignature,

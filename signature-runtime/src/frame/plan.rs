@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::check::Mode;
+use crate::Mode;
 use crate::frame::numeric::{Numeric, NumericLeaf, numeric_leaf};
 use crate::frame::{FieldPath, problems};
 use crate::report::Problem;

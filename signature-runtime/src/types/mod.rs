@@ -8,6 +8,8 @@
 mod column;
 mod data_type;
 mod datetime;
+#[cfg(any(feature = "arrow", feature = "polars"))]
+pub(crate) mod engine_types;
 mod error;
 mod params;
 mod schema;
