@@ -5,8 +5,9 @@
 //! | layer | modules | may import |
 //! |---|---|---|
 //! | vocabulary | `options` (modes, options, the extra-column policy) | nothing |
-//! | types | `types` | `types` |
-//! //! | MLflow formats and the report | `mlflow`, `report` | types, each other |
+//! | types | `types` | nothing |
+//! | MLflow's Python behaviour | `pandas_rules` (what pandas and numpy do with values, MLflow's enforcement on them) | types |
+//! | MLflow formats and the report | `mlflow`, `report` | types, each other |
 //! | checkers | `check`, `frame` | the layers above, `derived` (the traits a checked type has); never each other |
 //!
 //! The typed models, serving, evolution and the CLI sit on top and may import anything.
@@ -22,15 +23,30 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("options", &[]),
     ("types", &[]),
+    ("pandas_rules", &["types"]),
     ("mlflow", &["types", "report"]),
     ("report", &["types", "mlflow"]),
     (
         "check",
-        &["options", "types", "mlflow", "report", "derived"],
+        &[
+            "options",
+            "types",
+            "pandas_rules",
+            "mlflow",
+            "report",
+            "derived",
+        ],
     ),
     (
         "frame",
-        &["options", "types", "mlflow", "report", "derived"],
+        &[
+            "options",
+            "types",
+            "pandas_rules",
+            "mlflow",
+            "report",
+            "derived",
+        ],
     ),
 ];
 

@@ -15,6 +15,7 @@ mod layers;
 pub mod mlflow;
 pub mod model;
 mod options;
+mod pandas_rules;
 pub mod report;
 pub mod types;
 

@@ -126,8 +126,8 @@
 mod conform;
 mod decode;
 mod json;
-mod mlflow;
-mod numpy_casts;
+#[cfg(test)]
+mod mode_tests;
 mod scanner;
 mod values;
 

@@ -176,7 +176,7 @@ macro_rules! checker_setup {
 
 #[cfg(feature = "arrow")]
 pub mod arrow;
-mod numeric;
+mod pandas;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod plan;

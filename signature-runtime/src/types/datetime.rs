@@ -172,6 +172,81 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// What is wrong with a datetime string, if anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DatetimeMisfit {
+    Malformed,
+    HasTimezone,
+}
+
+/// `YYYY-MM-DD`, optionally `T` or a space and `HH:MM`, `HH:MM:SS` or `HH:MM:SS.f` (1 to 9
+/// fraction digits), with valid fields; a timezone suffix is reported apart.
+pub(crate) fn check_naive_datetime(text: &[u8]) -> Result<(), DatetimeMisfit> {
+    use DatetimeMisfit::{HasTimezone, Malformed};
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = text.get(range)?;
+        digits
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| digits.iter().fold(0, |v, d| v * 10 + u32::from(d - b'0')))
+    };
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return Err(Malformed);
+    };
+    if text.get(4) != Some(&b'-') || text.get(7) != Some(&b'-') {
+        return Err(Malformed);
+    }
+    if NaiveDate::from_ymd_opt(year as i32, month, day).is_none() {
+        return Err(Malformed);
+    }
+    let mut rest = &text[10..];
+    if rest.is_empty() {
+        return Ok(());
+    }
+    if !matches!(rest[0], b'T' | b' ') {
+        return Err(Malformed);
+    }
+    rest = &rest[1..];
+    let field = |rest: &[u8], at: usize, limit: u32| -> bool {
+        rest.get(at..at + 2)
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .is_some_and(|d| u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0') <= limit)
+    };
+    if !(field(rest, 0, 23) && rest.get(2) == Some(&b':') && field(rest, 3, 59)) {
+        return Err(Malformed);
+    }
+    rest = &rest[5..];
+    if rest.first() == Some(&b':') {
+        if !field(rest, 1, 59) {
+            return Err(Malformed);
+        }
+        rest = &rest[3..];
+        if rest.first() == Some(&b'.') {
+            let digits = rest[1..].iter().take_while(|d| d.is_ascii_digit()).count();
+            if !(1..=9).contains(&digits) {
+                return Err(Malformed);
+            }
+            rest = &rest[1 + digits..];
+        }
+    }
+    match rest.first() {
+        None => Ok(()),
+        Some(b'Z' | b'+' | b'-') if is_offset(rest) => Err(HasTimezone),
+        Some(_) => Err(Malformed),
+    }
+}
+
+fn is_offset(text: &[u8]) -> bool {
+    match text {
+        b"Z" => true,
+        [b'+' | b'-', rest @ ..] => {
+            let digits: Vec<u8> = rest.iter().copied().filter(|&b| b != b':').collect();
+            matches!(digits.len(), 2 | 4) && digits.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +283,47 @@ mod tests {
             Err(NotADateOrDatetime)
         );
         assert_eq!(Datetime::parse_numpy(""), Err(Unparseable));
+    }
+
+    #[test]
+    fn datetimes_are_iso_and_naive() {
+        use DatetimeMisfit::*;
+        for good in [
+            "2023-06-26",
+            "2023-06-26T13:05",
+            "2023-06-26 13:05:09",
+            "2023-06-26T13:05:09.123456789",
+            "2024-02-29T00:00:00",
+        ] {
+            assert_eq!(check_naive_datetime(good.as_bytes()), Ok(()), "{good}");
+        }
+        for bad in [
+            "2023",
+            "2023-6-26",
+            "2023-02-30",
+            "2023-06-26T24:00",
+            "2023-06-26T13",
+            "2023-06-26T13:05:09.",
+            "2023-06-26T13:05:09.1234567890",
+            "26/06/2023",
+            "2023-06-26x",
+        ] {
+            assert_eq!(
+                check_naive_datetime(bad.as_bytes()),
+                Err(Malformed),
+                "{bad}"
+            );
+        }
+        for zoned in [
+            "2023-06-26T13:05:09Z",
+            "2023-06-26T13:05+02:00",
+            "2023-06-26T13:05:09-0500",
+        ] {
+            assert_eq!(
+                check_naive_datetime(zoned.as_bytes()),
+                Err(HasTimezone),
+                "{zoned}"
+            );
+        }
     }
 }

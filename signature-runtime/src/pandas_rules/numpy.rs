@@ -5,7 +5,7 @@
 //! column of text goes through) and the scoring server's pandas cast of a value. The rules were
 //! measured with numpy 2.4 and pandas 3.1 (see the tests below).
 
-use super::mlflow::{Series, Val, Verdict, article, python_float, python_int, short, truthy};
+use super::values::{Series, Val, Verdict, article, python_float, python_int, short, truthy};
 use crate::types::NumpyDtype;
 
 /// The range of an integer dtype, as numpy checks Python integers against it.
@@ -673,7 +673,7 @@ mod tests {
         DatetimeText, numpy_datetime_text, numpy_timedelta_text, python_complex,
         serving_frame_tensor_cast, tensor_cast, tensor_text_cast,
     };
-    use crate::check::mlflow::{Val, Verdict};
+    use crate::pandas_rules::values::{Val, Verdict};
     use crate::types::NumpyDtype;
 
     // Each expectation below was measured with numpy 2.4 (`np.array([s], dtype=...)`),
