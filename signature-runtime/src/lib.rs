@@ -3,7 +3,7 @@
 #![warn(missing_docs)]
 
 #[doc(hidden)]
-#[path = "private.rs"]
+#[path = "private/mod.rs"]
 pub mod __private;
 pub mod check;
 pub mod derived;
