@@ -22,6 +22,8 @@ mod params;
 mod validate;
 
 #[cfg(test)]
+mod agreement_tests;
+#[cfg(test)]
 mod tests;
 
 pub use compat::{Compat, STRICT_NARROWS, compat};

@@ -83,6 +83,9 @@ pub(super) struct Tally {
     index: usize,
     named: usize,
     tensors: usize,
+    /// The first positional column that is optional: refused once the walk is over, when
+    /// MLflow's earlier rules pass.
+    optional_positional: Option<usize>,
 }
 
 pub(super) const fn validate_view<const K: usize>(
@@ -94,20 +97,11 @@ pub(super) const fn validate_view<const K: usize>(
 ) -> Message {
     let mut message = Message::new();
     let entries = description.entries(view);
-    if let Some(name) = duplicate::<K>(entries, scope, own) {
-        start(&mut message, description, view);
-        message.push("two columns are named ");
-        message.push_entry_name(Some(name), 0);
-        message.push(
-            ": names must be unique after `rename`, `rename_all` and `flatten` (rename or skip \
-             one)",
-        );
-        return message;
-    }
     let mut tally = Tally {
         index: 0,
         named: 0,
         tensors: 0,
+        optional_positional: None,
     };
     let walk = Walk {
         description,
@@ -117,20 +111,39 @@ pub(super) const fn validate_view<const K: usize>(
     if !walk.entries(entries, &mut tally, &mut message, false) {
         return message;
     }
+    // MLflow's checks in `Schema`'s order, so that a schema breaking several rules is refused
+    // for the reason `Schema::new` gives; then the derive's own rule, unique names (MLflow
+    // allows a name twice, serde does not).
     let len = tally.index;
     if len == 0 {
         start(&mut message, description, view);
         message.push("no columns: MLflow does not allow an empty schema or object");
+    } else if tally.named != 0 && tally.named != len {
+        start(&mut message, description, view);
+        message.push("mixes named and positional columns, which MLflow does not allow");
     } else if tally.tensors != 0 && tally.tensors != len {
         start(&mut message, description, view);
         message
             .push("mixes columns and tensors: an MLflow schema is all ColSpecs or all TensorSpecs");
-    } else if tally.named != 0 && tally.named != len {
-        start(&mut message, description, view);
-        message.push("mixes named and positional columns, which MLflow does not allow");
     } else if tally.tensors > 1 && tally.named == 0 {
         start(&mut message, description, view);
         message.push("has several positional tensors: MLflow allows only one unnamed tensor");
+    } else if let (0, 0, Some(index)) = (tally.tensors, tally.named, tally.optional_positional) {
+        start(&mut message, description, view);
+        message.push("positional column ");
+        message.push_entry_name(None, index);
+        message.push(
+            " is optional: MLflow does not allow optional unnamed columns (name the columns or \
+             make it required)",
+        );
+    } else if let Some(name) = duplicate::<K>(entries, scope, own) {
+        start(&mut message, description, view);
+        message.push("two columns are named ");
+        message.push_entry_name(Some(name), 0);
+        message.push(
+            ": names must be unique after `rename`, `rename_all` and `flatten` (rename or skip \
+             one)",
+        );
     }
     message
 }
@@ -164,15 +177,8 @@ impl Walk<'_> {
                 Entry::Column(column) => {
                     if column.name.is_some() {
                         tally.named += 1;
-                    } else if !column.required {
-                        start(message, self.description, self.view);
-                        message.push("positional column ");
-                        message.push_entry_name(None, tally.index);
-                        message.push(
-                            " is optional: MLflow does not allow optional unnamed columns \
-                             (name the columns or make it required)",
-                        );
-                        return false;
+                    } else if !column.required && tally.optional_positional.is_none() {
+                        tally.optional_positional = Some(tally.index);
                     }
                     if !is_scalar(&column.ty) {
                         // The prefix goes first, so that a nested problem is appended after
