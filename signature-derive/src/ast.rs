@@ -90,7 +90,11 @@ impl Unraw for Ident {
 
 /// Reads the item. Returns `None` when it cannot be derived at all (a union, an enum with
 /// data); the reasons are in `cx`.
-pub(crate) fn from_ast<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Container<'a>> {
+pub(crate) fn from_ast<'a>(
+    cx: &Ctxt,
+    input: &'a syn::DeriveInput,
+    attrs: ContainerAttrs,
+) -> Option<Container<'a>> {
     if let syn::Data::Union(union) = &input.data {
         cx.error_spanned_by(
             union.union_token,
@@ -98,7 +102,6 @@ pub(crate) fn from_ast<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Con
         );
         return None;
     }
-    let attrs = attr::container(cx, &input.attrs);
     let private = Ident::new("__private", Span::call_site());
     let serde = serde_ast::Container::from_ast(cx, input, Derive::Deserialize, &private)?;
     let data = match &serde.data {

@@ -6,13 +6,17 @@ use serde_derive_internals::Ctxt;
 use syn::spanned::Spanned;
 
 use crate::ast::{self, Container, Data, Field, FieldView, Required};
-use crate::attr::View;
+use crate::attr::{ContainerAttrs, View};
 use crate::{bound, check, drift};
 
-/// `#[derive(Signature)]`: the impls, or every error found.
-pub(crate) fn derive_signature(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
-    let cx = Ctxt::new();
-    let Some(cont) = ast::from_ast(&cx, input) else {
+/// `#[derive(Signature)]`: the impls, or every error found (`cx` holds the container
+/// attributes' already).
+pub(crate) fn derive_signature(
+    cx: Ctxt,
+    input: &syn::DeriveInput,
+    attrs: ContainerAttrs,
+) -> syn::Result<TokenStream> {
+    let Some(cont) = ast::from_ast(&cx, input, attrs) else {
         return Err(cx.check().expect_err("from_ast reports why it gave up"));
     };
     check::check(&cx, &cont);

@@ -5,9 +5,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::expand::wrap;
-use crate::params::crate_path;
 
-pub(crate) fn signature(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
+pub(crate) fn signature(
+    input: &syn::DeriveInput,
+    crate_path: Option<&syn::Path>,
+    error: &syn::Error,
+) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let errors = error.to_compile_error();
@@ -30,16 +33,20 @@ pub(crate) fn signature(input: &syn::DeriveInput, error: &syn::Error) -> TokenSt
         }
     };
     let mut out = errors;
-    out.extend(wrap(crate_path(input).as_ref(), &body));
+    out.extend(wrap(crate_path, &body));
     out
 }
 
-pub(crate) fn params(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
+pub(crate) fn params(
+    input: &syn::DeriveInput,
+    crate_path: Option<&syn::Path>,
+    error: &syn::Error,
+) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let mut out = error.to_compile_error();
     out.extend(wrap(
-        crate_path(input).as_ref(),
+        crate_path,
         &quote! {
             #[automatically_derived]
             impl #impl_generics _signature::Params for #ident #ty_generics #where_clause {

@@ -17,6 +17,7 @@
 )]
 
 use proc_macro::TokenStream;
+use serde_derive_internals::Ctxt;
 
 mod ast;
 mod attr;
@@ -35,9 +36,10 @@ mod tests;
 #[proc_macro_derive(Signature, attributes(signature, serde))]
 pub fn derive_signature(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    let expanded = expand::derive_signature(&input);
-    expanded
-        .unwrap_or_else(|e| fallback::signature(&input, &e))
+    let derived = derive(&input, expand::derive_signature);
+    derived
+        .result
+        .unwrap_or_else(|e| fallback::signature(&input, derived.crate_path.as_ref(), &e))
         .into()
 }
 
@@ -46,8 +48,35 @@ pub fn derive_signature(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Params, attributes(param, serde, signature))]
 pub fn derive_params(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    let expanded = params::derive_params(&input);
-    expanded
-        .unwrap_or_else(|e| fallback::params(&input, &e))
+    let derived = derive(&input, params::derive_params);
+    derived
+        .result
+        .unwrap_or_else(|e| fallback::params(&input, derived.crate_path.as_ref(), &e))
         .into()
+}
+
+/// What one derive made, and the crate path its fallback impls need on error.
+struct Derived {
+    crate_path: Option<syn::Path>,
+    result: syn::Result<proc_macro2::TokenStream>,
+}
+
+/// The pipeline of both derives: one context collecting every error with its span; the
+/// container's `#[signature(...)]` read once, into it (its `crate` path serves the expansion
+/// and, on error, the fallback impls); then the derive's own reading, checks and expansion
+/// (`derive` stops at `cx.check()` before expanding).
+fn derive(
+    input: &syn::DeriveInput,
+    derive: fn(
+        Ctxt,
+        &syn::DeriveInput,
+        attr::ContainerAttrs,
+    ) -> syn::Result<proc_macro2::TokenStream>,
+) -> Derived {
+    let cx = Ctxt::new();
+    let attrs = attr::container(&cx, &input.attrs);
+    Derived {
+        crate_path: attrs.crate_path.clone(),
+        result: derive(cx, input, attrs),
+    }
 }

@@ -16,15 +16,24 @@ struct Param<'a> {
     default: Option<TokenStream>,
 }
 
-/// `#[derive(Params)]`: the impl, or every error found.
-pub(crate) fn derive_params(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
-    let cx = Ctxt::new();
-    let params = read(&cx, input);
+/// `#[derive(Params)]`: the impl, or every error found (`cx` holds the container attributes'
+/// already).
+pub(crate) fn derive_params(
+    cx: Ctxt,
+    input: &syn::DeriveInput,
+    attrs: attr::ContainerAttrs,
+) -> syn::Result<TokenStream> {
+    let params = read(&cx, input, &attrs);
     cx.check()?;
-    Ok(expand(input, &params))
+    let crate_path = attrs.crate_path;
+    Ok(expand(input, &params, crate_path.as_ref()))
 }
 
-fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Vec<Param<'a>> {
+fn read<'a>(
+    cx: &Ctxt,
+    input: &'a syn::DeriveInput,
+    container: &attr::ContainerAttrs,
+) -> Vec<Param<'a>> {
     let syn::Data::Struct(data) = &input.data else {
         cx.error_spanned_by(
             &input.ident,
@@ -39,7 +48,6 @@ fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Vec<Param<'a>> {
         );
         return Vec::new();
     }
-    let container = attr::container(cx, &input.attrs);
     if container.bound.is_some() || !container.checks.is_empty() || container.compat.is_some() {
         cx.error_spanned_by(
             &input.ident,
@@ -56,7 +64,21 @@ fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Vec<Param<'a>> {
     };
     let mut params = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    // `param` and `signature` are both this derive's helper attributes: a field's
+    // `#[signature(...)]` (a `Signature` key) would otherwise be dropped without a word.
+    attr::reject(
+        cx,
+        &input.attrs,
+        "param",
+        "the struct (they go on its fields)",
+    );
     for field in fields {
+        attr::reject(
+            cx,
+            &field.original.attrs,
+            "signature",
+            "a parameter (use #[param(...)])",
+        );
         let attrs = attr::param(cx, &field.original.attrs);
         if attrs.skip || field.attrs.skip_deserializing() {
             continue;
@@ -99,7 +121,11 @@ fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Vec<Param<'a>> {
     params
 }
 
-fn expand(input: &syn::DeriveInput, params: &[Param<'_>]) -> TokenStream {
+fn expand(
+    input: &syn::DeriveInput,
+    params: &[Param<'_>],
+    crate_path: Option<&syn::Path>,
+) -> TokenStream {
     let ident = &input.ident;
     let type_name = ident.to_string();
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -129,9 +155,8 @@ fn expand(input: &syn::DeriveInput, params: &[Param<'_>]) -> TokenStream {
             #param_fn::<#ty>(#name, #value)
         }
     });
-    let crate_path = crate_path(input);
     expand::wrap(
-        crate_path.as_ref(),
+        crate_path,
         &quote! {
             #[automatically_derived]
             impl #impl_generics _signature::Params for #ident #ty_generics #where_clause {
@@ -142,27 +167,4 @@ fn expand(input: &syn::DeriveInput, params: &[Param<'_>]) -> TokenStream {
             }
         },
     )
-}
-
-/// `#[signature(crate = "...")]`, read leniently (errors were reported by the real parse).
-pub(crate) fn crate_path(input: &syn::DeriveInput) -> Option<syn::Path> {
-    let mut path = None;
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("signature"))
-    {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("crate") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                path = lit.parse().ok();
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            } else if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                let _: proc_macro2::Group = meta.input.parse()?;
-            }
-            Ok(())
-        });
-    }
-    path
 }

@@ -2,8 +2,17 @@
 
 use syn::parse_quote;
 
-use crate::expand::derive_signature;
-use crate::params::derive_params;
+use crate::{derive, expand, params};
+
+/// `#[derive(Signature)]` as the macro runs it: the expansion, or every error.
+fn derive_signature(input: &syn::DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+    derive(input, expand::derive_signature).result
+}
+
+/// `#[derive(Params)]` as the macro runs it.
+fn derive_params(input: &syn::DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+    derive(input, params::derive_params).result
+}
 
 fn errors(input: &syn::DeriveInput) -> Vec<String> {
     match derive_signature(input) {
@@ -151,5 +160,38 @@ fn params_need_unique_names() {
             "duplicate parameter name `a`: field `a` has it too",
             "unknown param attribute `defualt`, expected one of `default`, `rename`, `skip`",
         ]
+    );
+}
+
+#[test]
+fn params_read_the_container_once_and_report_misplaced_keys() {
+    let input: syn::DeriveInput = parse_quote! {
+        #[signature(crate = "my_runtime", check = "model/MLmodel")]
+        #[param(default = 1)]
+        struct P {
+            #[signature(rename = "t")]
+            temperature: f64,
+        }
+    };
+    let errors: Vec<String> = derive_params(&input)
+        .unwrap_err()
+        .into_iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "#[derive(Params)] takes only `#[signature(crate = \"...\")]` on the struct",
+            "#[param(...)] is not allowed on the struct (they go on its fields)",
+            "#[signature(...)] is not allowed on a parameter (use #[param(...)])",
+        ]
+    );
+    // The fallback impls use the crate path read with the rest, not a second parse.
+    let derived = derive(&input, params::derive_params);
+    assert_eq!(
+        derived
+            .crate_path
+            .map(|path| quote::quote!(#path).to_string()),
+        Some("my_runtime".to_owned())
     );
 }

@@ -3,21 +3,26 @@
 #![warn(missing_docs)]
 
 #[doc(hidden)]
-#[path = "private.rs"]
+#[path = "private/mod.rs"]
 pub mod __private;
 pub mod check;
 pub mod derived;
 pub mod evolution;
 #[cfg(any(feature = "arrow", feature = "polars"))]
 pub mod frame;
+#[cfg(test)]
+mod layers;
 pub mod mlflow;
 pub mod model;
+mod options;
+mod pandas_rules;
 pub mod report;
 pub mod types;
 
-pub use check::{CheckOptions, ExtraColumns, JsonChecker, Mode};
+pub use check::JsonChecker;
 pub use derived::{Params, Signature, SignatureType};
 pub use mlflow::{FormatError, MlModel, SignatureDict, load_signature};
+pub use options::{CheckOptions, ExtraColumns, Mode};
 pub use report::{Problem, ProblemKind, Report, Severity};
 pub use types::{
     Array, ColSpec, ColumnName, ColumnType, DataType, Datetime, InputSpec, Map, ModelSignature,

@@ -1,8 +1,14 @@
-//! The rules for one scalar value: which JSON a scalar type or tensor dtype accepts, and the
-//! text checks (base64, ISO-8601) that need no allocation.
+//! The rules for one scalar value: which JSON a scalar type or tensor dtype accepts. The text
+//! checks they use (base64, ISO-8601) live with what they check: [`crate::pandas_rules::base64`]
+//! and [`crate::types::datetime`].
 
 use super::scanner::{IntValue, NumToken};
+use crate::pandas_rules::values::Val;
 use crate::types::{DataType, NumpyDtype};
+
+// Where the JSON checker's files have always found them.
+pub(crate) use crate::pandas_rules::base64::{base64_decode, is_base64};
+pub(crate) use crate::types::datetime::{DatetimeMisfit, check_naive_datetime};
 
 /// What a scalar place accepts.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -227,144 +233,20 @@ fn finite_in(value: f64, max: f64) -> bool {
     }
 }
 
-/// Standard base64 with padding, as Python's `base64.encodebytes`/`b64encode` write it: line
-/// breaks allowed between characters, padding only at the end, no stray bits in the last
-/// character (so the text round-trips).
-pub(crate) fn is_base64(text: &[u8]) -> bool {
-    let mut count = 0usize;
-    let mut padding = 0usize;
-    let mut last_value = 0u8;
-    for &b in text {
-        let value = match (b, base64_digit(b)) {
-            (_, Some(value)) => value,
-            (b'=', None) => {
-                padding += 1;
-                count += 1;
-                continue;
-            }
-            (b'\n' | b'\r', None) => continue,
-            _ => return false,
-        };
-        if padding != 0 {
-            return false;
+impl Val {
+    /// The value of a number token whose text is `text`.
+    pub(crate) fn number(token: &NumToken, text: &[u8]) -> Val {
+        if token.integral {
+            return Val::Int(token.magnitude.map(|m| {
+                let m = i128::from(m);
+                if token.negative { -m } else { m }
+            }));
         }
-        last_value = value;
-        count += 1;
-    }
-    if !count.is_multiple_of(4) || padding > 2 {
-        return false;
-    }
-    match padding {
-        1 => last_value & 0b11 == 0,
-        2 => last_value & 0b1111 == 0,
-        _ => true,
-    }
-}
-
-/// The bytes of standard base64 text, if [`is_base64`] accepts it (line breaks skipped).
-pub(crate) fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    if !is_base64(text) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut buffer = 0u32;
-    let mut bits = 0u32;
-    for value in text.iter().filter_map(|&b| base64_digit(b)) {
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
-/// The value of one character of the standard base64 alphabet.
-fn base64_digit(b: u8) -> Option<u8> {
-    match b {
-        b'A'..=b'Z' => Some(b - b'A'),
-        b'a'..=b'z' => Some(b - b'a' + 26),
-        b'0'..=b'9' => Some(b - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
-}
-
-/// What is wrong with a datetime string, if anything.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum DatetimeMisfit {
-    Malformed,
-    HasTimezone,
-}
-
-/// `YYYY-MM-DD`, optionally `T` or a space and `HH:MM`, `HH:MM:SS` or `HH:MM:SS.f` (1 to 9
-/// fraction digits), with valid fields; a timezone suffix is reported apart.
-pub(crate) fn check_naive_datetime(text: &[u8]) -> Result<(), DatetimeMisfit> {
-    use DatetimeMisfit::{HasTimezone, Malformed};
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        let digits = text.get(range)?;
-        digits
-            .iter()
-            .all(u8::is_ascii_digit)
-            .then(|| digits.iter().fold(0, |v, d| v * 10 + u32::from(d - b'0')))
-    };
-    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
-        return Err(Malformed);
-    };
-    if text.get(4) != Some(&b'-') || text.get(7) != Some(&b'-') {
-        return Err(Malformed);
-    }
-    if chrono::NaiveDate::from_ymd_opt(year as i32, month, day).is_none() {
-        return Err(Malformed);
-    }
-    let mut rest = &text[10..];
-    if rest.is_empty() {
-        return Ok(());
-    }
-    if !matches!(rest[0], b'T' | b' ') {
-        return Err(Malformed);
-    }
-    rest = &rest[1..];
-    let field = |rest: &[u8], at: usize, limit: u32| -> bool {
-        rest.get(at..at + 2)
-            .filter(|d| d.iter().all(u8::is_ascii_digit))
-            .is_some_and(|d| u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0') <= limit)
-    };
-    if !(field(rest, 0, 23) && rest.get(2) == Some(&b':') && field(rest, 3, 59)) {
-        return Err(Malformed);
-    }
-    rest = &rest[5..];
-    if rest.first() == Some(&b':') {
-        if !field(rest, 1, 59) {
-            return Err(Malformed);
-        }
-        rest = &rest[3..];
-        if rest.first() == Some(&b'.') {
-            let digits = rest[1..].iter().take_while(|d| d.is_ascii_digit()).count();
-            if !(1..=9).contains(&digits) {
-                return Err(Malformed);
-            }
-            rest = &rest[1 + digits..];
-        }
-    }
-    match rest.first() {
-        None => Ok(()),
-        Some(b'Z' | b'+' | b'-') if is_offset(rest) => Err(HasTimezone),
-        Some(_) => Err(Malformed),
-    }
-}
-
-fn is_offset(text: &[u8]) -> bool {
-    match text {
-        b"Z" => true,
-        [b'+' | b'-', rest @ ..] => {
-            let digits: Vec<u8> = rest.iter().copied().filter(|&b| b != b':').collect();
-            matches!(digits.len(), 2 | 4) && digits.iter().all(u8::is_ascii_digit)
-        }
-        _ => false,
+        let value = std::str::from_utf8(text)
+            .ok()
+            .and_then(|t| t.parse::<f64>().ok())
+            .unwrap_or(f64::INFINITY);
+        Val::Float(value)
     }
 }
 
@@ -381,17 +263,6 @@ pub(crate) fn leaf_int_range(leaf: Leaf) -> Option<(i64, u64)> {
 mod tests {
     use super::super::scanner::Scanner;
     use super::*;
-
-    #[test]
-    fn base64_decodes_with_padding_and_line_breaks() {
-        assert_eq!(base64_decode(b"aGVsbG8=").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(
-            base64_decode(b"aGVs\r\nbG8h").as_deref(),
-            Some(&b"hello!"[..])
-        );
-        assert_eq!(base64_decode(b"").as_deref(), Some(&b""[..]));
-        assert_eq!(base64_decode(b"a!=="), None);
-    }
 
     fn number(text: &str) -> NumToken {
         Scanner::new(text.as_bytes()).number().unwrap()
@@ -455,59 +326,5 @@ mod tests {
         assert_eq!(float("3.4e38", DataType::Float), Ok(()));
         assert_eq!(float("1e39", DataType::Float), Err(OutOfRange));
         assert_eq!(float(&"9".repeat(400), DataType::Double), Err(OutOfRange));
-    }
-
-    #[test]
-    fn base64_is_standard_and_canonical() {
-        for good in ["", "YQ==", "YWI=", "YWJj", "YWJj\nZGVm", "+/+/"] {
-            assert!(is_base64(good.as_bytes()), "{good}");
-        }
-        for bad in [
-            "YQ", "YQ=", "Y===", "YR==", "YWJ=x", "a-_b", "YWJj ", "=YWJ",
-        ] {
-            assert!(!is_base64(bad.as_bytes()), "{bad}");
-        }
-    }
-
-    #[test]
-    fn datetimes_are_iso_and_naive() {
-        use DatetimeMisfit::*;
-        for good in [
-            "2023-06-26",
-            "2023-06-26T13:05",
-            "2023-06-26 13:05:09",
-            "2023-06-26T13:05:09.123456789",
-            "2024-02-29T00:00:00",
-        ] {
-            assert_eq!(check_naive_datetime(good.as_bytes()), Ok(()), "{good}");
-        }
-        for bad in [
-            "2023",
-            "2023-6-26",
-            "2023-02-30",
-            "2023-06-26T24:00",
-            "2023-06-26T13",
-            "2023-06-26T13:05:09.",
-            "2023-06-26T13:05:09.1234567890",
-            "26/06/2023",
-            "2023-06-26x",
-        ] {
-            assert_eq!(
-                check_naive_datetime(bad.as_bytes()),
-                Err(Malformed),
-                "{bad}"
-            );
-        }
-        for zoned in [
-            "2023-06-26T13:05:09Z",
-            "2023-06-26T13:05+02:00",
-            "2023-06-26T13:05:09-0500",
-        ] {
-            assert_eq!(
-                check_naive_datetime(zoned.as_bytes()),
-                Err(HasTimezone),
-                "{zoned}"
-            );
-        }
     }
 }

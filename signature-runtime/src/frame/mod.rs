@@ -27,7 +27,7 @@
 //! ```
 //!
 //! The report is the same [`Report`](crate::report::Report) as for JSON bodies, with the same
-//! codes, [`CheckOptions`](crate::check::CheckOptions), modes and extra-column policy.
+//! codes, [`CheckOptions`](crate::CheckOptions), modes and extra-column policy.
 //! Locations are pointers `/<column>/<row>` (`/price/17`: row 17 of column `price`); a problem
 //! about a whole column points at `/<column>`. Rows count from the start of the input, across
 //! batches when a file is checked batch by batch.
@@ -54,7 +54,7 @@
 //! | Null (a column of nulls only) | any optional column | a column of nulls of the conformed type |
 //!
 //! Everything else is `wrong_type`, naming the column (and the nested field) and both types.
-//! In particular, in [`Mode::Strict`](crate::check::Mode::Strict) a conversion that can lose
+//! In particular, in [`Mode::Strict`](crate::Mode::Strict) a conversion that can lose
 //! information is refused whatever the values are: Int64 for `integer`, Int64 or Float64 for
 //! `float`, Int64 for `double` (as MLflow refuses them). A timestamp with a timezone is an
 //! exact instant, so Strict takes it for `datetime` (MLflow's `datetime` is timezone-naive): the
@@ -63,9 +63,9 @@
 //!
 //! # Modes
 //!
-//! In [`Mode::Strict`](crate::check::Mode::Strict) the tables above decide. In
-//! [`Mode::MlflowServing`](crate::check::Mode::MlflowServing) and
-//! [`Mode::MlflowPredict`](crate::check::Mode::MlflowPredict) a scalar column gets the decision
+//! In [`Mode::Strict`](crate::Mode::Strict) the tables above decide. In
+//! [`Mode::MlflowServing`](crate::Mode::MlflowServing) and
+//! [`Mode::MlflowPredict`](crate::Mode::MlflowPredict) a scalar column gets the decision
 //! of MLflow's `pyfunc.predict` on the pandas column pyarrow's `to_pandas()` makes of it (for
 //! Polars, through Arrow): the two modes are the same for frames, since a frame reaches MLflow
 //! as a DataFrame either way. Where MLflow accepts a column but changes its values or passes
@@ -136,7 +136,7 @@ macro_rules! checker_setup {
             pub fn for_signature(signature: &crate::types::ModelSignature) -> Self {
                 $checker {
                     schema: signature.inputs().cloned(),
-                    options: crate::check::CheckOptions::default(),
+                    options: crate::CheckOptions::default(),
                 }
             }
 
@@ -144,19 +144,19 @@ macro_rules! checker_setup {
             pub fn for_schema(schema: &crate::types::Schema) -> Self {
                 $checker {
                     schema: Some(schema.clone()),
-                    options: crate::check::CheckOptions::default(),
+                    options: crate::CheckOptions::default(),
                 }
             }
 
             /// The same checker with other options.
             #[must_use]
-            pub fn with_options(mut self, options: crate::check::CheckOptions) -> Self {
+            pub fn with_options(mut self, options: crate::CheckOptions) -> Self {
                 self.options = options;
                 self
             }
 
             /// The options.
-            pub fn options(&self) -> &crate::check::CheckOptions {
+            pub fn options(&self) -> &crate::CheckOptions {
                 &self.options
             }
 
@@ -176,7 +176,7 @@ macro_rules! checker_setup {
 
 #[cfg(feature = "arrow")]
 pub mod arrow;
-mod numeric;
+mod pandas;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod plan;

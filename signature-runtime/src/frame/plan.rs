@@ -8,9 +8,12 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::check::Mode;
-use crate::frame::numeric::{Numeric, NumericLeaf, numeric_leaf};
+use crate::Mode;
+use crate::frame::pandas::{
+    Outcome, PandasLeaf, ZERO_OR_ONE_CELLS, item_outcome, pandas_leaf, value_outcome,
+};
 use crate::frame::{FieldPath, problems};
+use crate::pandas_rules::numeric::{Numeric, NumericLeaf, numeric_leaf};
 use crate::report::Problem;
 use crate::types::{
     ColSpec, ColumnName, ColumnType, DataType, NumpyDtype, Object, Property, SchemaInputs,
@@ -561,12 +564,7 @@ impl Builder<'_> {
         path: &FieldPath,
     ) -> Option<Node> {
         let kind = found.kind();
-        let python = match kind {
-            Kind::Number(Numeric::Int(..)) => Pandas::Number(Numeric::Int(true, 64)),
-            Kind::Number(Numeric::Float(_)) => Pandas::Number(Numeric::Float(53)),
-            ref kind => pandas(kind, false),
-        };
-        let cast = self.settle_cell(outcome(to, python), to, found, column, path)?;
+        let cast = self.settle_cell(value_outcome(to, &kind), to, found, column, path)?;
         // MLflow gives the value of the type's dtype (np.int64 for a `long` from an int32
         // field), which the lossless conversion of the field's own type gives too.
         let cast = column_leaf(to, &kind, Mode::Strict).unwrap_or(cast);
@@ -1010,228 +1008,5 @@ fn tensor_leaf<T>(
             Ok(Some(Cast::Widen(to)))
         }
         _ => Err(None),
-    }
-}
-
-/// MLflow's decision for a scalar column in the MLflow modes, for the column without nulls and with
-/// some: pandas holds an integer column with nulls as float64 and a boolean one as objects
-/// (pyarrow's `to_pandas`), and MLflow decides by the pandas dtype (docs/mlflow-behaviour.md §5,
-/// §6).
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct PandasLeaf {
-    pub(crate) expected: DataType,
-    pub(crate) without_nulls: Outcome,
-    pub(crate) with_nulls: Outcome,
-}
-
-impl PandasLeaf {
-    pub(crate) fn outcome(&self, has_nulls: bool) -> &Outcome {
-        if has_nulls {
-            &self.with_nulls
-        } else {
-            &self.without_nulls
-        }
-    }
-}
-
-/// What MLflow does with one pandas column.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Outcome {
-    /// Accepted, through this conversion if any.
-    Accept(Option<Cast>),
-    /// Accepted, but MLflow changes the values or passes them on unchecked: what happens.
-    Changed(Option<Cast>, String),
-    /// An int64 column for `float` or `double`: accepted (and cast) only when every value is
-    /// 0 or 1.
-    ZeroOrOne(Cast),
-    /// Refused; the note says why, when there is more to say than the types.
-    Refuse(Option<&'static str>),
-}
-
-impl Outcome {
-    /// The conversion conforming performs, as MLflow does.
-    pub(crate) fn cast(&self) -> Option<&Cast> {
-        match self {
-            Outcome::Accept(cast) | Outcome::Changed(cast, _) => cast.as_ref(),
-            Outcome::ZeroOrOne(cast) => Some(cast),
-            Outcome::Refuse(_) => None,
-        }
-    }
-}
-
-/// The dtype pyarrow's `to_pandas` gives a column.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Pandas {
-    Bool,
-    Number(Numeric),
-    /// An integer column with nulls: float64, NaN for the nulls.
-    IntsWithNulls,
-    /// pandas' `str` dtype.
-    Str,
-    Category,
-    Datetime {
-        to_ns: i64,
-    },
-    DatetimeTz,
-    /// Python objects of one kind.
-    Objects(Objects),
-    /// A dtype MLflow has no rule for here.
-    Unknown,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Objects {
-    /// `True`, `False` and `None`.
-    Bools,
-    Bytes,
-    /// `datetime.date`s, with the factor from the column's unit to nanoseconds.
-    Dates(i64),
-    /// Arrays, dicts, lists of pairs.
-    Nested,
-    /// `None` only.
-    Nones,
-}
-
-impl Objects {
-    fn what(self) -> &'static str {
-        match self {
-            Objects::Bools => "booleans and None",
-            Objects::Bytes => "bytes",
-            Objects::Dates(_) => "datetime.date values",
-            Objects::Nested => "numpy arrays, dicts or lists",
-            Objects::Nones => "None",
-        }
-    }
-}
-
-fn pandas<T>(kind: &Kind<'_, T>, has_nulls: bool) -> Pandas {
-    match kind {
-        Kind::Bool if has_nulls => Pandas::Objects(Objects::Bools),
-        Kind::Bool => Pandas::Bool,
-        Kind::Number(Numeric::Int(..)) if has_nulls => Pandas::IntsWithNulls,
-        Kind::Number(numeric) => Pandas::Number(*numeric),
-        Kind::Utf8 => Pandas::Str,
-        Kind::Categorical => Pandas::Category,
-        Kind::Binary => Pandas::Objects(Objects::Bytes),
-        Kind::Timestamp { tz: true, .. } => Pandas::DatetimeTz,
-        Kind::Timestamp { to_ns, .. } => Pandas::Datetime { to_ns: *to_ns },
-        Kind::Date { to_ns } => Pandas::Objects(Objects::Dates(*to_ns)),
-        Kind::List { .. } | Kind::Struct(_) | Kind::Map { .. } => Pandas::Objects(Objects::Nested),
-        Kind::Null => Pandas::Objects(Objects::Nones),
-        Kind::Other => Pandas::Unknown,
-    }
-}
-
-fn pandas_leaf<T>(to: DataType, kind: &Kind<'_, T>) -> PandasLeaf {
-    PandasLeaf {
-        expected: to,
-        without_nulls: outcome(to, pandas(kind, false)),
-        with_nulls: outcome(to, pandas(kind, true)),
-    }
-}
-
-const MISSING_VALUES_HINT: &str = "pandas holds an integer column with nulls as float64, which \
-     MLflow refuses for integer types; declare the column `double` if it may have nulls";
-
-/// MLflow's `_enforce_mlflow_datatype` for a pandas column of dtype `from`
-/// (docs/mlflow-behaviour.md §5).
-fn outcome(to: DataType, from: Pandas) -> Outcome {
-    use DataType as D;
-    match (to, from) {
-        (_, Pandas::Category) => Outcome::Refuse(Some(
-            "pandas reads it as a `category` column, which MLflow refuses for every type; \
-             cast it to strings first",
-        )),
-        (D::Datetime, Pandas::DatetimeTz) => Outcome::Refuse(Some(
-            "MLflow's `datetime` is timezone-naive and MLflow refuses timezone-aware columns; \
-             convert the column to naive timestamps first",
-        )),
-        (D::String, Pandas::Str) | (D::Boolean, Pandas::Bool) => Outcome::Accept(None),
-        (D::Binary, Pandas::Str) => Outcome::Changed(
-            None,
-            "MLflow passes pandas `str` values on as they are: the model gets text, not bytes"
-                .to_owned(),
-        ),
-        (
-            D::String | D::Binary | D::Boolean | D::Datetime | D::Double,
-            Pandas::Objects(Objects::Nones),
-        ) => Outcome::Accept(Some(Cast::Nulls(ColumnType::DataType(to)))),
-        (D::Binary, Pandas::Objects(Objects::Bytes))
-        | (D::Boolean, Pandas::Objects(Objects::Bools)) => Outcome::Accept(None),
-        (D::String | D::Binary | D::Boolean, Pandas::Objects(objects)) => Outcome::Changed(
-            None,
-            format!(
-                "pandas holds the column as Python objects ({}), which MLflow passes on \
-                 unchecked as `{to}`",
-                objects.what()
-            ),
-        ),
-        (D::Datetime, Pandas::Datetime { to_ns: 1 }) => Outcome::Accept(None),
-        (D::Datetime, Pandas::Datetime { to_ns }) => {
-            Outcome::Accept(Some(Cast::TimestampToNs(to_ns)))
-        }
-        (D::Datetime, Pandas::Objects(Objects::Dates(to_ns))) => {
-            Outcome::Accept(Some(Cast::DateToNs(to_ns)))
-        }
-        // pandas holds the booleans as objects, which MLflow hands to `pd.to_numeric`.
-        (D::Double, Pandas::Objects(Objects::Bools)) => Outcome::Changed(
-            Some(Cast::Widen(Numeric::Float(53))),
-            "MLflow turns the booleans into 1.0 and 0.0 and the nulls into NaN; conforming \
-             does the same, with nulls for NaN"
-                .to_owned(),
-        ),
-        (D::Double, Pandas::IntsWithNulls) => Outcome::Changed(
-            Some(Cast::Widen(Numeric::Float(53))),
-            "pandas holds an integer column with nulls as float64: MLflow gets NaN for the \
-             nulls, and integers beyond 2^53 rounded"
-                .to_owned(),
-        ),
-        (D::Integer | D::Long, Pandas::IntsWithNulls) => Outcome::Refuse(Some(MISSING_VALUES_HINT)),
-        (D::Float, Pandas::IntsWithNulls) => Outcome::Refuse(Some(
-            "pandas holds an integer column with nulls as float64, which MLflow does not \
-             narrow to `float`",
-        )),
-        (_, Pandas::Number(Numeric::Int(false, 64))) => {
-            Outcome::Refuse(Some("MLflow refuses uint64 columns for every type"))
-        }
-        (D::Float | D::Double, Pandas::Number(Numeric::Int(true, 64))) => {
-            Outcome::ZeroOrOne(Cast::Widen(Numeric::of(to).unwrap_or(Numeric::Float(53))))
-        }
-        (_, Pandas::Number(numeric)) => match numeric_leaf(to, Some(numeric)) {
-            Some(NumericLeaf::AsIs) => Outcome::Accept(None),
-            Some(NumericLeaf::Widen) => Outcome::Accept(Numeric::of(to).map(Cast::Widen)),
-            Some(NumericLeaf::Refused(note)) => Outcome::Refuse(note),
-            Some(NumericLeaf::U64ToI64) | None => Outcome::Refuse(None),
-        },
-        _ => Outcome::Refuse(None),
-    }
-}
-
-/// Why integers are refused for `float` and `double` inside nested columns.
-const ZERO_OR_ONE_CELLS: &str = "MLflow takes integers as `float` or `double` when every value \
-     is 0 or 1; the MLflow modes apply that rule to top-level columns only";
-
-/// MLflow's decision for the items of an `array<to>` row: the row's numpy array (of the items'
-/// dtype, changed by nulls as for columns) checked as a pandas column, then converted with
-/// `to_numpy(dtype)`. Where that conversion would change the items, refused (see
-/// `docs/mlflow-differences.md`).
-fn item_outcome<T>(to: DataType, kind: &Kind<'_, T>, has_nulls: bool) -> Outcome {
-    match kind {
-        Kind::Utf8 | Kind::Binary | Kind::Bool | Kind::Null if has_nulls => Outcome::Refuse(Some(
-            "MLflow turns null text, bytes or boolean items into the text `None` (cut to \
-                 the row's longest item), `b\"None\"` or `false`",
-        )),
-        Kind::Utf8 if to == DataType::String => Outcome::Accept(None),
-        Kind::Binary if to == DataType::Binary => Outcome::Accept(None),
-        Kind::Utf8 | Kind::Binary => Outcome::Refuse(Some(
-            "MLflow converts text and bytes items with numpy (text to ASCII bytes, bytes to \
-             text, bytes to booleans by truthiness) or refuses them",
-        )),
-        kind => match outcome(to, pandas(kind, has_nulls)) {
-            Outcome::Changed(..) => Outcome::Refuse(Some(
-                "pandas holds these items as Python objects, which MLflow converts with numpy",
-            )),
-            outcome => outcome,
-        },
     }
 }

@@ -1,5 +1,9 @@
-//! Datetime values as MLflow normalises them: the strings `np.datetime64(...)` parses, turned
-//! into a Python `date` or `datetime` by `.item()`, and written back with `isoformat()`.
+//! Datetime text and values, in one place: the one ISO 8601 grammar ([`parse_iso`], numpy's),
+//! and what each reader takes of it: [`Datetime::parse_numpy`] (`np.datetime64(s).item()`, for
+//! parameters: a Python `date` or `datetime`, written back with `isoformat()`),
+//! [`numpy_datetime_text`] (numpy's datetime64 cast of a tensor element) and
+//! [`check_naive_datetime`] (the naive timestamps Strict takes for `datetime` columns, which
+//! the MLflow modes build pandas' reading on).
 
 use std::fmt;
 
@@ -42,133 +46,310 @@ pub(crate) enum DatetimeParseError {
 }
 
 impl Datetime {
-    /// Parses an ISO-8601 string the way `np.datetime64(s).item()` does.
+    /// Parses an ISO-8601 string the way `np.datetime64(s).item()` does: numpy's grammar
+    /// ([`parse_iso`]), then `.item()`, which gives an integer instead of a date or datetime for
+    /// a year outside 1..=9999 or a fraction finer than microseconds.
+    ///
+    /// Stricter than numpy where this reader always was (MLflow accepts these, we refuse them):
+    /// no whitespace around the text, no sign, at least four year digits (the scoring checks
+    /// take shorter years themselves), digits after a fraction's `.`; and a year of more than
+    /// four digits is refused as `.item()` refuses the years beyond 9999.
     pub(crate) fn parse_numpy(text: &str) -> Result<Datetime, DatetimeParseError> {
         use DatetimeParseError::{NotADateOrDatetime, Unparseable};
-        let mut cursor = Cursor { rest: text };
-        let year_digits = cursor.digits(4, usize::MAX).ok_or(Unparseable)?;
-        if year_digits.len() > 4 {
-            // numpy reads `20230606` as the year 20230606, which no Python date can hold.
-            return Err(NotADateOrDatetime);
-        }
-        let year: i32 = year_digits.parse().map_err(|_| Unparseable)?;
-        let mut month = 1;
-        let mut day = 1;
-        let mut time: Option<NaiveTime> = None;
-        let mut offset_minutes = 0i64;
-        if cursor.eat('-') {
-            month = cursor.number(2)?;
-            if cursor.eat('-') {
-                day = cursor.number(2)?;
-                if cursor.eat('T') || cursor.eat(' ') {
-                    let (parsed, finer_than_micros) = cursor.time()?;
-                    if finer_than_micros {
-                        return Err(NotADateOrDatetime);
-                    }
-                    time = Some(parsed);
-                    offset_minutes = cursor.offset()?;
-                }
-            }
-        }
-        if !cursor.rest.is_empty() {
+        let iso = parse_iso(text.as_bytes()).ok_or(Unparseable)?;
+        let empty_fraction = iso
+            .time
+            .and_then(|time| time.fraction)
+            .is_some_and(<[u8]>::is_empty);
+        if iso.padded || iso.signed || iso.year_digits < 4 || empty_fraction {
             return Err(Unparseable);
         }
-        let date = NaiveDate::from_ymd_opt(year, month, day).ok_or(Unparseable)?;
-        if !(1..=9999).contains(&year) {
+        if iso.year_digits > 4 || !(1..=9999).contains(&iso.year) {
             return Err(NotADateOrDatetime);
         }
-        match time {
-            None => Ok(Datetime::Date(date)),
-            Some(time) => {
-                let utc = date.and_time(time) - Duration::minutes(offset_minutes);
-                if !(1..=9999).contains(&chrono::Datelike::year(&utc)) {
-                    return Err(NotADateOrDatetime);
+        let year = i32::try_from(iso.year).map_err(|_| NotADateOrDatetime)?;
+        let date = NaiveDate::from_ymd_opt(year, iso.month.unwrap_or(1), iso.day.unwrap_or(1))
+            .ok_or(Unparseable)?;
+        let Some(time) = iso.time else {
+            return Ok(Datetime::Date(date));
+        };
+        let fraction = time.fraction.unwrap_or_default();
+        if fraction.len() > 6 {
+            return Err(NotADateOrDatetime);
+        }
+        let micros = fraction
+            .iter()
+            .chain(std::iter::repeat(&b'0'))
+            .take(6)
+            .fold(0, |value, digit| value * 10 + u32::from(digit - b'0'));
+        let time = NaiveTime::from_hms_micro_opt(
+            time.hour,
+            time.minute.unwrap_or(0),
+            time.second.unwrap_or(0),
+            micros,
+        )
+        .ok_or(Unparseable)?;
+        let utc = date.and_time(time) - Duration::minutes(iso.offset.unwrap_or(0));
+        if !(1..=9999).contains(&chrono::Datelike::year(&utc)) {
+            return Err(NotADateOrDatetime);
+        }
+        Ok(Datetime::DateTime(utc))
+    }
+}
+
+/// An ISO 8601 text as numpy's datetime64 parser (numpy 2.4) reads it: leading whitespace, a
+/// signed year of any number of digits, then optionally `-MM`, `-DD`, `T` or a space and `hh`,
+/// `:mm`, `:ss`, `.` and up to 18 digits, then `Z` or `±hh[[:]mm]`, then trailing whitespace
+/// (only after a time). Fields are range-checked (a day within its month, proleptic Gregorian
+/// with a year 0).
+///
+/// The one datetime grammar of the crate: numpy's own readings ([`Datetime::parse_numpy`],
+/// [`numpy_datetime_text`]) and the naive form Strict takes ([`check_naive_datetime`]) are
+/// each this grammar with their own limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct IsoText<'a> {
+    /// Whitespace before or after the text.
+    pub(crate) padded: bool,
+    /// A sign before the year.
+    pub(crate) signed: bool,
+    pub(crate) year_digits: usize,
+    /// The year; saturates at the bounds of `i64`.
+    pub(crate) year: i64,
+    pub(crate) month: Option<u32>,
+    pub(crate) day: Option<u32>,
+    pub(crate) time: Option<IsoTime<'a>>,
+    /// Minutes east of UTC, when the text ends in `Z` or an offset.
+    pub(crate) offset: Option<i64>,
+}
+
+/// The time of an [`IsoText`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct IsoTime<'a> {
+    pub(crate) hour: u32,
+    pub(crate) minute: Option<u32>,
+    pub(crate) second: Option<u32>,
+    /// The digits after the seconds' `.`, possibly none.
+    pub(crate) fraction: Option<&'a [u8]>,
+}
+
+/// Reads `text` by numpy's ISO 8601 grammar (see [`IsoText`]); `None` when numpy cannot.
+pub(crate) fn parse_iso(text: &[u8]) -> Option<IsoText<'_>> {
+    let mut c = TextCursor::new(text);
+    c.skip_spaces();
+    let leading = c.rest.len() != text.len();
+    let negative = c.eat(b'-');
+    let signed = negative || c.eat(b'+');
+    let year_digits = c.digits();
+    if year_digits.is_empty() {
+        return None;
+    }
+    let magnitude = year_digits
+        .iter()
+        .try_fold(0i64, |v, d| {
+            v.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+        })
+        .unwrap_or(i64::MAX);
+    let year = if negative { -magnitude } else { magnitude };
+    let mut iso = IsoText {
+        padded: leading,
+        signed,
+        year_digits: year_digits.len(),
+        year,
+        month: None,
+        day: None,
+        time: None,
+        offset: None,
+    };
+    if c.done() {
+        return Some(iso);
+    }
+    if !c.eat(b'-') {
+        return None;
+    }
+    let month = c.two_digits().filter(|m| (1..=12).contains(m))?;
+    iso.month = Some(month);
+    if c.done() {
+        return Some(iso);
+    }
+    if !c.eat(b'-') {
+        return None;
+    }
+    let day = c.two_digits()?;
+    if day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    iso.day = Some(day);
+    if c.done() {
+        return Some(iso);
+    }
+    if !(c.eat(b'T') || c.eat(b' ')) {
+        return None;
+    }
+    let mut time = IsoTime {
+        hour: c.two_digits().filter(|h| *h <= 23)?,
+        minute: None,
+        second: None,
+        fraction: None,
+    };
+    if c.eat(b':') {
+        time.minute = Some(c.two_digits().filter(|m| *m <= 59)?);
+        if c.eat(b':') {
+            time.second = Some(c.two_digits().filter(|s| *s <= 59)?);
+            if c.eat(b'.') {
+                let digits = c.digits();
+                if digits.len() > 18 {
+                    return None;
                 }
-                Ok(Datetime::DateTime(utc))
+                time.fraction = Some(digits);
             }
         }
     }
+    iso.time = Some(time);
+    if c.eat(b'Z') {
+        iso.offset = Some(0);
+    } else if let Some(sign) = c.peek().filter(|b| *b == b'+' || *b == b'-') {
+        c.eat(sign);
+        let hours = c.two_digits().filter(|h| *h <= 23)?;
+        let colon = c.eat(b':');
+        let minutes = c.two_digits();
+        if colon || minutes.is_some() {
+            minutes.filter(|m| *m <= 59)?;
+        }
+        let total = i64::from(hours * 60 + minutes.unwrap_or(0));
+        iso.offset = Some(if sign == b'-' { -total } else { total });
+    }
+    let before = c.rest.len();
+    c.skip_spaces();
+    iso.padded |= c.rest.len() != before;
+    c.done().then_some(iso)
 }
 
-struct Cursor<'a> {
-    rest: &'a str,
+/// What numpy's datetime64 parser reads in a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DatetimeText {
+    /// `""` or `NaT` in any case.
+    NaT,
+    /// `today` or `now` in any case.
+    Clock,
+    /// A date, possibly with a time: `partial` when only a year or a month, `offset` when it
+    /// ends in `Z` or `±hh[:mm]`; the year saturates at the bounds of `i64`.
+    Date {
+        year: i64,
+        partial: bool,
+        offset: bool,
+    },
 }
 
-impl<'a> Cursor<'a> {
-    fn eat(&mut self, c: char) -> bool {
-        match self.rest.strip_prefix(c) {
-            Some(rest) => {
-                self.rest = rest;
-                true
-            }
-            None => false,
+/// numpy's reading of a string as a datetime64 (its cast of a tensor element): the words it
+/// knows, then [`parse_iso`].
+pub(crate) fn numpy_datetime_text(s: &str) -> Option<DatetimeText> {
+    if s.is_empty() || s.eq_ignore_ascii_case("nat") {
+        return Some(DatetimeText::NaT);
+    }
+    if s.eq_ignore_ascii_case("today") || s.eq_ignore_ascii_case("now") {
+        return Some(DatetimeText::Clock);
+    }
+    let iso = parse_iso(s.as_bytes())?;
+    Some(DatetimeText::Date {
+        year: iso.year,
+        partial: iso.day.is_none(),
+        offset: iso.offset.is_some(),
+    })
+}
+
+/// What is wrong with a datetime string, if anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DatetimeMisfit {
+    Malformed,
+    HasTimezone,
+}
+
+/// The naive timestamp MLflow's `datetime` holds, as Strict takes it: [`parse_iso`] limited to
+/// `YYYY-MM-DD`, optionally `T` or a space and `HH:MM`, `HH:MM:SS` or `HH:MM:SS.f` (1 to 9
+/// fraction digits), nothing around it; a timezone suffix is reported apart.
+pub(crate) fn check_naive_datetime(text: &[u8]) -> Result<(), DatetimeMisfit> {
+    let iso = parse_iso(text).ok_or(DatetimeMisfit::Malformed)?;
+    let naive_form = !iso.padded
+        && !iso.signed
+        && iso.year_digits == 4
+        && iso.day.is_some()
+        && iso.time.is_none_or(|time| {
+            time.minute.is_some()
+                && time
+                    .fraction
+                    .is_none_or(|digits| (1..=9).contains(&digits.len()))
+        });
+    match (naive_form, iso.offset) {
+        (false, _) => Err(DatetimeMisfit::Malformed),
+        (true, Some(_)) => Err(DatetimeMisfit::HasTimezone),
+        (true, None) => Ok(()),
+    }
+}
+
+/// C's `isspace` in the "C" locale, which numpy's parsers skip.
+pub(crate) fn is_c_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    // numpy's calendar is the proleptic Gregorian one, with a year 0.
+    let leap = year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A byte cursor for [`parse_iso`].
+struct TextCursor<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> TextCursor<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        TextCursor { rest: bytes }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.rest.first().copied()
+    }
+
+    fn done(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.rest = &self.rest[1..];
+            true
+        } else {
+            false
         }
     }
 
-    fn digits(&mut self, min: usize, max: usize) -> Option<&'a str> {
-        let len = self
-            .rest
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count()
-            .min(max);
-        if len < min {
-            return None;
+    fn skip_spaces(&mut self) {
+        while self.peek().is_some_and(is_c_space) {
+            self.rest = &self.rest[1..];
         }
-        let (digits, rest) = self.rest.split_at(len);
+    }
+
+    fn digits(&mut self) -> &'a [u8] {
+        let n = self.rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        let (digits, rest) = self.rest.split_at(n);
         self.rest = rest;
-        Some(digits)
+        digits
     }
 
-    fn number(&mut self, width: usize) -> Result<u32, DatetimeParseError> {
-        self.digits(width, width)
-            .and_then(|d| d.parse().ok())
-            .ok_or(DatetimeParseError::Unparseable)
-    }
-
-    /// `HH[:MM[:SS[.fraction]]]`; also says whether the fraction is finer than microseconds.
-    fn time(&mut self) -> Result<(NaiveTime, bool), DatetimeParseError> {
-        let hour = self.number(2)?;
-        let (mut minute, mut second, mut nanos, mut finer) = (0, 0, 0, false);
-        if self.eat(':') {
-            minute = self.number(2)?;
-            if self.eat(':') {
-                second = self.number(2)?;
-                if self.eat('.') {
-                    let fraction = self
-                        .digits(1, usize::MAX)
-                        .ok_or(DatetimeParseError::Unparseable)?;
-                    finer = fraction.len() > 6;
-                    let micros = format!("{:0<6}", &fraction[..fraction.len().min(6)]);
-                    nanos = micros.parse::<u32>().unwrap_or(0) * 1000;
-                }
+    fn two_digits(&mut self) -> Option<u32> {
+        match self.rest {
+            [a, b, rest @ ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                self.rest = rest;
+                Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
             }
+            _ => None,
         }
-        NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)
-            .map(|t| (t, finer))
-            .ok_or(DatetimeParseError::Unparseable)
-    }
-
-    /// `Z`, `±HH`, `±HHMM` or `±HH:MM`, in minutes east of UTC; nothing is UTC too.
-    fn offset(&mut self) -> Result<i64, DatetimeParseError> {
-        if self.eat('Z') {
-            return Ok(0);
-        }
-        let sign = if self.eat('+') {
-            1
-        } else if self.eat('-') {
-            -1
-        } else {
-            return Ok(0);
-        };
-        let hours = i64::from(self.number(2)?);
-        self.eat(':');
-        let minutes = if self.rest.is_empty() {
-            0
-        } else {
-            i64::from(self.number(2)?)
-        };
-        Ok(sign * (hours * 60 + minutes))
     }
 }
 
@@ -208,5 +389,200 @@ mod tests {
             Err(NotADateOrDatetime)
         );
         assert_eq!(Datetime::parse_numpy(""), Err(Unparseable));
+    }
+
+    #[test]
+    fn datetimes_are_iso_and_naive() {
+        use DatetimeMisfit::*;
+        for good in [
+            "2023-06-26",
+            "2023-06-26T13:05",
+            "2023-06-26 13:05:09",
+            "2023-06-26T13:05:09.123456789",
+            "2024-02-29T00:00:00",
+        ] {
+            assert_eq!(check_naive_datetime(good.as_bytes()), Ok(()), "{good}");
+        }
+        for bad in [
+            "2023",
+            "2023-6-26",
+            "2023-02-30",
+            "2023-06-26T24:00",
+            "2023-06-26T13",
+            "2023-06-26T13:05:09.",
+            "2023-06-26T13:05:09.1234567890",
+            "26/06/2023",
+            "2023-06-26x",
+        ] {
+            assert_eq!(
+                check_naive_datetime(bad.as_bytes()),
+                Err(Malformed),
+                "{bad}"
+            );
+        }
+        for zoned in [
+            "2023-06-26T13:05:09Z",
+            "2023-06-26T13:05+02:00",
+            "2023-06-26T13:05:09-0500",
+        ] {
+            assert_eq!(
+                check_naive_datetime(zoned.as_bytes()),
+                Err(HasTimezone),
+                "{zoned}"
+            );
+        }
+    }
+
+    // Measured with numpy 2.4 (`np.array([s], dtype="datetime64")`).
+    #[test]
+    fn numpy_reads_datetime_text() {
+        for accepted in [
+            "5",
+            "-5",
+            "+5",
+            "12345",
+            "2021",
+            "2021-01",
+            "2021-01-01",
+            "2020-02-29",
+            "0000-02-29",
+            "2021-01-01 10",
+            "2021-01-01T10:00",
+            "2021-01-01T10:00:00.",
+            "2021-01-01T10:00:00.123456789012345678",
+            "2021-01-01T10Z",
+            "2021-01-01T10:00:00+01",
+            "2021-01-01T10:00:00-0130",
+            "2021-01-01T10:00:00+01:00 ",
+            "2021-01-01T10 ",
+            "\t\n 2021",
+            "\u{b}2021",
+        ] {
+            assert!(
+                matches!(
+                    numpy_datetime_text(accepted),
+                    Some(DatetimeText::Date { .. })
+                ),
+                "{accepted:?}"
+            );
+        }
+        for refused in [
+            "1.5",
+            "1e3",
+            "abc",
+            "é",
+            " 7 ",
+            "1_000",
+            "2021-1-1",
+            "2021-W01",
+            "2021-13-01",
+            "2021-02-29",
+            "1900-02-29",
+            "2021-01-01 ",
+            "2021-01-01Z",
+            "2021-01-01T1000",
+            "2021-01-01T24:00:00",
+            "2021-01-01T10:60",
+            "2021-01-01t10:00",
+            "2021-01-01T10:00:00,5",
+            "2021-01-01T10:00:00.1234567890123456789",
+            "2021-01-01T10:00:00 Z",
+            "2021-01-01T10:00:00+1",
+            "2021-01-01T10:00:00+2400",
+            "2021-01-01T10:00:00+0160",
+            "2021-01-01T10:00:00+01:",
+            " NaT",
+            "\u{a0}2021",
+            "  ",
+            "-",
+        ] {
+            assert_eq!(numpy_datetime_text(refused), None, "{refused:?}");
+        }
+        assert_eq!(numpy_datetime_text(""), Some(DatetimeText::NaT));
+        assert_eq!(numpy_datetime_text("NAT"), Some(DatetimeText::NaT));
+        assert_eq!(numpy_datetime_text("Today"), Some(DatetimeText::Clock));
+        assert_eq!(
+            numpy_datetime_text("2021-01-01T00:00:00Z"),
+            Some(DatetimeText::Date {
+                year: 2021,
+                partial: false,
+                offset: true
+            })
+        );
+        assert_eq!(
+            numpy_datetime_text("-2021"),
+            Some(DatetimeText::Date {
+                year: -2021,
+                partial: true,
+                offset: false
+            })
+        );
+    }
+
+    #[test]
+    fn each_reader_is_the_one_grammar_with_its_limits() {
+        // What numpy refuses, every reader refuses, whatever it would take otherwise.
+        for numpy_refuses in [
+            "2023-06-26T13:05+99:99",
+            "2023-06-26T13:05+24",
+            "2023-06-26T13:05+:0530",
+            "2023-06-26T01:00:00+01:",
+            "2023-06-26T00:00:00.1234567890123456789",
+        ] {
+            assert_eq!(numpy_datetime_text(numpy_refuses), None, "{numpy_refuses}");
+            assert_eq!(
+                check_naive_datetime(numpy_refuses.as_bytes()),
+                Err(DatetimeMisfit::Malformed),
+                "{numpy_refuses}"
+            );
+            assert_eq!(
+                Datetime::parse_numpy(numpy_refuses),
+                Err(DatetimeParseError::Unparseable),
+                "{numpy_refuses}"
+            );
+        }
+        // What numpy reads but a reader's limits refuse.
+        for (text, numpy, naive, params) in [
+            (" 2023-06-26T13:05", true, false, false),
+            ("+2023-06-26", true, false, false),
+            ("2023-06", true, false, true),
+            ("2023-06-26T13", true, false, true),
+            ("2023-06-26T13:05:09.", true, false, false),
+            ("2023-06-26T13:05:09.1234567", true, true, false),
+            ("2023-06-26T13:05:09.123456", true, true, true),
+            ("20230-06-26", true, false, false),
+        ] {
+            assert_eq!(numpy_datetime_text(text).is_some(), numpy, "{text:?}");
+            assert_eq!(
+                check_naive_datetime(text.as_bytes()).is_ok(),
+                naive,
+                "{text:?}"
+            );
+            assert_eq!(Datetime::parse_numpy(text).is_ok(), params, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Every text a reader takes is one numpy reads, with the same date.
+        #[test]
+        fn readers_take_only_what_numpy_reads(text in "[ +-]?[0-9]{1,5}(-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\\.[0-9]{0,10})?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?)?)? ?") {
+            let numpy = numpy_datetime_text(&text);
+            if check_naive_datetime(text.as_bytes()).is_ok() {
+                let is_full_date = matches!(numpy, Some(DatetimeText::Date { partial: false, offset: false, .. }));
+                proptest::prop_assert!(is_full_date, "{text:?}");
+            }
+            if let Ok(at) = Datetime::parse_numpy(&text) {
+                let year = match at {
+                    Datetime::Date(date) => i64::from(chrono::Datelike::year(&date)),
+                    Datetime::DateTime(at) => i64::from(chrono::Datelike::year(&at)),
+                };
+                let numpy_year = match numpy {
+                    Some(DatetimeText::Date { year, .. }) => year,
+                    other => return Err(proptest::test_runner::TestCaseError::fail(format!("{text:?}: {other:?}"))),
+                };
+                // An offset may move the instant across a new year.
+                proptest::prop_assert!((year - numpy_year).abs() <= 1, "{text:?}");
+            }
+        }
     }
 }

@@ -7,7 +7,9 @@
 
 mod column;
 mod data_type;
-mod datetime;
+pub(crate) mod datetime;
+#[cfg(any(feature = "arrow", feature = "polars"))]
+pub(crate) mod engine_types;
 mod error;
 mod params;
 mod schema;

@@ -1,5 +1,9 @@
 //! A conformed body as an Arrow `RecordBatch`, in the types [`arrow_type`] gives, so a model
 //! that reads Arrow takes a JSON body as it takes a batch.
+//!
+//! It stays with the JSON checker: it renders the JSON checker's own output (the values it
+//! kept, `serde_json` values) and decodes base64 as the check accepted it, and needs of Arrow
+//! only arrow-rs and the type map beside the types, never the frame checkers.
 
 use std::sync::Arc;
 
@@ -14,7 +18,7 @@ use serde_json::Value;
 
 use super::{ColumnValues, ConformedBody};
 use crate::check::values::base64_decode;
-use crate::frame::arrow_type;
+use crate::types::engine_types::arrow_type;
 use crate::types::{ColumnType, DataType, Datetime};
 
 impl ConformedBody {
@@ -230,7 +234,7 @@ mod tests {
     use arrow_array::types::{Float64Type, Int64Type, TimestampNanosecondType};
 
     use crate::check::JsonChecker;
-    use crate::frame::arrow_type;
+    use crate::types::engine_types::arrow_type;
     use crate::types::{Array, ColSpec, ColumnType, DataType, Map, Object, Property, Schema};
 
     #[test]

@@ -1,8 +1,8 @@
 //! The body and its envelope: which format a body uses, and its top-level keys.
 
 use super::{Abort, Cell, CellSink, FORMAT_KEYS, LLM_KEYS, Run, Seg, Step, shape_text};
-use crate::check::mlflow::{Route, Series};
 use crate::check::scanner::SyntaxError;
+use crate::pandas_rules::values::{Route, Series};
 use crate::report::{ProblemKind, Severity};
 
 impl<S: CellSink> Run<'_, '_, S> {

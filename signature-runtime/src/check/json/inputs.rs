@@ -3,8 +3,8 @@
 use super::{
     Arrival, CellSink, DictShape, JsonChecker, Layout, RecordsState, Run, Seen, Seg, Slot, Step,
 };
-use crate::check::mlflow::{Route, Series};
 use crate::check::scanner::StrToken;
+use crate::pandas_rules::values::{Route, Series};
 use crate::report::ProblemKind;
 
 impl<S: CellSink> Run<'_, '_, S> {

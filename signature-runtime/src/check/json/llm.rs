@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use super::inputs::ColumnDict;
 use super::{Cell, CellSink, DictShape, LLM_KEYS, Run, Seen, Seg, Step};
-use crate::check::mlflow::{Route, Series, Val};
+use crate::pandas_rules::values::{Route, Series, Val};
 use crate::report::{ProblemKind, Severity};
 use crate::types::ParamSchema;
 

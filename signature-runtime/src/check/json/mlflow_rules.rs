@@ -1,10 +1,12 @@
 //! The MLflow modes' cells: values gathered per column and judged by the rules of
-//! `check::mlflow`.
+//! `crate::pandas_rules::values`.
 
 use super::{CellSink, Layout, Run, Step};
-use crate::check::mlflow::{Dtype, Route, Series, Val, Verdict, serving_frame, serving_numpy};
 use crate::check::scanner::{Literal, unescape};
 use crate::check::values::LeafSpec;
+use crate::pandas_rules::values::{
+    Dtype, Route, Series, Val, Verdict, serving_frame, serving_numpy,
+};
 use crate::report::{ProblemKind, Severity};
 use crate::types::{ColumnType, DataType};
 

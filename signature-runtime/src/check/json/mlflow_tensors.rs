@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use super::{Cell, CellSink, Run, Seg, Step, shape_text};
-use crate::check::mlflow::{Dtype, Route, Series, Val, Verdict};
-use crate::check::numpy_casts::{serving_frame_tensor_cast, tensor_cast, tensor_text_cast};
 use crate::check::values::LeafSpec;
+use crate::pandas_rules::numpy::{serving_frame_tensor_cast, tensor_cast, tensor_text_cast};
+use crate::pandas_rules::values::{Dtype, Route, Series, Val, Verdict};
 use crate::report::{Problem, ProblemKind, Severity};
 use crate::types::{NumpyDtype, TensorSpec};
 

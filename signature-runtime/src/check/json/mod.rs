@@ -3,10 +3,10 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use super::mlflow::{Route, Series};
 use super::scanner::{Literal, NumToken, Scanner, StrToken, SyntaxError, unescape};
 use super::values::LeafSpec;
 use super::{CheckOptions, ExtraColumns, Mode};
+use crate::pandas_rules::values::{Route, Series};
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{
     ColumnName, ColumnType, DataType, ModelSignature, ParamSchema, Schema, SchemaInputs, TensorSpec,

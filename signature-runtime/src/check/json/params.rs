@@ -1,8 +1,8 @@
 //! The `params` object against the signature's parameter schema.
 
 use super::{CellSink, Run, Seen, Seg, Step};
-use crate::check::mlflow::param_verdict;
 use crate::check::values::LeafSpec;
+use crate::pandas_rules::values::param_verdict;
 use crate::report::{ProblemKind, Severity};
 use crate::types::{ParamSchema, ParamShape, ParamSpec, ParamType};
 

@@ -6,17 +6,18 @@ mod infer;
 mod plan;
 mod values;
 
+/// Kept here too, where the engine's users look for it; the map lives beside the types.
+pub use crate::types::engine_types::arrow_type;
+
 use std::sync::Arc;
 
 use arrow_array::{RecordBatch, RecordBatchOptions};
-use arrow_schema::{
-    DataType as ArrowType, Field, Fields, Schema as ArrowSchema, SchemaRef, TimeUnit,
-};
+use arrow_schema::{Fields, Schema as ArrowSchema, SchemaRef};
 
-use crate::check::CheckOptions;
+use crate::CheckOptions;
 use crate::frame::{FieldPath, pointer};
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
-use crate::types::{ColumnType, DataType, Schema};
+use crate::types::Schema;
 
 use plan::Plan;
 use values::Values;
@@ -220,47 +221,6 @@ impl BatchCheck<'_> {
     /// The report over every batch checked.
     pub fn finish(self) -> Report {
         self.problems.finish(Some(self.rows))
-    }
-}
-
-/// The Arrow type a conformed column of an MLflow type has, when nothing needs keeping from
-/// the input: `long` is Int64, `datetime` Timestamp(ns), `array<T>` a List of `T`, `object` a
-/// Struct of its properties (optional ones nullable), `map<T>` a Map from Utf8, `any` Null.
-pub fn arrow_type(ty: &ColumnType) -> ArrowType {
-    match ty {
-        ColumnType::DataType(t) => match t {
-            DataType::Boolean => ArrowType::Boolean,
-            DataType::Integer => ArrowType::Int32,
-            DataType::Long => ArrowType::Int64,
-            DataType::Float => ArrowType::Float32,
-            DataType::Double => ArrowType::Float64,
-            DataType::String => ArrowType::Utf8,
-            DataType::Binary => ArrowType::Binary,
-            DataType::Datetime => ArrowType::Timestamp(TimeUnit::Nanosecond, None),
-        },
-        ColumnType::Array(array) => ArrowType::List(Arc::new(Field::new(
-            "item",
-            arrow_type(array.items()),
-            true,
-        ))),
-        ColumnType::SparkMLVector => {
-            ArrowType::List(Arc::new(Field::new("item", ArrowType::Float64, true)))
-        }
-        ColumnType::Object(object) => ArrowType::Struct(
-            object
-                .properties()
-                .iter()
-                .map(|p| Field::new(p.name(), arrow_type(p.dtype()), !p.required()))
-                .collect(),
-        ),
-        ColumnType::Map(map) => {
-            let entries = ArrowType::Struct(Fields::from(vec![
-                Field::new("keys", ArrowType::Utf8, false),
-                Field::new("values", arrow_type(map.values()), true),
-            ]));
-            ArrowType::Map(Arc::new(Field::new("entries", entries, false)), false)
-        }
-        ColumnType::AnyType => ArrowType::Null,
     }
 }
 

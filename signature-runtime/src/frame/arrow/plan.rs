@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use arrow_schema::{DataType as ArrowType, Fields, Schema as ArrowSchema, TimeUnit};
 
-use crate::frame::numeric::Numeric;
 use crate::frame::plan::{self as shared, FrameSchema, FrameType, Kind};
+use crate::pandas_rules::numeric::Numeric;
 use crate::report::Problem;
 use crate::{CheckOptions, Schema};
 
-pub(crate) use crate::frame::plan::{Cast, Len, Node, NodeKind, Outcome, PandasLeaf, Plan};
+pub(crate) use crate::frame::pandas::{Outcome, PandasLeaf};
+pub(crate) use crate::frame::plan::{Cast, Len, Node, NodeKind, Plan};
 
 /// Builds the plan for `input` against `schema`, passing each problem to `report`.
 pub(crate) fn plan(

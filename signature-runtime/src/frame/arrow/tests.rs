@@ -17,7 +17,7 @@ use arrow_array::{
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType as ArrowType, Field, Fields, Schema as ArrowSchema, TimeUnit};
 
-use crate::check::Mode;
+use crate::Mode;
 use crate::frame::InferSchema;
 use crate::report::{ProblemKind, Report, Severity};
 use crate::types::{

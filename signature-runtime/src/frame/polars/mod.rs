@@ -65,17 +65,18 @@ mod infer;
 mod plan;
 mod values;
 
-use polars_core::prelude::{
-    Column, DataFrame, DataType as PlType, Field, Schema as PlSchema, TimeUnit,
-};
+/// Kept here too, where the engine's users look for it; the map lives beside the types.
+pub use crate::types::engine_types::polars_type;
+
+use polars_core::prelude::{Column, DataFrame, DataType as PlType, Schema as PlSchema};
 
 use polars_core::runtime::RAYON;
 use polars_core::utils::arrow::array::Array;
 
-use crate::check::CheckOptions;
+use crate::CheckOptions;
 use crate::frame::{FieldPath, pointer, problems};
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
-use crate::types::{ColumnType, DataType, Schema};
+use crate::types::Schema;
 
 use plan::{Cast, Node, NodeKind, Outcome, PandasLeaf, Plan};
 use values::{Tally, Values};
@@ -328,34 +329,6 @@ fn internal(column: &str, error: &str) -> Problem {
     )
     .with_column(column)
     .with_note("this is a bug in signature-runtime; please report it")
-}
-
-/// The Polars type a conformed column of an MLflow type has, when nothing needs keeping from
-/// the input: `long` is Int64, `datetime` Datetime(ns), `array<T>` a List of `T`, `object` a
-/// Struct of its properties, `any` Null. A `map` (which Polars cannot hold) is Null too.
-pub fn polars_type(ty: &ColumnType) -> PlType {
-    match ty {
-        ColumnType::DataType(t) => match t {
-            DataType::Boolean => PlType::Boolean,
-            DataType::Integer => PlType::Int32,
-            DataType::Long => PlType::Int64,
-            DataType::Float => PlType::Float32,
-            DataType::Double => PlType::Float64,
-            DataType::String => PlType::String,
-            DataType::Binary => PlType::Binary,
-            DataType::Datetime => PlType::Datetime(TimeUnit::Nanoseconds, None),
-        },
-        ColumnType::Array(array) => PlType::List(Box::new(polars_type(array.items()))),
-        ColumnType::SparkMLVector => PlType::List(Box::new(PlType::Float64)),
-        ColumnType::Object(object) => PlType::Struct(
-            object
-                .properties()
-                .iter()
-                .map(|p| Field::new(p.name().into(), polars_type(p.dtype())))
-                .collect(),
-        ),
-        ColumnType::Map(_) | ColumnType::AnyType => PlType::Null,
-    }
 }
 
 #[cfg(test)]

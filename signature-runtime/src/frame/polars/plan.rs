@@ -3,14 +3,15 @@
 
 use polars_core::prelude::{DataType as PlType, Field, Schema as PlSchema, TimeUnit};
 
-use crate::frame::numeric::Numeric;
 use crate::frame::plan::{self as shared, FrameSchema, FrameType, Kind};
+use crate::pandas_rules::numeric::Numeric;
 use crate::report::Problem;
 use crate::{CheckOptions, Schema};
 
 use super::polars_type;
 
-pub(crate) use crate::frame::plan::{Cast, Len, Node, NodeKind, Outcome, PandasLeaf, Plan};
+pub(crate) use crate::frame::pandas::{Outcome, PandasLeaf};
+pub(crate) use crate::frame::plan::{Cast, Len, Node, NodeKind, Plan};
 
 /// Builds the plan for `input` against `schema`, passing each problem to `report`. Polars
 /// column names are unique, so there are no duplicates to report.

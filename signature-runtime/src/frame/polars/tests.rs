@@ -9,7 +9,7 @@ use polars_core::utils::arrow::bitmap::Bitmap;
 
 use polars_core::datatypes::{Categories, FrozenCategories};
 
-use crate::check::Mode;
+use crate::Mode;
 use crate::frame::InferSchema;
 use crate::report::{ProblemKind, Report};
 use crate::types::{

@@ -5,8 +5,9 @@
 //! column of text goes through) and the scoring server's pandas cast of a value. The rules were
 //! measured with numpy 2.4 and pandas 3.1 (see the tests below).
 
-use super::mlflow::{Series, Val, Verdict, article, python_float, python_int, short, truthy};
+use super::values::{Series, Val, Verdict, article, python_float, python_int, short, truthy};
 use crate::types::NumpyDtype;
+use crate::types::datetime::{DatetimeText, is_c_space, numpy_datetime_text};
 
 /// The range of an integer dtype, as numpy checks Python integers against it.
 fn int_range(dtype: &NumpyDtype) -> Option<(i128, i128)> {
@@ -406,194 +407,15 @@ fn four_digit_year(s: &str) -> bool {
         && !b.get(4).is_some_and(u8::is_ascii_digit)
 }
 
-/// C's `isspace` in the "C" locale, which numpy's parsers skip.
-fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
-}
-
-/// What numpy's datetime64 parser reads in a string.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum DatetimeText {
-    /// `""` or `NaT` in any case.
-    NaT,
-    /// `today` or `now` in any case.
-    Clock,
-    /// A date, possibly with a time: `partial` when only a year or a month, `offset` when it
-    /// ends in `Z` or `±hh[:mm]`; the year saturates at the bounds of `i64`.
-    Date {
-        year: i64,
-        partial: bool,
-        offset: bool,
-    },
-}
-
-/// numpy's ISO 8601 parser for datetime64 (numpy 2.4): leading whitespace, a signed year of any
-/// number of digits, then optionally `-MM`, `-DD`, `T` or a space and `hh`, `:mm`, `:ss`,
-/// `.` and up to 18 digits, then `Z` or `±hh[[:]mm]`, then trailing whitespace (only after a
-/// time).
-pub(crate) fn numpy_datetime_text(s: &str) -> Option<DatetimeText> {
-    if s.is_empty() || s.eq_ignore_ascii_case("nat") {
-        return Some(DatetimeText::NaT);
-    }
-    if s.eq_ignore_ascii_case("today") || s.eq_ignore_ascii_case("now") {
-        return Some(DatetimeText::Clock);
-    }
-    let mut c = TextCursor::new(s.as_bytes());
-    c.skip_spaces();
-    let negative = c.eat(b'-');
-    if !negative {
-        c.eat(b'+');
-    }
-    let year_digits = c.digits();
-    if year_digits.is_empty() {
-        return None;
-    }
-    let magnitude = year_digits
-        .iter()
-        .try_fold(0i64, |v, d| {
-            v.checked_mul(10)?.checked_add(i64::from(d - b'0'))
-        })
-        .unwrap_or(i64::MAX);
-    let year = if negative { -magnitude } else { magnitude };
-    let date = |partial| {
-        Some(DatetimeText::Date {
-            year,
-            partial,
-            offset: false,
-        })
-    };
-    if c.done() {
-        return date(true);
-    }
-    if !c.eat(b'-') {
-        return None;
-    }
-    let month = c.two_digits().filter(|m| (1..=12).contains(m))?;
-    if c.done() {
-        return date(true);
-    }
-    if !c.eat(b'-') {
-        return None;
-    }
-    let day = c.two_digits()?;
-    if day == 0 || day > days_in_month(year, month) {
-        return None;
-    }
-    if c.done() {
-        return date(false);
-    }
-    if !(c.eat(b'T') || c.eat(b' ')) {
-        return None;
-    }
-    c.two_digits().filter(|h| *h <= 23)?;
-    if c.eat(b':') {
-        c.two_digits().filter(|m| *m <= 59)?;
-        if c.eat(b':') {
-            c.two_digits().filter(|s| *s <= 59)?;
-            if c.eat(b'.') && c.digits().len() > 18 {
-                return None;
-            }
-        }
-    }
-    let offset = if c.eat(b'Z') {
-        true
-    } else if c.peek().is_some_and(|b| b == b'+' || b == b'-') {
-        if !c.eat(b'+') {
-            c.eat(b'-');
-        }
-        c.two_digits().filter(|h| *h <= 23)?;
-        let colon = c.eat(b':');
-        let minutes = c.two_digits();
-        if colon || minutes.is_some() {
-            minutes.filter(|m| *m <= 59)?;
-        }
-        true
-    } else {
-        false
-    };
-    c.skip_spaces();
-    c.done().then_some(DatetimeText::Date {
-        year,
-        partial: false,
-        offset,
-    })
-}
-
 /// numpy's reading of a string as a timedelta64: `Some(true)` for NaT (`""`, `NaT` in any
 /// case), `Some(false)` for leading whitespace, a sign and digits, `None` for anything else.
 pub(crate) fn numpy_timedelta_text(s: &str) -> Option<bool> {
     if s.is_empty() || s.eq_ignore_ascii_case("nat") {
         return Some(true);
     }
-    let mut c = TextCursor::new(s.as_bytes());
-    c.skip_spaces();
-    if !c.eat(b'-') {
-        c.eat(b'+');
-    }
-    let digits = c.digits();
-    (!digits.is_empty() && c.done()).then_some(false)
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    // numpy's calendar is the proleptic Gregorian one, with a year 0.
-    let leap = year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0);
-    match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// A byte cursor for the parsers above.
-struct TextCursor<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> TextCursor<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        TextCursor { rest: bytes }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.rest.first().copied()
-    }
-
-    fn done(&self) -> bool {
-        self.rest.is_empty()
-    }
-
-    fn eat(&mut self, b: u8) -> bool {
-        if self.peek() == Some(b) {
-            self.rest = &self.rest[1..];
-            true
-        } else {
-            false
-        }
-    }
-
-    fn skip_spaces(&mut self) {
-        while self.peek().is_some_and(is_c_space) {
-            self.rest = &self.rest[1..];
-        }
-    }
-
-    fn digits(&mut self) -> &'a [u8] {
-        let n = self.rest.iter().take_while(|b| b.is_ascii_digit()).count();
-        let (digits, rest) = self.rest.split_at(n);
-        self.rest = rest;
-        digits
-    }
-
-    fn two_digits(&mut self) -> Option<u32> {
-        match self.rest {
-            [a, b, rest @ ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
-                self.rest = rest;
-                Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
-            }
-            _ => None,
-        }
-    }
+    let t = s.trim_start_matches(|c: char| c.is_ascii() && is_c_space(c as u8));
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(false)
 }
 
 /// Python's `complex(text)`: optional whitespace and parentheses around a real part, an
@@ -670,99 +492,14 @@ impl Series {
 #[cfg(test)]
 mod tests {
     use super::{
-        DatetimeText, numpy_datetime_text, numpy_timedelta_text, python_complex,
-        serving_frame_tensor_cast, tensor_cast, tensor_text_cast,
+        numpy_timedelta_text, python_complex, serving_frame_tensor_cast, tensor_cast,
+        tensor_text_cast,
     };
-    use crate::check::mlflow::{Val, Verdict};
+    use crate::pandas_rules::values::{Val, Verdict};
     use crate::types::NumpyDtype;
 
     // Each expectation below was measured with numpy 2.4 (`np.array([s], dtype=...)`),
     // Python 3.11 (`complex(s)`) and pandas 3.1 (`pd.Series([s]).astype(...)`).
-
-    #[test]
-    fn numpy_reads_datetime_text() {
-        for accepted in [
-            "5",
-            "-5",
-            "+5",
-            "12345",
-            "2021",
-            "2021-01",
-            "2021-01-01",
-            "2020-02-29",
-            "0000-02-29",
-            "2021-01-01 10",
-            "2021-01-01T10:00",
-            "2021-01-01T10:00:00.",
-            "2021-01-01T10:00:00.123456789012345678",
-            "2021-01-01T10Z",
-            "2021-01-01T10:00:00+01",
-            "2021-01-01T10:00:00-0130",
-            "2021-01-01T10:00:00+01:00 ",
-            "2021-01-01T10 ",
-            "\t\n 2021",
-            "\u{b}2021",
-        ] {
-            assert!(
-                matches!(
-                    numpy_datetime_text(accepted),
-                    Some(DatetimeText::Date { .. })
-                ),
-                "{accepted:?}"
-            );
-        }
-        for refused in [
-            "1.5",
-            "1e3",
-            "abc",
-            "é",
-            " 7 ",
-            "1_000",
-            "2021-1-1",
-            "2021-W01",
-            "2021-13-01",
-            "2021-02-29",
-            "1900-02-29",
-            "2021-01-01 ",
-            "2021-01-01Z",
-            "2021-01-01T1000",
-            "2021-01-01T24:00:00",
-            "2021-01-01T10:60",
-            "2021-01-01t10:00",
-            "2021-01-01T10:00:00,5",
-            "2021-01-01T10:00:00.1234567890123456789",
-            "2021-01-01T10:00:00 Z",
-            "2021-01-01T10:00:00+1",
-            "2021-01-01T10:00:00+2400",
-            "2021-01-01T10:00:00+0160",
-            "2021-01-01T10:00:00+01:",
-            " NaT",
-            "\u{a0}2021",
-            "  ",
-            "-",
-        ] {
-            assert_eq!(numpy_datetime_text(refused), None, "{refused:?}");
-        }
-        assert_eq!(numpy_datetime_text(""), Some(DatetimeText::NaT));
-        assert_eq!(numpy_datetime_text("NAT"), Some(DatetimeText::NaT));
-        assert_eq!(numpy_datetime_text("Today"), Some(DatetimeText::Clock));
-        assert_eq!(
-            numpy_datetime_text("2021-01-01T00:00:00Z"),
-            Some(DatetimeText::Date {
-                year: 2021,
-                partial: false,
-                offset: true
-            })
-        );
-        assert_eq!(
-            numpy_datetime_text("-2021"),
-            Some(DatetimeText::Date {
-                year: -2021,
-                partial: true,
-                offset: false
-            })
-        );
-    }
 
     #[test]
     fn numpy_reads_timedelta_text() {

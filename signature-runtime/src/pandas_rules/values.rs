@@ -1,14 +1,16 @@
-//! The decisions of MLflow's scoring server and of `pyfunc.predict` for one scalar value or one
-//! column of values: what pandas and numpy make of the JSON, and what MLflow's schema enforcement
-//! then accepts (docs/mlflow-behaviour.md §5, §7, §9).
+//! The decisions of MLflow's scoring server and of `pyfunc.predict` for one JSON value or one
+//! column of JSON values: what pandas and numpy make of the JSON, and what MLflow's schema
+//! enforcement then accepts (docs/mlflow-behaviour.md §5, §7, §9).
 //!
 //! Only the MLflow modes reach this module: Strict never builds a [`Series`] nor classifies a
 //! value, so its hot path is untouched.
 
 use crate::types::DataType;
+use crate::types::datetime::{DatetimeMisfit, check_naive_datetime};
 
-use super::scanner::NumToken;
-use super::values::{DatetimeMisfit, check_naive_datetime, is_base64};
+use super::base64::{is_base64, lenient_base64};
+use super::enforce::{Decision, Objects, PandasDtype, enforce_datatype, inferred};
+use super::numeric::Numeric;
 
 /// How a body's data reaches MLflow's enforcement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,21 +41,6 @@ pub(crate) enum Val {
 }
 
 impl Val {
-    /// The value of a number token whose text is `text`.
-    pub(crate) fn number(token: &NumToken, text: &[u8]) -> Val {
-        if token.integral {
-            return Val::Int(token.magnitude.map(|m| {
-                let m = i128::from(m);
-                if token.negative { -m } else { m }
-            }));
-        }
-        let value = std::str::from_utf8(text)
-            .ok()
-            .and_then(|t| t.parse::<f64>().ok())
-            .unwrap_or(f64::INFINITY);
-        Val::Float(value)
-    }
-
     /// How messages name the value's JSON kind.
     pub(crate) fn kind(&self) -> &'static str {
         match self {
@@ -125,33 +112,6 @@ pub(crate) fn python_float(text: &str) -> Option<f64> {
         return None;
     }
     clean.parse().ok()
-}
-
-/// Python's `base64.decodebytes` (binascii's non-strict mode): characters outside the
-/// alphabet are dropped; the data must then end on a complete group or be padded.
-fn lenient_base64(text: &str) -> bool {
-    let mut data = 0usize;
-    let mut pads = 0usize;
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
-                if pads > 0 {
-                    // Data after padding starts a new quad in binascii only once the
-                    // previous one completed; treat it as more data.
-                    pads = 0;
-                }
-                data += 1;
-            }
-            b'=' => pads += 1,
-            _ => {}
-        }
-    }
-    match data % 4 {
-        0 => true,
-        1 => false,
-        2 => pads >= 2,
-        _ => pads >= 1,
-    }
 }
 
 pub(crate) fn short(text: &str) -> String {
@@ -680,222 +640,72 @@ impl Series {
         Dtype::Int64 { all01: !self.non01 }
     }
 
-    /// `_enforce_mlflow_datatype` on a column of this dtype (docs/mlflow-behaviour.md §5).
-    pub(crate) fn enforce(&self, t: DataType, dtype: Dtype) -> Result<(), String> {
-        // `infer_objects` turns an object column of numbers and nulls into float64.
-        let dtype = if dtype == Dtype::Object
-            && !matches!(t, DataType::String | DataType::Binary)
-            && self.strs == 0
-            && self.bools == 0
-            && self.others == 0
-            && !self.beyond_u64
-            && self.nulls < self.n
-        {
-            Dtype::Float64
+    /// What the `object` column pandas makes of these values holds, for MLflow's steps on it.
+    fn objects(&self) -> Objects {
+        if self.others > 0 {
+            Objects::Other
+        } else if self.nulls == self.n {
+            Objects::Nones
+        } else if self.strs == 0 && self.bools == 0 && !self.beyond_u64 {
+            Objects::Numbers
+        } else if !self.non_numeric_strs {
+            Objects::Numeric
         } else {
-            dtype
-        };
-        let ok = match (t, dtype) {
-            (_, Dtype::Empty) => true,
-            (DataType::Long, Dtype::Int64 { .. }) => true,
-            (DataType::Float | DataType::Double, Dtype::Int64 { all01 }) => all01,
-            (DataType::Double, Dtype::Float64) => true,
-            (DataType::Double, Dtype::Object) => !self.non_numeric_strs && self.others == 0,
-            (DataType::Boolean, Dtype::Bool | Dtype::Object) => true,
-            (DataType::String, Dtype::Str | Dtype::Object) => true,
-            (DataType::Binary, Dtype::Object | Dtype::Str) => true,
-            (DataType::Datetime, Dtype::Object) => self.nulls == self.n,
-            _ => false,
+            Objects::Other
+        }
+    }
+
+    /// The pandas dtype of a column of these values whose dtype is `dtype`.
+    fn pandas_dtype(&self, dtype: Dtype) -> PandasDtype {
+        match dtype {
+            Dtype::Empty => PandasDtype::Empty,
+            Dtype::Int64 { .. } => PandasDtype::Number(Numeric::Int(true, 64)),
+            Dtype::UInt64 => PandasDtype::Number(Numeric::Int(false, 64)),
+            Dtype::Float64 => PandasDtype::Number(Numeric::Float(53)),
+            Dtype::Bool => PandasDtype::Bool,
+            Dtype::Str => PandasDtype::Str,
+            Dtype::Object => PandasDtype::Object(self.objects()),
+        }
+    }
+
+    /// `_enforce_mlflow_datatype` ([`enforce_datatype`]) on a column of these values of dtype
+    /// `dtype`.
+    pub(crate) fn enforce(&self, t: DataType, dtype: Dtype) -> Result<(), String> {
+        let pandas = self.pandas_dtype(dtype);
+        let ok = match enforce_datatype(t, pandas) {
+            Decision::ZeroOrOne => dtype == Dtype::Int64 { all01: true },
+            Decision::Refused(_) => false,
+            _ => true,
         };
         if ok {
-            Ok(())
-        } else {
-            let target = match t {
-                DataType::Integer => "int32",
-                DataType::Long => "int64",
-                DataType::Float => "float32",
-                DataType::Double => "float64",
-                DataType::Boolean => "bool",
-                DataType::String => "str",
-                DataType::Binary => "bytes",
-                DataType::Datetime => "datetime64[ns]",
-            };
-            let article = if matches!(dtype, Dtype::Object | Dtype::Int64 { .. }) {
-                "an"
-            } else {
-                "a"
-            };
-            Err(format!(
-                "MLflow refuses {article} {} column for `{}` (it cannot safely convert {} to \
-                 {target})",
-                dtype.name(),
-                t.name(),
-                dtype.name()
-            ))
+            return Ok(());
         }
+        let target = match t {
+            DataType::Integer => "int32",
+            DataType::Long => "int64",
+            DataType::Float => "float32",
+            DataType::Double => "float64",
+            DataType::Boolean => "bool",
+            DataType::String => "str",
+            DataType::Binary => "bytes",
+            DataType::Datetime => "datetime64[ns]",
+        };
+        let shown = inferred(t, pandas).name();
+        let article = if matches!(shown, "object" | "int64") {
+            "an"
+        } else {
+            "a"
+        };
+        Err(format!(
+            "MLflow refuses {article} {shown} column for `{}` (it cannot safely convert {shown} to \
+             {target})",
+            t.name(),
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{CheckOptions, JsonChecker, Mode};
-    use crate::report::{ProblemKind, Report, Severity};
-    use crate::{ColSpec, DataType, Schema};
-
-    fn check(t: DataType, mode: Mode, body: &str) -> Report {
-        let schema = Schema::from_columns(vec![ColSpec::new("x", t)]).unwrap();
-        JsonChecker::for_schema(&schema)
-            .with_options(CheckOptions::new().with_mode(mode))
-            .check(body.as_bytes())
-    }
-
-    fn split(cells: &str) -> String {
-        format!(r#"{{"dataframe_split": {{"columns": ["x"], "data": [{cells}]}}}}"#)
-    }
-
-    fn changed(report: &Report) -> Vec<(String, String)> {
-        report
-            .problems()
-            .iter()
-            .filter(|p| p.kind() == ProblemKind::ValueChanged)
-            .map(|p| {
-                assert_eq!(p.severity(), Severity::Warning);
-                (p.pointer().to_owned(), p.message().to_owned())
-            })
-            .collect()
-    }
-
-    #[test]
-    fn serving_accepts_what_it_changes_with_a_warning() {
-        let report = check(DataType::Long, Mode::MlflowServing, &split("[5.5]"));
-        assert!(report.is_valid());
-        assert_eq!(
-            changed(&report),
-            [(
-                "/dataframe_split/data/0/0".to_owned(),
-                "MLflow truncates 5.5 to 5".to_owned()
-            )]
-        );
-        let report = check(
-            DataType::Boolean,
-            Mode::MlflowServing,
-            &split(r#"["false"]"#),
-        );
-        assert!(report.is_valid());
-        assert!(changed(&report)[0].1.contains("becomes true"), "{report:?}");
-        let report = check(DataType::Long, Mode::MlflowServing, &split(r#"["5638"]"#));
-        assert!(report.is_valid());
-        assert_eq!(changed(&report).len(), 1);
-    }
-
-    #[test]
-    fn serving_refuses_what_pandas_cannot_cast() {
-        for (t, cell) in [
-            (DataType::Long, "[null]"),
-            (DataType::Long, r#"["abc"]"#),
-            (DataType::Double, r#"["abc"]"#),
-            (DataType::Binary, r#"["aGVsbG8"]"#),
-            (DataType::Binary, "[1]"),
-        ] {
-            assert!(
-                !check(t, Mode::MlflowServing, &split(cell)).is_valid(),
-                "{t:?} {cell}"
-            );
-        }
-        assert!(check(DataType::Double, Mode::MlflowServing, &split("[null]")).is_valid());
-        let through_inputs = r#"{"inputs": {"x": [9223372036854775808]}}"#;
-        assert!(!check(DataType::Long, Mode::MlflowServing, through_inputs).is_valid());
-        let report = check(
-            DataType::Long,
-            Mode::MlflowServing,
-            &split("[9223372036854775808]"),
-        );
-        assert!(report.is_valid());
-        assert!(changed(&report)[0].1.contains("wraps"));
-    }
-
-    #[test]
-    fn predict_decides_by_the_column_dtype() {
-        let predict = |t, cells: &str| check(t, Mode::MlflowPredict, &split(cells)).is_valid();
-        assert!(!predict(DataType::Long, "[5.5]"));
-        assert!(predict(DataType::Long, "[1], [2]"));
-        assert!(!predict(DataType::Long, "[1], [null]"));
-        assert!(!predict(DataType::Double, "[1], [2]"));
-        assert!(predict(DataType::Double, "[1], [2.5]"));
-        assert!(predict(DataType::Double, "[0], [1]"));
-        assert!(!predict(DataType::Integer, "[1]"));
-        assert!(predict(DataType::Boolean, "[true], [null]"));
-        assert!(!predict(DataType::String, "[1]"));
-        assert!(predict(DataType::String, r#"["a"], [1]"#));
-        assert!(!predict(DataType::Datetime, r#"["2021-01-01"]"#));
-    }
-
-    #[test]
-    fn envelopes_follow_mlflow() {
-        for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
-            assert!(!check(DataType::Long, mode, r#"[{"x": 1}]"#).is_valid());
-            let report = check(
-                DataType::Long,
-                mode,
-                r#"{"dataframe_split": {"columns": ["x"], "data": [[1]]}, "extra": 1}"#,
-            );
-            assert!(report.is_valid());
-            assert_eq!(report.problems()[0].severity(), Severity::Warning);
-        }
-        assert!(!check(DataType::Long, Mode::Strict, r#"{"x": 1, "inputs": [1]}"#).is_valid());
-    }
-
-    #[test]
-    fn strict_is_unchanged_after_another_mode() {
-        let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Long)]).unwrap();
-        let checker = JsonChecker::for_schema(&schema)
-            .with_options(CheckOptions::new().with_mode(Mode::MlflowServing))
-            .with_options(CheckOptions::new());
-        assert!(!checker.check(split("[5.5]").as_bytes()).is_valid());
-        assert!(checker.check(split("[5]").as_bytes()).is_valid());
-    }
-
-    #[test]
-    fn truncated_and_odd_bodies_never_panic() {
-        let schemas = [
-            r#"[{"type": "long", "name": "x", "required": true},
-                {"type": "datetime", "name": "d", "required": false}]"#,
-            r#"[{"type": "array", "items": {"type": "float"}, "name": "v", "required": false},
-                {"type": "object", "name": "o", "required": false, "properties": {
-                    "i": {"type": "integer", "required": true}}},
-                {"type": "map", "values": {"type": "binary"}, "name": "m", "required": false}]"#,
-            r#"[{"type": "string"}, {"type": "boolean"}]"#,
-            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}]"#,
-            r#"[{"name": "a", "type": "tensor", "tensor-spec": {"dtype": "object", "shape": [-1, -1]}},
-                {"name": "b", "type": "tensor", "tensor-spec": {"dtype": "uint8", "shape": [2]}}]"#,
-        ];
-        let bodies = [
-            r#"{"dataframe_split": {"columns": ["x", "d", "v", "o", "m"], "data": [[1.5, "2021-01-01", [0, 1], {"i": 1}, {"k": "aGk="}], ["5", "2021-01-01T00:00:00.5", null, {}, {}]]}}"#,
-            r#"{"dataframe_records": [{"x": "x", "d": 1e400, "v": [null], "o": null, "m": {"k": null}}, {}]}"#,
-            r#"{"instances": [{"x": 1, "v": [1]}, {"d": "2021", "o": {"i": 2}}], "params": {"a": 1}}"#,
-            r#"{"inputs": {"x": [1, null], "d": ["", "2021-01"], "m": {"k": "!!"}}, "zz": 1}"#,
-            r#"{"inputs": [{"x": -0, "o": {"i": 1.5}}, {"x": 18446744073709551616}]}"#,
-            r#"{"inputs": [[1, true], [2, "a"]]}"#,
-            r#"{"inputs": "\ud83d\ude00"}"#,
-            r#"[{"x": 1}]"#,
-            r#"{"messages": [{"role": "user"}], "x": [1, 2], "params": 5, "input": null}"#,
-            r#"{"inputs": {"a": [[1, "x"], [], [[]]], "b": [1.5, "7", true]}, "params": null}"#,
-            r#"{"dataframe_records": [{"a": [1, null], "b": null}, {"c": 1}]}"#,
-        ];
-        for schema in schemas {
-            let schema = Schema::from_json(schema).unwrap();
-            for mode in [Mode::Strict, Mode::MlflowServing, Mode::MlflowPredict] {
-                let checker = JsonChecker::for_schema(&schema)
-                    .with_options(CheckOptions::new().with_mode(mode));
-                for body in bodies {
-                    for end in 0..=body.len() {
-                        let _ = checker.check(&body.as_bytes()[..end]);
-                    }
-                }
-            }
-        }
-    }
-
     #[test]
     fn python_parsers() {
         assert_eq!(super::python_int(" -1_000 "), Some(-1000));
@@ -904,9 +714,5 @@ mod tests {
         assert!(super::python_float("1e3").is_some());
         assert!(super::python_float("-inf").is_some());
         assert!(super::python_float("abc").is_none());
-        assert!(super::lenient_base64("!!!!"));
-        assert!(super::lenient_base64("aGVsbG8="));
-        assert!(!super::lenient_base64("aGVsbG8"));
-        assert!(!super::lenient_base64("a"));
     }
 }

@@ -1,6 +1,6 @@
-//! The numeric rules every frame engine shares: which numeric columns a numeric MLflow type
-//! takes as they are, through a lossless widening, or not at all. Each engine maps its own
-//! dtypes to [`Numeric`]; the decisions are made here once.
+//! The numeric rules: which numeric columns a numeric MLflow type takes as they are, through a
+//! lossless widening, or not at all, as MLflow's enforcement and the Strict frame checks decide.
+//! Each frame engine maps its own dtypes to [`Numeric`]; the decisions are made here once.
 
 use crate::types::DataType;
 
@@ -21,6 +21,24 @@ impl Numeric {
             DataType::Float => Some(Numeric::Float(24)),
             DataType::Double => Some(Numeric::Float(53)),
             _ => None,
+        }
+    }
+
+    /// numpy's name of the dtype.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Numeric::Int(true, 8) => "int8",
+            Numeric::Int(true, 16) => "int16",
+            Numeric::Int(true, 32) => "int32",
+            Numeric::Int(true, 64) => "int64",
+            Numeric::Int(false, 8) => "uint8",
+            Numeric::Int(false, 16) => "uint16",
+            Numeric::Int(false, 32) => "uint32",
+            Numeric::Int(false, 64) => "uint64",
+            Numeric::Float(11) => "float16",
+            Numeric::Float(24) => "float32",
+            Numeric::Float(53) => "float64",
+            Numeric::Int(..) | Numeric::Float(_) => "number",
         }
     }
 
