@@ -52,6 +52,11 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             Cell::Tensor { spec, leaf } => {
                 self.ml_tensor_given(k);
+                // A list is an array MLflow takes as it is; a single value of a dict it may not
+                // reach the tensor check with (`instances` measures each value's length).
+                if self.ml_takes_anything(spec) && self.peek()? == b'[' {
+                    return self.skip();
+                }
                 let dims = spec.shape().get(1..).unwrap_or_default();
                 if self.trackers.len() <= k {
                     self.trackers
@@ -94,6 +99,11 @@ impl<S: CellSink> Run<'_, '_, S> {
         };
         self.column = Some(k);
         self.ml_tensor_given(k);
+        if self.ml_takes_anything(spec) {
+            self.column = None;
+            self.whole_tensors = true;
+            return self.skip();
+        }
         let mut tracker = vec![None; spec.shape().len()];
         self.peek()?;
         let start = self.s.pos();
@@ -188,6 +198,11 @@ impl<S: CellSink> Run<'_, '_, S> {
             return self.eat_null();
         }
         if self.ml.is_some() {
+            // `_enforce_object` returns an optional object's `{}` before reading its
+            // properties (docs/mlflow-behaviour.md §7.2).
+            if nullable && matches!(ty, ColumnType::Object(_)) && self.at_empty_object()? {
+                return self.skip();
+            }
             match ty {
                 ColumnType::DataType(t) => return self.ml_nested(*t, nullable),
                 ColumnType::Array(array) => {

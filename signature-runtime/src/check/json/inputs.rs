@@ -95,6 +95,15 @@ impl<S: CellSink> Run<'_, '_, S> {
                 return Ok(None);
             }
         }
+        if first.is_none() && self.ml.is_some() && !c.is_tensor_schema() {
+            // pandas makes a frame without columns of an empty list: a named schema then
+            // misses its required columns, a positional one every column (MLflow counts them).
+            for (k, column) in c.columns.iter().enumerate() {
+                if column.required || c.layout == Layout::Positional {
+                    self.missing_column(k, Some("MLflow reads no columns from an empty list"));
+                }
+            }
+        }
         if first == Some(b'{') && c.layout != Layout::UnnamedTensor {
             if let Some(ml) = self.ml.as_mut().filter(|ml| ml.route == Route::Columns) {
                 if instances {

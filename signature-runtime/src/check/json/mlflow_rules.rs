@@ -148,6 +148,10 @@ impl<S: CellSink> Run<'_, '_, S> {
         let array = matches!(ty, ColumnType::Array(_) | ColumnType::SparkMLVector);
         let object = matches!(ty, ColumnType::Object(_));
         let map = matches!(ty, ColumnType::Map(_));
+        if matches!(ty, ColumnType::AnyType) {
+            // `_enforce_type` hands an `any` value on untouched, a 0-d array of None included.
+            return Ok(None);
+        }
         let empty_dict = first == b'{' && {
             let start = self.s.pos();
             self.s.seek(start + 1);
@@ -174,6 +178,19 @@ impl<S: CellSink> Run<'_, '_, S> {
         } else {
             None
         })
+    }
+
+    /// Whether the value at the cursor is an empty object, `{}` (whitespace inside allowed).
+    pub(super) fn at_empty_object(&mut self) -> Step<bool> {
+        if self.peek()? != b'{' {
+            return Ok(false);
+        }
+        let start = self.s.pos();
+        self.s.seek(start + 1);
+        self.s.skip_ws();
+        let empty = self.s.peek() == Some(b'}');
+        self.s.seek(start);
+        Ok(empty)
     }
 
     /// A refusal of the predict mode, at the current place.

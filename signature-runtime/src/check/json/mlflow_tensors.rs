@@ -246,6 +246,12 @@ impl<S: CellSink> Run<'_, '_, S> {
         });
     }
 
+    /// Whether MLflow takes any value for this tensor: `_enforce_tensor_spec` returns at once
+    /// for a spec of dtype `object` and shape `(-1,)`, whatever array it is given.
+    pub(super) fn ml_takes_anything(&self, spec: &TensorSpec) -> bool {
+        self.ml.is_some() && *spec.dtype() == NumpyDtype::Object && spec.shape() == [-1]
+    }
+
     /// Whether lists at `level` may differ in length: the scoring server builds an `object`
     /// tensor from ragged lists, and MLflow lets a ragged `object` tensor through when the
     /// spec has a `-1` below its first dimension.
@@ -300,6 +306,10 @@ impl<S: CellSink> Run<'_, '_, S> {
             let at = tensor.series.at.clone().unwrap_or_else(|| self.pointer());
             self.column = Some(k);
             let (shape, dtype) = (spec.shape(), spec.dtype());
+            if self.ml_takes_anything(spec) {
+                self.column = None;
+                continue;
+            }
             if route == Route::Frame && !uncast_frame {
                 let buildable = shape.first() == Some(&-1) && !shape[1..].contains(&-1);
                 if !buildable {
