@@ -27,6 +27,7 @@ use crate::types::{
 use crate::{CheckOptions, ExtraColumns};
 
 use super::{ArrowChecker, arrow_type};
+use crate::frame::scenarios::{self, Data, Engine};
 
 fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
     RecordBatch::try_from_iter(columns).expect("a valid test batch")
@@ -1423,4 +1424,99 @@ fn mlflow_modes_reshape_tensor_columns_as_mlflow_does() {
         let report = checker(NumpyDtype::Int64, vec![-1, -1]).check(&lists);
         assert_eq!(kinds(&report), vec![ProblemKind::TensorShape], "{report}");
     }
+}
+
+/// The shared scenario table ([`crate::frame::scenarios`]) against Arrow.
+struct Arrow;
+
+impl Arrow {
+    fn array(data: &Data) -> Option<ArrayRef> {
+        fn ints<T, N: TryFrom<i128>>(values: &[Option<i128>]) -> Vec<Option<N>> {
+            let _ = std::marker::PhantomData::<T>;
+            values
+                .iter()
+                .map(|v| v.map(|v| N::try_from(v).ok().expect("a value of the dtype")))
+                .collect()
+        }
+        Some(match *data {
+            Data::Int {
+                signed,
+                bits,
+                values,
+            } => match (signed, bits) {
+                (true, 8) => arc(Int8Array::from(ints::<(), i8>(values))),
+                (true, 16) => arc(Int16Array::from(ints::<(), i16>(values))),
+                (true, 32) => arc(Int32Array::from(ints::<(), i32>(values))),
+                (true, 64) => arc(Int64Array::from(ints::<(), i64>(values))),
+                (false, 8) => arc(UInt8Array::from(ints::<(), u8>(values))),
+                (false, 16) => arc(UInt16Array::from(ints::<(), u16>(values))),
+                (false, 32) => arc(UInt32Array::from(ints::<(), u32>(values))),
+                (false, 64) => arc(UInt64Array::from(ints::<(), u64>(values))),
+                _ => return None,
+            },
+            Data::Float { bits, values } => match bits {
+                16 => arc(Float16Array::from(
+                    values
+                        .iter()
+                        .map(|v| v.map(|v| num_traits::FromPrimitive::from_f64(v).unwrap()))
+                        .collect::<Vec<_>>(),
+                )),
+                32 => arc(Float32Array::from(
+                    values
+                        .iter()
+                        .map(|v| v.map(|v| v as f32))
+                        .collect::<Vec<_>>(),
+                )),
+                64 => arc(Float64Array::from(values.to_vec())),
+                _ => return None,
+            },
+            Data::Bool(values) => arc(BooleanArray::from(values.to_vec())),
+            Data::Utf8(values) => arc(StringArray::from(values.to_vec())),
+            Data::Binary(values) => arc(BinaryArray::from(values.to_vec())),
+        })
+    }
+}
+
+impl Engine for Arrow {
+    const NAME: &'static str = "Arrow";
+
+    fn check(schema: &Schema, options: &CheckOptions, data: &Data) -> Option<Report> {
+        let input = batch(vec![("x", Arrow::array(data)?)]);
+        Some(
+            ArrowChecker::for_schema(schema)
+                .with_options(options.clone())
+                .check(&input),
+        )
+    }
+
+    fn conform(
+        schema: &Schema,
+        options: &CheckOptions,
+        data: &Data,
+        ty: Option<&ColumnType>,
+    ) -> Result<(), String> {
+        let input = batch(vec![("x", Arrow::array(data).ok_or("no array")?)]);
+        let out = ArrowChecker::for_schema(schema)
+            .with_options(options.clone())
+            .conform(&input)
+            .map_err(|report| report.to_string())?;
+        let found = out.batch.column(0).data_type();
+        let expected = ty.map_or_else(|| input.column(0).data_type().clone(), arrow_type);
+        if found != &expected || out.batch.num_rows() != input.num_rows() {
+            return Err(format!(
+                "conformed to {found} with {} rows",
+                out.batch.num_rows()
+            ));
+        }
+        Ok(())
+    }
+
+    fn has(data: &Data) -> bool {
+        Arrow::array(data).is_some()
+    }
+}
+
+#[test]
+fn the_shared_scenarios() {
+    scenarios::run::<Arrow>();
 }

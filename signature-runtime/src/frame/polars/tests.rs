@@ -19,6 +19,7 @@ use crate::types::{
 use crate::{CheckOptions, ExtraColumns};
 
 use super::{PolarsChecker, polars_type};
+use crate::frame::scenarios::{self, Data, Engine};
 
 fn frame(columns: Vec<Series>) -> DataFrame {
     let height = columns.first().map_or(0, |s| s.len());
@@ -1142,4 +1143,89 @@ fn large_frames_cast_their_columns_in_the_signatures_order() {
     // The string column needed no cast and comes through unchanged, in its place.
     assert_eq!(columns[1].str().unwrap().get(1), Some("b"));
     assert!(conformed.report.is_valid());
+}
+
+/// The shared scenario table ([`crate::frame::scenarios`]) against Polars.
+struct Polars;
+
+impl Polars {
+    fn series(data: &Data) -> Option<Series> {
+        fn ints<N: TryFrom<i128>>(values: &[Option<i128>]) -> Vec<Option<N>> {
+            values
+                .iter()
+                .map(|v| v.map(|v| N::try_from(v).ok().expect("a value of the dtype")))
+                .collect()
+        }
+        Some(match *data {
+            Data::Int {
+                signed,
+                bits,
+                values,
+            } => match (signed, bits) {
+                (true, 8) => s(ints::<i8>(values)),
+                (true, 16) => s(ints::<i16>(values)),
+                (true, 32) => s(ints::<i32>(values)),
+                (true, 64) => s(ints::<i64>(values)),
+                (false, 8) => s(ints::<u8>(values)),
+                (false, 16) => s(ints::<u16>(values)),
+                (false, 32) => s(ints::<u32>(values)),
+                (false, 64) => s(ints::<u64>(values)),
+                _ => return None,
+            },
+            Data::Float { bits: 32, values } => s(values
+                .iter()
+                .map(|v| v.map(|v| v as f32))
+                .collect::<Vec<_>>()),
+            Data::Float { bits: 64, values } => s(values.to_vec()),
+            // Polars has no Float16.
+            Data::Float { .. } => return None,
+            Data::Bool(values) => s(values.to_vec()),
+            Data::Utf8(values) => s(values.to_vec()),
+            Data::Binary(values) => s(values.to_vec()),
+        })
+    }
+}
+
+impl Engine for Polars {
+    const NAME: &'static str = "Polars";
+
+    fn check(schema: &Schema, options: &CheckOptions, data: &Data) -> Option<Report> {
+        let input = frame(vec![Polars::series(data)?]);
+        Some(
+            PolarsChecker::for_schema(schema)
+                .with_options(options.clone())
+                .check(&input),
+        )
+    }
+
+    fn conform(
+        schema: &Schema,
+        options: &CheckOptions,
+        data: &Data,
+        ty: Option<&ColumnType>,
+    ) -> Result<(), String> {
+        let input = frame(vec![Polars::series(data).ok_or("no series")?]);
+        let out = PolarsChecker::for_schema(schema)
+            .with_options(options.clone())
+            .conform(&input)
+            .map_err(|report| report.to_string())?;
+        let found = out.frame.columns()[0].dtype();
+        let expected = ty.map_or_else(|| input.columns()[0].dtype().clone(), polars_type);
+        if found != &expected || out.frame.height() != input.height() {
+            return Err(format!(
+                "conformed to {found} with {} rows",
+                out.frame.height()
+            ));
+        }
+        Ok(())
+    }
+
+    fn has(data: &Data) -> bool {
+        Polars::series(data).is_some()
+    }
+}
+
+#[test]
+fn the_shared_scenarios() {
+    scenarios::run::<Polars>();
 }
