@@ -35,6 +35,14 @@ impl Data {
             values: &[Some(1), Some(2)],
         }
     }
+
+    const fn int64(values: &'static [Option<i128>]) -> Data {
+        Data::Int {
+            signed: true,
+            bits: 64,
+            values,
+        }
+    }
 }
 
 /// What the check decides.
@@ -61,6 +69,13 @@ pub(crate) struct Scenario {
     pub(crate) verdict: Verdict,
 }
 
+/// What conforming made of a column, as [`run`] compares it.
+pub(crate) struct Conformed {
+    pub(crate) found: String,
+    pub(crate) expected: String,
+    pub(crate) rows: (usize, usize),
+}
+
 /// An engine the table runs against.
 pub(crate) trait Engine {
     const NAME: &'static str;
@@ -69,14 +84,15 @@ pub(crate) trait Engine {
     /// for it.
     fn check(schema: &Schema, options: &CheckOptions, data: &Data) -> Option<Report>;
 
-    /// Conforms it: `Err` says how the conformed column is not of the engine's type of `ty`
-    /// (of the input's type, for `None`) with the input's rows.
+    /// Conforms it: the conformed column's type and the one expected (the engine's type of
+    /// `ty`, or the input's for `None`), in the engine's words, and the rows before and after;
+    /// `Err` with the report when conforming fails.
     fn conform(
         schema: &Schema,
         options: &CheckOptions,
         data: &Data,
         ty: Option<&ColumnType>,
-    ) -> Result<(), String>;
+    ) -> Result<Conformed, String>;
 
     /// Whether the engine has a dtype for `data`: a row it cannot build must be one of these.
     fn has(data: &Data) -> bool;
@@ -212,40 +228,12 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     // The MLflow modes: MLflow's decision on the pandas column.
     mlflow(DataType::Long, I64, ACCEPT),
     mlflow(DataType::Long, U64, WRONG_TYPE),
-    mlflow(
-        DataType::Long,
-        Data::Int {
-            signed: true,
-            bits: 64,
-            values: &[Some(1), None],
-        },
-        WRONG_TYPE,
-    ),
+    mlflow(DataType::Long, Data::int64(&[Some(1), None]), WRONG_TYPE),
+    mlflow(DataType::Double, Data::int64(&[Some(1), None]), CHANGED),
+    mlflow(DataType::Double, Data::int64(&[Some(0), Some(1)]), CHANGED),
     mlflow(
         DataType::Double,
-        Data::Int {
-            signed: true,
-            bits: 64,
-            values: &[Some(1), None],
-        },
-        CHANGED,
-    ),
-    mlflow(
-        DataType::Double,
-        Data::Int {
-            signed: true,
-            bits: 64,
-            values: &[Some(0), Some(1)],
-        },
-        CHANGED,
-    ),
-    mlflow(
-        DataType::Double,
-        Data::Int {
-            signed: true,
-            bits: 64,
-            values: &[Some(0), Some(2)],
-        },
+        Data::int64(&[Some(0), Some(2)]),
         Verdict::Refuse(ProblemKind::WrongType, "/x/1"),
     ),
     mlflow(
@@ -305,8 +293,10 @@ pub(crate) fn run<E: Engine>() {
                         Some(&ty)
                     }
                 };
-                E::conform(&schema, &options, &scenario.data, conformed)
+                let out = E::conform(&schema, &options, &scenario.data, conformed)
                     .unwrap_or_else(|why| panic!("{context}: {why}"));
+                assert_eq!(out.found, out.expected, "{context}: the conformed type");
+                assert_eq!(out.rows.0, out.rows.1, "{context}: the rows");
             }
             Verdict::Refuse(kind, pointer) => {
                 let errors: Vec<_> = report.errors().collect();

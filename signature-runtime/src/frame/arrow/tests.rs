@@ -27,7 +27,7 @@ use crate::types::{
 use crate::{CheckOptions, ExtraColumns};
 
 use super::{ArrowChecker, arrow_type};
-use crate::frame::scenarios::{self, Data, Engine};
+use crate::frame::scenarios::{self, Conformed, Data, Engine};
 
 fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
     RecordBatch::try_from_iter(columns).expect("a valid test batch")
@@ -1374,21 +1374,18 @@ impl Engine for Arrow {
         options: &CheckOptions,
         data: &Data,
         ty: Option<&ColumnType>,
-    ) -> Result<(), String> {
+    ) -> Result<Conformed, String> {
         let input = batch(vec![("x", Arrow::array(data).ok_or("no array")?)]);
         let out = ArrowChecker::for_schema(schema)
             .with_options(options.clone())
             .conform(&input)
             .map_err(|report| report.to_string())?;
-        let found = out.batch.column(0).data_type();
         let expected = ty.map_or_else(|| input.column(0).data_type().clone(), arrow_type);
-        if found != &expected || out.batch.num_rows() != input.num_rows() {
-            return Err(format!(
-                "conformed to {found} with {} rows",
-                out.batch.num_rows()
-            ));
-        }
-        Ok(())
+        Ok(Conformed {
+            found: out.batch.column(0).data_type().to_string(),
+            expected: expected.to_string(),
+            rows: (input.num_rows(), out.batch.num_rows()),
+        })
     }
 
     fn has(data: &Data) -> bool {

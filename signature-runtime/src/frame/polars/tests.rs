@@ -19,7 +19,7 @@ use crate::types::{
 use crate::{CheckOptions, ExtraColumns};
 
 use super::{PolarsChecker, polars_type};
-use crate::frame::scenarios::{self, Data, Engine};
+use crate::frame::scenarios::{self, Conformed, Data, Engine};
 
 fn frame(columns: Vec<Series>) -> DataFrame {
     let height = columns.first().map_or(0, |s| s.len());
@@ -1144,21 +1144,18 @@ impl Engine for Polars {
         options: &CheckOptions,
         data: &Data,
         ty: Option<&ColumnType>,
-    ) -> Result<(), String> {
+    ) -> Result<Conformed, String> {
         let input = frame(vec![Polars::series(data).ok_or("no series")?]);
         let out = PolarsChecker::for_schema(schema)
             .with_options(options.clone())
             .conform(&input)
             .map_err(|report| report.to_string())?;
-        let found = out.frame.columns()[0].dtype();
         let expected = ty.map_or_else(|| input.columns()[0].dtype().clone(), polars_type);
-        if found != &expected || out.frame.height() != input.height() {
-            return Err(format!(
-                "conformed to {found} with {} rows",
-                out.frame.height()
-            ));
-        }
-        Ok(())
+        Ok(Conformed {
+            found: out.frame.columns()[0].dtype().to_string(),
+            expected: expected.to_string(),
+            rows: (input.height(), out.frame.height()),
+        })
     }
 
     fn has(data: &Data) -> bool {
