@@ -9,8 +9,8 @@ use crate::ast::{self, Container, Data, Field, FieldView, Required};
 use crate::attr::{ContainerAttrs, View};
 use crate::{bound, check, drift};
 
-/// `#[derive(Signature)]`: the impls, or every error found (`cx` holds the container
-/// attributes' already).
+/// `#[derive(Signature)]`: the impls, or every error found (`cx` already holds the errors of the
+/// container attributes).
 pub(crate) fn derive_signature(
     cx: Ctxt,
     input: &syn::DeriveInput,

@@ -16,8 +16,8 @@ struct Param<'a> {
     default: Option<TokenStream>,
 }
 
-/// `#[derive(Params)]`: the impl, or every error found (`cx` holds the container attributes'
-/// already).
+/// `#[derive(Params)]`: the impl, or every error found (`cx` already holds the errors of
+/// the container attributes).
 pub(crate) fn derive_params(
     cx: Ctxt,
     input: &syn::DeriveInput,

@@ -182,6 +182,8 @@ pub mod parquet;
 mod plan;
 #[cfg(feature = "polars")]
 pub mod polars;
+#[cfg(test)]
+mod scenarios;
 
 /// The parquet crate the file checks read with.
 #[cfg(feature = "parquet")]

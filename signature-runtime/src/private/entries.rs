@@ -81,7 +81,7 @@ pub const fn count(entries: &[Entry]) -> usize {
 }
 
 /// How many of them come through `#[serde(flatten)]` fields: what the derive sizes
-/// [`validate_derived`]'s buffers with.
+/// [`validate_derived`](super::validate_derived)'s buffers with.
 pub const fn flattened_count(entries: &[Entry]) -> usize {
     let mut total = 0;
     let mut i = 0;

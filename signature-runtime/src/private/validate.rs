@@ -53,7 +53,7 @@ pub(super) const fn validate_any_size(
 /// [`validate`] as the derive runs it where a struct is defined. The derive has compared the
 /// names of the struct's own fields and gives them sorted (`own_input`, `own_output`, empty
 /// when no field is flattened); `INPUT` and `OUTPUT` are the numbers of columns coming through
-/// flattened fields ([`flattened_count`]). The ranks of the struct's own tensors are checked
+/// flattened fields ([`flattened_count`](super::flattened_count)). The ranks of the struct's own tensors are checked
 /// by [`check_tensor_rank`], at their attributes; those of flattened ones here.
 pub const fn validate_derived<const INPUT: usize, const OUTPUT: usize>(
     description: &Description,

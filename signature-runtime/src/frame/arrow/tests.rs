@@ -27,6 +27,7 @@ use crate::types::{
 use crate::{CheckOptions, ExtraColumns};
 
 use super::{ArrowChecker, arrow_type};
+use crate::frame::scenarios::{self, Conformed, Data, Engine};
 
 fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
     RecordBatch::try_from_iter(columns).expect("a valid test batch")
@@ -76,45 +77,9 @@ fn arc(array: impl Array + 'static) -> ArrayRef {
     Arc::new(array)
 }
 
-fn ints() -> Vec<ArrayRef> {
-    vec![
-        arc(Int8Array::from(vec![1, -2])),
-        arc(Int16Array::from(vec![1, -2])),
-        arc(Int32Array::from(vec![1, -2])),
-        arc(Int64Array::from(vec![1, -2])),
-        arc(UInt8Array::from(vec![1, 2])),
-        arc(UInt16Array::from(vec![1, 2])),
-        arc(UInt32Array::from(vec![1, 2])),
-        arc(UInt64Array::from(vec![1, 2])),
-    ]
-}
-
-#[test]
-fn integer_columns() {
-    for array in ints() {
-        match array.data_type() {
-            ArrowType::Int8
-            | ArrowType::Int16
-            | ArrowType::Int32
-            | ArrowType::UInt8
-            | ArrowType::UInt16 => accepts(DataType::Integer, array, &ArrowType::Int32),
-            _ => {
-                refuses(DataType::Integer, array, ProblemKind::WrongType);
-            }
-        }
-    }
-    for array in ints() {
-        accepts(DataType::Long, array, &ArrowType::Int64);
-    }
-}
-
 #[test]
 fn uint64_fits_long_only_with_values_that_fit() {
-    accepts(
-        DataType::Long,
-        arc(UInt64Array::from(vec![0, i64::MAX as u64])),
-        &ArrowType::Int64,
-    );
+    // UInt64 values that fit: the shared scenarios.
     let big = arc(UInt64Array::from(vec![1, 5, u64::MAX, 1 << 63]));
     let report = refuses(DataType::Long, big, ProblemKind::OutOfRange);
     let problem = report.errors().next().unwrap();
@@ -130,49 +95,6 @@ fn uint64_fits_long_only_with_values_that_fit() {
     let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Long).optional()]).unwrap();
     let report = ArrowChecker::for_schema(&schema).check(&batch(vec![("x", arc(nulls))]));
     assert!(report.is_valid(), "{report}");
-}
-
-#[test]
-fn float_columns() {
-    let halfs = arc(Float16Array::from(vec![half_one(), half_one()]));
-    accepts(DataType::Float, halfs.clone(), &ArrowType::Float32);
-    accepts(
-        DataType::Float,
-        arc(Float32Array::from(vec![1.5])),
-        &ArrowType::Float32,
-    );
-    refuses(
-        DataType::Float,
-        arc(Float64Array::from(vec![1.5])),
-        ProblemKind::WrongType,
-    );
-    for array in ints() {
-        refuses(DataType::Float, array, ProblemKind::WrongType);
-    }
-    accepts(DataType::Double, halfs, &ArrowType::Float64);
-    accepts(
-        DataType::Double,
-        arc(Float32Array::from(vec![1.5])),
-        &ArrowType::Float64,
-    );
-    accepts(
-        DataType::Double,
-        arc(Float64Array::from(vec![1.5])),
-        &ArrowType::Float64,
-    );
-    for array in ints() {
-        match array.data_type() {
-            ArrowType::Int64 | ArrowType::UInt64 => {
-                refuses(DataType::Double, array, ProblemKind::WrongType);
-            }
-            _ => accepts(DataType::Double, array, &ArrowType::Float64),
-        }
-    }
-    refuses(
-        DataType::Long,
-        arc(Float64Array::from(vec![1.0])),
-        ProblemKind::WrongType,
-    );
 }
 
 fn half_one() -> <arrow_array::types::Float16Type as arrow_array::ArrowPrimitiveType>::Native {
@@ -231,28 +153,8 @@ fn widened_values_are_exact() {
 }
 
 #[test]
-fn boolean_string_binary_columns() {
-    accepts(
-        DataType::Boolean,
-        arc(BooleanArray::from(vec![true])),
-        &ArrowType::Boolean,
-    );
-    refuses(
-        DataType::Boolean,
-        arc(Int8Array::from(vec![1])),
-        ProblemKind::WrongType,
-    );
-    refuses(
-        DataType::Long,
-        arc(BooleanArray::from(vec![true])),
-        ProblemKind::WrongType,
-    );
-
-    accepts(
-        DataType::String,
-        arc(StringArray::from(vec!["a"])),
-        &ArrowType::Utf8,
-    );
+fn string_and_binary_layouts() {
+    // The plain types: the shared scenarios. Arrow's other layouts are kept as they are.
     accepts(
         DataType::String,
         arc(LargeStringArray::from(vec!["a"])),
@@ -263,23 +165,7 @@ fn boolean_string_binary_columns() {
         arc(StringViewArray::from(vec!["a"])),
         &ArrowType::Utf8View,
     );
-    refuses(
-        DataType::String,
-        arc(Int64Array::from(vec![1])),
-        ProblemKind::WrongType,
-    );
-    refuses(
-        DataType::String,
-        arc(BinaryArray::from(vec![&b"a"[..]])),
-        ProblemKind::WrongType,
-    );
-
     let bytes: Vec<&[u8]> = vec![b"ab", b"cd"];
-    accepts(
-        DataType::Binary,
-        arc(BinaryArray::from(bytes.clone())),
-        &ArrowType::Binary,
-    );
     accepts(
         DataType::Binary,
         arc(LargeBinaryArray::from(bytes.clone())),
@@ -292,11 +178,6 @@ fn boolean_string_binary_columns() {
     );
     let fixed = FixedSizeBinaryArray::try_from_iter(bytes.into_iter()).unwrap();
     accepts(DataType::Binary, arc(fixed), &ArrowType::FixedSizeBinary(2));
-    refuses(
-        DataType::Binary,
-        arc(StringArray::from(vec!["a"])),
-        ProblemKind::WrongType,
-    );
 }
 
 #[test]
@@ -1423,4 +1304,96 @@ fn mlflow_modes_reshape_tensor_columns_as_mlflow_does() {
         let report = checker(NumpyDtype::Int64, vec![-1, -1]).check(&lists);
         assert_eq!(kinds(&report), vec![ProblemKind::TensorShape], "{report}");
     }
+}
+
+/// The shared scenario table ([`crate::frame::scenarios`]) against Arrow.
+struct Arrow;
+
+impl Arrow {
+    fn array(data: &Data) -> Option<ArrayRef> {
+        fn ints<T, N: TryFrom<i128>>(values: &[Option<i128>]) -> Vec<Option<N>> {
+            let _ = std::marker::PhantomData::<T>;
+            values
+                .iter()
+                .map(|v| v.map(|v| N::try_from(v).ok().expect("a value of the dtype")))
+                .collect()
+        }
+        Some(match *data {
+            Data::Int {
+                signed,
+                bits,
+                values,
+            } => match (signed, bits) {
+                (true, 8) => arc(Int8Array::from(ints::<(), i8>(values))),
+                (true, 16) => arc(Int16Array::from(ints::<(), i16>(values))),
+                (true, 32) => arc(Int32Array::from(ints::<(), i32>(values))),
+                (true, 64) => arc(Int64Array::from(ints::<(), i64>(values))),
+                (false, 8) => arc(UInt8Array::from(ints::<(), u8>(values))),
+                (false, 16) => arc(UInt16Array::from(ints::<(), u16>(values))),
+                (false, 32) => arc(UInt32Array::from(ints::<(), u32>(values))),
+                (false, 64) => arc(UInt64Array::from(ints::<(), u64>(values))),
+                _ => return None,
+            },
+            Data::Float { bits, values } => match bits {
+                16 => arc(Float16Array::from(
+                    values
+                        .iter()
+                        .map(|v| v.map(|v| num_traits::FromPrimitive::from_f64(v).unwrap()))
+                        .collect::<Vec<_>>(),
+                )),
+                32 => arc(Float32Array::from(
+                    values
+                        .iter()
+                        .map(|v| v.map(|v| v as f32))
+                        .collect::<Vec<_>>(),
+                )),
+                64 => arc(Float64Array::from(values.to_vec())),
+                _ => return None,
+            },
+            Data::Bool(values) => arc(BooleanArray::from(values.to_vec())),
+            Data::Utf8(values) => arc(StringArray::from(values.to_vec())),
+            Data::Binary(values) => arc(BinaryArray::from(values.to_vec())),
+        })
+    }
+}
+
+impl Engine for Arrow {
+    const NAME: &'static str = "Arrow";
+
+    fn check(schema: &Schema, options: &CheckOptions, data: &Data) -> Option<Report> {
+        let input = batch(vec![("x", Arrow::array(data)?)]);
+        Some(
+            ArrowChecker::for_schema(schema)
+                .with_options(options.clone())
+                .check(&input),
+        )
+    }
+
+    fn conform(
+        schema: &Schema,
+        options: &CheckOptions,
+        data: &Data,
+        ty: Option<&ColumnType>,
+    ) -> Result<Conformed, String> {
+        let input = batch(vec![("x", Arrow::array(data).ok_or("no array")?)]);
+        let out = ArrowChecker::for_schema(schema)
+            .with_options(options.clone())
+            .conform(&input)
+            .map_err(|report| report.to_string())?;
+        let expected = ty.map_or_else(|| input.column(0).data_type().clone(), arrow_type);
+        Ok(Conformed {
+            found: out.batch.column(0).data_type().to_string(),
+            expected: expected.to_string(),
+            rows: (input.num_rows(), out.batch.num_rows()),
+        })
+    }
+
+    fn has(data: &Data) -> bool {
+        Arrow::array(data).is_some()
+    }
+}
+
+#[test]
+fn the_shared_scenarios() {
+    scenarios::run::<Arrow>();
 }

@@ -249,7 +249,10 @@ fn pandas_check<'a>(
             cast.as_ref()
         }
         Outcome::ZeroOrOne(_) => {
-            let errors = each_chunk(column, report, |values, chunk| {
+            // The type the values are refused for, as the Arrow checker says it.
+            let expected = leaf.expected.to_string();
+            let mut refused = |problem: Problem| report(problem.with_expected(expected.clone()));
+            let errors = each_chunk(column, &mut refused, |values, chunk| {
                 values.zero_or_one(chunk);
             });
             if errors == 0 {

@@ -19,6 +19,7 @@ use crate::types::{
 use crate::{CheckOptions, ExtraColumns};
 
 use super::{PolarsChecker, polars_type};
+use crate::frame::scenarios::{self, Conformed, Data, Engine};
 
 fn frame(columns: Vec<Series>) -> DataFrame {
     let height = columns.first().map_or(0, |s| s.len());
@@ -99,16 +100,6 @@ fn i64s(column: &Column) -> Vec<Option<i64>> {
     (0..values.len()).map(|i| values.get(i)).collect()
 }
 
-fn small_ints() -> Vec<Series> {
-    vec![
-        s([1i8, -2]),
-        s([1i16, -2]),
-        s([1i32, -2]),
-        s([1u8, 2]),
-        s([1u16, 2]),
-    ]
-}
-
 fn datetimes(unit: TimeUnit, values: &[i64], tz: Option<TimeZone>) -> Series {
     Int64Chunked::new("x".into(), values)
         .into_datetime(unit, tz)
@@ -116,25 +107,8 @@ fn datetimes(unit: TimeUnit, values: &[i64], tz: Option<TimeZone>) -> Series {
 }
 
 #[test]
-fn integer_columns() {
-    for series in small_ints() {
-        accepts(DataType::Integer, series, &PlType::Int32);
-    }
-    for series in [s([1i64]), s([1u32]), s([1u64])] {
-        let report = refuses(DataType::Integer, series, ProblemKind::WrongType);
-        let problem = report.errors().next().unwrap();
-        assert_eq!(problem.pointer(), "/x");
-        assert_eq!(problem.expected(), Some("integer"));
-    }
-    refuses(DataType::Integer, s([1.0f64]), ProblemKind::WrongType);
-    refuses(DataType::Integer, s(["1"]), ProblemKind::WrongType);
-}
-
-#[test]
-fn long_columns_and_uint64_only_when_values_fit() {
-    for series in small_ints().into_iter().chain([s([1u32, 2]), s([1i64, 2])]) {
-        accepts(DataType::Long, series, &PlType::Int64);
-    }
+fn uint64_values_that_fit_are_kept_and_the_others_listed() {
+    // Which dtypes `long` takes: the shared scenarios.
     let out = accepts(DataType::Long, s([1u64, i64::MAX as u64]), &PlType::Int64);
     assert_eq!(i64s(&out.columns()[0]), vec![Some(1), Some(i64::MAX)]);
 
@@ -154,47 +128,15 @@ fn long_columns_and_uint64_only_when_values_fit() {
         s([Some(1u64), None]),
         &PlType::Int64,
     );
-    refuses(DataType::Long, s([1.5f64]), ProblemKind::WrongType);
-    refuses(DataType::Long, s([1.5f32]), ProblemKind::WrongType);
-    refuses(DataType::Long, s([true]), ProblemKind::WrongType);
 }
 
 #[test]
-fn float_and_double_columns() {
-    accepts(DataType::Float, s([1.5f32]), &PlType::Float32);
+fn float_refusals_say_why_and_widened_values_are_exact() {
+    // Which dtypes `float` and `double` take: the shared scenarios.
     let report = refuses(DataType::Float, s([1.5f64]), ProblemKind::WrongType);
     assert!(report.errors().next().unwrap().note().is_some());
-    for series in small_ints() {
-        refuses(DataType::Float, series, ProblemKind::WrongType);
-    }
-    refuses(DataType::Float, s([1i64]), ProblemKind::WrongType);
-
-    accepts(DataType::Double, s([1.5f64]), &PlType::Float64);
     let out = accepts(DataType::Double, s([1.5f32]), &PlType::Float64);
     assert_eq!(out.columns()[0].f64().unwrap().get(0), Some(1.5));
-    for series in small_ints().into_iter().chain([s([7u32])]) {
-        accepts(DataType::Double, series, &PlType::Float64);
-    }
-    for series in [s([1i64]), s([1u64])] {
-        refuses(DataType::Double, series, ProblemKind::WrongType);
-    }
-    refuses(DataType::Double, s(["1.5"]), ProblemKind::WrongType);
-}
-
-#[test]
-fn boolean_string_binary_columns() {
-    accepts(DataType::Boolean, s([true, false]), &PlType::Boolean);
-    refuses(DataType::Boolean, s([1i32]), ProblemKind::WrongType);
-    refuses(DataType::Boolean, s(["true"]), ProblemKind::WrongType);
-
-    accepts(DataType::String, s(["a", "b"]), &PlType::String);
-    refuses(DataType::String, s([1i64]), ProblemKind::WrongType);
-    let bytes: &[&[u8]] = &[b"a", b"b"];
-    refuses(DataType::String, s(bytes), ProblemKind::WrongType);
-
-    accepts(DataType::Binary, s(bytes), &PlType::Binary);
-    refuses(DataType::Binary, s(["a"]), ProblemKind::WrongType);
-    refuses(DataType::Binary, s([1u8]), ProblemKind::WrongType);
 }
 
 #[test]
@@ -1142,4 +1084,86 @@ fn large_frames_cast_their_columns_in_the_signatures_order() {
     // The string column needed no cast and comes through unchanged, in its place.
     assert_eq!(columns[1].str().unwrap().get(1), Some("b"));
     assert!(conformed.report.is_valid());
+}
+
+/// The shared scenario table ([`crate::frame::scenarios`]) against Polars.
+struct Polars;
+
+impl Polars {
+    fn series(data: &Data) -> Option<Series> {
+        fn ints<N: TryFrom<i128>>(values: &[Option<i128>]) -> Vec<Option<N>> {
+            values
+                .iter()
+                .map(|v| v.map(|v| N::try_from(v).ok().expect("a value of the dtype")))
+                .collect()
+        }
+        Some(match *data {
+            Data::Int {
+                signed,
+                bits,
+                values,
+            } => match (signed, bits) {
+                (true, 8) => s(ints::<i8>(values)),
+                (true, 16) => s(ints::<i16>(values)),
+                (true, 32) => s(ints::<i32>(values)),
+                (true, 64) => s(ints::<i64>(values)),
+                (false, 8) => s(ints::<u8>(values)),
+                (false, 16) => s(ints::<u16>(values)),
+                (false, 32) => s(ints::<u32>(values)),
+                (false, 64) => s(ints::<u64>(values)),
+                _ => return None,
+            },
+            Data::Float { bits: 32, values } => s(values
+                .iter()
+                .map(|v| v.map(|v| v as f32))
+                .collect::<Vec<_>>()),
+            Data::Float { bits: 64, values } => s(values),
+            // Polars has no Float16.
+            Data::Float { .. } => return None,
+            Data::Bool(values) => s(values),
+            Data::Utf8(values) => s(values),
+            Data::Binary(values) => s(values),
+        })
+    }
+}
+
+impl Engine for Polars {
+    const NAME: &'static str = "Polars";
+
+    fn check(schema: &Schema, options: &CheckOptions, data: &Data) -> Option<Report> {
+        let input = frame(vec![Polars::series(data)?]);
+        Some(
+            PolarsChecker::for_schema(schema)
+                .with_options(options.clone())
+                .check(&input),
+        )
+    }
+
+    fn conform(
+        schema: &Schema,
+        options: &CheckOptions,
+        data: &Data,
+        ty: Option<&ColumnType>,
+    ) -> Result<Conformed, String> {
+        let input = frame(vec![Polars::series(data).ok_or("no series")?]);
+        let out = PolarsChecker::for_schema(schema)
+            .with_options(options.clone())
+            .conform(&input)
+            .map_err(|report| report.to_string())?;
+        let expected = ty.map_or_else(|| input.columns()[0].dtype().clone(), polars_type);
+        Ok(Conformed {
+            found: out.frame.columns()[0].dtype().to_string(),
+            expected: expected.to_string(),
+            rows: (input.height(), out.frame.height()),
+        })
+    }
+
+    fn has(data: &Data) -> bool {
+        Polars::series(data).is_some()
+    }
+}
+
+#[test]
+fn the_shared_scenarios() {
+    scenarios::run::<Polars>();
 }
