@@ -248,6 +248,39 @@ fn skip_plain_ascii(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The index of the first byte at or after `i` that ends a bare value (a number or a
+/// literal): whitespace or a control character, `,`, `}`, or a non-ASCII byte; or the
+/// input's length. Eight bytes at a time.
+#[inline(always)]
+pub(crate) fn skip_bare_value(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // As in `skip_plain_ascii`: only the first marked byte counts.
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let stops = (zero_bytes(word ^ (ONES * u64::from(b',')))
+            | zero_bytes(word ^ (ONES * u64::from(b'}')))
+            // Bytes up to the space borrow into their high bit.
+            | word.wrapping_sub(ONES * 0x21)
+            | word)
+            & HIGH_BITS;
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b <= b' ' || b == b',' || b == b'}' || !b.is_ascii() {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// The tokenizer: a position in the input.
 #[derive(Debug)]
 pub(crate) struct Scanner<'a> {
@@ -719,6 +752,44 @@ pub(crate) fn unescape(raw: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_value_ends_at_the_first_delimiter_wherever_it_falls() {
+        for value in [
+            "1",
+            "-12.5e3",
+            "true",
+            "null",
+            "12345678",
+            "123456789012345678901",
+            "",
+        ] {
+            for (tail, stops) in [
+                (",", true),
+                ("}", true),
+                (" ", true),
+                ("\n", true),
+                ("\t", true),
+                ("é", true),
+                ("]", false),
+                (":", false),
+                ("\"", false),
+            ] {
+                // At the input's end, before its end, and past an eight-byte chunk.
+                for pad in ["", "1234567"] {
+                    let text = format!("{pad}{value}{tail}x");
+                    let end = skip_bare_value(text.as_bytes(), 0);
+                    if stops {
+                        assert_eq!(end, pad.len() + value.len(), "{text:?}");
+                    } else {
+                        assert!(end > pad.len() + value.len(), "{text:?}");
+                    }
+                }
+            }
+            let text = value.to_owned();
+            assert_eq!(skip_bare_value(text.as_bytes(), 0), text.len());
+        }
+    }
 
     fn skip(text: &str) -> Result<usize, SyntaxError> {
         let mut s = Scanner::new(text.as_bytes());

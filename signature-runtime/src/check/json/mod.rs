@@ -11,7 +11,7 @@ use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{
     ColumnName, ColumnType, DataType, ModelSignature, ParamSchema, Schema, SchemaInputs, TensorSpec,
 };
-use clean_rows::{CleanRecordPlan, CleanRowPlan};
+use clean_rows::{CleanRecordPlan, CleanRowPlan, RecordScratch};
 use mlflow_tensors::TensorValues;
 use names::NameIndex;
 
@@ -562,6 +562,8 @@ struct Run<'a, 'c, S: CellSink = Discard> {
     /// The extra column names reported so far; made at the first one.
     extra_names: Option<HashSet<String>>,
     seen: Seen,
+    /// The record fast path's working space.
+    record_scratch: RecordScratch,
     /// Whether tensors came whole (`inputs` of tensors) rather than row by row.
     whole_tensors: bool,
     /// The MLflow modes' state; `None` in Strict.
@@ -613,6 +615,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
             trackers: Vec::new(),
             extra_names: None,
             seen: Seen::default(),
+            record_scratch: RecordScratch::default(),
             whole_tensors: false,
             ml: match c.options.mode {
                 Mode::Strict => None,
