@@ -278,19 +278,22 @@ fn clean_row_end(
 
 /// Where the clean record at `i` ends (after its `}`); `None` if it is not clean: a key
 /// that is not a column (or is written with escapes or non-ASCII text), a column given twice,
-/// a required column missing, or a cell the fast path does not accept. The keys may come in
-/// any order. While they come in the schema's order, each is compared with the name of the
-/// column after the previous key's and its cell checked at once (one comparison for the
-/// usual in-order record). From the first key out of order on, the record is read in two
-/// passes: the first looks each key up by name and only notes where its value lies, the
-/// second checks those values in the schema's order. A key is first compared with the name
-/// of the column that followed the previous key in the last record out of order. Why two: with keys in a fresh order per
-/// record (a client's hash map), checking each cell as it comes dispatches on an
-/// unpredictable column type per cell (a branch mispredicted most of the time) and waits on
-/// the lookup before reading on; the first pass's only branches are on the value's syntax,
-/// its lookups overlap, and the second pass meets the types in the schema's order, as an
-/// in-order record does. Each column's cell goes to `emit` with the column's index, in the
-/// record's order.
+/// a required column missing, or a cell the fast path does not accept.
+///
+/// The keys may come in any order. Each is first compared with the name the order predicts
+/// (the column after the previous key's, or in a wide schema the column that followed the
+/// previous key in the last record out of order) and its cell checked at once: one
+/// comparison per key for the usual record. At a key the order does not predict, a schema of
+/// at most [`NARROW`] columns has each key looked up and its cell checked as it comes; a
+/// wider one has the rest of the record read in two passes: the first looks each key up and
+/// only notes where its value lies, the second checks those values in the schema's order.
+/// Why two: with keys in a fresh order per record (a client's hash map), checking each cell
+/// as it comes dispatches on an unpredictable column type per cell (a branch mispredicted
+/// most of the time) and waits on the lookup before reading on; the first pass branches only
+/// on the value's syntax and its lookups overlap, and the second meets the types in the
+/// schema's order, as an in-order record does.
+///
+/// Each column's cell goes to `emit` with the column's index, in the record's order.
 // The same loop as `clean_row_end` with a key before each cell. One generic member loop for
 // both measured 2–3% slower on the split check (A/B, three alternations), so it stays two.
 #[inline]
@@ -312,6 +315,7 @@ fn clean_record_end(
     let (seen, successors) = (&mut scratch.seen, &scratch.successors);
     // The previous key's place in `successors` (0 before the first key).
     let mut previous = 0;
+    let mut predicting = true;
     let mut first = true;
     loop {
         match bytes.get(i) {
@@ -321,13 +325,25 @@ fn clean_record_end(
             _ => return None,
         }
         // The schema's order until a record has left it.
-        let k = successors.get(previous).copied().unwrap_or(previous);
-        let Some(key_end) = plan
-            .keys
-            .get(k)
-            .and_then(|(key, words)| plain_key_end(bytes, i, key, *words))
-        else {
-            break;
+        let predicted = successors.get(previous).copied().unwrap_or(previous);
+        let hit = match plan.keys.get(predicted) {
+            Some((key, words)) if predicting => plain_key_end(bytes, i, key, *words),
+            _ => None,
+        };
+        let (k, key_end) = match hit {
+            Some(end) => (predicted, end),
+            None if plan.cells.len() > NARROW => break,
+            None => {
+                if bytes.get(i) != Some(&b'"') {
+                    return None;
+                }
+                let end = plain_string_end(bytes, i)?;
+                let k = names.get_in(bytes, i + 1, end - 1)?;
+                // Try the prediction again once it would have been right (sorted keys come
+                // in runs of the schema's order).
+                predicting = k == predicted;
+                (k, end)
+            }
         };
         first = false;
         let &cell = plan.cells.get(k)?;
@@ -382,6 +398,11 @@ fn clean_record_end(
     }
     Some(end)
 }
+
+/// The widest schema whose records out of order are checked in one pass, each key looked up
+/// as it comes: the two passes need space per column, which a narrow schema's small bodies
+/// should not allocate, and gain little on a few columns.
+const NARROW: usize = 64;
 
 /// What the record fast path keeps between records (made at the first record out of order,
 /// then reused: a check allocates it once).
