@@ -49,8 +49,8 @@ impl JsonChecker {
     /// lists is read one position at a time. Columns the signature does not declare are not
     /// shown to `T` (they were reported as warnings, and MLflow drops them too).
     ///
-    /// The checker should be built for `T`'s schema ([`Signature::input_schema`]): the rows
-    /// are shaped by it. In [`Mode::Strict`](super::Mode::Strict), what passes the check is
+    /// The checker should be built for `T`'s schema ([`Signature::input_schema`]): each cell
+    /// is shown to `T` under the name of the checker's column it was checked as. In [`Mode::Strict`](super::Mode::Strict), what passes the check is
     /// what serde deserialises (the crate's rule table lists the exceptions); when serde still
     /// refuses a row that passed, the returned report carries a `wrong_type` error naming the
     /// row, with serde's message as its [`value`](crate::report::Problem::value).
@@ -90,7 +90,8 @@ impl JsonChecker {
     where
         T: Signature + DeserializeOwned,
     {
-        let shape = Shape::of(&T::input_schema());
+        // The checker's names: they are what the check hands cells by (made once per checker).
+        let shape = Shape::of(self);
         let sink = TypedSink::<T>::new(body, &shape);
         let (report, mut sink) = self.check_into(body, sink);
         if !report.is_valid() {
@@ -229,8 +230,8 @@ struct TypedSink<'b, 's, T> {
 }
 
 impl<'b, 's, T> TypedSink<'b, 's, T> {
-    fn new(body: &'b [u8], shape: &'s Shape) -> Self {
-        let names = shape.names.as_deref().filter(|_| !shape.tensor);
+    fn new(body: &'b [u8], shape: &Shape<'s>) -> Self {
+        let names = shape.names.filter(|_| !shape.tensor);
         TypedSink {
             body,
             names,

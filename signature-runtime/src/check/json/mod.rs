@@ -57,6 +57,8 @@ pub struct JsonChecker {
     names: NameIndex,
     /// The columns with integer names (pandas' default labels), by name.
     int_names: HashMap<i64, usize>,
+    /// Every column's name as text, when all have one: the keys a typed decode shows serde.
+    column_names: Option<Box<[String]>>,
     layout: Layout,
     /// Whether the schema has an `array` or `object` column: MLflow then reads an `inputs`
     /// dict as one row.
@@ -247,6 +249,11 @@ impl JsonChecker {
                 int_names.entry(name).or_insert(k);
             }
         }
+        let column_names = columns
+            .iter()
+            .map(|c| c.name.as_ref().map(ToString::to_string))
+            .collect::<Option<Box<[String]>>>()
+            .filter(|names| !names.is_empty());
         let params = params.filter(|p| !p.is_empty()).cloned();
         let param_names = NameIndex::new(
             params
@@ -258,6 +265,7 @@ impl JsonChecker {
             columns,
             names,
             int_names,
+            column_names,
             layout,
             has_nested,
             required_mask,
@@ -321,7 +329,12 @@ impl JsonChecker {
         }
     }
 
-    fn is_tensor_schema(&self) -> bool {
+    /// Every column's name as text, when all have one.
+    pub(in crate::check) fn column_names(&self) -> Option<&[String]> {
+        self.column_names.as_deref()
+    }
+
+    pub(in crate::check) fn is_tensor_schema(&self) -> bool {
         self.columns
             .first()
             .is_some_and(|c| matches!(c.cell, Cell::Tensor { .. }))
