@@ -12,6 +12,8 @@
 mod cells;
 mod fallback;
 
+use std::borrow::Cow;
+
 use serde::de::DeserializeOwned;
 use serde::de::value::MapAccessDeserializer;
 use serde_json::{Map, Value};
@@ -107,7 +109,9 @@ impl JsonChecker {
                 };
                 params.map(|params| (rows, params))
             }
-            Outcome::Refused { error, row } => Err((error, Some(sink.place), Some(row))),
+            Outcome::Refused { error, row } => {
+                Err((error, Some(sink.place.into_owned()), Some(row)))
+            }
             Outcome::NotByRow => fallback::rows::<T>(&shape, body)
                 .map_err(|(e, place, row)| (e, place.map(str::to_owned), row)),
         };
@@ -225,7 +229,7 @@ struct TypedSink<'b, 's, T> {
     /// Whether a row was not clean: nothing more is decoded.
     stopped: bool,
     /// Where the rows are, for the report.
-    place: String,
+    place: Cow<'static, str>,
     params: Option<(usize, usize)>,
 }
 
@@ -239,7 +243,7 @@ impl<'b, 's, T> TypedSink<'b, 's, T> {
             by_column: None,
             outcome: Outcome::NotByRow,
             stopped: false,
-            place: String::new(),
+            place: Cow::Borrowed(""),
             params: None,
         }
     }
@@ -275,11 +279,11 @@ impl<T: DeserializeOwned> TypedSink<'_, '_, T> {
 impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
     const ACTIVE: bool = true;
 
-    fn rows_begin(&mut self, arrival: Arrival, place: &str) {
+    fn rows_begin(&mut self, arrival: Arrival, place: Cow<'static, str>) {
         let Some(names) = self.names else {
             return;
         };
-        place.clone_into(&mut self.place);
+        self.place = place;
         match arrival {
             Arrival::Rows => self.outcome = Outcome::Rows(Vec::new()),
             Arrival::Columns => self.by_column = Some(vec![Vec::new(); names.len()]),

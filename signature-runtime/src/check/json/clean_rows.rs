@@ -164,16 +164,15 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
     #[inline]
     pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan, row: u64) -> bool {
         let c = self.c;
-        // Taken from the run, not allocated per record.
-        let mut scratch = std::mem::take(&mut self.record_scratch);
-        scratch.reset(plan.cells.len());
-        let clean = self.clean_step(row, |s, kept, start, depth, max_depth| {
+        self.clean_step(row, |s, scratch, start, depth, max_depth| {
+            let CleanScratch { kept, record } = scratch;
+            record.reset(plan.cells.len());
             let columns = (plan, &c.names, c.required_mask.as_slice());
             clean_record_end(
                 s,
                 start,
                 columns,
-                &mut scratch,
+                record,
                 (depth, max_depth),
                 S::ACTIVE,
                 |k, value| {
@@ -182,21 +181,19 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
                     }
                 },
             )
-        });
-        self.record_scratch = scratch;
-        clean
+        })
     }
 
     /// Checks row `row` at the cursor on the fast path: `true` when the row is clean and
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
     pub(super) fn clean_row(&mut self, plan: &CleanRowPlan, row: u64) -> bool {
-        self.clean_step(row, |s, kept, start, depth, max_depth| {
+        self.clean_step(row, |s, scratch, start, depth, max_depth| {
             clean_row_end(s, start, &plan.cells, depth, max_depth, |n, value| {
                 if S::ACTIVE
                     && let Some(&Some(k)) = plan.columns.get(n)
                 {
-                    kept.push((k, value));
+                    scratch.kept.push((k, value));
                 }
             })
         })
@@ -210,13 +207,7 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
     fn clean_step(
         &mut self,
         row: u64,
-        scan: impl FnOnce(
-            &mut Scanner<'_>,
-            &mut Vec<(usize, Scanned)>,
-            usize,
-            usize,
-            usize,
-        ) -> Option<usize>,
+        scan: impl FnOnce(&mut Scanner<'_>, &mut CleanScratch, usize, usize, usize) -> Option<usize>,
     ) -> bool {
         let max_depth = self.c.options.max_depth;
         // The row is one level below the cursor's depth: the general path refuses it.
@@ -224,13 +215,18 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
             return false;
         }
         let start = self.s.pos();
-        let kept = &mut self.clean_cells;
-        kept.clear();
-        match scan(&mut self.s, kept, start, self.depth + 1, max_depth) {
+        self.clean.kept.clear();
+        match scan(
+            &mut self.s,
+            &mut self.clean,
+            start,
+            self.depth + 1,
+            max_depth,
+        ) {
             Some(end) => {
                 self.s.seek(end);
                 if S::ACTIVE {
-                    for &(column, value) in &self.clean_cells {
+                    for &(column, value) in &self.clean.kept {
                         self.sink.cell(column, row, value);
                     }
                 }
@@ -404,10 +400,20 @@ fn clean_record_end(
 /// should not allocate, and gain little on a few columns.
 const NARROW: usize = 64;
 
+/// The fast path's working space, kept by the run from row to row (allocated at most once
+/// per check).
+#[derive(Debug, Default)]
+pub(super) struct CleanScratch {
+    /// A clean row's cells, kept until the row is known to be clean (only when a sink takes
+    /// them).
+    kept: Vec<(usize, Scanned)>,
+    record: RecordScratch,
+}
+
 /// What the record fast path keeps between records (made at the first record out of order,
 /// then reused: a check allocates it once).
 #[derive(Debug, Default)]
-pub(super) struct RecordScratch {
+struct RecordScratch {
     /// The columns the record gives.
     seen: Seen,
     /// The words of `seen` when the record's keys left the schema's order: those columns'
@@ -429,7 +435,7 @@ pub(super) struct RecordScratch {
 impl RecordScratch {
     /// Ready for a record of a schema of `columns` columns.
     #[inline]
-    pub(super) fn reset(&mut self, columns: usize) {
+    fn reset(&mut self, columns: usize) {
         self.seen.reset(columns);
     }
 
@@ -896,7 +902,7 @@ mod tests {
     impl CellSink for Recorder<'_> {
         const ACTIVE: bool = true;
 
-        fn rows_begin(&mut self, arrival: Arrival, place: &str) {
+        fn rows_begin(&mut self, arrival: Arrival, place: std::borrow::Cow<'static, str>) {
             self.events.push(format!("begin {arrival:?} {place}"));
         }
 

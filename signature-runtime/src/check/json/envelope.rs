@@ -54,8 +54,14 @@ impl<S: CellSink> Run<'_, '_, S> {
         while let Some(key) = self.key(first)? {
             first = false;
             let name = self.key_text(key);
-            self.path.push(Seg::Key(key));
-            if let Some(&format_key) = FORMAT_KEYS.iter().find(|k| **k == name) {
+            let format_key = FORMAT_KEYS.iter().find(|k| **k == name).copied();
+            // A known key as a constant: the pointer to it needs no look at the body.
+            self.path.push(match format_key {
+                Some(format_key) => Seg::Name(format_key),
+                None if name == "params" => Seg::Name("params"),
+                None => Seg::Key(key),
+            });
+            if let Some(format_key) = format_key {
                 match format {
                     Some(previous) => {
                         let (kind, message) = if previous == format_key {

@@ -74,10 +74,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn input_list(&mut self) -> Step<Option<u64>> {
         let c = self.c;
         let first = self.first_element_byte();
-        let instances = self.path.first().is_some_and(|seg| match seg {
-            Seg::Key(token) => &self.s.bytes()[token.range()] == b"instances",
-            _ => false,
-        });
+        let instances = matches!(self.path.first(), Some(Seg::Name("instances")));
         if self.ml.is_some() && c.is_tensor_schema() {
             let why = match first {
                 None => Some(

@@ -11,7 +11,7 @@ use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{
     ColumnName, ColumnType, DataType, ModelSignature, ParamSchema, Schema, SchemaInputs, TensorSpec,
 };
-use clean_rows::{CleanRecordPlan, CleanRowPlan, RecordScratch};
+use clean_rows::{CleanRecordPlan, CleanRowPlan, CleanScratch};
 use mlflow_tensors::TensorValues;
 use names::NameIndex;
 
@@ -526,6 +526,26 @@ impl Path {
             .chain(&self.deeper)
     }
 
+    /// The pointer, when it is one of the places rows usually start at (every segment a
+    /// constant name): no allocation for it.
+    fn constant_pointer(&self) -> Option<&'static str> {
+        const PLACES: [(&[&str], &str); 5] = [
+            (&[], ""),
+            (&["dataframe_records"], "/dataframe_records"),
+            (&["dataframe_split", "data"], "/dataframe_split/data"),
+            (&["inputs"], "/inputs"),
+            (&["instances"], "/instances"),
+        ];
+        PLACES.iter().find_map(|(names, pointer)| {
+            let same = self.len == names.len()
+                && self
+                    .iter()
+                    .zip(names.iter())
+                    .all(|(seg, name)| matches!(seg, Seg::Name(n) if n == name));
+            same.then_some(*pointer)
+        })
+    }
+
     fn first(&self) -> Option<&Seg> {
         self.iter().next()
     }
@@ -575,8 +595,6 @@ struct Run<'a, 'c, S: CellSink = Discard> {
     /// The extra column names reported so far; made at the first one.
     extra_names: Option<HashSet<String>>,
     seen: Seen,
-    /// The record fast path's working space.
-    record_scratch: RecordScratch,
     /// Whether tensors came whole (`inputs` of tensors) rather than row by row.
     whole_tensors: bool,
     /// The MLflow modes' state; `None` in Strict.
@@ -584,9 +602,8 @@ struct Run<'a, 'c, S: CellSink = Discard> {
     /// Whether clean rows may take the fast path of [`clean_rows`]: off in tests that show it
     /// changes no report.
     fast_paths: bool,
-    /// A clean row's cells, kept by the fast path until the row is known to be clean (only
-    /// when a sink takes them).
-    clean_cells: Vec<(usize, Scanned)>,
+    /// The fast path's working space.
+    clean: CleanScratch,
     /// Where accepted cells go ([`Discard`] for a plain check).
     sink: S,
 }
@@ -628,7 +645,6 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
             trackers: Vec::new(),
             extra_names: None,
             seen: Seen::default(),
-            record_scratch: RecordScratch::default(),
             whole_tensors: false,
             ml: match c.options.mode {
                 Mode::Strict => None,
@@ -644,7 +660,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
                 })),
             },
             fast_paths: true,
-            clean_cells: Vec::new(),
+            clean: CleanScratch::default(),
             sink,
         }
     }
@@ -653,16 +669,17 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     /// The JSON pointer to the current place.
     fn pointer(&self) -> String {
-        let mut pointer = String::new();
+        use std::fmt::Write as _;
+        // One allocation for the usual pointer (`/dataframe_records/12/price`).
+        let mut pointer = String::with_capacity(48);
         for seg in self.path.iter() {
             pointer.push('/');
             match seg {
                 Seg::Name(name) => pointer.push_str(name),
-                Seg::Index(i) => pointer.push_str(&i.to_string()),
-                Seg::Key(token) => {
-                    let key = self.key_text(*token);
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                Seg::Index(i) => {
+                    let _ = write!(pointer, "{i}");
                 }
+                Seg::Key(token) => push_pointer_token(&mut pointer, &self.key_text(*token)),
             }
         }
         pointer
@@ -971,6 +988,25 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     }
 }
 
+/// Appends `key` to a JSON pointer, escaped as RFC 6901 says (`~` as `~0`, `/` as `~1`).
+fn push_pointer_token(pointer: &mut String, key: &str) {
+    for part in key.split_inclusive(['~', '/']) {
+        match part.strip_suffix('~') {
+            Some(text) => {
+                pointer.push_str(text);
+                pointer.push_str("~0");
+            }
+            None => match part.strip_suffix('/') {
+                Some(text) => {
+                    pointer.push_str(text);
+                    pointer.push_str("~1");
+                }
+                None => pointer.push_str(part),
+            },
+        }
+    }
+}
+
 /// A shape as Python prints a tuple: `(-1, 5)`, `(3,)`, `()`.
 pub(super) fn shape_text(shape: &[i64]) -> String {
     match shape {
@@ -978,6 +1014,26 @@ pub(super) fn shape_text(shape: &[i64]) -> String {
         dims => {
             let dims: Vec<String> = dims.iter().map(i64::to_string).collect();
             format!("({})", dims.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pointer_tokens_are_escaped_as_rfc_6901_says() {
+        for (key, token) in [
+            ("price", "price"),
+            ("", ""),
+            ("a/b", "a~1b"),
+            ("a~b", "a~0b"),
+            ("~/", "~0~1"),
+            ("/~1", "~1~01"),
+            ("é/", "é~1"),
+        ] {
+            let mut pointer = String::from("/x/");
+            super::push_pointer_token(&mut pointer, key);
+            assert_eq!(pointer, format!("/x/{token}"), "{key:?}");
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::{
     Arrival, CellSink, EXTRA_NAMES_REMEMBERED, Layout, RecordsState, Run, Seg, Slot, Step,
+    push_pointer_token,
 };
 use crate::check::scanner::{StrToken, SyntaxError};
 use crate::report::{Problem, ProblemKind, Severity};
@@ -218,11 +219,9 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     pub(super) fn pointer_with(&self, token: StrToken) -> String {
-        let key = self.key_text(token);
-        format!(
-            "{}/{}",
-            self.pointer(),
-            key.replace('~', "~0").replace('/', "~1")
-        )
+        let mut pointer = self.pointer();
+        pointer.push('/');
+        push_pointer_token(&mut pointer, &self.key_text(token));
+        pointer
     }
 }

@@ -75,8 +75,13 @@ impl<S: CellSink> Run<'_, '_, S> {
         while let Some(key) = self.key(first)? {
             first = false;
             let name = self.key_text(key);
-            self.path.push(Seg::Key(key));
-            let which = ["columns", "data", "index"].iter().position(|k| *k == name);
+            const KEYS: [&str; 3] = ["columns", "data", "index"];
+            let which = KEYS.iter().position(|k| *k == name);
+            // A known key as a constant: the pointer to it needs no look at the body.
+            self.path.push(match which {
+                Some(k) => Seg::Name(KEYS[k]),
+                None => Seg::Key(key),
+            });
             match which {
                 Some(k) if seen_keys[k] => {
                     self.error(ProblemKind::DuplicateKey, || {
