@@ -87,7 +87,11 @@ impl CleanRowPlan {
         let mut columns = Vec::with_capacity(slots.len());
         for slot in slots {
             let (cell, column) = match *slot {
-                Slot::Leaf { k, spec, nullable } => (CleanCell::for_leaf(spec, nullable)?, Some(k)),
+                Slot::Leaf {
+                    column: k,
+                    spec,
+                    nullable,
+                } => (CleanCell::for_leaf(spec, nullable)?, Some(k)),
                 Slot::Skip => (CleanCell::Skip, None),
                 Slot::Column(_) | Slot::TensorElement => return None,
             };
@@ -113,11 +117,11 @@ impl CleanRecordPlan {
     /// The plan for a checker's records, if the fast path can take them: a named schema of
     /// scalar columns whose names need no escapes, in Strict (the MLflow modes give no column
     /// a scalar check).
-    pub(super) fn for_checker(c: &JsonChecker) -> Option<CleanRecordPlan> {
-        if c.layout != Layout::Named {
+    pub(super) fn for_checker(checker: &JsonChecker) -> Option<CleanRecordPlan> {
+        if checker.layout != Layout::Named {
             return None;
         }
-        let (keys, cells) = c
+        let (keys, cells) = checker
             .columns
             .iter()
             .map(|column| {
@@ -137,7 +141,7 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
     /// The fast path's plan for rows whose positions go to `slots`, if it can take them: in
     /// Strict only (the MLflow modes decide a column on all its values together).
     pub(super) fn clean_row_plan(&self, slots: &[Slot]) -> Option<CleanRowPlan> {
-        if !self.fast_paths || self.ml.is_some() {
+        if !self.fast_paths || self.mlflow.is_some() {
             return None;
         }
         CleanRowPlan::for_slots(slots)
@@ -145,31 +149,31 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
 
     /// The fast path's plan for records, if it can take them.
     pub(super) fn clean_record_plan(&self) -> Option<&'c CleanRecordPlan> {
-        if !self.fast_paths || self.ml.is_some() {
+        if !self.fast_paths || self.mlflow.is_some() {
             return None;
         }
-        self.c.clean_records.as_ref()
+        self.checker.clean_records.as_ref()
     }
 
     /// The fast path's plan for `dataframe_split` rows of the schema's columns in its order.
     pub(super) fn clean_split_plan(&self) -> Option<&'c CleanRowPlan> {
-        if !self.fast_paths || self.ml.is_some() {
+        if !self.fast_paths || self.mlflow.is_some() {
             return None;
         }
-        self.c.clean_split.as_ref()
+        self.checker.clean_split.as_ref()
     }
 
     /// Checks record `row` at the cursor on the fast path: `true` when it is clean and
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
     pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan, row: u64) -> bool {
-        let c = self.c;
-        self.clean_step(row, |s, scratch, start, depth, max_depth| {
+        let checker = self.checker;
+        self.clean_step(row, |scanner, scratch, start, depth, max_depth| {
             let CleanScratch { kept, record } = scratch;
             record.reset(plan.cells.len());
-            let columns = (plan, &c.names, c.required_mask.as_slice());
+            let columns = (plan, &checker.names, checker.required_mask.as_slice());
             clean_record_end(
-                s,
+                scanner,
                 start,
                 columns,
                 record,
@@ -188,8 +192,8 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
     pub(super) fn clean_row(&mut self, plan: &CleanRowPlan, row: u64) -> bool {
-        self.clean_step(row, |s, scratch, start, depth, max_depth| {
-            clean_row_end(s, start, &plan.cells, depth, max_depth, |n, value| {
+        self.clean_step(row, |scanner, scratch, start, depth, max_depth| {
+            clean_row_end(scanner, start, &plan.cells, depth, max_depth, |n, value| {
                 if S::ACTIVE
                     && let Some(&Some(k)) = plan.columns.get(n)
                 {
@@ -209,22 +213,22 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
         row: u64,
         scan: impl FnOnce(&mut Scanner<'_>, &mut CleanScratch, usize, usize, usize) -> Option<usize>,
     ) -> bool {
-        let max_depth = self.c.options.max_depth;
+        let max_depth = self.checker.options.max_depth;
         // The row is one level below the cursor's depth: the general path refuses it.
         if self.depth >= max_depth {
             return false;
         }
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         self.clean.kept.clear();
         match scan(
-            &mut self.s,
+            &mut self.scanner,
             &mut self.clean,
             start,
             self.depth + 1,
             max_depth,
         ) {
             Some(end) => {
-                self.s.seek(end);
+                self.scanner.seek(end);
                 if S::ACTIVE {
                     for &(column, value) in &self.clean.kept {
                         self.sink.cell(column, row, value);
@@ -234,7 +238,7 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
                 true
             }
             None => {
-                self.s.seek(start);
+                self.scanner.seek(start);
                 false
             }
         }
@@ -245,14 +249,14 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
 /// `depth` may nest up to `max_depth`; each position's cell goes to `emit` as it is read.
 #[inline]
 fn clean_row_end(
-    s: &mut Scanner<'_>,
+    scanner: &mut Scanner<'_>,
     i: usize,
     cells: &[CleanCell],
     depth: usize,
     max_depth: usize,
     mut emit: impl FnMut(usize, Scanned),
 ) -> Option<usize> {
-    let bytes = s.bytes();
+    let bytes = scanner.bytes();
     let mut i = skip_whitespace(bytes, i);
     if bytes.get(i) != Some(&b'[') {
         return None;
@@ -265,7 +269,7 @@ fn clean_row_end(
             }
             i = skip_whitespace(bytes, i + 1);
         }
-        let (end, value) = clean_cell_end(s, i, cell, depth, max_depth)?;
+        let (end, value) = clean_cell_end(scanner, i, cell, depth, max_depth)?;
         emit(n, value);
         i = skip_whitespace(bytes, end);
     }
@@ -294,7 +298,7 @@ fn clean_row_end(
 // both measured 2–3% slower on the split check (A/B, three alternations), so it stays two.
 #[inline]
 fn clean_record_end(
-    s: &mut Scanner<'_>,
+    scanner: &mut Scanner<'_>,
     i: usize,
     (plan, names, required): (&CleanRecordPlan, &NameIndex, &[u64]),
     scratch: &mut RecordScratch,
@@ -302,7 +306,7 @@ fn clean_record_end(
     keep: bool,
     mut emit: impl FnMut(usize, Scanned),
 ) -> Option<usize> {
-    let bytes = s.bytes();
+    let bytes = scanner.bytes();
     let mut i = skip_whitespace(bytes, i);
     if bytes.get(i) != Some(&b'{') {
         return None;
@@ -351,13 +355,13 @@ fn clean_record_end(
             return None;
         }
         i = skip_whitespace(bytes, i + 1);
-        let (end, value) = clean_cell_end(s, i, cell, depth, max_depth)?;
+        let (end, value) = clean_cell_end(scanner, i, cell, depth, max_depth)?;
         emit(k, value);
         i = skip_whitespace(bytes, end);
         previous = k + 1;
     }
     // A key the order did not predict at `i`: the rest of the record in two passes.
-    let end = scratch.note_members(s, i, (plan, names), previous, keep)?;
+    let end = scratch.note_members(scanner, i, (plan, names), previous, keep)?;
     let RecordScratch {
         seen,
         checked,
@@ -378,7 +382,7 @@ fn clean_record_end(
             waiting &= waiting - 1;
             let (start, value_end) = *spans.get(k)?;
             let (cell_end, value) =
-                clean_cell_end(s, start, *plan.cells.get(k)?, depth, max_depth)?;
+                clean_cell_end(scanner, start, *plan.cells.get(k)?, depth, max_depth)?;
             if cell_end != value_end {
                 return None;
             }
@@ -445,7 +449,7 @@ impl RecordScratch {
     #[inline]
     fn note_members(
         &mut self,
-        s: &mut Scanner<'_>,
+        scanner: &mut Scanner<'_>,
         mut i: usize,
         (plan, names): (&CleanRecordPlan, &NameIndex),
         mut previous: usize,
@@ -466,7 +470,7 @@ impl RecordScratch {
                 self.values.resize(columns, Scanned::Null);
             }
         }
-        let bytes = s.bytes();
+        let bytes = scanner.bytes();
         // The key at `i` was just compared with the prediction.
         let mut predicting = false;
         loop {
@@ -498,7 +502,7 @@ impl RecordScratch {
                 return None;
             }
             i = skip_whitespace(bytes, i + 1);
-            let end = scalar_end(s, i)?;
+            let end = scalar_end(scanner, i)?;
             *self.spans.get_mut(k)? = (i, end);
             if keep {
                 self.order.push(k);
@@ -517,15 +521,15 @@ impl RecordScratch {
 /// byte that is whitespace, `,`, `}` or not ASCII. Only a boundary for the second pass, which
 /// reads the value and refuses it unless it ends exactly there.
 #[inline(always)]
-fn scalar_end(s: &mut Scanner<'_>, i: usize) -> Option<usize> {
-    let bytes = s.bytes();
+fn scalar_end(scanner: &mut Scanner<'_>, i: usize) -> Option<usize> {
+    let bytes = scanner.bytes();
     if *bytes.get(i)? == b'"' {
         if let Some(end) = plain_string_end(bytes, i) {
             return Some(end);
         }
-        s.seek(i);
-        s.string().ok()?;
-        return Some(s.pos());
+        scanner.seek(i);
+        scanner.string().ok()?;
+        return Some(scanner.pos());
     }
     Some(skip_bare_value(bytes, i + 1))
 }
@@ -542,13 +546,13 @@ fn plain_key_end(bytes: &[u8], i: usize, key: &[u8], words: Words) -> Option<usi
 /// a report.
 #[inline(always)]
 fn clean_cell_end(
-    s: &mut Scanner<'_>,
+    scanner: &mut Scanner<'_>,
     i: usize,
     cell: CleanCell,
     depth: usize,
     max_depth: usize,
 ) -> Option<(usize, Scanned)> {
-    let bytes = s.bytes();
+    let bytes = scanner.bytes();
     let first = *bytes.get(i)?;
     let nullable = match cell {
         CleanCell::Int { min, max, .. } if is_number_start(first) => {
@@ -567,9 +571,9 @@ fn clean_cell_end(
             if let Some(end) = plain_string_end(bytes, i) {
                 return Some((end, Scanned::Str(i + 1, end - 1)));
             }
-            s.seek(i);
-            let token = s.string().ok()?;
-            return Some((s.pos(), Scanned::from(token)));
+            scanner.seek(i);
+            let token = scanner.string().ok()?;
+            return Some((scanner.pos(), Scanned::from(token)));
         }
         CleanCell::Bool { .. } if first == b't' => {
             return word_end(bytes, i, b"true").map(|end| (end, Scanned::Bool(true)));
@@ -578,9 +582,9 @@ fn clean_cell_end(
             return word_end(bytes, i, b"false").map(|end| (end, Scanned::Bool(false)));
         }
         CleanCell::Skip => {
-            s.seek(i);
-            s.skip_value(depth, max_depth).ok()?;
-            return Some((s.pos(), Scanned::Raw(i, s.pos())));
+            scanner.seek(i);
+            scanner.skip_value(depth, max_depth).ok()?;
+            return Some((scanner.pos(), Scanned::Raw(i, scanner.pos())));
         }
         CleanCell::Int { nullable, .. }
         | CleanCell::Float { nullable, .. }

@@ -7,7 +7,7 @@ use crate::report::{ProblemKind, Severity};
 
 impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn body(&mut self) -> Step {
-        match self.s.peek() {
+        match self.scanner.peek() {
             None => {
                 self.report(Severity::Error, |run| {
                     run.here(
@@ -19,7 +19,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 return Err(Abort);
             }
             Some(b'{') => self.envelope()?,
-            Some(b'[') if self.ml.is_some() => {
+            Some(b'[') if self.mlflow.is_some() => {
                 self.mismatch(ProblemKind::BadEnvelope, || {
                     "a JSON object (MLflow refuses a bare list of records)".to_owned()
                 })?;
@@ -34,7 +34,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                     .to_owned()
             })?,
         }
-        if self.s.peek().is_some() {
+        if self.scanner.peek().is_some() {
             return Err(self.syntax(SyntaxError::Expected(
                 "unexpected text after the JSON value",
             )));
@@ -43,7 +43,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     pub(super) fn envelope(&mut self) -> Step {
-        if self.ml.is_some() && self.is_unified_llm() {
+        if self.mlflow.is_some() && self.is_unified_llm() {
             return self.llm_body();
         }
         self.enter()?;
@@ -97,14 +97,14 @@ impl<S: CellSink> Run<'_, '_, S> {
                     params_seen = true;
                     self.params()?;
                 }
-            } else if self.ml.is_none() && LLM_KEYS.contains(&&*name) {
+            } else if self.mlflow.is_none() && LLM_KEYS.contains(&&*name) {
                 if llm_key_seen {
                     self.skip()?;
                 } else {
                     llm_key_seen = true;
                     self.strict_llm_key(&name)?;
                 }
-            } else if self.ml.is_some() {
+            } else if self.mlflow.is_some() {
                 self.report(Severity::Warning, |run| {
                     run.here(
                         ProblemKind::BadEnvelope,
@@ -149,7 +149,7 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Checks the value of a format key; returns the row count when it has rows.
     pub(super) fn format(&mut self, key: &'static str) -> Step<Option<u64>> {
-        if let Some(ml) = self.ml.as_mut() {
+        if let Some(ml) = self.mlflow.as_mut() {
             ml.route = if key.starts_with("dataframe") {
                 Route::Frame
             } else {
@@ -178,7 +178,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         if let Some(rows) = rows {
             self.check_fixed_batch(rows);
         }
-        if self.ml.is_some() {
+        if self.mlflow.is_some() {
             self.ml_finish(rows);
             self.ml_finish_tensors(rows);
         }
@@ -187,8 +187,8 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// A tensor column whose first dimension is fixed needs exactly that many rows.
     pub(super) fn check_fixed_batch(&mut self, rows: u64) {
-        let c = self.c;
-        for (i, column) in c.columns.iter().enumerate() {
+        let checker = self.checker;
+        for (i, column) in checker.columns.iter().enumerate() {
             let Cell::Tensor { spec, .. } = &column.cell else {
                 continue;
             };

@@ -291,7 +291,7 @@ impl JsonChecker {
         // An abort has been reported already; the report is what was found up to it.
         let _ = run.body();
         let rows = run.rows;
-        (run.out.finish(rows), run.sink)
+        (run.collector.finish(rows), run.sink)
     }
 
     /// [`JsonChecker::check`] with every row on the general path.
@@ -307,14 +307,18 @@ impl JsonChecker {
         run.fast_paths = false;
         let _ = run.body();
         let rows = run.rows;
-        (run.out.finish(rows), run.sink)
+        (run.collector.finish(rows), run.sink)
     }
 
     /// The slot with a scalar column's check resolved, for the per-cell loop.
     fn fast_slot(&self, slot: Slot) -> Slot {
         match slot {
             Slot::Column(k) => match self.columns.get(k).and_then(|c| c.leaf) {
-                Some((spec, nullable)) => Slot::Leaf { k, spec, nullable },
+                Some((spec, nullable)) => Slot::Leaf {
+                    column: k,
+                    spec,
+                    nullable,
+                },
                 None => slot,
             },
             other => other,
@@ -401,9 +405,10 @@ enum DictShape {
 /// Where a body column goes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Slot {
-    /// A scalar column `k` (the hot case, resolved once per body rather than per cell).
+    /// A scalar schema column, with its check (the hot case, resolved once per body rather
+    /// than per cell).
     Leaf {
-        k: usize,
+        column: usize,
         spec: LeafSpec,
         nullable: bool,
     },
@@ -580,9 +585,12 @@ struct RecordsState {
 }
 
 struct Run<'a, 'c, S: CellSink = Discard> {
-    c: &'c JsonChecker,
-    s: Scanner<'a>,
-    out: Collector,
+    /// The checker this run checks a body for.
+    checker: &'c JsonChecker,
+    /// The cursor in the body.
+    scanner: Scanner<'a>,
+    /// The problems found so far.
+    collector: Collector,
     path: Path,
     depth: usize,
     row: Option<u64>,
@@ -598,7 +606,7 @@ struct Run<'a, 'c, S: CellSink = Discard> {
     /// Whether tensors came whole (`inputs` of tensors) rather than row by row.
     whole_tensors: bool,
     /// The MLflow modes' state; `None` in Strict.
-    ml: Option<Box<MlState>>,
+    mlflow: Option<Box<MlState>>,
     /// Whether clean rows may take the fast path of [`clean_rows`]: off in tests that show it
     /// changes no report.
     fast_paths: bool,
@@ -631,11 +639,11 @@ struct MlState {
 }
 
 impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
-    fn new(c: &'c JsonChecker, body: &'a [u8], sink: S) -> Self {
+    fn new(checker: &'c JsonChecker, body: &'a [u8], sink: S) -> Self {
         Run {
-            c,
-            s: Scanner::new(body),
-            out: Collector::new(c.options.max_problems),
+            checker,
+            scanner: Scanner::new(body),
+            collector: Collector::new(checker.options.max_problems),
             path: Path::new(),
             depth: 0,
             row: None,
@@ -646,14 +654,14 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
             extra_names: None,
             seen: Seen::default(),
             whole_tensors: false,
-            ml: match c.options.mode {
+            mlflow: match checker.options.mode {
                 Mode::Strict => None,
                 mode => Some(Box::new(MlState {
                     serving: mode == Mode::MlflowServing,
                     route: Route::Frame,
                     transposed: false,
-                    series: vec![Series::default(); c.columns.len()],
-                    tensors: vec![None; c.columns.len()],
+                    series: vec![Series::default(); checker.columns.len()],
+                    tensors: vec![None; checker.columns.len()],
                     uncast_frame: false,
                     llm: false,
                     uniform: None,
@@ -691,7 +699,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
         if let Some(row) = self.row {
             problem = problem.with_row(row);
         }
-        if let Some(column) = self.column.and_then(|i| self.c.columns.get(i)) {
+        if let Some(column) = self.column.and_then(|i| self.checker.columns.get(i)) {
             problem = problem.with_column(column.label.clone());
         }
         if let Some(param) = self.param {
@@ -703,7 +711,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     /// An error at `pointer`, with the current column.
     fn here_at(&self, pointer: String, kind: ProblemKind, message: String) -> Problem {
         let mut problem = Problem::new(kind, Severity::Error, pointer, message);
-        if let Some(column) = self.column.and_then(|i| self.c.columns.get(i)) {
+        if let Some(column) = self.column.and_then(|i| self.checker.columns.get(i)) {
             problem = problem.with_column(column.label.clone());
         }
         problem
@@ -711,11 +719,11 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     /// Counts a problem; builds it only if it will be listed.
     fn report(&mut self, severity: Severity, build: impl FnOnce(&Self) -> Problem) {
-        if self.out.is_full() {
-            self.out.count_unlisted(severity);
+        if self.collector.is_full() {
+            self.collector.count_unlisted(severity);
         } else {
             let problem = build(self);
-            self.out.add(problem);
+            self.collector.add(problem);
         }
     }
 
@@ -727,13 +735,13 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     /// Reports a syntax error at the cursor and stops the check.
     fn syntax(&mut self, error: SyntaxError) -> Abort {
-        let offset = self.s.pos();
+        let offset = self.scanner.pos();
         let kind = if error == SyntaxError::TooDeep {
             ProblemKind::TooDeep
         } else {
             ProblemKind::MalformedJson
         };
-        let max_depth = self.c.options.max_depth;
+        let max_depth = self.checker.options.max_depth;
         self.report(Severity::Error, |run| {
             let message = match error {
                 SyntaxError::TooDeep => format!("JSON nested more than {max_depth} levels deep"),
@@ -754,7 +762,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     /// The body's text from `start` to `end`, shortened, as the offending value.
     fn excerpt(&self, start: usize, end: usize) -> String {
         const MAX: usize = 48;
-        let bytes = self.s.bytes();
+        let bytes = self.scanner.bytes();
         let end = end.min(bytes.len());
         let mut cut = end.min(start + MAX);
         while cut > start && cut < end && bytes[cut] & 0xC0 == 0x80 {
@@ -771,15 +779,15 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     #[inline]
     fn column_for_key(&self, token: StrToken) -> Option<usize> {
         if token.escaped {
-            self.c.names.get(self.key_text(token).as_bytes())
+            self.checker.names.get(self.key_text(token).as_bytes())
         } else {
             let (start, end) = token.span;
-            self.c.names.get_in(self.s.bytes(), start, end)
+            self.checker.names.get_in(self.scanner.bytes(), start, end)
         }
     }
 
     fn key_text(&self, token: StrToken) -> Cow<'a, str> {
-        let raw = &self.s.bytes()[token.range()];
+        let raw = &self.scanner.bytes()[token.range()];
         if token.escaped {
             Cow::Owned(unescape(raw))
         } else {
@@ -791,7 +799,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     #[inline]
     fn peek(&mut self) -> Step<u8> {
-        match self.s.peek() {
+        match self.scanner.peek() {
             Some(b) => Ok(b),
             None => Err(self.syntax(SyntaxError::UnexpectedEnd)),
         }
@@ -799,42 +807,44 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     #[inline]
     fn string(&mut self) -> Step<StrToken> {
-        self.s.string().map_err(|e| self.syntax(e))
+        self.scanner.string().map_err(|e| self.syntax(e))
     }
 
     #[inline]
     fn number(&mut self) -> Step<NumToken> {
-        self.s.number().map_err(|e| self.syntax(e))
+        self.scanner.number().map_err(|e| self.syntax(e))
     }
 
     #[inline]
     fn literal(&mut self) -> Step<Literal> {
-        self.s.literal().map_err(|e| self.syntax(e))
+        self.scanner.literal().map_err(|e| self.syntax(e))
     }
 
     fn skip(&mut self) -> Step {
-        let (depth, max) = (self.depth, self.c.options.max_depth);
-        self.s.skip_value(depth, max).map_err(|e| self.syntax(e))
+        let (depth, max) = (self.depth, self.checker.options.max_depth);
+        self.scanner
+            .skip_value(depth, max)
+            .map_err(|e| self.syntax(e))
     }
 
     #[inline]
     fn array_next(&mut self) -> Step<bool> {
-        self.s.array_next().map_err(|e| self.syntax(e))
+        self.scanner.array_next().map_err(|e| self.syntax(e))
     }
 
     #[inline]
     fn key(&mut self, first: bool) -> Step<Option<StrToken>> {
-        self.s.object_key(first).map_err(|e| self.syntax(e))
+        self.scanner.object_key(first).map_err(|e| self.syntax(e))
     }
 
     /// Enters a container (the cursor on its bracket, consumed here).
     #[inline]
     fn enter(&mut self) -> Step {
-        if self.depth >= self.c.options.max_depth {
+        if self.depth >= self.checker.options.max_depth {
             return Err(self.syntax(SyntaxError::TooDeep));
         }
         self.depth += 1;
-        self.s.seek(self.s.pos() + 1);
+        self.scanner.seek(self.scanner.pos() + 1);
         Ok(())
     }
 
@@ -848,7 +858,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     fn each_element(&mut self, mut each: impl FnMut(&mut Self, u64) -> Step) -> Step<u64> {
         self.enter()?;
         let mut count = 0;
-        if self.s.array_first() {
+        if self.scanner.array_first() {
             self.path.push(Seg::Index(0));
             loop {
                 if let Some(last) = self.path.last_mut() {
@@ -870,7 +880,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     /// `null_not_allowed` for a null, else `kind` (usually `wrong_type`).
     fn mismatch(&mut self, kind: ProblemKind, expected: impl FnOnce() -> String) -> Step {
         let first = self.peek()?;
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         let found = match first {
             b'"' => {
                 self.string()?;
@@ -896,7 +906,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
                 Literal::True | Literal::False => "boolean",
             },
         };
-        let end = self.s.pos();
+        let end = self.scanner.pos();
         let kind = if found == "null" && kind == ProblemKind::WrongType {
             ProblemKind::NullNotAllowed
         } else {
@@ -932,7 +942,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
         if extra_names.len() < EXTRA_NAMES_REMEMBERED {
             extra_names.insert(name.to_owned());
         }
-        let severity = match self.c.options.extra_columns {
+        let severity = match self.checker.options.extra_columns {
             ExtraColumns::Ignore => Severity::Warning,
             ExtraColumns::Reject => Severity::Error,
         };
@@ -963,11 +973,11 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     }
 
     fn missing_column(&mut self, i: usize, note: Option<&'static str>) {
-        let c = self.c;
-        let Some(column) = c.columns.get(i) else {
+        let checker = self.checker;
+        let Some(column) = checker.columns.get(i) else {
             return;
         };
-        let what = if c.is_tensor_schema() {
+        let what = if checker.is_tensor_schema() {
             "tensor"
         } else {
             "column"

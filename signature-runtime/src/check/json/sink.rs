@@ -122,7 +122,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     #[inline]
     pub(super) fn sink_row_end(&mut self, row: u64) {
         if S::ACTIVE {
-            let clean = !self.out.has_errors();
+            let clean = !self.collector.has_errors();
             self.sink.row_end(row, clean);
         }
     }
