@@ -17,7 +17,7 @@
 //! ```
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 mod payloads;
 
@@ -110,6 +110,16 @@ fn wide(c: &mut Criterion) {
             b.iter(|| checker.check(black_box(body)));
         });
     }
+    // Same-moment ratios, which a shared machine's load cannot skew: each iteration checks
+    // the in-order body, then the other, and counts 1 ms times their ratio (a figure of
+    // 1.25 ms reads as 1.25×).
+    let in_order = bodies[1].1.clone();
+    group.throughput(Throughput::Elements(1));
+    for (name, body) in &bodies[2..] {
+        group.bench_function(format!("ratio {name} to in order (ms = x)"), |b| {
+            b.iter_custom(|iters| paired_ratio(iters, &checker, &in_order, body));
+        });
+    }
     for (name, body) in &bodies {
         group.throughput(Throughput::Bytes(body.len() as u64));
         group.bench_function(format!("serde_json IgnoredAny {name}"), |b| {
@@ -141,6 +151,22 @@ fn small(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// `iters` times: the check of `base`, then of `body`; the sum of their time ratios, each as
+/// that many milliseconds.
+fn paired_ratio(iters: u64, checker: &JsonChecker, base: &[u8], body: &[u8]) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let start = Instant::now();
+        black_box(checker.check(black_box(base)));
+        let base_time = start.elapsed();
+        let start = Instant::now();
+        black_box(checker.check(black_box(body)));
+        let ratio = start.elapsed().as_secs_f64() / base_time.as_secs_f64();
+        total += Duration::from_secs_f64(ratio / 1_000.0);
+    }
+    total
 }
 
 /// The body with `count` boolean cells turned into strings (`true` → `"rue"`, same length),
