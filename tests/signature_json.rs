@@ -1,5 +1,6 @@
-//! MLflow signature JSON: every layout in the spec round-trips byte for byte, legacy layouts
-//! are read, and invalid input is refused with an error that says where and why.
+//! MLflow signature JSON: every layout docs/mlflow-behaviour.md §1–§3 describes round-trips
+//! byte for byte, legacy layouts are read, and invalid input is refused with an error that says
+//! where and why.
 
 use signature_runtime::mlflow::signature_from_json;
 use signature_runtime::{

@@ -5,7 +5,8 @@
 //! - `split_{rows}`, `records_{rows}`: the 10-column house-price bodies with
 //!   `$SIGNATURE_BENCH_ROWS` rows (default 1,000,000);
 //! - `wide_1000x2000`: 1,000 columns, 2,000 rows, `dataframe_split` and records with their keys
-//!   in order, sorted and shuffled (also written to `$SIGNATURE_BENCH_DIR`, default
+//!   in order, sorted, shuffled once (every record in one order) and shuffled per record (also
+//!   written to `$SIGNATURE_BENCH_DIR`, default
 //!   `/tmp/signature-bench`, for `benches/mlflow_parse_enforce.py`);
 //! - `small_1row`: one house-price row, the body a scoring server sees most.
 //!
@@ -16,7 +17,7 @@
 //! ```
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 mod payloads;
 
@@ -96,6 +97,7 @@ fn wide(c: &mut Criterion) {
         let name = match order {
             KeyOrder::InOrder => "records in order",
             KeyOrder::Sorted => "records sorted",
+            KeyOrder::ShuffledOnce => "records shuffled once",
             KeyOrder::Shuffled => "records shuffled",
         };
         (name, body)
@@ -108,7 +110,17 @@ fn wide(c: &mut Criterion) {
             b.iter(|| checker.check(black_box(body)));
         });
     }
-    for (name, body) in bodies.iter().filter(|(n, _)| *n != "records sorted") {
+    // Same-moment ratios, which a shared machine's load cannot skew: each iteration checks
+    // the in-order body, then the other, and counts 1 ms times their ratio (a figure of
+    // 1.25 ms reads as 1.25×).
+    let in_order = bodies[1].1.clone();
+    group.throughput(Throughput::Elements(1));
+    for (name, body) in &bodies[2..] {
+        group.bench_function(format!("ratio {name} to in order (ms = x)"), |b| {
+            b.iter_custom(|iters| paired_ratio(iters, &checker, &in_order, body));
+        });
+    }
+    for (name, body) in &bodies {
         group.throughput(Throughput::Bytes(body.len() as u64));
         group.bench_function(format!("serde_json IgnoredAny {name}"), |b| {
             b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(body)).unwrap());
@@ -139,6 +151,22 @@ fn small(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// `iters` times: the check of `base`, then of `body`; the sum of their time ratios, each as
+/// that many milliseconds.
+fn paired_ratio(iters: u64, checker: &JsonChecker, base: &[u8], body: &[u8]) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let start = Instant::now();
+        black_box(checker.check(black_box(base)));
+        let base_time = start.elapsed();
+        let start = Instant::now();
+        black_box(checker.check(black_box(body)));
+        let ratio = start.elapsed().as_secs_f64() / base_time.as_secs_f64();
+        total += Duration::from_secs_f64(ratio / 1_000.0);
+    }
+    total
 }
 
 /// The body with `count` boolean cells turned into strings (`true` → `"rue"`, same length),

@@ -8,8 +8,10 @@
 //!   (`", "` and `": "` separators).
 //! - Wide: 1,000 columns `f0` … `f999` (`long`, `double`, `string`, `boolean` in turn), 2,000
 //!   rows, as `dataframe_split` and as records with their keys in the schema's order, sorted
-//!   (as Go's encoder and `json.dumps(sort_keys=True)` write them) and shuffled (a different
-//!   permutation per record).
+//!   (as Go's encoder and `json.dumps(sort_keys=True)` write them), shuffled once (one
+//!   permutation shared by every record: a client whose frame has its columns in another
+//!   order) and shuffled (a different permutation per record, as a client serialising one
+//!   hash map per record writes them).
 //!
 //! [`write_wide`] also writes the wide bodies and their signature to a directory, for
 //! `benches/mlflow_parse_enforce.py` to time MLflow on the same bytes.
@@ -214,18 +216,35 @@ pub(crate) const WIDE_ROWS: usize = 2_000;
 pub(crate) enum KeyOrder {
     InOrder,
     Sorted,
+    /// One permutation for every record.
+    ShuffledOnce,
+    /// A permutation per record.
     Shuffled,
 }
 
 impl KeyOrder {
-    pub(crate) const ALL: [KeyOrder; 3] = [KeyOrder::InOrder, KeyOrder::Sorted, KeyOrder::Shuffled];
+    pub(crate) const ALL: [KeyOrder; 4] = [
+        KeyOrder::InOrder,
+        KeyOrder::Sorted,
+        KeyOrder::ShuffledOnce,
+        KeyOrder::Shuffled,
+    ];
 
     pub(crate) fn name(self) -> &'static str {
         match self {
             KeyOrder::InOrder => "in_order",
             KeyOrder::Sorted => "sorted",
+            KeyOrder::ShuffledOnce => "shuffled_once",
             KeyOrder::Shuffled => "shuffled",
         }
+    }
+}
+
+/// A seeded permutation of `items` (Fisher–Yates).
+fn shuffle(items: &mut [usize], noise: &mut Noise) {
+    for i in (1..items.len()).rev() {
+        let j = (noise.next() % (i as u64 + 1)) as usize;
+        items.swap(i, j);
     }
 }
 
@@ -283,6 +302,8 @@ pub(crate) fn wide_bodies() -> (Vec<u8>, Vec<(KeyOrder, Vec<u8>)>) {
     let mut sorted: Vec<usize> = (0..WIDE_COLUMNS).collect();
     sorted.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
     let mut noise = Noise::new(11);
+    let mut shuffled_once: Vec<usize> = (0..WIDE_COLUMNS).collect();
+    shuffle(&mut shuffled_once, &mut Noise::new(13));
     let records = KeyOrder::ALL
         .iter()
         .map(|&order| {
@@ -294,13 +315,11 @@ pub(crate) fn wide_bodies() -> (Vec<u8>, Vec<(KeyOrder, Vec<u8>)>) {
                 let mut columns: Vec<usize> = match order {
                     KeyOrder::InOrder => (0..WIDE_COLUMNS).collect(),
                     KeyOrder::Sorted => sorted.clone(),
+                    KeyOrder::ShuffledOnce => shuffled_once.clone(),
                     KeyOrder::Shuffled => (0..WIDE_COLUMNS).collect(),
                 };
                 if let KeyOrder::Shuffled = order {
-                    for i in (1..columns.len()).rev() {
-                        let j = (noise.next() % (i as u64 + 1)) as usize;
-                        columns.swap(i, j);
-                    }
+                    shuffle(&mut columns, &mut noise);
                 }
                 body.push('{');
                 for (n, &k) in columns.iter().enumerate() {

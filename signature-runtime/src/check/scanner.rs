@@ -180,8 +180,6 @@ pub(crate) fn digit_run(bytes: &[u8], mut i: usize) -> (usize, u64) {
 /// time: fractions are most of a float's digits.
 #[inline(always)]
 pub(crate) fn skip_digits(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
@@ -213,39 +211,83 @@ pub(crate) fn plain_string_end(bytes: &[u8], i: usize) -> Option<usize> {
     (bytes.get(end) == Some(&b'"')).then_some(end + 1)
 }
 
-/// The index of the first byte at or after `i` that is not plain ASCII text inside a string
-/// (a quote, a backslash, a control character or a non-ASCII byte), or the input's length.
-/// Eight bytes at a time: strings are most of a body's bytes.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` that is zero. `v - ONES & !v` marks zero bytes; borrows
+/// can only mark bytes after the first zero, and only the first mark is used.
 #[inline(always)]
-fn skip_plain_ascii(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    // `v - ONES & !v` sets a byte's high bit where the byte is zero; borrows can only mark
-    // bytes after the first match, and only the first match is used.
-    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v;
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(ONES) & !word
+}
+
+/// The high bit of each byte of `word` equal to `byte` (exact up to the first such byte).
+#[inline(always)]
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    zero_bytes(word ^ (ONES * u64::from(byte)))
+}
+
+/// The index of the first byte at or after `i` that `stop` says ends the run, or the input's
+/// length; eight bytes at a time, `marks` giving a word's stops as high bits (exact up to the
+/// first).
+#[inline(always)]
+fn skip_until(
+    bytes: &[u8],
+    mut i: usize,
+    marks: impl Fn(u64) -> u64,
+    stop: impl Fn(u8) -> bool,
+) -> usize {
     while let Some(chunk) = bytes.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        let stops = (zero_bytes(word ^ (ONES * u64::from(b'"')))
-            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
-            // Bytes below 0x20 borrow into their high bit.
-            | word.wrapping_sub(ONES * 0x20)
-            // Non-ASCII bytes.
-            | word)
-            & HIGH_BITS;
+        let stops = marks(u64::from_le_bytes(word)) & HIGH_BITS;
         if stops != 0 {
             return i + (stops.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    while let Some(&b) = bytes.get(i) {
-        if STRING_STOP[usize::from(b)] || !b.is_ascii() {
-            break;
-        }
+    while bytes.get(i).is_some_and(|&b| !stop(b)) {
         i += 1;
     }
     i
+}
+
+/// The index of the first byte at or after `i` that is not plain ASCII text inside a string
+/// (a quote, a backslash, a control character or a non-ASCII byte), or the input's length.
+/// Eight bytes at a time: strings are most of a body's bytes.
+#[inline(always)]
+fn skip_plain_ascii(bytes: &[u8], i: usize) -> usize {
+    skip_until(
+        bytes,
+        i,
+        // Bytes below 0x20 borrow into their high bit; non-ASCII bytes have it set.
+        |word| {
+            bytes_equal(word, b'"')
+                | bytes_equal(word, b'\\')
+                | word.wrapping_sub(ONES * 0x20)
+                | word
+        },
+        |b| STRING_STOP[usize::from(b)] || !b.is_ascii(),
+    )
+}
+
+/// The index of the first byte at or after `i` that ends a bare value (a number or a
+/// literal): whitespace or a control character, `,`, `}`, or a non-ASCII byte; or the
+/// input's length. Eight bytes at a time.
+#[inline(always)]
+pub(crate) fn skip_bare_value(bytes: &[u8], i: usize) -> usize {
+    skip_until(
+        bytes,
+        i,
+        // Bytes up to the space borrow into their high bit; non-ASCII bytes have it set.
+        |word| {
+            bytes_equal(word, b',')
+                | bytes_equal(word, b'}')
+                | word.wrapping_sub(ONES * 0x21)
+                | word
+        },
+        |b| b <= b' ' || b == b',' || b == b'}' || !b.is_ascii(),
+    )
 }
 
 /// The tokenizer: a position in the input.
@@ -719,6 +761,44 @@ pub(crate) fn unescape(raw: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_value_ends_at_the_first_delimiter_wherever_it_falls() {
+        for value in [
+            "1",
+            "-12.5e3",
+            "true",
+            "null",
+            "12345678",
+            "123456789012345678901",
+            "",
+        ] {
+            for (tail, stops) in [
+                (",", true),
+                ("}", true),
+                (" ", true),
+                ("\n", true),
+                ("\t", true),
+                ("é", true),
+                ("]", false),
+                (":", false),
+                ("\"", false),
+            ] {
+                // At the input's end, before its end, and past an eight-byte chunk.
+                for pad in ["", "1234567"] {
+                    let text = format!("{pad}{value}{tail}x");
+                    let end = skip_bare_value(text.as_bytes(), 0);
+                    if stops {
+                        assert_eq!(end, pad.len() + value.len(), "{text:?}");
+                    } else {
+                        assert!(end > pad.len() + value.len(), "{text:?}");
+                    }
+                }
+            }
+            let text = value.to_owned();
+            assert_eq!(skip_bare_value(text.as_bytes(), 0), text.len());
+        }
+    }
 
     fn skip(text: &str) -> Result<usize, SyntaxError> {
         let mut s = Scanner::new(text.as_bytes());

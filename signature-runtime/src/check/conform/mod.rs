@@ -5,6 +5,8 @@
 #[cfg(feature = "arrow")]
 mod arrow;
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::JsonChecker;
@@ -251,7 +253,7 @@ struct ConformSink<'b> {
     columns: Vec<ConformedColumn>,
     /// Values the output cannot hold: each an error at its place.
     problems: Vec<Problem>,
-    place: String,
+    place: Cow<'static, str>,
     params: Option<(usize, usize)>,
 }
 
@@ -269,7 +271,7 @@ impl<'b> ConformSink<'b> {
             body,
             columns,
             problems: Vec::new(),
-            place: String::new(),
+            place: Cow::Borrowed(""),
             params: None,
         }
     }
@@ -434,8 +436,8 @@ impl<'b> ConformSink<'b> {
 impl CellSink for ConformSink<'_> {
     const ACTIVE: bool = true;
 
-    fn rows_begin(&mut self, _: Arrival, place: &str) {
-        place.clone_into(&mut self.place);
+    fn rows_begin(&mut self, _: Arrival, place: Cow<'static, str>) {
+        self.place = place;
     }
 
     fn cell(&mut self, column: usize, row: u64, value: Scanned) {

@@ -13,7 +13,7 @@ use serde::de::{
 };
 use serde_json::{Map, Value};
 
-use crate::types::Schema;
+use crate::check::JsonChecker;
 
 /// The rows and the raw params.
 pub(super) type Rows<T> = (Vec<T>, Map<String, Value>);
@@ -22,7 +22,10 @@ pub(super) type Rows<T> = (Vec<T>, Map<String, Value>);
 pub(super) type Failure = (serde_json::Error, Option<&'static str>, Option<u64>);
 
 /// The rows of a body the check passed, read by serde_json.
-pub(super) fn rows<T: DeserializeOwned>(shape: &Shape, body: &[u8]) -> Result<Rows<T>, Failure> {
+pub(super) fn rows<T: DeserializeOwned>(
+    shape: &Shape<'_>,
+    body: &[u8],
+) -> Result<Rows<T>, Failure> {
     let ctx = Ctx {
         shape,
         place: Cell::new(None),
@@ -45,28 +48,27 @@ fn run<T: DeserializeOwned>(ctx: &Ctx<'_>, body: &[u8]) -> Result<Rows<T>, serde
 
 // ---- The schema's shape, as decoding needs it ---------------------------------------------
 
-/// What shapes the rows: the schema's column names and kinds.
+/// What shapes the rows: the checker's column names and kinds (borrowed from the checker,
+/// which made them once).
 #[derive(Debug)]
-pub(super) struct Shape {
+pub(super) struct Shape<'c> {
     /// The column names; `None` for a positional schema (rows are read as sequences).
-    pub(super) names: Option<Vec<String>>,
+    pub(super) names: Option<&'c [String]>,
     /// A tensor schema: an `inputs`/`instances` list is one whole tensor, one row.
     pub(super) tensor: bool,
 }
 
-impl Shape {
-    pub(super) fn of(schema: &Schema) -> Shape {
-        let names: Option<Vec<String>> =
-            schema.names().map(|n| n.map(ToString::to_string)).collect();
+impl<'c> Shape<'c> {
+    pub(super) fn of(checker: &'c JsonChecker) -> Shape<'c> {
         Shape {
-            names: names.filter(|n| !n.is_empty()),
-            tensor: schema.is_tensor_spec(),
+            names: checker.column_names(),
+            tensor: checker.is_tensor_schema(),
         }
     }
 
     /// The name of the only column, when the schema has exactly one named column.
     fn single(&self) -> Option<&str> {
-        match self.names.as_deref() {
+        match self.names {
             Some([name]) => Some(name),
             _ => None,
         }
@@ -74,7 +76,7 @@ impl Shape {
 }
 
 struct Ctx<'s> {
-    shape: &'s Shape,
+    shape: &'s Shape<'s>,
     /// Where the rows are, for the report: `/dataframe_records`, ...
     place: Cell<Option<&'static str>>,
     /// The row being read.
@@ -362,7 +364,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for InputsSeed<'_, T> {
 }
 
 /// One element of an `inputs`/`instances` list: a record, a positional row, or a bare value.
-struct ElementSeed<'s, T>(&'s Shape, PhantomData<T>);
+struct ElementSeed<'s, T>(&'s Shape<'s>, PhantomData<T>);
 
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ElementSeed<'_, T> {
     type Value = T;
@@ -420,7 +422,10 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ElementSeed<'_, T> {
 
 /// A single value as a row: the only column of a one-column schema, else a one-cell
 /// positional row; a list stays a positional row.
-fn one<'de, T: DeserializeOwned, D: Deserializer<'de>>(shape: &Shape, d: D) -> Result<T, D::Error> {
+fn one<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+    shape: &Shape<'_>,
+    d: D,
+) -> Result<T, D::Error> {
     match shape.single() {
         Some(name) => T::deserialize(MapAccessDeserializer::new(OneEntry {
             name,

@@ -12,6 +12,8 @@
 mod cells;
 mod fallback;
 
+use std::borrow::Cow;
+
 use serde::de::DeserializeOwned;
 use serde::de::value::MapAccessDeserializer;
 use serde_json::{Map, Value};
@@ -49,8 +51,8 @@ impl JsonChecker {
     /// lists is read one position at a time. Columns the signature does not declare are not
     /// shown to `T` (they were reported as warnings, and MLflow drops them too).
     ///
-    /// The checker should be built for `T`'s schema ([`Signature::input_schema`]): the rows
-    /// are shaped by it. In [`Mode::Strict`](super::Mode::Strict), what passes the check is
+    /// The checker should be built for `T`'s schema ([`Signature::input_schema`]): each cell
+    /// is shown to `T` under the name of the checker's column it was checked as. In [`Mode::Strict`](super::Mode::Strict), what passes the check is
     /// what serde deserialises (the crate's rule table lists the exceptions); when serde still
     /// refuses a row that passed, the returned report carries a `wrong_type` error naming the
     /// row, with serde's message as its [`value`](crate::report::Problem::value).
@@ -90,7 +92,8 @@ impl JsonChecker {
     where
         T: Signature + DeserializeOwned,
     {
-        let shape = Shape::of(&T::input_schema());
+        // The checker's names: they are what the check hands cells by (made once per checker).
+        let shape = Shape::of(self);
         let sink = TypedSink::<T>::new(body, &shape);
         let (report, mut sink) = self.check_into(body, sink);
         if !report.is_valid() {
@@ -106,7 +109,9 @@ impl JsonChecker {
                 };
                 params.map(|params| (rows, params))
             }
-            Outcome::Refused { error, row } => Err((error, Some(sink.place), Some(row))),
+            Outcome::Refused { error, row } => {
+                Err((error, Some(sink.place.into_owned()), Some(row)))
+            }
             Outcome::NotByRow => fallback::rows::<T>(&shape, body)
                 .map_err(|(e, place, row)| (e, place.map(str::to_owned), row)),
         };
@@ -224,13 +229,13 @@ struct TypedSink<'b, 's, T> {
     /// Whether a row was not clean: nothing more is decoded.
     stopped: bool,
     /// Where the rows are, for the report.
-    place: String,
+    place: Cow<'static, str>,
     params: Option<(usize, usize)>,
 }
 
 impl<'b, 's, T> TypedSink<'b, 's, T> {
-    fn new(body: &'b [u8], shape: &'s Shape) -> Self {
-        let names = shape.names.as_deref().filter(|_| !shape.tensor);
+    fn new(body: &'b [u8], shape: &Shape<'s>) -> Self {
+        let names = shape.names.filter(|_| !shape.tensor);
         TypedSink {
             body,
             names,
@@ -238,7 +243,7 @@ impl<'b, 's, T> TypedSink<'b, 's, T> {
             by_column: None,
             outcome: Outcome::NotByRow,
             stopped: false,
-            place: String::new(),
+            place: Cow::Borrowed(""),
             params: None,
         }
     }
@@ -274,11 +279,11 @@ impl<T: DeserializeOwned> TypedSink<'_, '_, T> {
 impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
     const ACTIVE: bool = true;
 
-    fn rows_begin(&mut self, arrival: Arrival, place: &str) {
+    fn rows_begin(&mut self, arrival: Arrival, place: Cow<'static, str>) {
         let Some(names) = self.names else {
             return;
         };
-        place.clone_into(&mut self.place);
+        self.place = place;
         match arrival {
             Arrival::Rows => self.outcome = Outcome::Rows(Vec::new()),
             Arrival::Columns => self.by_column = Some(vec![Vec::new(); names.len()]),

@@ -15,33 +15,33 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// but a Strict scalar, the cell's span).
     #[inline]
     pub(super) fn cell(&mut self, k: usize) -> Step<Scanned> {
-        let c = self.c;
-        if let (Cell::Leaf(spec), None) = (&c.columns[k].cell, &self.ml) {
+        let checker = self.checker;
+        if let (Cell::Leaf(spec), None) = (&checker.columns[k].cell, &self.mlflow) {
             self.column = Some(k);
-            return self.leaf_value(*spec, !c.columns[k].required);
+            return self.leaf_value(*spec, !checker.columns[k].required);
         }
         self.peek()?;
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         self.cell_checked(k)?;
-        Ok(Scanned::Raw(start, self.s.pos()))
+        Ok(Scanned::Raw(start, self.scanner.pos()))
     }
 
     fn cell_checked(&mut self, k: usize) -> Step {
-        let c = self.c;
-        let column = &c.columns[k];
+        let checker = self.checker;
+        let column = &checker.columns[k];
         self.column = Some(k);
         match &column.cell {
-            Cell::Leaf(spec) => match (&self.ml, column.data_type) {
+            Cell::Leaf(spec) => match (&self.mlflow, column.data_type) {
                 (Some(_), Some(t)) => self.ml_cell(k, t),
                 _ => self.leaf(*spec, !column.required),
             },
             Cell::Composite(ty) => {
-                if self.ml.is_some()
+                if self.mlflow.is_some()
                     && let Some(why) = self.ml_composite_refusal(ty, column.required)?
                 {
-                    let start = self.s.pos();
+                    let start = self.scanner.pos();
                     self.skip()?;
-                    let end = self.s.pos();
+                    let end = self.scanner.pos();
                     self.report(Severity::Error, |run| {
                         run.here(ProblemKind::WrongType, Severity::Error, why.to_owned())
                             .with_value(run.excerpt(start, end))
@@ -60,7 +60,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 let dims = spec.shape().get(1..).unwrap_or_default();
                 if self.trackers.len() <= k {
                     self.trackers
-                        .resize(self.c.columns.len().max(k + 1), Vec::new());
+                        .resize(self.checker.columns.len().max(k + 1), Vec::new());
                 }
                 let mut tracker = std::mem::take(&mut self.trackers[k]);
                 tracker.resize(dims.len(), None);
@@ -73,11 +73,11 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// One element of the unnamed tensor, in a frame with one column per element.
     pub(super) fn tensor_element(&mut self) -> Step {
-        let c = self.c;
-        match c.columns.first().map(|col| &col.cell) {
+        let checker = self.checker;
+        match checker.columns.first().map(|col| &col.cell) {
             Some(Cell::Tensor { spec, leaf }) => {
                 self.column = Some(0);
-                if self.ml.is_some() {
+                if self.mlflow.is_some() {
                     self.ml_frame_columns_tensor();
                     let result = self.ml_tensor_element(spec, true);
                     self.column = None;
@@ -93,8 +93,8 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Tensor `k` given whole (its first dimension included).
     pub(super) fn whole_tensor(&mut self, k: usize) -> Step {
-        let c = self.c;
-        let Some(Cell::Tensor { spec, leaf }) = c.columns.get(k).map(|col| &col.cell) else {
+        let checker = self.checker;
+        let Some(Cell::Tensor { spec, leaf }) = checker.columns.get(k).map(|col| &col.cell) else {
             return self.skip();
         };
         self.column = Some(k);
@@ -106,10 +106,10 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
         let mut tracker = vec![None; spec.shape().len()];
         self.peek()?;
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         let result = self.tensor_level(spec, *leaf, spec.shape(), 0, &mut tracker);
         if S::ACTIVE && result.is_ok() {
-            let end = self.s.pos();
+            let end = self.scanner.pos();
             self.sink.cell(k, 0, Scanned::Raw(start, end));
         }
         self.column = None;
@@ -127,7 +127,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         tracker: &mut [Option<u64>],
     ) -> Step {
         let Some(&dim) = dims.get(level) else {
-            if self.ml.is_some() && self.peek()? != b'[' {
+            if self.mlflow.is_some() && self.peek()? != b'[' {
                 return self.ml_tensor_element(spec, dims.len() < spec.shape().len());
             }
             let nested_object = leaf.leaf == Leaf::Any && self.ml_predict_nested_object_element();
@@ -197,7 +197,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         if nullable && !matches!(ty, ColumnType::DataType(_)) && self.peek()? == b'n' {
             return self.eat_null();
         }
-        if self.ml.is_some() {
+        if self.mlflow.is_some() {
             // `_enforce_object` returns an optional object's `{}` before reading its
             // properties (docs/mlflow-behaviour.md §7.2).
             if nullable && matches!(ty, ColumnType::Object(_)) && self.at_empty_object()? {
@@ -329,7 +329,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         let first = self.peek()?;
         match (first, spec.leaf) {
             (b'-' | b'0'..=b'9', Leaf::Int { min, max }) => {
-                let at = self.s.pos();
+                let at = self.scanner.pos();
                 let number = self.number()?;
                 match int_fits(&number, min, max) {
                     Ok(()) => Ok(Scanned::number(&number)),
@@ -340,9 +340,9 @@ impl<S: CellSink> Run<'_, '_, S> {
                 }
             }
             (b'-' | b'0'..=b'9', Leaf::Float { mantissa_bits, max }) => {
-                let at = self.s.pos();
+                let at = self.scanner.pos();
                 let number = self.number()?;
-                let text = &self.s.bytes()[number.span.0..number.span.1];
+                let text = &self.scanner.bytes()[number.span.0..number.span.1];
                 match float_fits(&number, text, mantissa_bits, max) {
                     Ok(()) => Ok(Scanned::number(&number)),
                     Err(misfit) => {
@@ -360,9 +360,9 @@ impl<S: CellSink> Run<'_, '_, S> {
             (b't' | b'f', Leaf::Bool) => Ok(Scanned::Bool(self.literal()? == Literal::True)),
             (b'n', _) if nullable => self.eat_null().map(|()| Scanned::Null),
             (_, Leaf::Any) => {
-                let start = self.s.pos();
+                let start = self.scanner.pos();
                 self.skip()?;
-                Ok(Scanned::Raw(start, self.s.pos()))
+                Ok(Scanned::Raw(start, self.scanner.pos()))
             }
             _ => self
                 .mismatch(ProblemKind::WrongType, || spec.expected())
@@ -371,7 +371,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     pub(super) fn number_misfit(&mut self, spec: LeafSpec, misfit: NumberMisfit, at: usize) {
-        let end = self.s.pos();
+        let end = self.scanner.pos();
         let (kind, message, found) = match misfit {
             NumberMisfit::NotAnInteger => (
                 ProblemKind::WrongType,
@@ -395,7 +395,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 .with_expected(spec.expected())
                 .with_found(found)
                 .with_value(run.excerpt(at, end));
-            if misfit == NumberMisfit::NotAnInteger && run.s.bytes().get(at) == Some(&b'-') {
+            if misfit == NumberMisfit::NotAnInteger && run.scanner.bytes().get(at) == Some(&b'-') {
                 problem =
                     problem.with_note("`-0` and numbers with a fraction or exponent are floats");
             }
@@ -405,7 +405,7 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Base64 and datetime strings, checked on their decoded text.
     pub(super) fn text_leaf(&mut self, spec: LeafSpec, token: StrToken) {
-        let raw = &self.s.bytes()[token.range()];
+        let raw = &self.scanner.bytes()[token.range()];
         let decoded;
         let text: &[u8] = if token.escaped {
             decoded = unescape(raw);

@@ -23,7 +23,7 @@
 use super::names::{NameIndex, Words};
 use super::{CellSink, JsonChecker, Layout, Run, Scanned, Seen, Slot};
 use crate::check::scanner::{
-    IntValue, Scanner, digit_run, plain_string_end, skip_digits, skip_whitespace,
+    IntValue, Scanner, digit_run, plain_string_end, skip_bare_value, skip_digits, skip_whitespace,
 };
 use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
 
@@ -87,7 +87,11 @@ impl CleanRowPlan {
         let mut columns = Vec::with_capacity(slots.len());
         for slot in slots {
             let (cell, column) = match *slot {
-                Slot::Leaf { k, spec, nullable } => (CleanCell::for_leaf(spec, nullable)?, Some(k)),
+                Slot::Leaf {
+                    column: k,
+                    spec,
+                    nullable,
+                } => (CleanCell::for_leaf(spec, nullable)?, Some(k)),
                 Slot::Skip => (CleanCell::Skip, None),
                 Slot::Column(_) | Slot::TensorElement => return None,
             };
@@ -113,11 +117,11 @@ impl CleanRecordPlan {
     /// The plan for a checker's records, if the fast path can take them: a named schema of
     /// scalar columns whose names need no escapes, in Strict (the MLflow modes give no column
     /// a scalar check).
-    pub(super) fn for_checker(c: &JsonChecker) -> Option<CleanRecordPlan> {
-        if c.layout != Layout::Named {
+    pub(super) fn for_checker(checker: &JsonChecker) -> Option<CleanRecordPlan> {
+        if checker.layout != Layout::Named {
             return None;
         }
-        let (keys, cells) = c
+        let (keys, cells) = checker
             .columns
             .iter()
             .map(|column| {
@@ -137,7 +141,7 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
     /// The fast path's plan for rows whose positions go to `slots`, if it can take them: in
     /// Strict only (the MLflow modes decide a column on all its values together).
     pub(super) fn clean_row_plan(&self, slots: &[Slot]) -> Option<CleanRowPlan> {
-        if !self.fast_paths || self.ml.is_some() {
+        if !self.fast_paths || self.mlflow.is_some() {
             return None;
         }
         CleanRowPlan::for_slots(slots)
@@ -145,59 +149,55 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
 
     /// The fast path's plan for records, if it can take them.
     pub(super) fn clean_record_plan(&self) -> Option<&'c CleanRecordPlan> {
-        if !self.fast_paths || self.ml.is_some() {
+        if !self.fast_paths || self.mlflow.is_some() {
             return None;
         }
-        self.c.clean_records.as_ref()
+        self.checker.clean_records.as_ref()
     }
 
     /// The fast path's plan for `dataframe_split` rows of the schema's columns in its order.
     pub(super) fn clean_split_plan(&self) -> Option<&'c CleanRowPlan> {
-        if !self.fast_paths || self.ml.is_some() {
+        if !self.fast_paths || self.mlflow.is_some() {
             return None;
         }
-        self.c.clean_split.as_ref()
+        self.checker.clean_split.as_ref()
     }
 
     /// Checks record `row` at the cursor on the fast path: `true` when it is clean and
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
     pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan, row: u64) -> bool {
-        let c = self.c;
-        // The record's own bitset of the columns given (taken, not allocated: the general
-        // path uses the same one for its records).
-        let mut seen = std::mem::take(&mut self.seen);
-        seen.reset(plan.cells.len());
-        let clean = self.clean_step(row, |s, kept, start, depth, max_depth| {
-            let columns = (plan, &c.names, c.required_mask.as_slice());
+        let checker = self.checker;
+        self.clean_step(row, |scanner, scratch, start, depth, max_depth| {
+            let CleanScratch { kept, record } = scratch;
+            record.reset(plan.cells.len());
+            let columns = (plan, &checker.names, checker.required_mask.as_slice());
             clean_record_end(
-                s,
+                scanner,
                 start,
                 columns,
-                &mut seen,
-                depth,
-                max_depth,
+                record,
+                (depth, max_depth),
+                S::ACTIVE,
                 |k, value| {
                     if S::ACTIVE {
                         kept.push((k, value));
                     }
                 },
             )
-        });
-        self.seen = seen;
-        clean
+        })
     }
 
     /// Checks row `row` at the cursor on the fast path: `true` when the row is clean and
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
     pub(super) fn clean_row(&mut self, plan: &CleanRowPlan, row: u64) -> bool {
-        self.clean_step(row, |s, kept, start, depth, max_depth| {
-            clean_row_end(s, start, &plan.cells, depth, max_depth, |n, value| {
+        self.clean_step(row, |scanner, scratch, start, depth, max_depth| {
+            clean_row_end(scanner, start, &plan.cells, depth, max_depth, |n, value| {
                 if S::ACTIVE
                     && let Some(&Some(k)) = plan.columns.get(n)
                 {
-                    kept.push((k, value));
+                    scratch.kept.push((k, value));
                 }
             })
         })
@@ -211,27 +211,26 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
     fn clean_step(
         &mut self,
         row: u64,
-        scan: impl FnOnce(
-            &mut Scanner<'_>,
-            &mut Vec<(usize, Scanned)>,
-            usize,
-            usize,
-            usize,
-        ) -> Option<usize>,
+        scan: impl FnOnce(&mut Scanner<'_>, &mut CleanScratch, usize, usize, usize) -> Option<usize>,
     ) -> bool {
-        let max_depth = self.c.options.max_depth;
+        let max_depth = self.checker.options.max_depth;
         // The row is one level below the cursor's depth: the general path refuses it.
         if self.depth >= max_depth {
             return false;
         }
-        let start = self.s.pos();
-        let kept = &mut self.clean_cells;
-        kept.clear();
-        match scan(&mut self.s, kept, start, self.depth + 1, max_depth) {
+        let start = self.scanner.pos();
+        self.clean.kept.clear();
+        match scan(
+            &mut self.scanner,
+            &mut self.clean,
+            start,
+            self.depth + 1,
+            max_depth,
+        ) {
             Some(end) => {
-                self.s.seek(end);
+                self.scanner.seek(end);
                 if S::ACTIVE {
-                    for &(column, value) in &self.clean_cells {
+                    for &(column, value) in &self.clean.kept {
                         self.sink.cell(column, row, value);
                     }
                 }
@@ -239,7 +238,7 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
                 true
             }
             None => {
-                self.s.seek(start);
+                self.scanner.seek(start);
                 false
             }
         }
@@ -250,14 +249,14 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
 /// `depth` may nest up to `max_depth`; each position's cell goes to `emit` as it is read.
 #[inline]
 fn clean_row_end(
-    s: &mut Scanner<'_>,
+    scanner: &mut Scanner<'_>,
     i: usize,
     cells: &[CleanCell],
     depth: usize,
     max_depth: usize,
     mut emit: impl FnMut(usize, Scanned),
 ) -> Option<usize> {
-    let bytes = s.bytes();
+    let bytes = scanner.bytes();
     let mut i = skip_whitespace(bytes, i);
     if bytes.get(i) != Some(&b'[') {
         return None;
@@ -270,7 +269,7 @@ fn clean_row_end(
             }
             i = skip_whitespace(bytes, i + 1);
         }
-        let (end, value) = clean_cell_end(s, i, cell, depth, max_depth)?;
+        let (end, value) = clean_cell_end(scanner, i, cell, depth, max_depth)?;
         emit(n, value);
         i = skip_whitespace(bytes, end);
     }
@@ -279,55 +278,74 @@ fn clean_row_end(
 
 /// Where the clean record at `i` ends (after its `}`); `None` if it is not clean: a key
 /// that is not a column (or is written with escapes or non-ASCII text), a column given twice,
-/// a required column missing, or a cell the fast path does not accept. The keys may come in
-/// any order: each is first compared with the name of the column after the previous key's
-/// (one comparison for the usual in-order record), then looked up by name. Each column's cell
-/// goes to `emit` as it is read, with the column's index, in the record's order.
+/// a required column missing, or a cell the fast path does not accept.
+///
+/// The keys may come in any order. Each is first compared with the name the order predicts
+/// (the column after the previous key's, or in a wide schema the column that followed the
+/// previous key in the last record out of order) and its cell checked at once: one
+/// comparison per key for the usual record. At a key the order does not predict, a schema of
+/// at most [`NARROW`] columns has each key looked up and its cell checked as it comes; a
+/// wider one has the rest of the record read in two passes: the first looks each key up and
+/// only notes where its value lies, the second checks those values in the schema's order.
+/// Why two: with keys in a fresh order per record (a client's hash map), checking each cell
+/// as it comes dispatches on an unpredictable column type per cell (a branch mispredicted
+/// most of the time) and waits on the lookup before reading on; the first pass branches only
+/// on the value's syntax and its lookups overlap, and the second meets the types in the
+/// schema's order, as an in-order record does.
+///
+/// Each column's cell goes to `emit` with the column's index, in the record's order.
 // The same loop as `clean_row_end` with a key before each cell. One generic member loop for
 // both measured 2–3% slower on the split check (A/B, three alternations), so it stays two.
 #[inline]
 fn clean_record_end(
-    s: &mut Scanner<'_>,
+    scanner: &mut Scanner<'_>,
     i: usize,
     (plan, names, required): (&CleanRecordPlan, &NameIndex, &[u64]),
-    seen: &mut Seen,
-    depth: usize,
-    max_depth: usize,
+    scratch: &mut RecordScratch,
+    (depth, max_depth): (usize, usize),
+    keep: bool,
     mut emit: impl FnMut(usize, Scanned),
 ) -> Option<usize> {
-    let bytes = s.bytes();
+    let bytes = scanner.bytes();
     let mut i = skip_whitespace(bytes, i);
     if bytes.get(i) != Some(&b'{') {
         return None;
     }
     i = skip_whitespace(bytes, i + 1);
-    let mut guess = 0;
-    // Whether the keys have come in the schema's order so far: then the next key is first
-    // compared with the next column's name; otherwise it is looked up at once, until a
-    // lookup finds the column the order predicts (sorted keys come in such runs).
-    let mut in_order = true;
+    let (seen, successors) = (&mut scratch.seen, &scratch.successors);
+    // The previous key's place in `successors` (0 before the first key).
+    let mut previous = 0;
+    let mut predicting = true;
     let mut first = true;
     loop {
         match bytes.get(i) {
-            Some(b'}') => break,
+            Some(b'}') => return seen.covers(required).then_some(i + 1),
             Some(b',') if !first => i = skip_whitespace(bytes, i + 1),
             _ if first => {}
             _ => return None,
         }
-        first = false;
-        let predicted = match plan.keys.get(guess) {
-            Some((key, words)) if in_order => plain_key_end(bytes, i, key, *words),
+        // The schema's order until a record has left it.
+        let predicted = successors.get(previous).copied().unwrap_or(previous);
+        let hit = match plan.keys.get(predicted) {
+            Some((key, words)) if predicting => plain_key_end(bytes, i, key, *words),
             _ => None,
         };
-        let (k, key_end) = match predicted {
-            Some(end) => (guess, end),
+        let (k, key_end) = match hit {
+            Some(end) => (predicted, end),
+            None if plan.cells.len() > NARROW => break,
             None => {
+                if bytes.get(i) != Some(&b'"') {
+                    return None;
+                }
                 let end = plain_string_end(bytes, i)?;
                 let k = names.get_in(bytes, i + 1, end - 1)?;
-                in_order = k == guess;
+                // Try the prediction again once it would have been right (sorted keys come
+                // in runs of the schema's order).
+                predicting = k == predicted;
                 (k, end)
             }
         };
+        first = false;
         let &cell = plan.cells.get(k)?;
         if seen.mark(k) {
             return None;
@@ -337,12 +355,183 @@ fn clean_record_end(
             return None;
         }
         i = skip_whitespace(bytes, i + 1);
-        let (end, value) = clean_cell_end(s, i, cell, depth, max_depth)?;
+        let (end, value) = clean_cell_end(scanner, i, cell, depth, max_depth)?;
         emit(k, value);
         i = skip_whitespace(bytes, end);
-        guess = k + 1;
+        previous = k + 1;
     }
-    seen.covers(required).then_some(i + 1)
+    // A key the order did not predict at `i`: the rest of the record in two passes.
+    let end = scratch.note_members(scanner, i, (plan, names), previous, keep)?;
+    let RecordScratch {
+        seen,
+        checked,
+        spans,
+        order,
+        values,
+        ..
+    } = scratch;
+    if !seen.covers(required) {
+        return None;
+    }
+    // The second pass, in the schema's order: each noted value must be a clean cell ending
+    // where the first pass found its end.
+    for (word, (&given, &early)) in seen.words().iter().zip(checked.iter()).enumerate() {
+        let mut waiting = given & !early;
+        while waiting != 0 {
+            let k = word * 64 + waiting.trailing_zeros() as usize;
+            waiting &= waiting - 1;
+            let (start, value_end) = *spans.get(k)?;
+            let (cell_end, value) =
+                clean_cell_end(scanner, start, *plan.cells.get(k)?, depth, max_depth)?;
+            if cell_end != value_end {
+                return None;
+            }
+            if keep && let Some(slot) = values.get_mut(k) {
+                *slot = value;
+            }
+        }
+    }
+    if keep {
+        for &k in order.iter() {
+            emit(k, *values.get(k)?);
+        }
+    }
+    Some(end)
+}
+
+/// The widest schema whose records out of order are checked in one pass, each key looked up
+/// as it comes: the two passes need space per column, which a narrow schema's small bodies
+/// should not allocate, and gain little on a few columns.
+const NARROW: usize = 64;
+
+/// The fast path's working space, kept by the run from row to row (allocated at most once
+/// per check).
+#[derive(Debug, Default)]
+pub(super) struct CleanScratch {
+    /// A clean row's cells, kept until the row is known to be clean (only when a sink takes
+    /// them).
+    kept: Vec<(usize, Scanned)>,
+    record: RecordScratch,
+}
+
+/// What the record fast path keeps between records (made at the first record out of order,
+/// then reused: a check allocates it once).
+#[derive(Debug, Default)]
+struct RecordScratch {
+    /// The columns the record gives.
+    seen: Seen,
+    /// The words of `seen` when the record's keys left the schema's order: those columns'
+    /// cells were checked as they were read.
+    checked: Vec<u64>,
+    /// Per column, the span of its value in the record when the second pass checks it.
+    spans: Vec<(usize, usize)>,
+    /// Which column followed which in the last record that left the schema's order: at
+    /// `k + 1` the column after column `k`, at 0 the first column. A client's records usually
+    /// share one key order (sorted, or a frame's column order): from the second record on,
+    /// each key is then confirmed by one comparison rather than looked up.
+    successors: Vec<usize>,
+    /// The columns the second pass checks, in the record's order (only for a sink).
+    order: Vec<usize>,
+    /// Per column, its cell as the second pass read it (only for a sink).
+    values: Vec<Scanned>,
+}
+
+impl RecordScratch {
+    /// Ready for a record of a schema of `columns` columns.
+    #[inline]
+    fn reset(&mut self, columns: usize) {
+        self.seen.reset(columns);
+    }
+
+    /// The first pass over the members from the key at `i` on: each key looked up and marked,
+    /// its value's span noted; where the record ends (after its `}`), or `None` at anything
+    /// the fast path does not take.
+    #[inline]
+    fn note_members(
+        &mut self,
+        scanner: &mut Scanner<'_>,
+        mut i: usize,
+        (plan, names): (&CleanRecordPlan, &NameIndex),
+        mut previous: usize,
+        keep: bool,
+    ) -> Option<usize> {
+        let columns = plan.cells.len();
+        self.checked.clear();
+        self.checked.extend_from_slice(self.seen.words());
+        if self.spans.len() < columns {
+            self.spans.resize(columns, (0, 0));
+        }
+        if self.successors.len() <= columns {
+            self.successors = (0..=columns).collect();
+        }
+        if keep {
+            self.order.clear();
+            if self.values.len() < columns {
+                self.values.resize(columns, Scanned::Null);
+            }
+        }
+        let bytes = scanner.bytes();
+        // The key at `i` was just compared with the prediction.
+        let mut predicting = false;
+        loop {
+            if bytes.get(i) != Some(&b'"') {
+                return None;
+            }
+            let predicted = *self.successors.get(previous)?;
+            let hit = match plan.keys.get(predicted) {
+                Some((key, words)) if predicting => plain_key_end(bytes, i, key, *words),
+                _ => None,
+            };
+            let (k, key_end) = match hit {
+                Some(end) => (predicted, end),
+                None => {
+                    let end = plain_string_end(bytes, i)?;
+                    let k = names.get_in(bytes, i + 1, end - 1)?;
+                    // Try the prediction again once it would have been right.
+                    predicting = k == predicted;
+                    self.successors[previous] = k;
+                    (k, end)
+                }
+            };
+            if self.seen.mark(k) {
+                return None;
+            }
+            previous = k + 1;
+            i = skip_whitespace(bytes, key_end);
+            if bytes.get(i) != Some(&b':') {
+                return None;
+            }
+            i = skip_whitespace(bytes, i + 1);
+            let end = scalar_end(scanner, i)?;
+            *self.spans.get_mut(k)? = (i, end);
+            if keep {
+                self.order.push(k);
+            }
+            i = skip_whitespace(bytes, end);
+            match bytes.get(i) {
+                Some(b'}') => return Some(i + 1),
+                Some(b',') => i = skip_whitespace(bytes, i + 1),
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Where the scalar at `i` seems to end: a string's closing quote, or any other value's first
+/// byte that is whitespace, `,`, `}` or not ASCII. Only a boundary for the second pass, which
+/// reads the value and refuses it unless it ends exactly there.
+#[inline(always)]
+fn scalar_end(scanner: &mut Scanner<'_>, i: usize) -> Option<usize> {
+    let bytes = scanner.bytes();
+    if *bytes.get(i)? == b'"' {
+        if let Some(end) = plain_string_end(bytes, i) {
+            return Some(end);
+        }
+        scanner.seek(i);
+        scanner.string().ok()?;
+        return Some(scanner.pos());
+    }
+    Some(skip_bare_value(bytes, i + 1))
 }
 
 /// Where the string `"key"` at `i` ends, if it is there (`words` are the key's first bytes).
@@ -357,13 +546,13 @@ fn plain_key_end(bytes: &[u8], i: usize, key: &[u8], words: Words) -> Option<usi
 /// a report.
 #[inline(always)]
 fn clean_cell_end(
-    s: &mut Scanner<'_>,
+    scanner: &mut Scanner<'_>,
     i: usize,
     cell: CleanCell,
     depth: usize,
     max_depth: usize,
 ) -> Option<(usize, Scanned)> {
-    let bytes = s.bytes();
+    let bytes = scanner.bytes();
     let first = *bytes.get(i)?;
     let nullable = match cell {
         CleanCell::Int { min, max, .. } if is_number_start(first) => {
@@ -382,9 +571,9 @@ fn clean_cell_end(
             if let Some(end) = plain_string_end(bytes, i) {
                 return Some((end, Scanned::Str(i + 1, end - 1)));
             }
-            s.seek(i);
-            let token = s.string().ok()?;
-            return Some((s.pos(), Scanned::from(token)));
+            scanner.seek(i);
+            let token = scanner.string().ok()?;
+            return Some((scanner.pos(), Scanned::from(token)));
         }
         CleanCell::Bool { .. } if first == b't' => {
             return word_end(bytes, i, b"true").map(|end| (end, Scanned::Bool(true)));
@@ -393,9 +582,9 @@ fn clean_cell_end(
             return word_end(bytes, i, b"false").map(|end| (end, Scanned::Bool(false)));
         }
         CleanCell::Skip => {
-            s.seek(i);
-            s.skip_value(depth, max_depth).ok()?;
-            return Some((s.pos(), Scanned::Raw(i, s.pos())));
+            scanner.seek(i);
+            scanner.skip_value(depth, max_depth).ok()?;
+            return Some((scanner.pos(), Scanned::Raw(i, scanner.pos())));
         }
         CleanCell::Int { nullable, .. }
         | CleanCell::Float { nullable, .. }
@@ -659,7 +848,7 @@ mod tests {
 
     /// A record as real bodies have them: every column in order with a valid value, or with
     /// one value replaced, one key dropped, given twice, escaped, out of order, unquoted, or
-    /// an extra key.
+    /// an extra key, or all its keys in another order (rotated or reversed).
     fn record() -> impl Strategy<Value = String> {
         let valid: Vec<_> = VALID[..7]
             .iter()
@@ -670,7 +859,10 @@ mod tests {
             6 => (0..7usize, prop::sample::select(CELLS)).prop_map(|(i, text)| Some((i, 0, text))),
             3 => (0..7usize, 1..7u8).prop_map(|(i, how)| Some((i, how, ""))),
         ];
-        (valid, change).prop_map(|(values, change)| {
+        // After the change, the keys may all move: the record then takes the fast path's
+        // two passes, and the records after it may share its order.
+        let reorder = prop_oneof![4 => Just(0), 1 => 1..7usize, 1 => Just(7)];
+        (valid, change, reorder).prop_map(|(values, change, reorder)| {
             let mut members: Vec<String> = ["a", "b", "c", "d", "e", "f", "g"]
                 .iter()
                 .zip(&values)
@@ -692,6 +884,14 @@ mod tests {
                 Some((i, 5, _)) => members[i] = format!("x{}x: 1", (b'a' + i as u8) as char),
                 Some((i, _, _)) => members.insert(i, "\"x\": [1]".to_owned()),
             }
+            match reorder {
+                0 => {}
+                7 => members.reverse(),
+                by => {
+                    let by = by % members.len().max(1);
+                    members.rotate_left(by);
+                }
+            }
             format!("{{{}}}", members.join(",  "))
         })
     }
@@ -706,7 +906,7 @@ mod tests {
     impl CellSink for Recorder<'_> {
         const ACTIVE: bool = true;
 
-        fn rows_begin(&mut self, arrival: Arrival, place: &str) {
+        fn rows_begin(&mut self, arrival: Arrival, place: std::borrow::Cow<'static, str>) {
             self.events.push(format!("begin {arrival:?} {place}"));
         }
 
@@ -732,7 +932,11 @@ mod tests {
 
     /// The fast path and the general path report the same, and hand a sink the same cells.
     fn same_on_both_paths(body: &str) -> Result<(), TestCaseError> {
-        let checker = checker();
+        same_on_both_paths_for(&checker(), body)
+    }
+
+    /// [`same_on_both_paths`] with another checker.
+    fn same_on_both_paths_for(checker: &JsonChecker, body: &str) -> Result<(), TestCaseError> {
         let bytes = body.as_bytes();
         let fast = checker.check(bytes);
         let general = checker.check_without_fast_paths(bytes);
@@ -768,6 +972,107 @@ mod tests {
                 rows.join(", ")
             );
             same_on_both_paths(&body)?;
+        }
+    }
+
+    /// A 300-column schema's records with keys in the schema's order, in one shuffled order
+    /// for all, and each in its own order, with broken cells and keys among them: the fast
+    /// path (in one pass or two) reports and hands a sink what the general path does.
+    #[test]
+    fn wide_records_out_of_order_get_the_same_report_and_cells_on_both_paths() {
+        const WIDTH: usize = 300;
+        let schema = Schema::from_columns(
+            (0..WIDTH)
+                .map(|i| {
+                    let ty = [
+                        DataType::Long,
+                        DataType::Double,
+                        DataType::String,
+                        DataType::Boolean,
+                    ][i % 4];
+                    let spec = ColSpec::new(format!("c{i}"), ty);
+                    if i % 9 == 4 { spec.optional() } else { spec }
+                })
+                .collect(),
+        )
+        .expect("a valid schema");
+        let checker = JsonChecker::for_schema(&schema);
+        let cell = |i: usize, row: usize| match i % 4 {
+            0 => format!("{}", i * 7 + row),
+            1 => format!("{}.5", i + row),
+            2 if i % 8 == 2 => format!("\"s{i}\\u00e9{row} é\""),
+            2 => format!("\"s{i}_{row}\""),
+            _ => row.is_multiple_of(2).to_string(),
+        };
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        let shuffle = |order: &mut Vec<usize>, next: &mut dyn FnMut(usize) -> usize| {
+            for i in (1..order.len()).rev() {
+                order.swap(i, next(i + 1));
+            }
+        };
+        let mut shared: Vec<usize> = (0..WIDTH).collect();
+        shuffle(&mut shared, &mut next);
+        for layout in ["in order", "one order", "each its own"] {
+            let mut records = Vec::new();
+            for row in 0..12 {
+                let mut order: Vec<usize> = match layout {
+                    "in order" => (0..WIDTH).collect(),
+                    _ => shared.clone(),
+                };
+                if layout == "each its own" {
+                    shuffle(&mut order, &mut next);
+                }
+                let mut members: Vec<String> = order
+                    .iter()
+                    .map(|&i| format!("\"c{i}\": {}", cell(i, row)))
+                    .collect();
+                match row {
+                    3 => members[WIDTH / 2] = format!("\"c{}\": [1]", order[WIDTH / 2]),
+                    5 => members.push(members[7].clone()),
+                    7 => {
+                        members.remove(WIDTH - 1);
+                    }
+                    9 => members.insert(3, "\"extra\": 1".to_owned()),
+                    10 => members[0] = format!("\"c{}\": 1e5", order[0]),
+                    _ => {}
+                }
+                records.push(format!("{{{}}}", members.join(", ")));
+            }
+            let mut bodies = vec![
+                format!("{{\"dataframe_records\": [{}]}}", records.join(", ")),
+                // The clean records only.
+                format!(
+                    "[{}]",
+                    [0, 1, 2, 4, 6, 8, 11]
+                        .map(|r| records[r].as_str())
+                        .join(", ")
+                ),
+            ];
+            // A value the first pass's scan to the next delimiter takes whole, which the second
+            // must refuse (one per body: the general path stops at the first syntax error).
+            for (n, bad) in ["12a", "tru", "1.", "\"a\"b", "nullx", "-", "1]", "2.5.5"]
+                .iter()
+                .enumerate()
+            {
+                let column = [0, 3, 1, 2, 6, 4, 8, 5][n];
+                let record = records[11].replace(
+                    &format!("\"c{column}\": {}", cell(column, 11)),
+                    &format!("\"c{column}\": {bad}"),
+                );
+                assert_ne!(record, records[11], "{bad}");
+                bodies.push(format!("[{}, {record}, {}]", records[0], records[1]));
+            }
+            for body in bodies {
+                same_on_both_paths_for(&checker, &body).expect(layout);
+            }
+            let clean = format!("[{}, {}]", records[0], records[1]);
+            assert!(checker.check(clean.as_bytes()).is_valid(), "{layout}");
         }
     }
 

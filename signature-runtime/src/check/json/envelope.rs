@@ -7,7 +7,7 @@ use crate::report::{ProblemKind, Severity};
 
 impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn body(&mut self) -> Step {
-        match self.s.peek() {
+        match self.scanner.peek() {
             None => {
                 self.report(Severity::Error, |run| {
                     run.here(
@@ -19,7 +19,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 return Err(Abort);
             }
             Some(b'{') => self.envelope()?,
-            Some(b'[') if self.ml.is_some() => {
+            Some(b'[') if self.mlflow.is_some() => {
                 self.mismatch(ProblemKind::BadEnvelope, || {
                     "a JSON object (MLflow refuses a bare list of records)".to_owned()
                 })?;
@@ -34,7 +34,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                     .to_owned()
             })?,
         }
-        if self.s.peek().is_some() {
+        if self.scanner.peek().is_some() {
             return Err(self.syntax(SyntaxError::Expected(
                 "unexpected text after the JSON value",
             )));
@@ -43,7 +43,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     pub(super) fn envelope(&mut self) -> Step {
-        if self.ml.is_some() && self.is_unified_llm() {
+        if self.mlflow.is_some() && self.is_unified_llm() {
             return self.llm_body();
         }
         self.enter()?;
@@ -54,8 +54,14 @@ impl<S: CellSink> Run<'_, '_, S> {
         while let Some(key) = self.key(first)? {
             first = false;
             let name = self.key_text(key);
-            self.path.push(Seg::Key(key));
-            if let Some(&format_key) = FORMAT_KEYS.iter().find(|k| **k == name) {
+            let format_key = FORMAT_KEYS.iter().find(|k| **k == name).copied();
+            // A known key as a constant: the pointer to it needs no look at the body.
+            self.path.push(match format_key {
+                Some(format_key) => Seg::Name(format_key),
+                None if name == "params" => Seg::Name("params"),
+                None => Seg::Key(key),
+            });
+            if let Some(format_key) = format_key {
                 match format {
                     Some(previous) => {
                         let (kind, message) = if previous == format_key {
@@ -91,14 +97,14 @@ impl<S: CellSink> Run<'_, '_, S> {
                     params_seen = true;
                     self.params()?;
                 }
-            } else if self.ml.is_none() && LLM_KEYS.contains(&&*name) {
+            } else if self.mlflow.is_none() && LLM_KEYS.contains(&&*name) {
                 if llm_key_seen {
                     self.skip()?;
                 } else {
                     llm_key_seen = true;
                     self.strict_llm_key(&name)?;
                 }
-            } else if self.ml.is_some() {
+            } else if self.mlflow.is_some() {
                 self.report(Severity::Warning, |run| {
                     run.here(
                         ProblemKind::BadEnvelope,
@@ -143,7 +149,7 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Checks the value of a format key; returns the row count when it has rows.
     pub(super) fn format(&mut self, key: &'static str) -> Step<Option<u64>> {
-        if let Some(ml) = self.ml.as_mut() {
+        if let Some(ml) = self.mlflow.as_mut() {
             ml.route = if key.starts_with("dataframe") {
                 Route::Frame
             } else {
@@ -172,7 +178,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         if let Some(rows) = rows {
             self.check_fixed_batch(rows);
         }
-        if self.ml.is_some() {
+        if self.mlflow.is_some() {
             self.ml_finish(rows);
             self.ml_finish_tensors(rows);
         }
@@ -181,8 +187,8 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// A tensor column whose first dimension is fixed needs exactly that many rows.
     pub(super) fn check_fixed_batch(&mut self, rows: u64) {
-        let c = self.c;
-        for (i, column) in c.columns.iter().enumerate() {
+        let checker = self.checker;
+        for (i, column) in checker.columns.iter().enumerate() {
             let Cell::Tensor { spec, .. } = &column.cell else {
                 continue;
             };

@@ -9,10 +9,10 @@ use crate::report::ProblemKind;
 
 impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn inputs(&mut self) -> Step<Option<u64>> {
-        let c = self.c;
+        let checker = self.checker;
         match self.peek()? {
-            b'{' if c.is_tensor_schema() => {
-                if c.layout == Layout::UnnamedTensor {
+            b'{' if checker.is_tensor_schema() => {
+                if checker.layout == Layout::UnnamedTensor {
                     self.mismatch(ProblemKind::BadEnvelope, || {
                         "the unnamed tensor itself (nested lists), not an object".to_owned()
                     })?;
@@ -21,8 +21,8 @@ impl<S: CellSink> Run<'_, '_, S> {
                 }
                 Ok(None)
             }
-            b'{' if c.layout == Layout::Positional
-                && self.ml.as_ref().is_some_and(|ml| ml.serving && !ml.llm) =>
+            b'{' if checker.layout == Layout::Positional
+                && self.mlflow.as_ref().is_some_and(|ml| ml.serving && !ml.llm) =>
             {
                 self.error(ProblemKind::BadEnvelope, || {
                     "the scoring server wants a list or a single value for a signature of \
@@ -35,11 +35,11 @@ impl<S: CellSink> Run<'_, '_, S> {
             b'{' => self.column_dict().map(Some),
             b'[' => self.input_list(),
             _ => {
-                if c.is_tensor_schema() && c.columns.len() == 1 {
+                if checker.is_tensor_schema() && checker.columns.len() == 1 {
                     self.whole_tensor(0)?;
                     Ok(None)
-                } else if c.columns.len() == 1 {
-                    if self.ml.is_some() && c.layout == Layout::Named {
+                } else if checker.columns.len() == 1 {
+                    if self.mlflow.is_some() && checker.layout == Layout::Named {
                         self.error(ProblemKind::MissingColumn, || {
                             "MLflow reads a single value as column `0`, so the signature's \
                              column is missing"
@@ -55,7 +55,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                     self.row = None;
                     self.column = None;
                     Ok(Some(1))
-                } else if c.layout == Layout::Unchecked {
+                } else if checker.layout == Layout::Unchecked {
                     self.skip()?;
                     Ok(None)
                 } else {
@@ -72,13 +72,10 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// A list under `inputs` or `instances`.
     pub(super) fn input_list(&mut self) -> Step<Option<u64>> {
-        let c = self.c;
+        let checker = self.checker;
         let first = self.first_element_byte();
-        let instances = self.path.first().is_some_and(|seg| match seg {
-            Seg::Key(token) => &self.s.bytes()[token.range()] == b"instances",
-            _ => false,
-        });
-        if self.ml.is_some() && c.is_tensor_schema() {
+        let instances = matches!(self.path.first(), Some(Seg::Name("instances")));
+        if self.mlflow.is_some() && checker.is_tensor_schema() {
             let why = match first {
                 None => Some(
                     "MLflow passes an empty list on as a list, which a tensor signature refuses",
@@ -95,17 +92,17 @@ impl<S: CellSink> Run<'_, '_, S> {
                 return Ok(None);
             }
         }
-        if first.is_none() && self.ml.is_some() && !c.is_tensor_schema() {
+        if first.is_none() && self.mlflow.is_some() && !checker.is_tensor_schema() {
             // pandas makes a frame without columns of an empty list: a named schema then
             // misses its required columns, a positional one every column (MLflow counts them).
-            for (k, column) in c.columns.iter().enumerate() {
-                if column.required || c.layout == Layout::Positional {
+            for (k, column) in checker.columns.iter().enumerate() {
+                if column.required || checker.layout == Layout::Positional {
                     self.missing_column(k, Some("MLflow reads no columns from an empty list"));
                 }
             }
         }
-        if first == Some(b'{') && c.layout != Layout::UnnamedTensor {
-            if let Some(ml) = self.ml.as_mut().filter(|ml| ml.route == Route::Columns) {
+        if first == Some(b'{') && checker.layout != Layout::UnnamedTensor {
+            if let Some(ml) = self.mlflow.as_mut().filter(|ml| ml.route == Route::Columns) {
                 if instances {
                     ml.transposed = true;
                 } else {
@@ -114,8 +111,8 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             return self.records().map(Some);
         }
-        if c.is_tensor_schema() {
-            if c.columns.len() == 1 {
+        if checker.is_tensor_schema() {
+            if checker.columns.len() == 1 {
                 self.whole_tensor(0)?;
             } else {
                 self.mismatch(ProblemKind::BadEnvelope, || {
@@ -124,8 +121,8 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             return Ok(None);
         }
-        if c.columns.len() == 1 {
-            if c.layout == Layout::Named {
+        if checker.columns.len() == 1 {
+            if checker.layout == Layout::Named {
                 self.ml_predict_refuses(
                     "predict reads a list of values as column `0`, so the signature's column is \
                      missing (the scoring server names it)",
@@ -146,12 +143,16 @@ impl<S: CellSink> Run<'_, '_, S> {
             self.row = None;
             return Ok(Some(rows));
         }
-        if c.layout == Layout::Unchecked {
+        if checker.layout == Layout::Unchecked {
             self.skip()?;
             return Ok(None);
         }
         // Rows as lists: pandas numbers the columns 0, 1, ...
-        if let Some(ml) = self.ml.as_mut().filter(|_| c.layout == Layout::Positional) {
+        if let Some(ml) = self
+            .mlflow
+            .as_mut()
+            .filter(|_| checker.layout == Layout::Positional)
+        {
             ml.uniform = Some(Series::default());
         }
         self.split_data(None)
@@ -159,10 +160,10 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// The first byte of the first element of the array at the cursor, looking ahead.
     pub(super) fn first_element_byte(&mut self) -> Option<u8> {
-        let start = self.s.pos();
-        self.s.seek(start + 1);
-        let byte = self.s.peek();
-        self.s.seek(start);
+        let start = self.scanner.pos();
+        self.scanner.seek(start + 1);
+        let byte = self.scanner.peek();
+        self.scanner.seek(start);
         byte.filter(|b| *b != b']')
     }
 
@@ -170,7 +171,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// schema has an `array` or `object` column or the first value is not a list, one row.
     pub(super) fn column_dict(&mut self) -> Step<u64> {
         self.enter()?;
-        let mut dict = ColumnDict::new(self.c);
+        let mut dict = ColumnDict::new(self.checker);
         self.sink_rows_begin(Arrival::Columns);
         let mut first = true;
         while let Some(token) = self.key(first)? {
@@ -183,16 +184,16 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// One key of an object of columns, and its value.
     pub(super) fn column_dict_entry(&mut self, token: StrToken, dict: &mut ColumnDict) -> Step {
-        let c = self.c;
+        let checker = self.checker;
         self.path.push(Seg::Key(token));
         let column = match self.record_slot(token, &mut dict.state) {
             Slot::Column(k) if dict.seen.mark(k) => {
                 self.error(ProblemKind::DuplicateKey, || {
-                    format!("column `{}` is given twice", c.columns[k].label)
+                    format!("column `{}` is given twice", checker.columns[k].label)
                 });
                 None
             }
-            Slot::Column(k) | Slot::Leaf { k, .. } => Some(k),
+            Slot::Column(k) | Slot::Leaf { column: k, .. } => Some(k),
             Slot::TensorElement | Slot::Skip => None,
         };
         match column {
@@ -219,7 +220,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                                 self.error(ProblemKind::RowLength, || {
                                     format!(
                                         "column `{}` has {count} values, but `{}` has {expected}",
-                                        c.columns[k].label, c.columns[first_k].label
+                                        checker.columns[k].label, checker.columns[first_k].label
                                     )
                                 });
                                 self.column = None;
@@ -246,15 +247,15 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// After the last key of an object of columns: the columns it lacks; its row count.
     pub(super) fn column_dict_end(&mut self, dict: &ColumnDict) -> u64 {
-        let c = self.c;
-        let llm = self.ml.as_ref().is_some_and(|ml| ml.llm);
-        if dict.shape == DictShape::OneRow && !c.has_nested && !llm {
+        let checker = self.checker;
+        let llm = self.mlflow.as_ref().is_some_and(|ml| ml.llm);
+        if dict.shape == DictShape::OneRow && !checker.has_nested && !llm {
             self.ml_predict_refuses(
                 "predict receives single values of `inputs` as 0-d numpy arrays, which pandas \
                  cannot make a frame of",
             );
         }
-        for (k, column) in c.columns.iter().enumerate() {
+        for (k, column) in checker.columns.iter().enumerate() {
             if column.required && !dict.seen.has(k) {
                 self.missing_column(k, None);
             }
@@ -292,16 +293,16 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// `inputs` as an object of named tensors, each a whole tensor.
     pub(super) fn tensor_dict(&mut self) -> Step {
-        let c = self.c;
+        let checker = self.checker;
         self.enter()?;
         let mut seen = Seen::default();
-        seen.reset(c.columns.len());
+        seen.reset(checker.columns.len());
         let mut first = true;
         while let Some(token) = self.key(first)? {
             first = false;
             self.path.push(Seg::Key(token));
             let name = self.key_text(token);
-            match c.names.get(name.as_bytes()) {
+            match checker.names.get(name.as_bytes()) {
                 Some(k) if seen.mark(k) => {
                     self.error(ProblemKind::DuplicateKey, || {
                         format!("tensor `{name}` is given twice")
@@ -317,7 +318,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             self.path.pop();
         }
         self.leave();
-        for (k, column) in c.columns.iter().enumerate() {
+        for (k, column) in checker.columns.iter().enumerate() {
             if column.required && !seen.has(k) {
                 self.missing_column(k, None);
             }
@@ -335,15 +336,15 @@ pub(super) struct ColumnDict {
 }
 
 impl ColumnDict {
-    pub(super) fn new(c: &JsonChecker) -> Self {
+    pub(super) fn new(checker: &JsonChecker) -> Self {
         let mut seen = Seen::default();
-        seen.reset(c.columns.len());
+        seen.reset(checker.columns.len());
         ColumnDict {
             seen,
             state: RecordsState::default(),
             // MLflow reads an object of columns as one row when the schema has an array or
             // object column.
-            shape: if c.has_nested {
+            shape: if checker.has_nested {
                 DictShape::OneRow
             } else {
                 DictShape::Undecided

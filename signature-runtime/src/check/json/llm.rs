@@ -29,33 +29,33 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// Whether the object at the cursor has a unified-LLM key at its top level. Looks ahead
     /// without reporting: the real pass reports any syntax error.
     pub(super) fn is_unified_llm(&mut self) -> bool {
-        let start = self.s.pos();
-        self.s.seek(start + 1);
-        let (depth, max) = (self.depth + 1, self.c.options.max_depth);
+        let start = self.scanner.pos();
+        self.scanner.seek(start + 1);
+        let (depth, max) = (self.depth + 1, self.checker.options.max_depth);
         let mut found = false;
         let mut first = true;
-        while let Ok(Some(token)) = self.s.object_key(first) {
+        while let Ok(Some(token)) = self.scanner.object_key(first) {
             first = false;
             if !token.escaped
                 && LLM_KEYS
                     .iter()
-                    .any(|k| k.as_bytes() == &self.s.bytes()[token.range()])
+                    .any(|k| k.as_bytes() == &self.scanner.bytes()[token.range()])
             {
                 found = true;
                 break;
             }
-            if self.s.skip_value(depth, max).is_err() {
+            if self.scanner.skip_value(depth, max).is_err() {
                 break;
             }
         }
-        self.s.seek(start);
+        self.scanner.seek(start);
         found
     }
 
     /// A unified-LLM body, in an MLflow mode.
     pub(super) fn llm_body(&mut self) -> Step {
-        let c = self.c;
-        if c.is_tensor_schema() {
+        let checker = self.checker;
+        if checker.is_tensor_schema() {
             self.error(ProblemKind::BadEnvelope, || {
                 "MLflow passes a unified-LLM body (`messages`, `prompt`, `input`) to the model as \
                  a dict of plain values, which a tensor signature refuses"
@@ -63,7 +63,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             });
             return self.skip();
         }
-        let serving = match self.ml.as_mut() {
+        let serving = match self.mlflow.as_mut() {
             Some(ml) => {
                 ml.route = Route::Frame;
                 ml.llm = true;
@@ -73,7 +73,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             None => return self.skip(),
         };
-        let specs = c
+        let specs = checker
             .params
             .as_ref()
             .map(ParamSchema::params)
@@ -91,13 +91,13 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
         };
         let refused = matches!(frame, LlmFrame::Refused(..));
-        let mut dict = ColumnDict::new(c).with_shape(shape);
+        let mut dict = ColumnDict::new(checker).with_shape(shape);
         self.enter()?;
         let mut first = true;
         while let Some(token) = self.key(first)? {
             first = false;
             let name = self.key_text(token);
-            match c.param_names.get(name.as_bytes()) {
+            match checker.param_names.get(name.as_bytes()) {
                 Some(i) => {
                     self.path.push(Seg::Key(token));
                     if params_seen.mark(i) {
@@ -124,7 +124,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             self.rows = Some(rows);
             self.ml_finish(Some(rows));
         }
-        if let Some(ml) = self.ml.as_mut() {
+        if let Some(ml) = self.mlflow.as_mut() {
             ml.serving = serving;
         }
         Ok(())
@@ -133,24 +133,24 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// The frame pandas makes of the unified-LLM dict at the cursor (MLflow's `_enforce_schema`
     /// on a dict), looking ahead without reporting: the real pass reports any syntax error.
     fn llm_frame(&mut self) -> LlmFrame {
-        if self.c.has_nested {
+        if self.checker.has_nested {
             return LlmFrame::OneRow;
         }
-        let start = self.s.pos();
-        self.s.seek(start + 1);
-        let (depth, max) = (self.depth + 1, self.c.options.max_depth);
+        let start = self.scanner.pos();
+        self.scanner.seek(start + 1);
+        let (depth, max) = (self.depth + 1, self.checker.options.max_depth);
         // Whether every value is a single value or a list of strings.
         let mut single = true;
         let mut lengths: Option<(u64, bool)> = None;
         // The keys of the values that are objects: pandas makes them the rows.
         let mut index: Option<HashSet<String>> = None;
         let mut first = true;
-        while let Ok(Some(token)) = self.s.object_key(first) {
+        while let Ok(Some(token)) = self.scanner.object_key(first) {
             first = false;
             let name = self.key_text(token);
-            let is_param = self.c.param_names.get(name.as_bytes()).is_some();
-            let scanned = match self.s.peek() {
-                _ if is_param => self.s.skip_value(depth, max).ok(),
+            let is_param = self.checker.param_names.get(name.as_bytes()).is_some();
+            let scanned = match self.scanner.peek() {
+                _ if is_param => self.scanner.skip_value(depth, max).ok(),
                 Some(b'[') => self.llm_scan_list(depth + 1, max).map(|(len, strings)| {
                     single &= strings;
                     lengths = Some(match lengths {
@@ -163,13 +163,13 @@ impl<S: CellSink> Run<'_, '_, S> {
                     let keys = index.get_or_insert_with(HashSet::new);
                     self.llm_scan_keys(keys, depth + 1, max)
                 }
-                _ => self.s.skip_value(depth, max).ok(),
+                _ => self.scanner.skip_value(depth, max).ok(),
             };
             if scanned.is_none() {
                 break;
             }
         }
-        self.s.seek(start);
+        self.scanner.seek(start);
         if single {
             return LlmFrame::OneRow;
         }
@@ -192,14 +192,14 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Walks the list at the cursor: its length, and whether every element is a string.
     fn llm_scan_list(&mut self, depth: usize, max: usize) -> Option<(u64, bool)> {
-        self.s.seek(self.s.pos() + 1);
+        self.scanner.seek(self.scanner.pos() + 1);
         let (mut len, mut strings) = (0, true);
-        if self.s.array_first() {
+        if self.scanner.array_first() {
             loop {
-                strings &= self.s.peek() == Some(b'"');
-                self.s.skip_value(depth, max).ok()?;
+                strings &= self.scanner.peek() == Some(b'"');
+                self.scanner.skip_value(depth, max).ok()?;
                 len += 1;
-                if !self.s.array_next().ok()? {
+                if !self.scanner.array_next().ok()? {
                     break;
                 }
             }
@@ -214,12 +214,12 @@ impl<S: CellSink> Run<'_, '_, S> {
         depth: usize,
         max: usize,
     ) -> Option<()> {
-        self.s.seek(self.s.pos() + 1);
+        self.scanner.seek(self.scanner.pos() + 1);
         let mut first = true;
-        while let Some(token) = self.s.object_key(first).ok()? {
+        while let Some(token) = self.scanner.object_key(first).ok()? {
             first = false;
             keys.insert(self.key_text(token).into_owned());
-            self.s.skip_value(depth, max).ok()?;
+            self.scanner.skip_value(depth, max).ok()?;
         }
         Some(())
     }
@@ -253,18 +253,18 @@ impl<S: CellSink> Run<'_, '_, S> {
                 }
             }
             _ => {
-                let start = self.s.pos();
+                let start = self.scanner.pos();
                 self.row = Some(0);
                 self.cell(k)?;
                 self.row = None;
                 self.column = None;
                 // The column holds the value on every row. In a frame of no rows the one value
                 // stands for the column's dtype, which pandas takes from it.
-                if rows > 1 && matches!(self.c.columns[k].cell, Cell::Leaf(_)) {
-                    let end = self.s.pos();
-                    self.s.seek(start);
+                if rows > 1 && matches!(self.checker.columns[k].cell, Cell::Leaf(_)) {
+                    let end = self.scanner.pos();
+                    self.scanner.seek(start);
                     let value = self.ml_value()?;
-                    self.s.seek(end);
+                    self.scanner.seek(end);
                     self.ml_add_to_series(k, &value, rows - 1);
                 }
             }
@@ -274,7 +274,7 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Adds `value` `times` times to the series of scalar column `k`.
     fn ml_add_to_series(&mut self, k: usize, value: &Val, times: u64) {
-        if let Some(series) = self.ml.as_mut().and_then(|ml| ml.series.get_mut(k)) {
+        if let Some(series) = self.mlflow.as_mut().and_then(|ml| ml.series.get_mut(k)) {
             series.add_repeated(value, times);
         }
     }

@@ -16,7 +16,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         Ok(match self.peek()? {
             b'"' => {
                 let token = self.string()?;
-                let raw = &self.s.bytes()[token.range()];
+                let raw = &self.scanner.bytes()[token.range()];
                 Val::Str(if token.escaped {
                     unescape(raw)
                 } else {
@@ -25,7 +25,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             b'-' | b'0'..=b'9' => {
                 let number = self.number()?;
-                Val::number(&number, &self.s.bytes()[number.span.0..number.span.1])
+                Val::number(&number, &self.scanner.bytes()[number.span.0..number.span.1])
             }
             b'[' => {
                 self.skip()?;
@@ -45,7 +45,7 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// A warning that MLflow changes a value, or an error that it refuses it.
     pub(super) fn ml_verdict(&mut self, t: DataType, verdict: Verdict, start: usize, value: &Val) {
-        let end = self.s.pos();
+        let end = self.scanner.pos();
         match verdict {
             Verdict::Keep => {}
             Verdict::Changed(what) => self.report(Severity::Warning, |run| {
@@ -86,13 +86,13 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// A cell of scalar column `k` of type `t`, in an MLflow mode.
     pub(super) fn ml_cell(&mut self, k: usize, t: DataType) -> Step {
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         let value = self.ml_value()?;
-        let at = match self.ml.as_ref().and_then(|ml| ml.series.get(k)) {
+        let at = match self.mlflow.as_ref().and_then(|ml| ml.series.get(k)) {
             Some(series) if series.at.is_none() => Some(self.pointer()),
             _ => None,
         };
-        let Some(ml) = self.ml.as_mut() else {
+        let Some(ml) = self.mlflow.as_mut() else {
             return Ok(());
         };
         if let Some(series) = ml.series.get_mut(k) {
@@ -105,7 +105,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         let cast_to = match ml.uniform.as_mut() {
             Some(all) => {
                 all.add(&value);
-                self.c
+                self.checker
                     .columns
                     .first()
                     .and_then(|col| col.data_type)
@@ -140,7 +140,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         ty: &ColumnType,
         required: bool,
     ) -> Step<Option<&'static str>> {
-        let Some(ml) = self.ml.as_ref() else {
+        let Some(ml) = self.mlflow.as_ref() else {
             return Ok(None);
         };
         let (serving, route, transposed) = (ml.serving, ml.route, ml.transposed);
@@ -153,10 +153,10 @@ impl<S: CellSink> Run<'_, '_, S> {
             return Ok(None);
         }
         let empty_dict = first == b'{' && {
-            let start = self.s.pos();
-            self.s.seek(start + 1);
-            let next = self.s.peek();
-            self.s.seek(start);
+            let start = self.scanner.pos();
+            self.scanner.seek(start + 1);
+            let next = self.scanner.peek();
+            self.scanner.seek(start);
             next == Some(b'}')
         };
         // MLflow returns an optional object's `{}` before looking at its container.
@@ -185,17 +185,17 @@ impl<S: CellSink> Run<'_, '_, S> {
         if self.peek()? != b'{' {
             return Ok(false);
         }
-        let start = self.s.pos();
-        self.s.seek(start + 1);
-        self.s.skip_ws();
-        let empty = self.s.peek() == Some(b'}');
-        self.s.seek(start);
+        let start = self.scanner.pos();
+        self.scanner.seek(start + 1);
+        self.scanner.skip_ws();
+        let empty = self.scanner.peek() == Some(b'}');
+        self.scanner.seek(start);
         Ok(empty)
     }
 
     /// A refusal of the predict mode, at the current place.
     pub(super) fn ml_predict_refuses(&mut self, why: &str) {
-        if self.ml.as_ref().is_some_and(|ml| !ml.serving) {
+        if self.mlflow.as_ref().is_some_and(|ml| !ml.serving) {
             self.report(Severity::Error, |run| {
                 run.here(ProblemKind::BadEnvelope, Severity::Error, why.to_owned())
             });
@@ -205,7 +205,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// A scalar inside an `array`, `object` or `map` value, in an MLflow mode: MLflow puts it
     /// in a one-value pandas Series and enforces its type (docs/mlflow-behaviour.md §7).
     pub(super) fn ml_nested(&mut self, t: DataType, nullable: bool) -> Step {
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         let value = self.ml_value()?;
         match value {
             Val::Null if nullable => return Ok(()),
@@ -229,14 +229,14 @@ impl<S: CellSink> Run<'_, '_, S> {
         if self.peek()? != b'[' {
             return self.mismatch(ProblemKind::WrongType, || "array (a list)".to_owned());
         }
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         let mut series = Series::default();
         self.each_element(|run, _| {
             let value = run.ml_value()?;
             series.add(&value);
             Ok(())
         })?;
-        let serving = self.ml.as_ref().is_some_and(|ml| ml.serving);
+        let serving = self.mlflow.as_ref().is_some_and(|ml| ml.serving);
         let mut outcome = series.enforce(t, series.dtype(false));
         if outcome.is_ok() && serving && t == DataType::Float && series.n > 0 {
             outcome = Err(
@@ -254,8 +254,8 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// The column-wide decisions once a format's data is read: predict's dtype rules, the
     /// columns a list of records leaves with holes, `instances` columns of unequal length.
     pub(super) fn ml_finish(&mut self, rows: Option<u64>) {
-        let c = self.c;
-        let Some(mut ml) = self.ml.take() else {
+        let checker = self.checker;
+        let Some(mut ml) = self.mlflow.take() else {
             return;
         };
         let rows = rows.unwrap_or(0);
@@ -270,12 +270,12 @@ impl<S: CellSink> Run<'_, '_, S> {
                 .map(|(k, s)| (k, s.n))
                 .collect();
             if let Some(&(k, n)) = given.iter().find(|(_, n)| *n != given[0].1) {
-                let label = c
+                let label = checker
                     .columns
                     .get(k)
                     .map(|col| col.label.clone())
                     .unwrap_or_default();
-                let first = c
+                let first = checker
                     .columns
                     .get(given[0].0)
                     .map(|col| col.label.clone())
@@ -295,7 +295,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 });
             }
         }
-        for (k, column) in c.columns.iter().enumerate() {
+        for (k, column) in checker.columns.iter().enumerate() {
             let Some(t) = column.data_type else {
                 continue;
             };
@@ -331,7 +331,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             if let Some(all) = ml.uniform.as_ref() {
                 if let Err(why) = uniform_enforce(
-                    c.columns.first().and_then(|col| col.data_type),
+                    checker.columns.first().and_then(|col| col.data_type),
                     t,
                     all,
                     ml.serving,
@@ -344,7 +344,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 }
             } else if ml.serving
                 && ml.route == Route::Records
-                && c.layout == Layout::Positional
+                && checker.layout == Layout::Positional
                 && !matches!(t, DataType::Boolean | DataType::String | DataType::Binary)
             {
                 // Record keys are no column names of an unnamed schema, so the server does
@@ -390,7 +390,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             self.column = None;
         }
-        self.ml = Some(ml);
+        self.mlflow = Some(ml);
     }
 }
 

@@ -79,13 +79,13 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// Marks tensor `k` as given in this body, even if it turns out empty.
     pub(super) fn ml_tensor_given(&mut self, k: usize) {
         let untold = self
-            .ml
+            .mlflow
             .as_ref()
             .is_some_and(|ml| ml.tensors.get(k).is_some_and(Option::is_none));
         if untold {
             // Where the tensor (or its first row) is: predict's verdict is on the whole.
             let at = self.pointer();
-            if let Some(slot) = self.ml.as_mut().and_then(|ml| ml.tensors.get_mut(k)) {
+            if let Some(slot) = self.mlflow.as_mut().and_then(|ml| ml.tensors.get_mut(k)) {
                 slot.get_or_insert_with(Box::default).series.at = Some(at);
             }
         }
@@ -94,7 +94,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// The body is a frame whose columns are the elements of an unnamed tensor: predict gets
     /// `df.to_numpy()`, uncast.
     pub(super) fn ml_frame_columns_tensor(&mut self) {
-        if let Some(ml) = self.ml.as_mut() {
+        if let Some(ml) = self.mlflow.as_mut() {
             ml.uncast_frame = true;
         }
     }
@@ -102,12 +102,12 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// One element of a tensor, in an MLflow mode. `in_rows`: the tensor arrives row by row
     /// (a frame column, `instances` records), not whole.
     pub(super) fn ml_tensor_element(&mut self, spec: &TensorSpec, in_rows: bool) -> Step {
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         if let Some(k) = self.column {
             self.ml_tensor_given(k);
         }
         let value = self.ml_value()?;
-        let (Some(k), Some(ml)) = (self.column, self.ml.as_ref()) else {
+        let (Some(k), Some(ml)) = (self.column, self.mlflow.as_ref()) else {
             return Ok(());
         };
         let dtype = spec.dtype();
@@ -138,7 +138,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             Verdict::Keep
         };
         if let Some(tensor) = self
-            .ml
+            .mlflow
             .as_mut()
             .and_then(|ml| ml.tensors.get_mut(k))
             .and_then(Option::as_mut)
@@ -162,7 +162,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             _ => return,
         };
         let at = self.pointer();
-        let Some(Some(tensor)) = self.ml.as_mut().and_then(|ml| ml.tensors.get_mut(k)) else {
+        let Some(Some(tensor)) = self.mlflow.as_mut().and_then(|ml| ml.tensors.get_mut(k)) else {
             return;
         };
         let followed = tensor.frame_columns.len();
@@ -193,7 +193,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             _ => tensor_text_cast(dtype, value),
         };
         let verdicts = [element, text];
-        let wanted = match self.ml.as_ref().and_then(|ml| ml.tensors.get(k)) {
+        let wanted = match self.mlflow.as_ref().and_then(|ml| ml.tensors.get(k)) {
             Some(Some(tensor)) => [
                 tensor.elements.wants(&verdicts[0]),
                 tensor.texts.wants(&verdicts[1]),
@@ -205,7 +205,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 .filter(|_| wanted[i])
                 .map(|parts| self.tensor_problem(dtype, parts, start, value))
         });
-        if let Some(Some(tensor)) = self.ml.as_mut().and_then(|ml| ml.tensors.get_mut(k)) {
+        if let Some(Some(tensor)) = self.mlflow.as_mut().and_then(|ml| ml.tensors.get_mut(k)) {
             let [elements, texts] = problems;
             tensor.elements.add(&verdicts[0], elements);
             tensor.texts.add(&verdicts[1], texts);
@@ -220,7 +220,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         start: usize,
         v: &Val,
     ) -> Problem {
-        let end = self.s.pos();
+        let end = self.scanner.pos();
         let mut problem = self
             .here(kind, severity, message.to_owned())
             .with_expected(LeafSpec::tensor(dtype).expected())
@@ -234,7 +234,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// An empty list above a tensor's last dimension: numpy reads it as shape `(0,)`, which
     /// lacks the dimensions below.
     pub(super) fn ml_empty_tensor_level(&mut self, spec: &TensorSpec) {
-        if self.ml.is_none() || self.ml_object_pass_through(spec) {
+        if self.mlflow.is_none() || self.ml_object_pass_through(spec) {
             return;
         }
         let shape = shape_text(spec.shape());
@@ -249,7 +249,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// Whether MLflow takes any value for this tensor: `_enforce_tensor_spec` returns at once
     /// for a spec of dtype `object` and shape `(-1,)`, whatever array it is given.
     pub(super) fn ml_takes_anything(&self, spec: &TensorSpec) -> bool {
-        self.ml.is_some() && *spec.dtype() == NumpyDtype::Object && spec.shape() == [-1]
+        self.mlflow.is_some() && *spec.dtype() == NumpyDtype::Object && spec.shape() == [-1]
     }
 
     /// Whether lists at `level` may differ in length: the scoring server builds an `object`
@@ -263,7 +263,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// Whether MLflow lets a one-dimensional `object` array through for this spec: the
     /// scoring server casts to `object`, and the spec has a `-1` below its first dimension.
     fn ml_object_pass_through(&self, spec: &TensorSpec) -> bool {
-        self.ml.as_ref().is_some_and(|ml| {
+        self.mlflow.as_ref().is_some_and(|ml| {
             ml.serving
                 && ml.route != Route::Frame
                 && *spec.dtype() == NumpyDtype::Object
@@ -274,15 +274,15 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// A list where predict wants one element of an `object` tensor: numpy makes it another
     /// dimension (the scoring server's `object` cast keeps it as one element).
     pub(super) fn ml_predict_nested_object_element(&self) -> bool {
-        self.ml.as_ref().is_some_and(|ml| !ml.serving)
+        self.mlflow.as_ref().is_some_and(|ml| !ml.serving)
     }
 
     /// The tensor-wide decisions once a format's data is read: predict's exact dtype, the
     /// shapes MLflow can build a tensor of from a frame column, and the casts of a frame
     /// column that depend on its dtype.
     pub(super) fn ml_finish_tensors(&mut self, rows: Option<u64>) {
-        let c = self.c;
-        let Some(ml) = self.ml.as_ref() else {
+        let checker = self.checker;
+        let Some(ml) = self.mlflow.as_ref() else {
             return;
         };
         let (serving, route) = (ml.serving, ml.route);
@@ -300,7 +300,8 @@ impl<S: CellSink> Run<'_, '_, S> {
             .filter_map(|(k, t)| t.clone().map(|t| (k, t)))
             .collect();
         for (k, tensor) in given {
-            let Some(Cell::Tensor { spec, .. }) = c.columns.get(k).map(|col| &col.cell) else {
+            let Some(Cell::Tensor { spec, .. }) = checker.columns.get(k).map(|col| &col.cell)
+            else {
                 continue;
             };
             let at = tensor.series.at.clone().unwrap_or_else(|| self.pointer());
@@ -464,7 +465,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                              changing them"
                         ),
                     );
-                    if let Some(column) = self.column.and_then(|i| self.c.columns.get(i)) {
+                    if let Some(column) = self.column.and_then(|i| self.checker.columns.get(i)) {
                         problem = problem.with_column(column.label.clone());
                     }
                     self.report(Severity::Warning, |_| problem);

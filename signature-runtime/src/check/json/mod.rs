@@ -11,7 +11,7 @@ use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{
     ColumnName, ColumnType, DataType, ModelSignature, ParamSchema, Schema, SchemaInputs, TensorSpec,
 };
-use clean_rows::{CleanRecordPlan, CleanRowPlan};
+use clean_rows::{CleanRecordPlan, CleanRowPlan, CleanScratch};
 use mlflow_tensors::TensorValues;
 use names::NameIndex;
 
@@ -57,6 +57,8 @@ pub struct JsonChecker {
     names: NameIndex,
     /// The columns with integer names (pandas' default labels), by name.
     int_names: HashMap<i64, usize>,
+    /// Every column's name as text, when all have one: the keys a typed decode shows serde.
+    column_names: Option<Box<[String]>>,
     layout: Layout,
     /// Whether the schema has an `array` or `object` column: MLflow then reads an `inputs`
     /// dict as one row.
@@ -247,6 +249,11 @@ impl JsonChecker {
                 int_names.entry(name).or_insert(k);
             }
         }
+        let column_names = columns
+            .iter()
+            .map(|c| c.name.as_ref().map(ToString::to_string))
+            .collect::<Option<Box<[String]>>>()
+            .filter(|names| !names.is_empty());
         let params = params.filter(|p| !p.is_empty()).cloned();
         let param_names = NameIndex::new(
             params
@@ -258,6 +265,7 @@ impl JsonChecker {
             columns,
             names,
             int_names,
+            column_names,
             layout,
             has_nested,
             required_mask,
@@ -283,7 +291,7 @@ impl JsonChecker {
         // An abort has been reported already; the report is what was found up to it.
         let _ = run.body();
         let rows = run.rows;
-        (run.out.finish(rows), run.sink)
+        (run.collector.finish(rows), run.sink)
     }
 
     /// [`JsonChecker::check`] with every row on the general path.
@@ -299,14 +307,18 @@ impl JsonChecker {
         run.fast_paths = false;
         let _ = run.body();
         let rows = run.rows;
-        (run.out.finish(rows), run.sink)
+        (run.collector.finish(rows), run.sink)
     }
 
     /// The slot with a scalar column's check resolved, for the per-cell loop.
     fn fast_slot(&self, slot: Slot) -> Slot {
         match slot {
             Slot::Column(k) => match self.columns.get(k).and_then(|c| c.leaf) {
-                Some((spec, nullable)) => Slot::Leaf { k, spec, nullable },
+                Some((spec, nullable)) => Slot::Leaf {
+                    column: k,
+                    spec,
+                    nullable,
+                },
                 None => slot,
             },
             other => other,
@@ -321,7 +333,12 @@ impl JsonChecker {
         }
     }
 
-    fn is_tensor_schema(&self) -> bool {
+    /// Every column's name as text, when all have one.
+    pub(in crate::check) fn column_names(&self) -> Option<&[String]> {
+        self.column_names.as_deref()
+    }
+
+    pub(in crate::check) fn is_tensor_schema(&self) -> bool {
         self.columns
             .first()
             .is_some_and(|c| matches!(c.cell, Cell::Tensor { .. }))
@@ -388,9 +405,10 @@ enum DictShape {
 /// Where a body column goes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Slot {
-    /// A scalar column `k` (the hot case, resolved once per body rather than per cell).
+    /// A scalar schema column, with its check (the hot case, resolved once per body rather
+    /// than per cell).
     Leaf {
-        k: usize,
+        column: usize,
         spec: LeafSpec,
         nullable: bool,
     },
@@ -513,6 +531,26 @@ impl Path {
             .chain(&self.deeper)
     }
 
+    /// The pointer, when it is one of the places rows usually start at (every segment a
+    /// constant name): no allocation for it.
+    fn constant_pointer(&self) -> Option<&'static str> {
+        const PLACES: [(&[&str], &str); 5] = [
+            (&[], ""),
+            (&["dataframe_records"], "/dataframe_records"),
+            (&["dataframe_split", "data"], "/dataframe_split/data"),
+            (&["inputs"], "/inputs"),
+            (&["instances"], "/instances"),
+        ];
+        PLACES.iter().find_map(|(names, pointer)| {
+            let same = self.len == names.len()
+                && self
+                    .iter()
+                    .zip(names.iter())
+                    .all(|(seg, name)| matches!(seg, Seg::Name(n) if n == name));
+            same.then_some(*pointer)
+        })
+    }
+
     fn first(&self) -> Option<&Seg> {
         self.iter().next()
     }
@@ -547,9 +585,12 @@ struct RecordsState {
 }
 
 struct Run<'a, 'c, S: CellSink = Discard> {
-    c: &'c JsonChecker,
-    s: Scanner<'a>,
-    out: Collector,
+    /// The checker this run checks a body for.
+    checker: &'c JsonChecker,
+    /// The cursor in the body.
+    scanner: Scanner<'a>,
+    /// The problems found so far.
+    collector: Collector,
     path: Path,
     depth: usize,
     row: Option<u64>,
@@ -565,13 +606,12 @@ struct Run<'a, 'c, S: CellSink = Discard> {
     /// Whether tensors came whole (`inputs` of tensors) rather than row by row.
     whole_tensors: bool,
     /// The MLflow modes' state; `None` in Strict.
-    ml: Option<Box<MlState>>,
+    mlflow: Option<Box<MlState>>,
     /// Whether clean rows may take the fast path of [`clean_rows`]: off in tests that show it
     /// changes no report.
     fast_paths: bool,
-    /// A clean row's cells, kept by the fast path until the row is known to be clean (only
-    /// when a sink takes them).
-    clean_cells: Vec<(usize, Scanned)>,
+    /// The fast path's working space.
+    clean: CleanScratch,
     /// Where accepted cells go ([`Discard`] for a plain check).
     sink: S,
 }
@@ -599,11 +639,11 @@ struct MlState {
 }
 
 impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
-    fn new(c: &'c JsonChecker, body: &'a [u8], sink: S) -> Self {
+    fn new(checker: &'c JsonChecker, body: &'a [u8], sink: S) -> Self {
         Run {
-            c,
-            s: Scanner::new(body),
-            out: Collector::new(c.options.max_problems),
+            checker,
+            scanner: Scanner::new(body),
+            collector: Collector::new(checker.options.max_problems),
             path: Path::new(),
             depth: 0,
             row: None,
@@ -614,21 +654,21 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
             extra_names: None,
             seen: Seen::default(),
             whole_tensors: false,
-            ml: match c.options.mode {
+            mlflow: match checker.options.mode {
                 Mode::Strict => None,
                 mode => Some(Box::new(MlState {
                     serving: mode == Mode::MlflowServing,
                     route: Route::Frame,
                     transposed: false,
-                    series: vec![Series::default(); c.columns.len()],
-                    tensors: vec![None; c.columns.len()],
+                    series: vec![Series::default(); checker.columns.len()],
+                    tensors: vec![None; checker.columns.len()],
                     uncast_frame: false,
                     llm: false,
                     uniform: None,
                 })),
             },
             fast_paths: true,
-            clean_cells: Vec::new(),
+            clean: CleanScratch::default(),
             sink,
         }
     }
@@ -637,16 +677,17 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     /// The JSON pointer to the current place.
     fn pointer(&self) -> String {
-        let mut pointer = String::new();
+        use std::fmt::Write as _;
+        // One allocation for the usual pointer (`/dataframe_records/12/price`).
+        let mut pointer = String::with_capacity(48);
         for seg in self.path.iter() {
             pointer.push('/');
             match seg {
                 Seg::Name(name) => pointer.push_str(name),
-                Seg::Index(i) => pointer.push_str(&i.to_string()),
-                Seg::Key(token) => {
-                    let key = self.key_text(*token);
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                Seg::Index(i) => {
+                    let _ = write!(pointer, "{i}");
                 }
+                Seg::Key(token) => push_pointer_token(&mut pointer, &self.key_text(*token)),
             }
         }
         pointer
@@ -658,7 +699,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
         if let Some(row) = self.row {
             problem = problem.with_row(row);
         }
-        if let Some(column) = self.column.and_then(|i| self.c.columns.get(i)) {
+        if let Some(column) = self.column.and_then(|i| self.checker.columns.get(i)) {
             problem = problem.with_column(column.label.clone());
         }
         if let Some(param) = self.param {
@@ -670,7 +711,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     /// An error at `pointer`, with the current column.
     fn here_at(&self, pointer: String, kind: ProblemKind, message: String) -> Problem {
         let mut problem = Problem::new(kind, Severity::Error, pointer, message);
-        if let Some(column) = self.column.and_then(|i| self.c.columns.get(i)) {
+        if let Some(column) = self.column.and_then(|i| self.checker.columns.get(i)) {
             problem = problem.with_column(column.label.clone());
         }
         problem
@@ -678,11 +719,11 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     /// Counts a problem; builds it only if it will be listed.
     fn report(&mut self, severity: Severity, build: impl FnOnce(&Self) -> Problem) {
-        if self.out.is_full() {
-            self.out.count_unlisted(severity);
+        if self.collector.is_full() {
+            self.collector.count_unlisted(severity);
         } else {
             let problem = build(self);
-            self.out.add(problem);
+            self.collector.add(problem);
         }
     }
 
@@ -694,13 +735,13 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     /// Reports a syntax error at the cursor and stops the check.
     fn syntax(&mut self, error: SyntaxError) -> Abort {
-        let offset = self.s.pos();
+        let offset = self.scanner.pos();
         let kind = if error == SyntaxError::TooDeep {
             ProblemKind::TooDeep
         } else {
             ProblemKind::MalformedJson
         };
-        let max_depth = self.c.options.max_depth;
+        let max_depth = self.checker.options.max_depth;
         self.report(Severity::Error, |run| {
             let message = match error {
                 SyntaxError::TooDeep => format!("JSON nested more than {max_depth} levels deep"),
@@ -721,7 +762,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     /// The body's text from `start` to `end`, shortened, as the offending value.
     fn excerpt(&self, start: usize, end: usize) -> String {
         const MAX: usize = 48;
-        let bytes = self.s.bytes();
+        let bytes = self.scanner.bytes();
         let end = end.min(bytes.len());
         let mut cut = end.min(start + MAX);
         while cut > start && cut < end && bytes[cut] & 0xC0 == 0x80 {
@@ -738,15 +779,15 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     #[inline]
     fn column_for_key(&self, token: StrToken) -> Option<usize> {
         if token.escaped {
-            self.c.names.get(self.key_text(token).as_bytes())
+            self.checker.names.get(self.key_text(token).as_bytes())
         } else {
             let (start, end) = token.span;
-            self.c.names.get_in(self.s.bytes(), start, end)
+            self.checker.names.get_in(self.scanner.bytes(), start, end)
         }
     }
 
     fn key_text(&self, token: StrToken) -> Cow<'a, str> {
-        let raw = &self.s.bytes()[token.range()];
+        let raw = &self.scanner.bytes()[token.range()];
         if token.escaped {
             Cow::Owned(unescape(raw))
         } else {
@@ -758,7 +799,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     #[inline]
     fn peek(&mut self) -> Step<u8> {
-        match self.s.peek() {
+        match self.scanner.peek() {
             Some(b) => Ok(b),
             None => Err(self.syntax(SyntaxError::UnexpectedEnd)),
         }
@@ -766,42 +807,44 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
 
     #[inline]
     fn string(&mut self) -> Step<StrToken> {
-        self.s.string().map_err(|e| self.syntax(e))
+        self.scanner.string().map_err(|e| self.syntax(e))
     }
 
     #[inline]
     fn number(&mut self) -> Step<NumToken> {
-        self.s.number().map_err(|e| self.syntax(e))
+        self.scanner.number().map_err(|e| self.syntax(e))
     }
 
     #[inline]
     fn literal(&mut self) -> Step<Literal> {
-        self.s.literal().map_err(|e| self.syntax(e))
+        self.scanner.literal().map_err(|e| self.syntax(e))
     }
 
     fn skip(&mut self) -> Step {
-        let (depth, max) = (self.depth, self.c.options.max_depth);
-        self.s.skip_value(depth, max).map_err(|e| self.syntax(e))
+        let (depth, max) = (self.depth, self.checker.options.max_depth);
+        self.scanner
+            .skip_value(depth, max)
+            .map_err(|e| self.syntax(e))
     }
 
     #[inline]
     fn array_next(&mut self) -> Step<bool> {
-        self.s.array_next().map_err(|e| self.syntax(e))
+        self.scanner.array_next().map_err(|e| self.syntax(e))
     }
 
     #[inline]
     fn key(&mut self, first: bool) -> Step<Option<StrToken>> {
-        self.s.object_key(first).map_err(|e| self.syntax(e))
+        self.scanner.object_key(first).map_err(|e| self.syntax(e))
     }
 
     /// Enters a container (the cursor on its bracket, consumed here).
     #[inline]
     fn enter(&mut self) -> Step {
-        if self.depth >= self.c.options.max_depth {
+        if self.depth >= self.checker.options.max_depth {
             return Err(self.syntax(SyntaxError::TooDeep));
         }
         self.depth += 1;
-        self.s.seek(self.s.pos() + 1);
+        self.scanner.seek(self.scanner.pos() + 1);
         Ok(())
     }
 
@@ -815,7 +858,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     fn each_element(&mut self, mut each: impl FnMut(&mut Self, u64) -> Step) -> Step<u64> {
         self.enter()?;
         let mut count = 0;
-        if self.s.array_first() {
+        if self.scanner.array_first() {
             self.path.push(Seg::Index(0));
             loop {
                 if let Some(last) = self.path.last_mut() {
@@ -837,7 +880,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     /// `null_not_allowed` for a null, else `kind` (usually `wrong_type`).
     fn mismatch(&mut self, kind: ProblemKind, expected: impl FnOnce() -> String) -> Step {
         let first = self.peek()?;
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         let found = match first {
             b'"' => {
                 self.string()?;
@@ -863,7 +906,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
                 Literal::True | Literal::False => "boolean",
             },
         };
-        let end = self.s.pos();
+        let end = self.scanner.pos();
         let kind = if found == "null" && kind == ProblemKind::WrongType {
             ProblemKind::NullNotAllowed
         } else {
@@ -899,7 +942,7 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
         if extra_names.len() < EXTRA_NAMES_REMEMBERED {
             extra_names.insert(name.to_owned());
         }
-        let severity = match self.c.options.extra_columns {
+        let severity = match self.checker.options.extra_columns {
             ExtraColumns::Ignore => Severity::Warning,
             ExtraColumns::Reject => Severity::Error,
         };
@@ -930,11 +973,11 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     }
 
     fn missing_column(&mut self, i: usize, note: Option<&'static str>) {
-        let c = self.c;
-        let Some(column) = c.columns.get(i) else {
+        let checker = self.checker;
+        let Some(column) = checker.columns.get(i) else {
             return;
         };
-        let what = if c.is_tensor_schema() {
+        let what = if checker.is_tensor_schema() {
             "tensor"
         } else {
             "column"
@@ -955,6 +998,25 @@ impl<'a, 'c, S: CellSink> Run<'a, 'c, S> {
     }
 }
 
+/// Appends `key` to a JSON pointer, escaped as RFC 6901 says (`~` as `~0`, `/` as `~1`).
+fn push_pointer_token(pointer: &mut String, key: &str) {
+    for part in key.split_inclusive(['~', '/']) {
+        match part.strip_suffix('~') {
+            Some(text) => {
+                pointer.push_str(text);
+                pointer.push_str("~0");
+            }
+            None => match part.strip_suffix('/') {
+                Some(text) => {
+                    pointer.push_str(text);
+                    pointer.push_str("~1");
+                }
+                None => pointer.push_str(part),
+            },
+        }
+    }
+}
+
 /// A shape as Python prints a tuple: `(-1, 5)`, `(3,)`, `()`.
 pub(super) fn shape_text(shape: &[i64]) -> String {
     match shape {
@@ -962,6 +1024,26 @@ pub(super) fn shape_text(shape: &[i64]) -> String {
         dims => {
             let dims: Vec<String> = dims.iter().map(i64::to_string).collect();
             format!("({})", dims.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pointer_tokens_are_escaped_as_rfc_6901_says() {
+        for (key, token) in [
+            ("price", "price"),
+            ("", ""),
+            ("a/b", "a~1b"),
+            ("a~b", "a~0b"),
+            ("~/", "~0~1"),
+            ("/~1", "~1~01"),
+            ("é/", "é~1"),
+        ] {
+            let mut pointer = String::from("/x/");
+            super::push_pointer_token(&mut pointer, key);
+            assert_eq!(pointer, format!("/x/{token}"), "{key:?}");
         }
     }
 }

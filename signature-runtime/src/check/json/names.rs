@@ -10,40 +10,48 @@
 //! and the table is at most half full.
 
 /// The entries of a schema (or of a parameter schema), by the bytes of their names.
+///
+/// Two arrays: a table of small slots that a lookup probes, and the names by the index they
+/// stand for, which confirm a match. A slot holds the index itself (with some of the name's
+/// hash bits): the index is known after one load from a table small enough to stay in the
+/// L1 cache at 1,000 names (16 KB), and the name's bytes are compared from a load that does
+/// not delay what the caller does with the index (the comparison only decides a branch that
+/// is nearly always taken the same way).
 #[derive(Clone, Debug, Default)]
 pub(super) struct NameIndex {
-    /// A power of two long, at least twice the number of names (so a probe always ends at a
-    /// free slot).
-    slots: Box<[Slot]>,
-    /// Each distinct name's bytes past its first [`PREFIX`] (most names have none).
+    /// A power of two long, at least four times the number of names, so that a probe nearly
+    /// always ends at its first slot. Each slot is `0` (free) or `target + 1` in its low
+    /// `target_bits` bits, the hash's [`NameIndex::tag`] above them.
+    slots: Box<[u32]>,
+    /// Per index a name stands for, that name (a free entry for an index no name has).
+    names: Box<[Name]>,
+    /// Each name's bytes past its first [`PREFIX`] (most names have none).
     tails: Vec<Box<[u8]>>,
     /// `64 - log2(slots.len())`: the hash's top bits pick the first slot.
     shift: u32,
+    /// How many low bits of a slot hold `target + 1`.
+    target_bits: u32,
 }
 
-/// How many bytes of a name a slot holds: a name this short is matched by two word
-/// comparisons in the slot itself, with no pointer to follow and no `memcmp` call.
+/// How many bytes of a name are kept beside it: a name this short is matched by two word
+/// comparisons, with no pointer to follow and no `memcmp` call.
 const PREFIX: usize = 16;
 
-/// One name: its first [`PREFIX`] bytes (zero-padded) as two words, its length, what it
-/// stands for.
+/// One name: its first [`PREFIX`] bytes (zero-padded) as two words, its length, and its
+/// tail's place in `tails` (if longer than [`PREFIX`]).
 #[derive(Clone, Copy, Debug)]
-struct Slot {
+struct Name {
     prefix: Words,
-    /// The name's length; `u32::MAX` for a free slot.
+    /// The name's length; `u32::MAX` for an index no name stands for.
     len: u32,
-    /// The index the name stands for, and its tail's place in `tails` (if longer than
-    /// [`PREFIX`]).
-    target: u32,
     tail: u32,
 }
 
-impl Default for Slot {
+impl Default for Name {
     fn default() -> Self {
-        Slot {
+        Name {
             prefix: Words([0; 2]),
             len: u32::MAX,
-            target: 0,
             tail: 0,
         }
     }
@@ -105,20 +113,30 @@ impl NameIndex {
     /// The index of `names`, each with the index it stands for; of a name given twice, the
     /// first is found (as a scan from the start would find it).
     pub(super) fn new<'n>(names: impl IntoIterator<Item = (&'n str, usize)>) -> Self {
-        let names: Vec<(&str, usize)> = names.into_iter().collect();
-        let len = (names.len() * 2).next_power_of_two().max(2);
+        // A schema of 2^32 entries or names of 4 GiB cannot be built in memory anyway.
+        let names: Vec<(&[u8], u32)> = names
+            .into_iter()
+            .filter_map(|(name, target)| {
+                let target = u32::try_from(target).ok().filter(|t| *t < u32::MAX)?;
+                u32::try_from(name.len()).ok()?;
+                Some((name.as_bytes(), target))
+            })
+            .collect();
+        let len = (names.len() * 4).next_power_of_two().max(2);
+        let targets = names
+            .iter()
+            .map(|(_, t)| *t as usize + 1)
+            .max()
+            .unwrap_or(0);
         let mut index = NameIndex {
-            slots: vec![Slot::default(); len].into_boxed_slice(),
+            slots: vec![0; len].into_boxed_slice(),
+            names: vec![Name::default(); targets].into_boxed_slice(),
             tails: Vec::new(),
             shift: 64 - len.trailing_zeros(),
+            // Enough bits for `target + 1`; the rest of the slot holds hash bits.
+            target_bits: u32::BITS - (targets as u32).leading_zeros(),
         };
         for (name, target) in names {
-            let name = name.as_bytes();
-            // A schema of 2^32 entries or names of 4 GiB cannot be built in memory anyway.
-            let (Ok(name_len), Ok(target)) = (u32::try_from(name.len()), u32::try_from(target))
-            else {
-                continue;
-            };
             if index.find(name, Words::of(name)).is_some() {
                 continue;
             }
@@ -129,16 +147,21 @@ impl NameIndex {
                 }
                 _ => 0,
             };
-            let mut slot = index.first_slot(name, Words::of(name));
-            while index.slots[slot].len != u32::MAX {
-                slot = (slot + 1) & (index.slots.len() - 1);
-            }
-            index.slots[slot] = Slot {
+            let Some(entry) = index.names.get_mut(target as usize) else {
+                continue;
+            };
+            *entry = Name {
                 prefix: Words::of(name),
-                len: name_len,
-                target,
+                len: name.len() as u32,
                 tail,
             };
+            let hash = index.hash(name, Words::of(name));
+            let mask = index.slots.len() - 1;
+            let mut slot = (hash >> index.shift) as usize;
+            while index.slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            index.slots[slot] = (index.tag(hash) & !index.target_mask()) | (target + 1);
         }
         index
     }
@@ -159,27 +182,54 @@ impl NameIndex {
 
     #[inline(always)]
     fn find(&self, name: &[u8], prefix: Words) -> Option<usize> {
+        let hash = self.hash(name, prefix);
+        let (tag, low) = (self.tag(hash), self.target_mask());
         // An empty table (`Default`) has no slot: `get` below finds none.
         let mask = self.slots.len().wrapping_sub(1);
-        let mut slot = self.first_slot(name, prefix);
+        let mut slot = (hash >> self.shift) as usize;
         loop {
-            let entry = self.slots.get(slot)?;
-            if entry.len == u32::MAX {
+            let entry = *self.slots.get(slot)?;
+            if entry == 0 {
                 return None;
             }
-            if entry.prefix == prefix
-                && entry.len as usize == name.len()
-                && (name.len() <= PREFIX
-                    || self.tails.get(entry.tail as usize).map(|t| &**t) == name.get(PREFIX..))
-            {
-                return Some(entry.target as usize);
+            if (entry ^ tag) & !low == 0 {
+                let target = (entry & low) as usize - 1;
+                if self.is_named(target, name, prefix) {
+                    return Some(target);
+                }
             }
             slot = (slot + 1) & mask;
         }
     }
 
+    /// Whether `name` (whose first words are `prefix`) is the name of `target`.
     #[inline(always)]
-    fn first_slot(&self, name: &[u8], prefix: Words) -> usize {
+    fn is_named(&self, target: usize, name: &[u8], prefix: Words) -> bool {
+        self.names.get(target).is_some_and(|entry| {
+            entry.prefix == prefix
+                && entry.len as usize == name.len()
+                && (name.len() <= PREFIX
+                    || self.tails.get(entry.tail as usize).map(|t| &**t) == name.get(PREFIX..))
+        })
+    }
+
+    /// The bits of a slot that are not `target + 1`.
+    #[inline(always)]
+    fn target_mask(&self) -> u32 {
+        u32::MAX
+            .checked_shr(u32::BITS - self.target_bits)
+            .unwrap_or(0)
+    }
+
+    /// The hash bits a slot keeps, to pass over most other names' slots without reading their
+    /// names: bits the slot's place does not already decide.
+    #[inline(always)]
+    fn tag(&self, hash: u64) -> u32 {
+        (hash >> 16) as u32
+    }
+
+    #[inline(always)]
+    fn hash(&self, name: &[u8], prefix: Words) -> u64 {
         let Words([low, high]) = prefix;
         let mut hash = (low ^ name.len() as u64).wrapping_mul(MIX) ^ high;
         // Names longer than the prefix: the rest eight bytes at a time (rare, off the hot
@@ -193,9 +243,9 @@ impl NameIndex {
                     .rotate_left(23);
             }
         }
-        // The top bits of the product are the best mixed; `shift` keeps as many as the table
-        // has slots (at least one bit: the table has two slots or more).
-        (hash.wrapping_mul(MIX) >> self.shift) as usize
+        // The top bits of the product are the best mixed: they pick the slot (at least one
+        // bit: the table has two slots or more).
+        hash.wrapping_mul(MIX)
     }
 }
 
@@ -220,6 +270,18 @@ mod tests {
         let index = NameIndex::new([("a", 0), ("b", 1), ("a", 2)]);
         assert_eq!(index.get(b"a"), Some(0));
         assert_eq!(index.get(b"b"), Some(1));
+    }
+
+    #[test]
+    fn names_standing_for_scattered_indexes_are_found() {
+        // Integer-named columns leave holes among a schema's string-named ones.
+        let index = NameIndex::new([("b", 7), ("a", 2), ("c", 70_000), ("d", 0)]);
+        for (name, target) in [("a", 2), ("b", 7), ("c", 70_000), ("d", 0)] {
+            assert_eq!(index.get(name.as_bytes()), Some(target), "{name}");
+        }
+        for absent in ["e", "", "aa"] {
+            assert_eq!(index.get(absent.as_bytes()), None, "{absent}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::types::{ParamSchema, ParamShape, ParamSpec, ParamType};
 impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn params(&mut self) -> Step {
         if self.peek()? != b'{' {
-            if self.ml.is_some() {
+            if self.mlflow.is_some() {
                 return self.ml_params_not_an_object();
             }
             return self.mismatch(ProblemKind::BadEnvelope, || {
@@ -17,17 +17,17 @@ impl<S: CellSink> Run<'_, '_, S> {
             });
         }
         if S::ACTIVE {
-            let start = self.s.pos();
+            let start = self.scanner.pos();
             self.params_object()?;
-            self.sink.params(start, self.s.pos());
+            self.sink.params(start, self.scanner.pos());
             return Ok(());
         }
         self.params_object()
     }
 
     fn params_object(&mut self) -> Step {
-        let c = self.c;
-        let specs = c
+        let checker = self.checker;
+        let specs = checker
             .params
             .as_ref()
             .map(ParamSchema::params)
@@ -40,7 +40,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             first = false;
             let name = self.key_text(key);
             self.path.push(Seg::Key(key));
-            match c.param_names.get(name.as_bytes()) {
+            match checker.param_names.get(name.as_bytes()) {
                 Some(i) if seen.mark(i) => {
                     self.error(ProblemKind::DuplicateKey, || {
                         format!("parameter `{name}` is given twice")
@@ -80,7 +80,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     pub(super) fn param_value(&mut self, spec: &ParamSpec) -> Step {
-        if self.ml.is_some() {
+        if self.mlflow.is_some() {
             return self.ml_param_value(spec);
         }
         match spec.shape() {
@@ -111,15 +111,15 @@ impl<S: CellSink> Run<'_, '_, S> {
         if self.peek()? == b'n' {
             return self.eat_null();
         }
-        if self.c.params.is_some() {
+        if self.checker.params.is_some() {
             return self.mismatch(ProblemKind::BadEnvelope, || {
                 "an object mapping parameter names to values (MLflow refuses other params)"
                     .to_owned()
             });
         }
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         self.skip()?;
-        let end = self.s.pos();
+        let end = self.scanner.pos();
         self.report(Severity::Warning, |run| {
             run.here(
                 ProblemKind::BadEnvelope,
@@ -159,7 +159,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     fn ml_param_scalar(&mut self, ty: &ParamType) -> Step {
         match ty {
             ParamType::DataType(t) => {
-                let start = self.s.pos();
+                let start = self.scanner.pos();
                 let value = self.ml_value()?;
                 let verdict = param_verdict(*t, &value);
                 self.ml_verdict(*t, verdict, start, &value);

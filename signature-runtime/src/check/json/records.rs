@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::{
     Arrival, CellSink, EXTRA_NAMES_REMEMBERED, Layout, RecordsState, Run, Seg, Slot, Step,
+    push_pointer_token,
 };
 use crate::check::scanner::{StrToken, SyntaxError};
 use crate::report::{Problem, ProblemKind, Severity};
@@ -12,7 +13,7 @@ use crate::report::{Problem, ProblemKind, Severity};
 impl<S: CellSink> Run<'_, '_, S> {
     /// A list of records (the cursor on `[`); returns the number of records.
     pub(super) fn records(&mut self) -> Step<u64> {
-        let c = self.c;
+        let checker = self.checker;
         let mut state = RecordsState {
             missing: Vec::new(),
             positional_keys: HashMap::new(),
@@ -31,9 +32,9 @@ impl<S: CellSink> Run<'_, '_, S> {
             Ok(())
         })?;
         self.row = None;
-        if rows == 0 && self.ml.is_some() {
+        if rows == 0 && self.mlflow.is_some() {
             // pandas makes a frame without columns of an empty list of records.
-            for (k, column) in c.columns.iter().enumerate() {
+            for (k, column) in checker.columns.iter().enumerate() {
                 if column.required {
                     self.missing_column(k, Some("MLflow reads no columns from an empty list"));
                 }
@@ -43,7 +44,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             if count == 0 {
                 continue;
             }
-            let Some(column) = c.columns.get(k) else {
+            let Some(column) = checker.columns.get(k) else {
                 continue;
             };
             if count == rows {
@@ -73,17 +74,17 @@ impl<S: CellSink> Run<'_, '_, S> {
                 "a record (an object mapping column names to values)".to_owned()
             });
         }
-        let c = self.c;
+        let checker = self.checker;
         self.enter()?;
-        self.seen.reset(c.columns.len());
+        self.seen.reset(checker.columns.len());
         let mut guess = 0usize;
         let mut first = true;
         loop {
             if !first {
                 match self.peek()? {
-                    b',' => self.s.seek(self.s.pos() + 1),
+                    b',' => self.scanner.seek(self.scanner.pos() + 1),
                     b'}' => {
-                        self.s.seek(self.s.pos() + 1);
+                        self.scanner.seek(self.scanner.pos() + 1);
                         break;
                     }
                     _ => {
@@ -93,15 +94,15 @@ impl<S: CellSink> Run<'_, '_, S> {
                     }
                 }
             }
-            self.s.skip_ws();
-            let key_start = self.s.pos() + 1;
+            self.scanner.skip_ws();
+            let key_start = self.scanner.pos() + 1;
             // The usual case: the keys come in schema order, each matched by one comparison.
-            let plain = c
+            let plain = checker
                 .columns
                 .get(guess)
                 .and_then(|col| col.plain_key.as_deref());
             let (token, slot) = match plain {
-                Some(name) if self.s.eat_plain_key(name) => (
+                Some(name) if self.scanner.eat_plain_key(name) => (
                     StrToken {
                         span: (key_start, key_start + name.len()),
                         escaped: false,
@@ -111,14 +112,14 @@ impl<S: CellSink> Run<'_, '_, S> {
                 _ => match self.peek()? {
                     b'"' => {
                         let token = self.string()?;
-                        self.s
+                        self.scanner
                             .expect(b':', "expected `:` after an object key")
                             .map_err(|e| self.syntax(e))?;
                         let slot = self.record_slot(token, state);
                         (token, slot)
                     }
                     b'}' if first => {
-                        self.s.seek(self.s.pos() + 1);
+                        self.scanner.seek(self.scanner.pos() + 1);
                         break;
                     }
                     _ => {
@@ -129,14 +130,17 @@ impl<S: CellSink> Run<'_, '_, S> {
             first = false;
             self.path.push(Seg::Key(token));
             match slot {
-                Slot::Column(k) | Slot::Leaf { k, .. } => {
+                Slot::Column(k) | Slot::Leaf { column: k, .. } => {
                     if self.seen.mark(k) {
                         self.error(ProblemKind::DuplicateKey, || {
-                            format!("key `{}` is given twice in one record", c.columns[k].label)
+                            format!(
+                                "key `{}` is given twice in one record",
+                                checker.columns[k].label
+                            )
                         });
                         self.skip()?;
                     } else {
-                        let value = match c.columns[k].leaf {
+                        let value = match checker.columns[k].leaf {
                             Some((spec, nullable)) => {
                                 self.column = Some(k);
                                 self.leaf_value(spec, nullable)?
@@ -160,13 +164,13 @@ impl<S: CellSink> Run<'_, '_, S> {
             self.path.pop();
         }
         self.leave();
-        if self.seen.covers(&c.required_mask) {
+        if self.seen.covers(&checker.required_mask) {
             return Ok(());
         }
-        for (k, column) in c.columns.iter().enumerate() {
+        for (k, column) in checker.columns.iter().enumerate() {
             if column.required && !self.seen.has(k) {
                 if state.missing.is_empty() {
-                    state.missing.resize(c.columns.len(), (0, 0));
+                    state.missing.resize(checker.columns.len(), (0, 0));
                 }
                 let entry = &mut state.missing[k];
                 if entry.0 == 0 {
@@ -180,8 +184,8 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Where a record's key goes (reporting it when extra).
     pub(super) fn record_slot(&mut self, token: StrToken, state: &mut RecordsState) -> Slot {
-        let c = self.c;
-        match c.layout {
+        let checker = self.checker;
+        match checker.layout {
             Layout::Unchecked => Slot::Skip,
             Layout::Named => match self.column_for_key(token) {
                 Some(k) => Slot::Column(k),
@@ -195,7 +199,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 let known = state.positional_keys.len();
                 let position = match state.positional_keys.get(name.as_ref()) {
                     Some(&p) => p,
-                    None if known < c.columns.len().max(1) + EXTRA_NAMES_REMEMBERED => {
+                    None if known < checker.columns.len().max(1) + EXTRA_NAMES_REMEMBERED => {
                         state
                             .positional_keys
                             .insert(name.clone().into_owned(), known);
@@ -203,11 +207,11 @@ impl<S: CellSink> Run<'_, '_, S> {
                     }
                     None => usize::MAX,
                 };
-                if c.layout == Layout::UnnamedTensor {
+                if checker.layout == Layout::UnnamedTensor {
                     // Records for an unnamed tensor: each key one element of a `(-1, n)` row.
                     return Slot::TensorElement;
                 }
-                if position < c.columns.len() {
+                if position < checker.columns.len() {
                     Slot::Column(position)
                 } else {
                     self.extra_column(&name, Some(self.pointer_with(token)));
@@ -218,11 +222,9 @@ impl<S: CellSink> Run<'_, '_, S> {
     }
 
     pub(super) fn pointer_with(&self, token: StrToken) -> String {
-        let key = self.key_text(token);
-        format!(
-            "{}/{}",
-            self.pointer(),
-            key.replace('~', "~0").replace('/', "~1")
-        )
+        let mut pointer = self.pointer();
+        pointer.push('/');
+        push_pointer_token(&mut pointer, &self.key_text(token));
+        pointer
     }
 }

@@ -1,6 +1,8 @@
 //! What the check hands on as it accepts cells: the hooks that let a typed decode or a
 //! conformed output ride on the check's one pass over the bytes instead of reading them again.
 
+use std::borrow::Cow;
+
 use super::Run;
 use crate::check::scanner::{IntValue, NumToken, StrToken};
 
@@ -73,8 +75,9 @@ pub(in crate::check) trait CellSink {
     /// Whether the check calls the sink at all: `false` compiles every hook away.
     const ACTIVE: bool;
 
-    /// The body's rows start at the JSON pointer `place`, arriving as `arrival` says.
-    fn rows_begin(&mut self, arrival: Arrival, place: &str);
+    /// The body's rows start at the JSON pointer `place`, arriving as `arrival` says (the
+    /// pointer is the sink's to keep: a usual place is a constant, any other was made for it).
+    fn rows_begin(&mut self, arrival: Arrival, place: Cow<'static, str>);
 
     /// Column `column`'s cell in row `row`.
     fn cell(&mut self, column: usize, row: u64, value: Scanned);
@@ -93,7 +96,7 @@ pub(in crate::check) struct Discard;
 impl CellSink for Discard {
     const ACTIVE: bool = false;
 
-    fn rows_begin(&mut self, _: Arrival, _: &str) {}
+    fn rows_begin(&mut self, _: Arrival, _: Cow<'static, str>) {}
 
     fn cell(&mut self, _: usize, _: u64, _: Scanned) {}
 
@@ -107,8 +110,11 @@ impl<S: CellSink> Run<'_, '_, S> {
     #[inline]
     pub(super) fn sink_rows_begin(&mut self, arrival: Arrival) {
         if S::ACTIVE {
-            let place = self.pointer();
-            self.sink.rows_begin(arrival, &place);
+            let place = match self.path.constant_pointer() {
+                Some(place) => Cow::Borrowed(place),
+                None => Cow::Owned(self.pointer()),
+            };
+            self.sink.rows_begin(arrival, place);
         }
     }
 
@@ -116,7 +122,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     #[inline]
     pub(super) fn sink_row_end(&mut self, row: u64) {
         if S::ACTIVE {
-            let clean = !self.out.has_errors();
+            let clean = !self.collector.has_errors();
             self.sink.row_end(row, clean);
         }
     }

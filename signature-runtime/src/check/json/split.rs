@@ -75,8 +75,13 @@ impl<S: CellSink> Run<'_, '_, S> {
         while let Some(key) = self.key(first)? {
             first = false;
             let name = self.key_text(key);
-            self.path.push(Seg::Key(key));
-            let which = ["columns", "data", "index"].iter().position(|k| *k == name);
+            const KEYS: [&str; 3] = ["columns", "data", "index"];
+            let which = KEYS.iter().position(|k| *k == name);
+            // A known key as a constant: the pointer to it needs no look at the body.
+            self.path.push(match which {
+                Some(k) => Seg::Name(KEYS[k]),
+                None => Seg::Key(key),
+            });
             match which {
                 Some(k) if seen_keys[k] => {
                     self.error(ProblemKind::DuplicateKey, || {
@@ -94,8 +99,8 @@ impl<S: CellSink> Run<'_, '_, S> {
                         rows = self.split_data(slots.take())?;
                     } else {
                         // `columns` may still come: check `data` once the object is read.
-                        self.s.skip_ws();
-                        data_at = Some(self.s.pos());
+                        self.scanner.skip_ws();
+                        data_at = Some(self.scanner.pos());
                         self.skip()?;
                     }
                 }
@@ -118,12 +123,12 @@ impl<S: CellSink> Run<'_, '_, S> {
             self.path.pop();
         }
         if let Some(at) = data_at {
-            let end = self.s.pos();
-            self.s.seek(at);
+            let end = self.scanner.pos();
+            self.scanner.seek(at);
             self.path.push(Seg::Name("data"));
             rows = self.split_data(slots.take())?;
             self.path.pop();
-            self.s.seek(end);
+            self.scanner.seek(end);
         }
         self.leave();
         if !seen_keys[1] {
@@ -151,32 +156,32 @@ impl<S: CellSink> Run<'_, '_, S> {
             })?;
             return Ok(None);
         }
-        let c = self.c;
+        let checker = self.checker;
         let mut slots = SlotList {
             listed: Vec::new(),
-            in_schema_order: c.layout == Layout::Named,
+            in_schema_order: checker.layout == Layout::Named,
             len: 0,
-            capacity: c.columns.len(),
+            capacity: checker.columns.len(),
         };
         let mut seen = Seen::default();
-        seen.reset(c.columns.len());
+        seen.reset(checker.columns.len());
         let mut positional_count = 0usize;
         self.each_element(|run, _| {
-            let at = run.s.pos();
+            let at = run.scanner.pos();
             let label = match run.peek()? {
                 b'"' => Some(Label::Str(run.string()?)),
                 b'-' | b'0'..=b'9' => {
                     let number = run.number()?;
                     match number.as_integer() {
                         Some(v) if v.fits_i64() => {
-                            let text = &run.s.bytes()[number.span.0..number.span.1];
+                            let text = &run.scanner.bytes()[number.span.0..number.span.1];
                             String::from_utf8_lossy(text).parse().ok().map(Label::Int)
                         }
                         _ => None,
                     }
                 }
                 _ => {
-                    run.s.seek(at);
+                    run.scanner.seek(at);
                     run.mismatch(ProblemKind::BadEnvelope, || {
                         "a column name (a string or an integer)".to_owned()
                     })?;
@@ -184,20 +189,20 @@ impl<S: CellSink> Run<'_, '_, S> {
                     return Ok(());
                 }
             };
-            let slot = match (c.layout, label) {
+            let slot = match (checker.layout, label) {
                 (Layout::Unchecked, _) => Slot::Skip,
                 (Layout::Positional | Layout::UnnamedTensor, _) => {
                     positional_count += 1;
                     run.positional_slot(positional_count - 1, None)
                 }
                 (Layout::Named, None) => {
-                    run.extra_column(&run.excerpt(at, run.s.pos()), None);
+                    run.extra_column(&run.excerpt(at, run.scanner.pos()), None);
                     Slot::Skip
                 }
                 (Layout::Named, Some(label)) => {
                     let found = match label {
                         Label::Str(token) => run.column_for_key(token),
-                        Label::Int(name) => c.int_names.get(&name).copied(),
+                        Label::Int(name) => checker.int_names.get(&name).copied(),
                     };
                     let text = |run: &Self| match label {
                         Label::Str(token) => run.key_text(token).into_owned(),
@@ -222,17 +227,17 @@ impl<S: CellSink> Run<'_, '_, S> {
             slots.push(slot);
             Ok(())
         })?;
-        if slots.in_schema_order && slots.len == c.columns.len() {
+        if slots.in_schema_order && slots.len == checker.columns.len() {
             // The usual body: the schema's columns in its order, planned once per checker.
             self.split_columns_end(seen, None)?;
             return Ok(Some(SplitColumns::Schema));
         }
         let mut slots = slots.into_vec();
-        match c.layout {
+        match checker.layout {
             Layout::Named => self.split_columns_end(seen, None)?,
             Layout::Positional | Layout::UnnamedTensor => {
                 self.positional_width(slots.len(), None);
-                if c.layout == Layout::UnnamedTensor {
+                if checker.layout == Layout::UnnamedTensor {
                     self.unnamed_tensor_width(&mut slots);
                 }
             }
@@ -243,8 +248,8 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Reports the required columns a named `columns` list lacks.
     fn split_columns_end(&mut self, seen: Seen, note: Option<&'static str>) -> Step {
-        let c = self.c;
-        for (k, column) in c.columns.iter().enumerate() {
+        let checker = self.checker;
+        for (k, column) in checker.columns.iter().enumerate() {
             if column.required && !seen.has(k) {
                 self.missing_column(k, note);
             }
@@ -254,15 +259,15 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// The slot of the `i`-th column of a positional or unnamed-tensor schema.
     pub(super) fn positional_slot(&mut self, i: usize, name: Option<&str>) -> Slot {
-        let c = self.c;
-        if c.layout == Layout::UnnamedTensor {
+        let checker = self.checker;
+        if checker.layout == Layout::UnnamedTensor {
             return if i == 0 {
                 Slot::Column(0)
             } else {
                 Slot::TensorElement
             };
         }
-        if i < c.columns.len() {
+        if i < checker.columns.len() {
             Slot::Column(i)
         } else {
             let label = name.map_or_else(|| i.to_string(), str::to_owned);
@@ -273,13 +278,13 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Reports the positional columns a body of `width` columns lacks.
     pub(super) fn positional_width(&mut self, width: usize, note: Option<&'static str>) {
-        let c = self.c;
-        if c.layout != Layout::Positional {
+        let checker = self.checker;
+        if checker.layout != Layout::Positional {
             return;
         }
         let note =
             note.unwrap_or("the signature's columns are unnamed: they are matched by position");
-        for k in width..c.columns.len() {
+        for k in width..checker.columns.len() {
             self.missing_column(k, Some(note));
         }
     }
@@ -287,7 +292,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// For an unnamed tensor read from a frame of several columns: every column is one
     /// element of a `(-1, n)` tensor; any other shape cannot be built from scalar cells.
     pub(super) fn unnamed_tensor_width(&mut self, slots: &mut [Slot]) {
-        let Some(Cell::Tensor { spec, .. }) = self.c.columns.first().map(|c| &c.cell) else {
+        let Some(Cell::Tensor { spec, .. }) = self.checker.columns.first().map(|c| &c.cell) else {
             return;
         };
         if slots.len() <= 1 {
@@ -330,10 +335,10 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
         let (slots, width) = match slots {
             Some(SplitColumns::Schema) => {
-                let c = self.c;
-                let width = c.columns.len();
+                let checker = self.checker;
+                let width = checker.columns.len();
                 let plan = self.clean_split_plan();
-                let rows = self.rows_with_plan(&c.schema_fast_slots, plan, width)?;
+                let rows = self.rows_with_plan(&checker.schema_fast_slots, plan, width)?;
                 return Ok(Some(rows));
             }
             Some(SplitColumns::Listed(slots)) => {
@@ -354,21 +359,21 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// How many values the first row holds (looking ahead; errors are left for the real pass).
     pub(super) fn first_row_width(&mut self) -> usize {
-        let start = self.s.pos();
+        let start = self.scanner.pos();
         let mut width = 0;
-        let max = self.c.options.max_depth;
+        let max = self.checker.options.max_depth;
         let depth = self.depth;
         let mut look = || -> Result<(), SyntaxError> {
-            self.s.expect(b'[', "")?;
-            if self.s.peek() != Some(b'[') {
+            self.scanner.expect(b'[', "")?;
+            if self.scanner.peek() != Some(b'[') {
                 return Ok(());
             }
-            self.s.seek(self.s.pos() + 1);
-            if self.s.array_first() {
+            self.scanner.seek(self.scanner.pos() + 1);
+            if self.scanner.array_first() {
                 loop {
-                    self.s.skip_value(depth + 2, max)?;
+                    self.scanner.skip_value(depth + 2, max)?;
                     width += 1;
-                    if !self.s.array_next()? {
+                    if !self.scanner.array_next()? {
                         break;
                     }
                 }
@@ -376,32 +381,32 @@ impl<S: CellSink> Run<'_, '_, S> {
             Ok(())
         };
         let _ = look();
-        self.s.seek(start);
+        self.scanner.seek(start);
         width
     }
 
     /// Slots for rows given without column names: pandas labels the columns 0, 1, ...
     pub(super) fn unlabelled_slots(&mut self, width: usize) -> Vec<Slot> {
-        let c = self.c;
+        let checker = self.checker;
         const NOTE: &str = "without `columns`, pandas names the columns 0, 1, 2, ...";
-        match c.layout {
+        match checker.layout {
             Layout::Unchecked => vec![Slot::Skip; width],
             Layout::Positional | Layout::UnnamedTensor => {
                 let mut slots: Vec<Slot> =
                     (0..width).map(|i| self.positional_slot(i, None)).collect();
                 self.positional_width(width, Some(NOTE));
-                if c.layout == Layout::UnnamedTensor {
+                if checker.layout == Layout::UnnamedTensor {
                     self.unnamed_tensor_width(&mut slots);
                 }
                 slots
             }
             Layout::Named => {
                 let mut seen = Seen::default();
-                seen.reset(c.columns.len());
+                seen.reset(checker.columns.len());
                 let mut slots = Vec::with_capacity(width);
                 for i in 0..width {
                     let label = ColumnName::Int(i as i64);
-                    match c.column_named(&label) {
+                    match checker.column_named(&label) {
                         Some(k) => {
                             seen.mark(k);
                             slots.push(Slot::Column(k));
@@ -412,7 +417,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                         }
                     }
                 }
-                for (k, column) in c.columns.iter().enumerate() {
+                for (k, column) in checker.columns.iter().enumerate() {
                     if column.required && !seen.has(k) {
                         self.missing_column(k, Some(NOTE));
                     }
@@ -424,7 +429,10 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Rows given as lists of values, `slots` saying where each position goes.
     pub(super) fn rows_of_lists(&mut self, slots: &[Slot], width: usize) -> Step<u64> {
-        let slots: Vec<Slot> = slots.iter().map(|slot| self.c.fast_slot(*slot)).collect();
+        let slots: Vec<Slot> = slots
+            .iter()
+            .map(|slot| self.checker.fast_slot(*slot))
+            .collect();
         let clean_plan = self.clean_row_plan(&slots);
         self.rows_with_plan(&slots, clean_plan.as_ref(), width)
     }
@@ -452,7 +460,11 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             let count = run.each_element(|run, col| {
                 match usize::try_from(col).ok().and_then(|c| slots.get(c)) {
-                    Some(&Slot::Leaf { k, spec, nullable }) => {
+                    Some(&Slot::Leaf {
+                        column: k,
+                        spec,
+                        nullable,
+                    }) => {
                         run.column = Some(k);
                         let value = run.leaf_value(spec, nullable)?;
                         if S::ACTIVE {
