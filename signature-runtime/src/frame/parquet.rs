@@ -15,8 +15,9 @@
 //!
 //! Parquet files may use any codec the format has (Snappy, gzip, Brotli, LZ4, LZ4_RAW, zstd);
 //! Arrow IPC files and streams may be uncompressed or LZ4- or zstd-compressed. Before any data
-//! is read, the footer's size and the number of columns are checked against the budgets of
-//! [`ReadLimits`], so a small hostile file cannot make the reader allocate gigabytes.
+//! is read, the footer's size, the number of columns and every Parquet page header (declared
+//! size and values) are checked against the budgets of [`ReadLimits`], so a small hostile file
+//! cannot make the reader allocate gigabytes or spin for seconds.
 
 use std::fmt;
 use std::fs::File;
@@ -35,6 +36,8 @@ use crate::report::Report;
 use crate::types::{ColSpec, ColumnType, Object, Property, Schema};
 
 use super::ArrowChecker;
+
+mod pages;
 
 /// Rows per batch read from a Parquet file: large enough to amortise the per-batch work,
 /// small enough to bound memory (64k rows of 10 numeric columns are 5 MB). Wider files are
@@ -234,7 +237,9 @@ pub fn open(path: &Path) -> Result<Batches, FileError> {
 }
 
 /// [`open`] within `limits`: the footer (or the stream's schema message) no larger than
-/// [`ReadLimits::frame_metadata_bytes`], at most [`ReadLimits::frame_columns`] columns.
+/// [`ReadLimits::frame_metadata_bytes`], at most [`ReadLimits::frame_columns`] columns, and
+/// each Parquet page within [`ReadLimits::frame_page_bytes`] and
+/// [`ReadLimits::frame_page_values`].
 pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError> {
     let shown = path.display().to_string();
     let format = FileFormat::from_path(path)
@@ -291,6 +296,10 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
             let batch_rows = parquet_batch_rows(builder.parquet_schema().num_columns());
             let builder = builder.with_batch_size(batch_rows);
             check_chunks_inside(builder.metadata(), file_len).map_err(&parquet_error)?;
+            // Every page header before the reader sees one: it allocates what a header
+            // declares, and some headers cost it seconds to skip (see `pages`).
+            let pages = File::open(path).map_err(io)?;
+            pages::check_page_headers(pages, file_len, builder.metadata(), limits, &shown)?;
             let schema = builder.schema().clone();
             let reader = builder.build().map_err(&parquet_error)?;
             (

@@ -50,6 +50,16 @@ pub struct ReadLimits {
     pub frame_metadata_bytes: u64,
     /// Columns of a Parquet or Arrow IPC file, nested fields counted one by one (100,000).
     pub frame_columns: usize,
+    /// Bytes a Parquet page may declare it holds once decompressed (256 MiB; pyarrow, Polars,
+    /// Spark and DuckDB write pages of about 1 MiB, larger only around one very large
+    /// value). The reader allocates what a page declares before decompressing it, so a small
+    /// file could otherwise claim gigabytes.
+    pub frame_page_bytes: u64,
+    /// Values a Parquet page may declare (2^28, 268,435,456; pyarrow before 15 wrote row
+    /// groups of up to 2^26 rows, all in one page when a column is constant). Run-length
+    /// encoding decodes millions of values from a few bytes, so this bounds the work one page
+    /// header can ask for.
+    pub frame_page_values: u64,
 }
 
 impl Default for ReadLimits {
@@ -67,6 +77,8 @@ impl Default for ReadLimits {
             type_depth: 32,
             frame_metadata_bytes: 256 * MIB,
             frame_columns: 100_000,
+            frame_page_bytes: 256 * MIB,
+            frame_page_values: 1 << 28,
         }
     }
 }
@@ -101,6 +113,10 @@ pub enum Budget {
     FrameMetadataBytes,
     /// [`ReadLimits::frame_columns`].
     FrameColumns,
+    /// [`ReadLimits::frame_page_bytes`].
+    FramePageBytes,
+    /// [`ReadLimits::frame_page_values`].
+    FramePageValues,
 }
 
 impl Budget {
@@ -118,6 +134,8 @@ impl Budget {
             Budget::TypeDepth => "type_depth",
             Budget::FrameMetadataBytes => "frame_metadata_bytes",
             Budget::FrameColumns => "frame_columns",
+            Budget::FramePageBytes => "frame_page_bytes",
+            Budget::FramePageValues => "frame_page_values",
         }
     }
 
@@ -134,6 +152,8 @@ impl Budget {
             Budget::Columns => "entries in one list",
             Budget::TypeDepth => "levels of nested types",
             Budget::FrameColumns => "columns",
+            Budget::FramePageBytes => "bytes in one page once decompressed",
+            Budget::FramePageValues => "values in one page",
         }
     }
 }
