@@ -383,3 +383,42 @@ fn every_subcommand_refuses_input_over_a_budget() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(bomb);
 }
+
+/// Files the Parquet and Arrow readers panic on (the panics caught and reported as
+/// `malformed data`): standard error holds our one-line error, not the panic hook's message
+/// as well.
+#[cfg(feature = "parquet")]
+#[test]
+fn a_reader_panic_prints_only_our_error() {
+    let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    for name in [
+        "ipc_stream_buffer_past_body.arrows",
+        "parquet_definition_levels_out_of_bounds.parquet",
+    ] {
+        let file = hostile.join(name);
+        let file = file.to_str().unwrap();
+        let dir = scratch("reader-panic");
+        let signature_file = dir.join("signature.json");
+        std::fs::write(&signature_file, r#"[{"type": "long", "name": "x"}]"#).unwrap();
+        for command in [
+            vec!["infer", file],
+            vec![
+                "check",
+                "--signature",
+                signature_file.to_str().unwrap(),
+                file,
+            ],
+        ] {
+            let output = mlsig(&command);
+            assert_exit(&output, 2, &command.join(" "));
+            let message = stderr(&output);
+            assert!(
+                message.starts_with(&format!("error: cannot read {file}: malformed data (")),
+                "{command:?}: {message}"
+            );
+            assert_eq!(message.lines().count(), 1, "{command:?}: {message}");
+            assert!(!message.contains("panicked"), "{command:?}: {message}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -215,8 +215,12 @@ impl Iterator for Batches {
 /// Runs `read`, turning a panic of the Parquet or Arrow reader into [`FileError::Corrupt`]:
 /// both crates assert on some malformed inputs (offsets, lengths, dictionaries) rather than
 /// return an error, and a hostile file must not take its reader's process down.
+///
+/// The panic is an error the caller reports, so the panic hook does not print it too (see
+/// [`quiet_panics`]).
 fn guarded<T>(path: &str, read: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|payload| {
+    let caught = quiet_panics(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)));
+    caught.unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<&str>()
             .map(|m| (*m).to_owned())
@@ -227,6 +231,39 @@ fn guarded<T>(path: &str, read: impl FnOnce() -> Result<T, FileError>) -> Result
             message,
         })
     })
+}
+
+thread_local! {
+    /// Set while this thread runs a reader whose panics are caught and reported as errors.
+    static PANICS_CAUGHT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `body` with the panic hook silent for panics on this thread only.
+///
+/// The hook is process-wide, so it cannot be swapped for the call: another thread panicking
+/// meanwhile would lose its message. Instead a hook is installed once that passes every panic
+/// to the hook that was there before, except those on a thread inside this function. A hook
+/// a program sets later replaces this one, and then its panics print again (as before).
+fn quiet_panics<T>(body: impl FnOnce() -> T) -> T {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PANICS_CAUGHT.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = PANICS_CAUGHT.with(|caught| caught.replace(true));
+    // Restored even if `body` unwinds (it does not: callers catch inside it).
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PANICS_CAUGHT.with(|caught| caught.set(self.0));
+        }
+    }
+    let _restore = Restore(was);
+    body()
 }
 
 /// Opens a Parquet or Arrow IPC file (the kind from its extension, see
