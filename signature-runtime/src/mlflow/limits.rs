@@ -65,11 +65,13 @@ pub struct ReadLimits {
 impl Default for ReadLimits {
     fn default() -> Self {
         const MIB: u64 = 1024 * 1024;
+        // The YAML budgets' one home is the reader the derive shares.
+        let yaml = signature_runtime_yaml::YamlLimits::default();
         ReadLimits {
             mlmodel_bytes: 16 * MIB,
-            yaml_depth: 64,
-            yaml_alias_uses: 10_000,
-            yaml_expanded_bytes: 64 * MIB,
+            yaml_depth: yaml.depth,
+            yaml_alias_uses: yaml.alias_uses,
+            yaml_expanded_bytes: yaml.expanded_bytes,
             signature_json_bytes: 16 * MIB,
             json_depth: 100,
             input_example_bytes: 64 * MIB,
@@ -85,7 +87,7 @@ impl Default for ReadLimits {
 
 /// What one YAML node is counted as toward [`ReadLimits::yaml_expanded_bytes`]: the size of
 /// the JSON value it is read into.
-pub const YAML_NODE_COST: u64 = size_of::<serde_json::Value>() as u64;
+pub const YAML_NODE_COST: u64 = signature_runtime_yaml::NODE_COST;
 
 /// One of the budgets of [`ReadLimits`], by the name of its field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
