@@ -188,6 +188,22 @@ fn pages_claiming_gigabytes_or_billions_of_values_are_refused_by_default() {
         budget_refused(&many, &ReadLimits::default()).0,
         Budget::FramePageValues
     );
+    let negative = parquet_with_page(
+        &dir,
+        "negative_values.parquet",
+        Some(&Page {
+            uncompressed: 8_000,
+            values: -1,
+            boolean_lists: vec![],
+        }),
+    );
+    let message = read_with(&negative, &ReadLimits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("page 0: malformed page header: it declares -1 values"),
+        "{message}"
+    );
     // The same header within its budgets is read as the reader reads it.
     let honest = parquet_with_page(
         &dir,

@@ -141,12 +141,14 @@ pub(super) fn check_page_headers(
                 if uncompressed as u64 > limits.frame_page_bytes {
                     return Err(over(Budget::FramePageBytes, limits.frame_page_bytes));
                 }
-                if page_type != INDEX_PAGE
-                    && header
-                        .values
-                        .is_some_and(|values| values as u64 > limits.frame_page_values)
-                {
-                    return Err(over(Budget::FramePageValues, limits.frame_page_values));
+                match header.values.filter(|_| page_type != INDEX_PAGE) {
+                    Some(values) if values < 0 => {
+                        return Err(malformed(format!("it declares {values} values")));
+                    }
+                    Some(values) if values as u64 > limits.frame_page_values => {
+                        return Err(over(Budget::FramePageValues, limits.frame_page_values));
+                    }
+                    _ => {}
                 }
                 let data_len = data_len.unwrap_or(0);
                 // Relative, so the buffer is kept when the page is small.
