@@ -267,3 +267,44 @@ fn every_hostile_file_is_an_error_for_check_and_infer() {
     }
     assert_eq!(seen, 7);
 }
+
+/// Found by `frame_files`: a file with two columns of the same name. Any check reports the
+/// repeat (`duplicate_key`), so a schema inferred from it could never pass: infer refuses it,
+/// naming the column.
+#[test]
+fn a_file_repeating_a_column_name_is_not_inferred() {
+    use signature_runtime::frame::arrow_array::{ArrayRef, Int64Array, RecordBatch};
+    use signature_runtime::frame::arrow_schema::{DataType as ArrowType, Field, Schema as Fields};
+    use signature_runtime::frame::parquet_crate::arrow::ArrowWriter;
+
+    let dir = std::env::temp_dir().join(format!("frames-hostile-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("repeated.parquet");
+    let column: ArrayRef = std::sync::Arc::new(Int64Array::from(vec![1, 2]));
+    let fields = Fields::new(vec![
+        Field::new("x", ArrowType::Int64, false),
+        Field::new("x", ArrowType::Int64, false),
+    ]);
+    let batch =
+        RecordBatch::try_new(std::sync::Arc::new(fields), vec![column.clone(), column]).unwrap();
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+
+    let error = infer_file(&path).unwrap_err();
+    assert!(
+        matches!(&error, FileError::DuplicateColumn { name, .. } if name == "x"),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("column `x` appears more than once"),
+        "{error}"
+    );
+    let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Long)]).unwrap();
+    let report = check_file(&ArrowChecker::for_schema(&schema), &path).unwrap();
+    assert!(report.to_string().contains("duplicate_key"), "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

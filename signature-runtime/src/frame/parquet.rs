@@ -135,6 +135,14 @@ pub enum FileError {
     /// The file's metadata is larger, or its columns more, than a budget of [`ReadLimits`]
     /// allows.
     Budget(BudgetExceeded),
+    /// Two columns of the file have the same name (for [`infer_file`]): a signature naming
+    /// it twice would describe the file, but no check accepts a frame that repeats a column.
+    DuplicateColumn {
+        /// The file.
+        path: String,
+        /// The repeated name.
+        name: String,
+    },
     /// The Parquet or Arrow reader gave up on malformed data by panicking (a corrupt or
     /// hostile file); the panic was caught and the file is refused.
     Corrupt {
@@ -161,6 +169,11 @@ impl fmt::Display for FileError {
             ),
             FileError::Infer { path, source } => write!(f, "{path}: {source}"),
             FileError::Budget(exceeded) => exceeded.fmt(f),
+            FileError::DuplicateColumn { path, name } => write!(
+                f,
+                "{path}: column `{name}` appears more than once; no signature check accepts \
+                 data that repeats a column, so none is inferred"
+            ),
             FileError::Corrupt { path, message } => {
                 write!(f, "cannot read {path}: malformed data ({message})")
             }
@@ -525,7 +538,8 @@ pub fn check_file_with(
 }
 
 /// The schema MLflow's `infer_signature` gives for the whole file's data, read batch by
-/// batch: a column is required when no batch has a null in it.
+/// batch: a column is required when no batch has a null in it. A file that repeats a column
+/// name is refused ([`FileError::DuplicateColumn`]).
 pub fn infer_file(path: &Path) -> Result<Schema, FileError> {
     infer_file_with(path, &ReadLimits::default())
 }
@@ -539,6 +553,17 @@ pub fn infer_file_with(path: &Path, limits: &ReadLimits) -> Result<Schema, FileE
     };
     let batches = open_with(path, limits)?;
     let file_schema = batches.schema().clone();
+    let mut names = std::collections::HashSet::new();
+    if let Some(field) = file_schema
+        .fields()
+        .iter()
+        .find(|field| !names.insert(field.name()))
+    {
+        return Err(FileError::DuplicateColumn {
+            path: shown,
+            name: field.name().clone(),
+        });
+    }
     let mut inferred: Option<Schema> = None;
     for batch in batches {
         let schema = batch?.infer_schema().map_err(infer_error)?;
