@@ -66,20 +66,13 @@ fn read(manifest_dir: Option<&Path>, check: &Check) -> Result<Expected, String> 
     if path.is_dir() {
         path = path.join("MLmodel");
     }
-    let text = read_limited(&path)
-        .map_err(|e| format!("cannot read `{shown}` (relative to the crate's Cargo.toml): {e}"))?
-        .ok_or_else(|| {
-            read::budget::exceeded(
-                &format!("`{shown}`"),
-                "file_bytes",
-                read::budget::FILE_BYTES,
-                "bytes",
-            )
-        })?;
     let is_yaml = path.file_name().is_some_and(|n| n == "MLmodel")
         || path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let text = read_limited(&path)
+        .map_err(|e| format!("cannot read `{shown}` (relative to the crate's Cargo.toml): {e}"))?
+        .ok_or_else(|| read::budget::file_too_large(&shown, is_yaml))?;
     let part = check.view.plural();
     let entries = read::entries(&text, is_yaml, part, &shown)?;
     Ok(Expected {

@@ -19,6 +19,16 @@ use crate::dtype::Dtype;
 pub(crate) mod budget {
     /// Bytes of the file (`mlmodel_bytes`, `signature_json_bytes`: 16 MiB).
     pub(crate) const FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+    /// The message for a file over [`FILE_BYTES`], by the runtime's name for the budget.
+    pub(crate) fn file_too_large(shown: &str, is_yaml: bool) -> String {
+        let name = if is_yaml {
+            "mlmodel_bytes"
+        } else {
+            "signature_json_bytes"
+        };
+        exceeded(&format!("`{shown}`"), name, FILE_BYTES, "bytes")
+    }
     /// Nesting depth of JSON (`json_depth`).
     pub(crate) const JSON_DEPTH: usize = 100;
     /// Columns, tensors or object properties in one list (`columns`).
@@ -49,12 +59,7 @@ pub(crate) fn entries(
     shown: &str,
 ) -> Result<Vec<TokenStream>, String> {
     if text.len() as u64 > budget::FILE_BYTES {
-        return Err(budget::exceeded(
-            &format!("`{shown}`"),
-            "file_bytes",
-            budget::FILE_BYTES,
-            "bytes",
-        ));
+        return Err(budget::file_too_large(shown, is_yaml));
     }
     let schema: Value =
         if is_yaml {
