@@ -7,12 +7,13 @@
 use std::path::{Path, PathBuf};
 
 use signature_runtime::frame::ArrowChecker;
-use signature_runtime::frame::parquet::{FileError, check_file, infer_file, open, open_with};
+use signature_runtime::frame::parquet::{FileError, check_file, infer_file, open};
 use signature_runtime::mlflow::{Budget, ReadLimits};
 use signature_runtime::{ColSpec, DataType, Schema};
 
 mod support;
-use support::parquet::{Page, parquet_with_page};
+use support::parquet::{Page, parquet_with_page, read_rows as read_with};
+use support::scratch;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -96,21 +97,6 @@ fn a_page_header_declaring_billions_of_elements_is_refused() {
         message.contains("page 0: malformed page header: it declares more collection elements"),
         "{message}"
     );
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("frames-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn read_with(path: &Path, limits: &ReadLimits) -> Result<usize, FileError> {
-    let mut rows = 0;
-    for batch in open_with(path, limits)? {
-        rows += batch?.num_rows();
-    }
-    Ok(rows)
 }
 
 fn budget_refused(path: &Path, limits: &ReadLimits) -> (Budget, String) {

@@ -6,12 +6,23 @@ use std::sync::Arc;
 
 use signature_runtime::frame::arrow_array::{ArrayRef, Int64Array, RecordBatch};
 use signature_runtime::frame::arrow_schema::{DataType, Field, Schema};
+use signature_runtime::frame::parquet::{FileError, open_with};
 use signature_runtime::frame::parquet_crate::arrow::ArrowWriter;
 use signature_runtime::frame::parquet_crate::basic::Compression;
 use signature_runtime::frame::parquet_crate::file::properties::{
     EnabledStatistics, WriterProperties,
 };
 use signature_runtime::frame::parquet_crate::file::reader::{FileReader, SerializedFileReader};
+use signature_runtime::mlflow::ReadLimits;
+
+/// Opens the file within `limits` and reads every batch: the rows, or the first error.
+pub(crate) fn read_rows(path: &Path, limits: &ReadLimits) -> Result<usize, FileError> {
+    let mut rows = 0;
+    for batch in open_with(path, limits)? {
+        rows += batch?.num_rows();
+    }
+    Ok(rows)
+}
 
 /// Compact-protocol Thrift, as a Parquet page header is written.
 mod thrift {
