@@ -294,3 +294,33 @@ fn a_file_repeating_a_column_name_is_not_inferred() {
     assert!(report.to_string().contains("duplicate_key"), "{report}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Found by `frame_files`: a file with no batch whose schema has a malformed map (its entries
+/// not a struct of a key and a value). Inferring from the schema alone makes an empty column
+/// of each type, which arrow-array refuses by panicking: infer reports the file as malformed.
+#[test]
+fn a_schema_with_a_malformed_map_is_an_error_for_infer() {
+    use signature_runtime::frame::arrow_schema::{DataType as ArrowType, Field, Schema as Fields};
+
+    let dir = std::env::temp_dir().join(format!("frames-hostile-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("malformed_map.arrows");
+    let entries = Field::new("entries", ArrowType::Int64, false);
+    let fields = Fields::new(vec![Field::new(
+        "m",
+        ArrowType::Map(std::sync::Arc::new(entries), false),
+        true,
+    )]);
+    let mut writer =
+        arrow_ipc::writer::StreamWriter::try_new(std::fs::File::create(&path).unwrap(), &fields)
+            .unwrap();
+    writer.finish().unwrap();
+    drop(writer);
+
+    let error = infer_file(&path).unwrap_err();
+    assert!(
+        matches!(&error, FileError::Corrupt { message, .. } if message.contains("MapArray")),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

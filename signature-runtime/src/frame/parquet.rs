@@ -575,9 +575,13 @@ pub fn infer_file_with(path: &Path, limits: &ReadLimits) -> Result<Schema, FileE
     match inferred {
         Some(schema) => Ok(schema),
         // No batch at all: the types still come from the schema, every column optional.
-        None => RecordBatch::new_empty(file_schema)
-            .infer_schema()
-            .map_err(infer_error),
+        // arrow-array panics making an empty column of a malformed type (a map whose entries
+        // are not a key and a value), which only a corrupt file's schema has.
+        None => guarded(&shown, || {
+            RecordBatch::new_empty(file_schema)
+                .infer_schema()
+                .map_err(infer_error)
+        }),
     }
 }
 
