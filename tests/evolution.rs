@@ -1035,3 +1035,36 @@ fn witnesses_stop_at_their_budget_on_very_wide_schemas() {
     // One body of 2,000 cells per witness: 500 fit in the budget.
     assert_eq!(with_witness, 1_000_000 / 2000);
 }
+
+/// Found by the `compatibility` fuzz target: MLflow's schemas may repeat a column or tensor
+/// name, and each entry was compared with the first of its name, so a signature with a
+/// repeated name was breaking against itself. Entries now pair by name and occurrence.
+#[test]
+fn repeated_names_pair_by_occurrence() {
+    let repeated_tensors = inputs(&tensors(&[
+        ("t", "bool", "[-1]"),
+        ("t", "uint8", "[-1]"),
+        ("u", "float64", "[-1, 2]"),
+    ]));
+    let repeated_columns = inputs(&cols(&[("x", LONG, true), ("x", STRING, false)]));
+    for signature in [&repeated_tensors, &repeated_columns] {
+        for direction in [Direction::Backward, Direction::Forward, Direction::Full] {
+            let report = signature.compatibility(signature, direction, &CheckOptions::new());
+            assert!(report.findings().is_empty(), "{report:?}");
+        }
+    }
+    // The second `t` still changes on its own.
+    let changed = inputs(&tensors(&[
+        ("t", "bool", "[-1]"),
+        ("t", "float64", "[-1]"),
+        ("u", "float64", "[-1, 2]"),
+    ]));
+    let report =
+        changed.compatibility(&repeated_tensors, Direction::Backward, &CheckOptions::new());
+    let places: Vec<&str> = report.findings().iter().map(Finding::place).collect();
+    assert_eq!(places, ["/inputs/t/dtype"], "{report:?}");
+    assert!(
+        report.findings()[0].message().contains("uint8"),
+        "{report:?}"
+    );
+}

@@ -39,6 +39,10 @@ fn copy_check_fixtures() {
         let entry = entry.expect("a fixture");
         std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy a fixture");
     }
+    // One byte over the drift check's 16 MiB file budget: made here rather than committed.
+    let mut too_large = vec![b' '; 16 * 1024 * 1024 - 1];
+    too_large.extend_from_slice(b"[]");
+    std::fs::write(target.join("too-large.json"), too_large).expect("write too-large.json");
 }
 
 /// `<target>/tests/trybuild/<crate>`, where `<target>` holds `debug/deps/ui-<hash>`.

@@ -1,12 +1,13 @@
 //! Fuzzes the derive's drift reader (`#[signature(check = "...")]`), which reads committed
 //! signature files while compiling: the first byte picks JSON or MLflow YAML and the inputs
 //! or outputs, the rest is the file. A panic there would crash the compiler's macro
-//! expansion. A signature JSON the runtime reads must also be read by the derive, with one
-//! entry per column, or the drift check would refuse a file that `mlsig` accepts.
+//! expansion. A signature JSON or MLmodel file the runtime reads must also be read by the
+//! derive, with one entry per column, or the drift check would refuse a file that `mlsig`
+//! accepts.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use signature_runtime::mlflow::signature_from_json;
+use signature_runtime::mlflow::{MlModel, signature_from_json};
 
 // The reader is a module of the proc-macro crate, which cannot be a library dependency: its
 // file and the one it uses are included as they are.
@@ -41,10 +42,16 @@ fuzz_target!(|data: &[u8]| {
     for entry in read.iter().flatten() {
         let _ = entry.to_string();
     }
-    if is_yaml {
-        return;
-    }
-    let Ok(signature) = signature_from_json(text) else {
+    // Both read MLmodel YAML with the same reader (`signature-runtime-yaml`), so a file the
+    // runtime reads a signature from, the derive reads too.
+    let signature = if is_yaml {
+        MlModel::from_yaml(text)
+            .ok()
+            .and_then(|model| model.signature().ok().flatten())
+    } else {
+        signature_from_json(text).ok()
+    };
+    let Some(signature) = signature else {
         return;
     };
     let schema = if part == "inputs" {

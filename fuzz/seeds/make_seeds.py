@@ -124,6 +124,45 @@ def frames():
     return out
 
 
+def compatibility_pairs(signatures):
+    """(old, new) signature texts for `compatibility`: each test signature against itself and
+    the next one, and one pair per kind of change `tests/evolution.rs` covers."""
+    def cols(*columns):
+        return json.dumps([{"type": t, "name": n, "required": r} for n, t, r in columns])
+
+    def tensor(shape, dtype="float64"):
+        return json.dumps([{"name": "t", "type": "tensor", "tensor-spec": {"dtype": dtype, "shape": shape}}])
+
+    def params(default):
+        return json.dumps({"inputs": cols(("x", "long", True)), "outputs": None,
+                           "params": json.dumps([{"name": "k", "type": "long", "default": default, "shape": None}])})
+
+    def with_outputs(outputs):
+        return json.dumps({"inputs": cols(("x", "long", True)), "outputs": outputs, "params": None})
+
+    obj = lambda props: json.dumps([{"type": "object", "name": "o", "required": True, "properties": props}])
+    changes = [
+        (cols(("x", "long", True)), cols(("x", "long", True), ("y", "string", False))),
+        (cols(("x", "long", True)), cols(("x", "long", True), ("y", "string", True))),
+        (cols(("x", "long", True), ("y", "double", True)), cols(("x", "long", True))),
+        (cols(("x", "long", True)), cols(("x", "double", True))),
+        (cols(("x", "double", True)), cols(("x", "long", True))),
+        (cols(("x", "integer", True)), cols(("x", "long", True))),
+        (cols(("x", "long", True)), cols(("x", "long", False))),
+        (cols(("x", "long", False)), cols(("x", "long", True))),
+        (tensor([-1, 4]), tensor([-1, 5])),
+        (tensor([-1, 4]), tensor([-1, 4], "float32")),
+        (tensor([-1, 4]), cols(("x", "long", True))),
+        (params(1), params(2)),
+        (with_outputs(cols(("p", "double", True))), with_outputs(cols(("p", "long", True)))),
+        (obj({"a": {"type": "long", "required": True}}),
+         obj({"a": {"type": "long", "required": True}, "b": {"type": "string", "required": False}})),
+    ]
+    pairs = [(text, None) for text in signatures]
+    pairs += list(zip(signatures, signatures[1:]))
+    return pairs + changes
+
+
 def main():
     signatures = signature_texts()
     for i, text in enumerate(signatures):
@@ -153,6 +192,12 @@ def main():
     for name, kind, data in frames():
         for schema in range(4):
             write("frame_files", f"{name}_{schema}", bytes([kind | schema << 1]) + data)
+
+    # Two signatures split at a NUL (none: the same on both sides), after a selector byte
+    # cycling through the modes and extra-column policies.
+    for i, (old, new) in enumerate(compatibility_pairs(signatures)):
+        data = old.encode() if new is None else old.encode() + b"\x00" + new.encode()
+        write("compatibility", f"test_{i:03}", bytes([(i % 3) | (i & 1) << 4]) + data)
 
     for i, pattern in enumerate([bytes(range(256)), bytes(64), b"\xff" * 64, bytes(range(255, -1, -3))]):
         write("arrow_batches", f"pattern_{i}", pattern)

@@ -16,7 +16,7 @@ use crate::attr::{Check, View};
 
 // The reading of a file's text, kept free of the file system and the compiler's context so
 // that the fuzz target (fuzz/fuzz_targets/drift_read.rs) can include it by path.
-mod read;
+pub(crate) mod read;
 
 /// One check to emit: the file's schema for `view`, as `Entry` expressions.
 pub(crate) struct Expected {
@@ -42,6 +42,21 @@ pub(crate) fn load(cx: &Ctxt, cont: &Container<'_>) -> Vec<Expected> {
         .collect()
 }
 
+/// The file's text, or `None` past [`read::budget::FILE_BYTES`]: the size is checked before
+/// reading, and the reading stops one byte past the budget (a FIFO has no size).
+fn read_limited(path: &Path) -> std::io::Result<Option<String>> {
+    use std::io::Read as _;
+    let limit = read::budget::FILE_BYTES;
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if metadata.is_file() && metadata.len() > limit {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    file.take(limit + 1).read_to_string(&mut text)?;
+    Ok((text.len() as u64 <= limit).then_some(text))
+}
+
 fn read(manifest_dir: Option<&Path>, check: &Check) -> Result<Expected, String> {
     let shown = check.path.value();
     let mut path = match manifest_dir {
@@ -51,12 +66,13 @@ fn read(manifest_dir: Option<&Path>, check: &Check) -> Result<Expected, String> 
     if path.is_dir() {
         path = path.join("MLmodel");
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read `{shown}` (relative to the crate's Cargo.toml): {e}"))?;
     let is_yaml = path.file_name().is_some_and(|n| n == "MLmodel")
         || path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let text = read_limited(&path)
+        .map_err(|e| format!("cannot read `{shown}` (relative to the crate's Cargo.toml): {e}"))?
+        .ok_or_else(|| read::budget::file_too_large(&shown, is_yaml))?;
     let part = check.view.plural();
     let entries = read::entries(&text, is_yaml, part, &shown)?;
     Ok(Expected {

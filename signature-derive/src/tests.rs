@@ -195,3 +195,36 @@ fn params_read_the_container_once_and_report_misplaced_keys() {
         Some("my_runtime".to_owned())
     );
 }
+
+/// The drift check reads an MLmodel file with the runtime's reader: where YAML 1.1 (PyYAML,
+/// MLflow, the runtime) and YAML 1.2 readers disagree, it agrees with the runtime: a repeated
+/// key takes its last value, an alias stands for its anchor, a YAML 1.1 boolean is no
+/// schema.
+#[test]
+fn the_drift_check_reads_mlmodel_yaml_as_the_runtime_does() {
+    use signature_runtime::mlflow::MlModel;
+
+    let inputs = r#"'[{"type": "long", "name": "x", "required": true}, {"type": "string", "name": "y", "required": false}]'"#;
+    let old = r#"'[{"type": "long", "name": "old", "required": true}]'"#;
+    for yaml in [
+        format!("signature:\n  inputs: {old}\nsignature:\n  inputs: {inputs}\n"),
+        format!("defs: &s\n  inputs: {inputs}\nsignature: *s\n"),
+        format!("signature:\n  inputs: {old}\n  inputs: {inputs}\n"),
+    ] {
+        let runtime = MlModel::from_yaml(&yaml)
+            .unwrap()
+            .signature()
+            .unwrap()
+            .unwrap();
+        let columns = runtime.inputs().unwrap().columns().unwrap().len();
+        let derive = crate::drift::read::entries(&yaml, true, "inputs", "MLmodel")
+            .unwrap_or_else(|e| panic!("{yaml}: {e}"));
+        assert_eq!(derive.len(), columns, "{yaml}");
+        assert!(derive[0].to_string().contains("\"x\""), "{yaml}");
+    }
+    // `yes` is a boolean to PyYAML (a string to YAML 1.2): no schema for either reader.
+    let yaml = "signature:\n  inputs: yes\n";
+    assert!(MlModel::from_yaml(yaml).unwrap().signature().is_err());
+    let error = crate::drift::read::entries(yaml, true, "inputs", "MLmodel").unwrap_err();
+    assert!(error.contains("has no inputs schema"), "{error}");
+}

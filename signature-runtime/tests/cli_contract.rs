@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod support;
-use support::{mlsig, scratch, stderr};
+use support::{mlsig, scratch, stderr, stdout};
 
 fn signature() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -242,4 +242,183 @@ fn infer_keeps_the_contract() {
     );
     assert_exit(&mlsig(&["infer"]), 2, "no file");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `mlsig` with `input` on its standard input.
+fn mlsig_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlsig"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mlsig runs");
+    let mut stdin = child.stdin.take().unwrap();
+    // mlsig may hang up once it has read past its budget: a broken pipe is expected then.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// Every subcommand's input is read under a budget, and going past one is exit 2 with the
+/// budget named: `check`'s body under `--max-body-bytes` (from a file or standard input,
+/// held at the limit and refused one byte past it), the signatures of `show`, `export`,
+/// `diff` and `check` under the reader budgets, and the data files of `infer`, `check` and
+/// `diff` under the frame budgets.
+#[test]
+fn every_subcommand_refuses_input_over_a_budget() {
+    let dir = scratch("budgets");
+    let body = br#"{"dataframe_records": [{"sqft": 1200.0, "bedrooms": 3}]}"#;
+    let file = dir.join("body.json");
+    std::fs::write(&file, body).unwrap();
+    let size = body.len().to_string();
+    let smaller = (body.len() - 1).to_string();
+    let signature = signature();
+    fn check<'a>(signature: &'a str, max: &'a str, body: &'a str) -> [&'a str; 6] {
+        [
+            "check",
+            "--signature",
+            signature,
+            "--max-body-bytes",
+            max,
+            body,
+        ]
+    }
+    let file_arg = file.to_str().unwrap();
+    assert_exit(
+        &mlsig(&check(&signature, &size, file_arg)),
+        0,
+        "a body at the limit",
+    );
+    let refused = mlsig(&check(&signature, &smaller, file_arg));
+    assert_exit(&refused, 2, "a body past the limit");
+    assert_eq!(
+        stderr(&refused),
+        format!(
+            "error: {file_arg}: over the `--max-body-bytes` budget ({smaller} bytes); raise \
+             `--max-body-bytes` if the body is trusted\n"
+        )
+    );
+    assert_exit(
+        &mlsig_with_stdin(&check(&signature, &size, "-"), body),
+        0,
+        "standard input at the limit",
+    );
+    let refused = mlsig_with_stdin(&check(&signature, &smaller, "-"), body);
+    assert_exit(&refused, 2, "standard input past the limit");
+    assert!(
+        stderr(&refused).starts_with("error: standard input: over the `--max-body-bytes` budget"),
+        "{}",
+        stderr(&refused)
+    );
+    // Far more than the budget on a pipe: mlsig stops reading one byte past it.
+    let flood = vec![b' '; 4 << 20];
+    let refused = mlsig_with_stdin(&check(&signature, "1000", "-"), &flood);
+    assert_exit(&refused, 2, "a flood on standard input");
+    let help = stdout(&mlsig(&["check", "--help"]));
+    assert!(
+        help.contains("--max-body-bytes <BYTES>") && help.contains("[default: 1073741824]"),
+        "{help}"
+    );
+
+    // The signature readers, in every subcommand that reads a signature.
+    let bomb = alias_bomb_dir("budgets-bomb");
+    let bomb = bomb.to_str().unwrap();
+    for command in [
+        vec!["show", bomb],
+        vec!["export", bomb],
+        vec!["diff", bomb, &signature],
+        vec!["diff", &signature, bomb],
+        vec!["check", "--signature", bomb, file_arg],
+    ] {
+        let refused = mlsig(&command);
+        assert_exit(&refused, 2, &command.join(" "));
+        assert!(
+            stderr(&refused).contains("`yaml_expanded_bytes` budget"),
+            "{command:?}: {}",
+            stderr(&refused)
+        );
+    }
+
+    // The data readers: a Parquet page claiming a gigabyte once decompressed.
+    #[cfg(feature = "parquet")]
+    {
+        let huge_page = support::parquet::parquet_with_page(
+            &dir,
+            "huge_page.parquet",
+            Some(&support::parquet::Page {
+                uncompressed: 1 << 30,
+                values: 1_000,
+                boolean_lists: vec![],
+            }),
+        );
+        let huge_page = huge_page.to_str().unwrap();
+        let inferred = dir.join("inferred.json");
+        std::fs::write(
+            &inferred,
+            r#"[{"type": "long", "name": "x", "required": true}]"#,
+        )
+        .unwrap();
+        for command in [
+            vec!["infer", huge_page],
+            vec![
+                "check",
+                "--signature",
+                inferred.to_str().unwrap(),
+                huge_page,
+            ],
+            vec!["diff", inferred.to_str().unwrap(), huge_page],
+        ] {
+            let refused = mlsig(&command);
+            assert_exit(&refused, 2, &command.join(" "));
+            assert!(
+                stderr(&refused).contains("page 0: over the `frame_page_bytes` budget"),
+                "{command:?}: {}",
+                stderr(&refused)
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(bomb);
+}
+
+/// Files the Parquet and Arrow readers panic on (the panics caught and reported as
+/// `malformed data`): standard error holds our one-line error, not the panic hook's message
+/// as well.
+#[cfg(feature = "parquet")]
+#[test]
+fn a_reader_panic_prints_only_our_error() {
+    let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    for name in [
+        "ipc_stream_buffer_past_body.arrows",
+        "parquet_definition_levels_out_of_bounds.parquet",
+    ] {
+        let file = hostile.join(name);
+        let file = file.to_str().unwrap();
+        let dir = scratch("reader-panic");
+        let signature_file = dir.join("signature.json");
+        std::fs::write(&signature_file, r#"[{"type": "long", "name": "x"}]"#).unwrap();
+        for command in [
+            vec!["infer", file],
+            vec![
+                "check",
+                "--signature",
+                signature_file.to_str().unwrap(),
+                file,
+            ],
+        ] {
+            let output = mlsig(&command);
+            assert_exit(&output, 2, &command.join(" "));
+            let message = stderr(&output);
+            assert!(
+                message.starts_with(&format!("error: cannot read {file}: malformed data (")),
+                "{command:?}: {message}"
+            );
+            assert_eq!(message.lines().count(), 1, "{command:?}: {message}");
+            assert!(!message.contains("panicked"), "{command:?}: {message}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

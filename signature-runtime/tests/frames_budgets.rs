@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use signature_runtime::frame::parquet::{FileError, open_with};
 use signature_runtime::mlflow::{Budget, ReadLimits};
 
+mod support;
+use support::parquet::read_rows as read;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/codecs")
@@ -24,15 +27,6 @@ fn with(change: impl FnOnce(&mut ReadLimits)) -> ReadLimits {
     let mut limits = ReadLimits::default();
     change(&mut limits);
     limits
-}
-
-/// Opens and reads the whole file.
-fn read(path: &Path, limits: &ReadLimits) -> Result<usize, FileError> {
-    let mut rows = 0;
-    for batch in open_with(path, limits)? {
-        rows += batch?.num_rows();
-    }
-    Ok(rows)
 }
 
 fn refused(path: &Path, limits: &ReadLimits) -> (Budget, u64) {

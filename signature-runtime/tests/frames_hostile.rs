@@ -1,13 +1,19 @@
 //! Files the Parquet and Arrow IPC readers once crashed or blew up on, found by the
 //! `frame_files` fuzz target (`fuzz/findings/frame_files/`, the fuzzer's selector byte
-//! stripped): each is refused with a `FileError`, never a panic or a gigabyte allocation.
+//! stripped), and hostile Parquet page headers made here: each is refused with a `FileError`,
+//! never a panic, a gigabyte allocation or seconds of CPU.
 #![cfg(feature = "parquet")]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use signature_runtime::frame::ArrowChecker;
 use signature_runtime::frame::parquet::{FileError, check_file, infer_file, open};
+use signature_runtime::mlflow::{Budget, ReadLimits};
 use signature_runtime::{ColSpec, DataType, Schema};
+
+mod support;
+use support::parquet::{Page, parquet_with_page, read_rows as read_with};
+use support::scratch;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -57,10 +63,6 @@ fn reader_panics_on_malformed_pages_are_caught_and_named() {
             "parquet_definition_levels_out_of_bounds.parquet",
             "out of bounds",
         ),
-        (
-            "parquet_dictionary_decoder_unset.parquet",
-            "Decoder for dict",
-        ),
     ] {
         let error = read_all(name).expect("refused");
         assert!(
@@ -69,6 +71,172 @@ fn reader_panics_on_malformed_pages_are_caught_and_named() {
         );
         assert!(error.to_string().contains("malformed data"), "{name}");
     }
+}
+
+/// A data page that claims more bytes than its column chunk has left: the page walk refuses it
+/// before the reader reaches the dictionary-less page that made it panic.
+#[test]
+fn a_page_past_its_column_chunk_is_refused_before_the_reader_sees_it() {
+    let error = read_all("parquet_dictionary_decoder_unset.parquet").expect("refused");
+    let message = error.to_string();
+    assert!(matches!(error, FileError::Parquet { .. }), "{message}");
+    assert!(
+        message.contains("row group 0, column `integer` (#1), page 1: malformed page header"),
+        "{message}"
+    );
+}
+
+/// 2.6 KB whose page header has a list of booleans two billion long inside nested lists:
+/// parquet 60 skips each boolean in no bytes, one at a time (17 s of CPU in the fuzzer). The
+/// walk counts the declared elements against the bytes left in the column chunk.
+#[test]
+fn a_page_header_declaring_billions_of_elements_is_refused() {
+    let error = read_all("parquet_page_header_skip_slow.parquet").expect("refused");
+    let message = error.to_string();
+    assert!(
+        message.contains("page 0: malformed page header: it declares more collection elements"),
+        "{message}"
+    );
+}
+
+fn budget_refused(path: &Path, limits: &ReadLimits) -> (Budget, String) {
+    match read_with(path, limits) {
+        Err(FileError::Budget(exceeded)) => {
+            (exceeded.budget(), FileError::Budget(exceeded).to_string())
+        }
+        other => panic!("expected a budget error, got {other:?}"),
+    }
+}
+
+/// The page budgets hold at a real page's own size and value count and refuse one below.
+#[test]
+fn page_budgets_hold_at_the_limit_and_refuse_past_it() {
+    let dir = scratch("limits");
+    let path = parquet_with_page(&dir, "plain.parquet", None);
+    let with = |change: &dyn Fn(&mut ReadLimits)| {
+        let mut limits = ReadLimits::default();
+        change(&mut limits);
+        limits
+    };
+    assert_eq!(read_with(&path, &ReadLimits::default()).unwrap(), 1_000);
+    // 1,000 plain longs: 8,000 bytes.
+    assert_eq!(
+        read_with(&path, &with(&|l| l.frame_page_bytes = 8_000)).unwrap(),
+        1_000
+    );
+    let (budget, message) = budget_refused(&path, &with(&|l| l.frame_page_bytes = 7_999));
+    assert_eq!(budget, Budget::FramePageBytes);
+    assert!(
+        message.contains("plain.parquet: row group 0, column `x` (#0), page 0: over the `frame_page_bytes` budget (7999 "),
+        "{message}"
+    );
+    assert_eq!(
+        read_with(&path, &with(&|l| l.frame_page_values = 1_000)).unwrap(),
+        1_000
+    );
+    let (budget, message) = budget_refused(&path, &with(&|l| l.frame_page_values = 999));
+    assert_eq!(budget, Budget::FramePageValues);
+    assert!(
+        message.contains("page 0: over the `frame_page_values` budget (999 "),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A 10 KB file whose page claims a gigabyte once decompressed, or half a billion values:
+/// refused from the header under the default budgets, before the reader allocates or decodes.
+#[test]
+fn pages_claiming_gigabytes_or_billions_of_values_are_refused_by_default() {
+    let dir = scratch("claims");
+    let huge = parquet_with_page(
+        &dir,
+        "huge_page.parquet",
+        Some(&Page {
+            uncompressed: 1 << 30,
+            values: 1_000,
+            boolean_lists: vec![],
+        }),
+    );
+    assert!(std::fs::metadata(&huge).unwrap().len() < 10_000);
+    let (budget, message) = budget_refused(&huge, &ReadLimits::default());
+    assert_eq!(budget, Budget::FramePageBytes);
+    assert!(message.contains("column `x` (#0), page 0"), "{message}");
+    let many = parquet_with_page(
+        &dir,
+        "many_values.parquet",
+        Some(&Page {
+            uncompressed: 8_000,
+            values: 1 << 29,
+            boolean_lists: vec![],
+        }),
+    );
+    assert_eq!(
+        budget_refused(&many, &ReadLimits::default()).0,
+        Budget::FramePageValues
+    );
+    let negative = parquet_with_page(
+        &dir,
+        "negative_values.parquet",
+        Some(&Page {
+            uncompressed: 8_000,
+            values: -1,
+            boolean_lists: vec![],
+        }),
+    );
+    let message = read_with(&negative, &ReadLimits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("page 0: malformed page header: it declares -1 values"),
+        "{message}"
+    );
+    // The same header within its budgets is read as the reader reads it.
+    let honest = parquet_with_page(
+        &dir,
+        "honest.parquet",
+        Some(&Page {
+            uncompressed: 8_000,
+            values: 1_000,
+            boolean_lists: vec![],
+        }),
+    );
+    assert_eq!(read_with(&honest, &ReadLimits::default()).unwrap(), 1_000);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Fifty lists of two billion booleans each in an unknown field: a hundred billion skip steps
+/// for parquet 60, refused by the walk at the first list.
+#[test]
+fn unknown_fields_declaring_billions_of_booleans_are_refused() {
+    let dir = scratch("booleans");
+    let path = parquet_with_page(
+        &dir,
+        "booleans.parquet",
+        Some(&Page {
+            uncompressed: 8_000,
+            values: 1_000,
+            boolean_lists: vec![i64::from(i32::MAX); 50],
+        }),
+    );
+    let error = read_with(&path, &ReadLimits::default()).unwrap_err();
+    let message = error.to_string();
+    assert!(matches!(error, FileError::Parquet { .. }), "{message}");
+    assert!(
+        message.contains("column `x` (#0), page 0: malformed page header: it declares more collection elements than the column chunk has bytes"),
+        "{message}"
+    );
+    // A short list of booleans in an unknown field is read as the reader reads it.
+    let short = parquet_with_page(
+        &dir,
+        "short_list.parquet",
+        Some(&Page {
+            uncompressed: 8_000,
+            values: 1_000,
+            boolean_lists: vec![3],
+        }),
+    );
+    assert_eq!(read_with(&short, &ReadLimits::default()).unwrap(), 1_000);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -84,4 +252,75 @@ fn every_hostile_file_is_an_error_for_check_and_infer() {
         assert!(check_file(&checker, &path).is_err(), "{}", path.display());
     }
     assert_eq!(seen, 7);
+}
+
+/// Found by `frame_files`: a file with two columns of the same name. Any check reports the
+/// repeat (`duplicate_key`), so a schema inferred from it could never pass: infer refuses it,
+/// naming the column.
+#[test]
+fn a_file_repeating_a_column_name_is_not_inferred() {
+    use signature_runtime::frame::arrow_array::{ArrayRef, Int64Array, RecordBatch};
+    use signature_runtime::frame::arrow_schema::{DataType as ArrowType, Field, Schema as Fields};
+    use signature_runtime::frame::parquet_crate::arrow::ArrowWriter;
+
+    let dir = std::env::temp_dir().join(format!("frames-hostile-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("repeated.parquet");
+    let column: ArrayRef = std::sync::Arc::new(Int64Array::from(vec![1, 2]));
+    let fields = Fields::new(vec![
+        Field::new("x", ArrowType::Int64, false),
+        Field::new("x", ArrowType::Int64, false),
+    ]);
+    let batch =
+        RecordBatch::try_new(std::sync::Arc::new(fields), vec![column.clone(), column]).unwrap();
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+
+    let error = infer_file(&path).unwrap_err();
+    assert!(
+        matches!(&error, FileError::DuplicateColumn { name, .. } if name == "x"),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("column `x` appears more than once"),
+        "{error}"
+    );
+    let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Long)]).unwrap();
+    let report = check_file(&ArrowChecker::for_schema(&schema), &path).unwrap();
+    assert!(report.to_string().contains("duplicate_key"), "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Found by `frame_files`: a file with no batch whose schema has a malformed map (its entries
+/// not a struct of a key and a value). Inferring from the schema alone makes an empty column
+/// of each type, which arrow-array refuses by panicking: infer reports the file as malformed.
+#[test]
+fn a_schema_with_a_malformed_map_is_an_error_for_infer() {
+    use signature_runtime::frame::arrow_schema::{DataType as ArrowType, Field, Schema as Fields};
+
+    let dir = std::env::temp_dir().join(format!("frames-hostile-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("malformed_map.arrows");
+    let entries = Field::new("entries", ArrowType::Int64, false);
+    let fields = Fields::new(vec![Field::new(
+        "m",
+        ArrowType::Map(std::sync::Arc::new(entries), false),
+        true,
+    )]);
+    let mut writer =
+        arrow_ipc::writer::StreamWriter::try_new(std::fs::File::create(&path).unwrap(), &fields)
+            .unwrap();
+    writer.finish().unwrap();
+    drop(writer);
+
+    let error = infer_file(&path).unwrap_err();
+    assert!(
+        matches!(&error, FileError::Corrupt { message, .. } if message.contains("MapArray")),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

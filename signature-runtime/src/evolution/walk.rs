@@ -298,11 +298,11 @@ impl SchemaWalk<'_> {
     }
 
     fn named_columns(&mut self, writer: &[ColSpec], reader: &[ColSpec]) {
-        for r in reader {
+        for (index, r) in reader.iter().enumerate() {
             let Some(name) = r.name() else { continue };
             let place = self.place(&name.to_string());
             let key = Key::Name(name.clone());
-            match writer.iter().find(|w| w.name() == Some(name)) {
+            match counterpart(reader, index, writer, ColSpec::name) {
                 None if r.required() => {
                     let witness =
                         self.prober
@@ -355,9 +355,9 @@ impl SchemaWalk<'_> {
                 }
             }
         }
-        for w in writer {
+        for (index, w) in writer.iter().enumerate() {
             let Some(name) = w.name() else { continue };
-            if reader.iter().any(|r| r.name() == Some(name)) {
+            if counterpart(writer, index, reader, ColSpec::name).is_some() {
                 continue;
             }
             let place = self.place(&name.to_string());
@@ -849,7 +849,7 @@ impl SchemaWalk<'_> {
         };
         for (index, r) in reader.iter().enumerate() {
             let place = self.place(&label(r, index));
-            match writer.iter().find(|w| w.name() == r.name()) {
+            match counterpart(reader, index, writer, TensorSpec::name) {
                 None => {
                     let witness = self.any_witness();
                     self.push(Change {
@@ -879,7 +879,7 @@ impl SchemaWalk<'_> {
             }
         }
         for (index, w) in writer.iter().enumerate() {
-            if reader.iter().any(|r| r.name() == w.name()) {
+            if counterpart(writer, index, reader, TensorSpec::name).is_some() {
                 continue;
             }
             let name = label(w, index);
@@ -1064,6 +1064,20 @@ impl SchemaWalk<'_> {
 }
 
 /// Probe values for a message: `1.5`, or `[1, null]` for a column of two.
+/// The entry of `other` that `side[index]` is compared with: the one of the same name, and
+/// with repeated names (MLflow's schemas allow them) the same occurrence of that name, so
+/// that a signature compared with itself pairs every entry with itself.
+fn counterpart<'a, T>(
+    side: &[T],
+    index: usize,
+    other: &'a [T],
+    name: impl for<'x> Fn(&'x T) -> Option<&'x ColumnName>,
+) -> Option<&'a T> {
+    let wanted = name(&side[index]);
+    let occurrence = side[..index].iter().filter(|e| name(e) == wanted).count();
+    other.iter().filter(|e| name(e) == wanted).nth(occurrence)
+}
+
 fn show(values: &[Value]) -> String {
     match values {
         [one] => one.to_string(),

@@ -15,8 +15,9 @@
 //!
 //! Parquet files may use any codec the format has (Snappy, gzip, Brotli, LZ4, LZ4_RAW, zstd);
 //! Arrow IPC files and streams may be uncompressed or LZ4- or zstd-compressed. Before any data
-//! is read, the footer's size and the number of columns are checked against the budgets of
-//! [`ReadLimits`], so a small hostile file cannot make the reader allocate gigabytes.
+//! is read, the footer's size, the number of columns and every Parquet page header (declared
+//! size and values) are checked against the budgets of [`ReadLimits`], so a small hostile file
+//! cannot make the reader allocate gigabytes or spin for seconds.
 
 use std::fmt;
 use std::fs::File;
@@ -35,6 +36,8 @@ use crate::report::Report;
 use crate::types::{ColSpec, ColumnType, Object, Property, Schema};
 
 use super::ArrowChecker;
+
+mod pages;
 
 /// Rows per batch read from a Parquet file: large enough to amortise the per-batch work,
 /// small enough to bound memory (64k rows of 10 numeric columns are 5 MB). Wider files are
@@ -132,6 +135,14 @@ pub enum FileError {
     /// The file's metadata is larger, or its columns more, than a budget of [`ReadLimits`]
     /// allows.
     Budget(BudgetExceeded),
+    /// Two columns of the file have the same name (for [`infer_file`]): a signature naming
+    /// it twice would describe the file, but no check accepts a frame that repeats a column.
+    DuplicateColumn {
+        /// The file.
+        path: String,
+        /// The repeated name.
+        name: String,
+    },
     /// The Parquet or Arrow reader gave up on malformed data by panicking (a corrupt or
     /// hostile file); the panic was caught and the file is refused.
     Corrupt {
@@ -158,6 +169,11 @@ impl fmt::Display for FileError {
             ),
             FileError::Infer { path, source } => write!(f, "{path}: {source}"),
             FileError::Budget(exceeded) => exceeded.fmt(f),
+            FileError::DuplicateColumn { path, name } => write!(
+                f,
+                "{path}: column `{name}` appears more than once; no signature check accepts \
+                 data that repeats a column, so none is inferred"
+            ),
             FileError::Corrupt { path, message } => {
                 write!(f, "cannot read {path}: malformed data ({message})")
             }
@@ -212,8 +228,12 @@ impl Iterator for Batches {
 /// Runs `read`, turning a panic of the Parquet or Arrow reader into [`FileError::Corrupt`]:
 /// both crates assert on some malformed inputs (offsets, lengths, dictionaries) rather than
 /// return an error, and a hostile file must not take its reader's process down.
+///
+/// The panic is an error the caller reports, so the panic hook does not print it too (see
+/// [`quiet_panics`]).
 fn guarded<T>(path: &str, read: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|payload| {
+    let caught = quiet_panics(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)));
+    caught.unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<&str>()
             .map(|m| (*m).to_owned())
@@ -226,6 +246,39 @@ fn guarded<T>(path: &str, read: impl FnOnce() -> Result<T, FileError>) -> Result
     })
 }
 
+thread_local! {
+    /// Set while this thread runs a reader whose panics are caught and reported as errors.
+    static PANICS_CAUGHT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `body` with the panic hook silent for panics on this thread only.
+///
+/// The hook is process-wide, so it cannot be swapped for the call: another thread panicking
+/// meanwhile would lose its message. Instead a hook is installed once that passes every panic
+/// to the hook that was there before, except those on a thread inside this function. A hook
+/// a program sets later replaces this one, and then its panics print again (as before).
+fn quiet_panics<T>(body: impl FnOnce() -> T) -> T {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PANICS_CAUGHT.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = PANICS_CAUGHT.with(|caught| caught.replace(true));
+    // Restored even if `body` unwinds (it does not: callers catch inside it).
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PANICS_CAUGHT.with(|caught| caught.set(self.0));
+        }
+    }
+    let _restore = Restore(was);
+    body()
+}
+
 /// Opens a Parquet or Arrow IPC file (the kind from its extension, see
 /// [`FileFormat::from_path`], else from its first bytes) for reading batch by batch, within the
 /// default [`ReadLimits`].
@@ -234,7 +287,9 @@ pub fn open(path: &Path) -> Result<Batches, FileError> {
 }
 
 /// [`open`] within `limits`: the footer (or the stream's schema message) no larger than
-/// [`ReadLimits::frame_metadata_bytes`], at most [`ReadLimits::frame_columns`] columns.
+/// [`ReadLimits::frame_metadata_bytes`], at most [`ReadLimits::frame_columns`] columns, and
+/// each Parquet page within [`ReadLimits::frame_page_bytes`] and
+/// [`ReadLimits::frame_page_values`].
 pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError> {
     let shown = path.display().to_string();
     let format = FileFormat::from_path(path)
@@ -291,6 +346,10 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
             let batch_rows = parquet_batch_rows(builder.parquet_schema().num_columns());
             let builder = builder.with_batch_size(batch_rows);
             check_chunks_inside(builder.metadata(), file_len).map_err(&parquet_error)?;
+            // Every page header before the reader sees one: it allocates what a header
+            // declares, and some headers cost it seconds to skip (see `pages`).
+            let pages = File::open(path).map_err(io)?;
+            pages::check_page_headers(pages, file_len, builder.metadata(), limits, &shown)?;
             let schema = builder.schema().clone();
             let reader = builder.build().map_err(&parquet_error)?;
             (
@@ -479,7 +538,8 @@ pub fn check_file_with(
 }
 
 /// The schema MLflow's `infer_signature` gives for the whole file's data, read batch by
-/// batch: a column is required when no batch has a null in it.
+/// batch: a column is required when no batch has a null in it. A file that repeats a column
+/// name is refused ([`FileError::DuplicateColumn`]).
 pub fn infer_file(path: &Path) -> Result<Schema, FileError> {
     infer_file_with(path, &ReadLimits::default())
 }
@@ -493,6 +553,17 @@ pub fn infer_file_with(path: &Path, limits: &ReadLimits) -> Result<Schema, FileE
     };
     let batches = open_with(path, limits)?;
     let file_schema = batches.schema().clone();
+    let mut names = std::collections::HashSet::new();
+    if let Some(field) = file_schema
+        .fields()
+        .iter()
+        .find(|field| !names.insert(field.name()))
+    {
+        return Err(FileError::DuplicateColumn {
+            path: shown,
+            name: field.name().clone(),
+        });
+    }
     let mut inferred: Option<Schema> = None;
     for batch in batches {
         let schema = batch?.infer_schema().map_err(infer_error)?;
@@ -504,9 +575,13 @@ pub fn infer_file_with(path: &Path, limits: &ReadLimits) -> Result<Schema, FileE
     match inferred {
         Some(schema) => Ok(schema),
         // No batch at all: the types still come from the schema, every column optional.
-        None => RecordBatch::new_empty(file_schema)
-            .infer_schema()
-            .map_err(infer_error),
+        // arrow-array panics making an empty column of a malformed type (a map whose entries
+        // are not a key and a value), which only a corrupt file's schema has.
+        None => guarded(&shown, || {
+            RecordBatch::new_empty(file_schema)
+                .infer_schema()
+                .map_err(infer_error)
+        }),
     }
 }
 

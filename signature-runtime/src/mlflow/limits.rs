@@ -50,16 +50,28 @@ pub struct ReadLimits {
     pub frame_metadata_bytes: u64,
     /// Columns of a Parquet or Arrow IPC file, nested fields counted one by one (100,000).
     pub frame_columns: usize,
+    /// Bytes a Parquet page may declare it holds once decompressed (256 MiB; pyarrow, Polars,
+    /// Spark and DuckDB write pages of about 1 MiB, larger only around one very large
+    /// value). The reader allocates what a page declares before decompressing it, so a small
+    /// file could otherwise claim gigabytes.
+    pub frame_page_bytes: u64,
+    /// Values a Parquet page may declare (2^28, 268,435,456; pyarrow before 15 wrote row
+    /// groups of up to 2^26 rows, all in one page when a column is constant). Run-length
+    /// encoding decodes millions of values from a few bytes, so this bounds the work one page
+    /// header can ask for.
+    pub frame_page_values: u64,
 }
 
 impl Default for ReadLimits {
     fn default() -> Self {
         const MIB: u64 = 1024 * 1024;
+        // The YAML budgets' one home is the reader the derive shares.
+        let yaml = signature_runtime_yaml::YamlLimits::default();
         ReadLimits {
             mlmodel_bytes: 16 * MIB,
-            yaml_depth: 64,
-            yaml_alias_uses: 10_000,
-            yaml_expanded_bytes: 64 * MIB,
+            yaml_depth: yaml.depth,
+            yaml_alias_uses: yaml.alias_uses,
+            yaml_expanded_bytes: yaml.expanded_bytes,
             signature_json_bytes: 16 * MIB,
             json_depth: 100,
             input_example_bytes: 64 * MIB,
@@ -67,13 +79,15 @@ impl Default for ReadLimits {
             type_depth: 32,
             frame_metadata_bytes: 256 * MIB,
             frame_columns: 100_000,
+            frame_page_bytes: 256 * MIB,
+            frame_page_values: 1 << 28,
         }
     }
 }
 
 /// What one YAML node is counted as toward [`ReadLimits::yaml_expanded_bytes`]: the size of
 /// the JSON value it is read into.
-pub const YAML_NODE_COST: u64 = size_of::<serde_json::Value>() as u64;
+pub const YAML_NODE_COST: u64 = signature_runtime_yaml::NODE_COST;
 
 /// One of the budgets of [`ReadLimits`], by the name of its field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -101,6 +115,10 @@ pub enum Budget {
     FrameMetadataBytes,
     /// [`ReadLimits::frame_columns`].
     FrameColumns,
+    /// [`ReadLimits::frame_page_bytes`].
+    FramePageBytes,
+    /// [`ReadLimits::frame_page_values`].
+    FramePageValues,
 }
 
 impl Budget {
@@ -118,6 +136,8 @@ impl Budget {
             Budget::TypeDepth => "type_depth",
             Budget::FrameMetadataBytes => "frame_metadata_bytes",
             Budget::FrameColumns => "frame_columns",
+            Budget::FramePageBytes => "frame_page_bytes",
+            Budget::FramePageValues => "frame_page_values",
         }
     }
 
@@ -134,6 +154,8 @@ impl Budget {
             Budget::Columns => "entries in one list",
             Budget::TypeDepth => "levels of nested types",
             Budget::FrameColumns => "columns",
+            Budget::FramePageBytes => "bytes in one page once decompressed",
+            Budget::FramePageValues => "values in one page",
         }
     }
 }

@@ -5,6 +5,9 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+
+#[cfg(feature = "parquet")]
+pub(crate) mod parquet;
 use std::process::{Command, Output};
 
 /// Runs `mlsig` (the binary cargo built for these tests) with `args`.

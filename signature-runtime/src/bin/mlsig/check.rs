@@ -35,11 +35,20 @@ pub(crate) struct CheckArgs {
     /// Leave the body's values out of the report (for logs).
     #[arg(long)]
     redact: bool,
+    /// Refuse a JSON body larger than this many bytes (exit 2) instead of reading it: the
+    /// body is held whole while it is checked. The default, 1 GiB, is far above what scoring
+    /// servers and their proxies accept (tens of megabytes) and holds a million rows of a
+    /// hundred columns.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: u64,
     /// The request body (JSON, as sent to MLflow's `/invocations`), `-` for standard input;
     /// with the `parquet` feature, also a Parquet or Arrow IPC file, checked with the same
     /// `--mode` and `--extra`.
     body: PathBuf,
 }
+
+/// `--max-body-bytes` unless given: 1 GiB.
+const DEFAULT_MAX_BODY_BYTES: u64 = 1 << 30;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum ModeArg {
@@ -96,7 +105,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
         .with_mode(args.mode.into())
         .with_extra_columns(args.extra.into())
         .with_max_problems(args.max_problems);
-    let report = match check(&signature, &args.body, options) {
+    let report = match check(&signature, &args.body, args.max_body_bytes, options) {
         Ok(report) => report,
         Err(exit) => return exit,
     };
@@ -121,6 +130,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
 fn check(
     signature: &ModelSignature,
     path: &Path,
+    max_body_bytes: u64,
     options: CheckOptions,
 ) -> Result<Report, ExitCode> {
     let kind = if path.as_os_str() == "-" {
@@ -145,23 +155,49 @@ fn check(
         );
         return Err(ExitCode::from(crate::EXIT_CANNOT_READ));
     }
-    let body = read_body(path).map_err(|source| {
-        crate::cannot_read(&FormatError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-    })?;
+    let shown = if path.as_os_str() == "-" {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let body = match read_body(path, max_body_bytes) {
+        Ok(Some(body)) => body,
+        Ok(None) => {
+            eprintln!(
+                "error: {shown}: over the `--max-body-bytes` budget ({max_body_bytes} bytes); \
+                 raise `--max-body-bytes` if the body is trusted"
+            );
+            return Err(ExitCode::from(crate::EXIT_CANNOT_READ));
+        }
+        Err(source) => {
+            return Err(crate::cannot_read(&FormatError::Io {
+                path: path.to_path_buf(),
+                source,
+            }));
+        }
+    };
     Ok(JsonChecker::for_signature(signature)
         .with_options(options)
         .check(&body))
 }
 
-fn read_body(path: &Path) -> std::io::Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut body = Vec::new();
-        std::io::stdin().read_to_end(&mut body)?;
-        Ok(body)
+/// The whole body, or `None` when it is larger than `limit` bytes: a file's size is checked
+/// before reading, and the reading stops one byte past the limit, so neither a growing file
+/// nor a pipe (standard input, a FIFO) can get past it.
+fn read_body(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let source: Box<dyn std::io::Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
     } else {
-        std::fs::read(path)
-    }
+        let file = std::fs::File::open(path)?;
+        let metadata = file.metadata()?;
+        if metadata.is_file() && metadata.len() > limit {
+            return Ok(None);
+        }
+        Box::new(file)
+    };
+    let mut body = Vec::new();
+    source
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut body)?;
+    Ok((body.len() as u64 <= limit).then_some(body))
 }

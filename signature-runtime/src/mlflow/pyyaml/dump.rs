@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Map as JsonMap, Value};
 
-use super::resolve::resolves_to_str;
 use crate::mlflow::pyjson::python_float_repr;
+use signature_runtime_yaml::resolve::resolves_to_str;
 
 /// PyYAML's `best_width`: quoted and plain scalars fold at a space past this column.
 const BEST_WIDTH: usize = 80;

@@ -4,7 +4,7 @@
 
 /// Whether PyYAML's implicit resolvers read `text`, written plain, as a string; if they read a
 /// bool, int, float, null, timestamp, merge or value key instead, the string must be quoted.
-pub(super) fn resolves_to_str(text: &str) -> bool {
+pub fn resolves_to_str(text: &str) -> bool {
     !(is_yaml11_bool(text)
         || is_yaml11_null(text)
         || is_yaml11_int(text)
@@ -13,7 +13,7 @@ pub(super) fn resolves_to_str(text: &str) -> bool {
         || matches!(text, "<<" | "=" | "!" | "&" | "*"))
 }
 
-pub(super) fn is_yaml11_bool(text: &str) -> bool {
+pub fn is_yaml11_bool(text: &str) -> bool {
     matches!(
         text,
         "yes"
@@ -37,7 +37,7 @@ pub(super) fn is_yaml11_bool(text: &str) -> bool {
     )
 }
 
-pub(super) fn is_yaml11_null(text: &str) -> bool {
+pub fn is_yaml11_null(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
@@ -61,7 +61,7 @@ fn is_sexagesimal_tail(groups: &[&str]) -> bool {
     })
 }
 
-pub(super) fn is_yaml11_int(text: &str) -> bool {
+pub fn is_yaml11_int(text: &str) -> bool {
     let body = strip_sign(text);
     if let Some(bits) = body.strip_prefix("0b") {
         return !bits.is_empty() && all_in(bits, |c| matches!(c, '0' | '1' | '_'));
@@ -82,7 +82,7 @@ pub(super) fn is_yaml11_int(text: &str) -> bool {
     decimal && (groups.len() == 1 || is_sexagesimal_tail(&groups[1..]))
 }
 
-pub(super) fn is_yaml11_float(text: &str) -> bool {
+pub fn is_yaml11_float(text: &str) -> bool {
     if matches!(text, ".nan" | ".NaN" | ".NAN") {
         return true;
     }
@@ -126,7 +126,7 @@ pub(super) fn is_yaml11_float(text: &str) -> bool {
     false
 }
 
-pub(super) fn is_yaml11_timestamp(text: &str) -> bool {
+pub fn is_yaml11_timestamp(text: &str) -> bool {
     let b = text.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     // `YYYY-MM-DD` exactly.

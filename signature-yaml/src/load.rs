@@ -6,7 +6,7 @@
 //! string.
 //!
 //! PyYAML shares an aliased node; a JSON value cannot, so each alias use here is a copy. Every
-//! node built, copies included, is counted against `ReadLimits::yaml_expanded_bytes` *before*
+//! node built, copies included, is counted against [`YamlLimits::expanded_bytes`] *before*
 //! it is built, so ten lines of nested aliases are refused after at most that much work,
 //! rather than expanding to gigabytes. (Anchored values are also kept once more for later
 //! aliases: memory stays within twice the budget.)
@@ -14,9 +14,8 @@
 use granit_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map as JsonMap, Number, Value};
 
-use super::resolve::{is_yaml11_bool, is_yaml11_float, is_yaml11_int, is_yaml11_null};
-use crate::mlflow::FormatError;
-use crate::mlflow::limits::{Budget, BudgetExceeded, ReadLimits, YAML_NODE_COST};
+use crate::resolve::{is_yaml11_bool, is_yaml11_float, is_yaml11_int, is_yaml11_null};
+use crate::{LoadError, NODE_COST, YamlBudget, YamlLimits};
 
 /// How much of the document a value stands for once its aliases are expanded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,10 +45,10 @@ impl Size {
         }
     }
 
-    /// The estimate [`ReadLimits::yaml_expanded_bytes`] is measured in.
+    /// The estimate [[`YamlLimits::expanded_bytes`]] is measured in.
     fn bytes(self) -> u64 {
         self.nodes
-            .saturating_mul(YAML_NODE_COST)
+            .saturating_mul(NODE_COST)
             .saturating_add(self.text_bytes)
     }
 }
@@ -68,23 +67,22 @@ enum Frame {
     },
 }
 
-/// `yaml.safe_load(text)` for the value types JSON can hold, within the YAML budgets of
-/// `limits`.
-pub(crate) fn safe_load(text: &str, limits: &ReadLimits) -> Result<Value, FormatError> {
+/// `yaml.safe_load(text)` for the value types JSON can hold, within `limits`.
+pub fn safe_load(text: &str, limits: &YamlLimits) -> Result<Value, LoadError> {
     Loader::new(limits).load(text)
 }
 
 /// One document's reading, with what it has built so far (the budgets are checked against
 /// it before anything is built, so it never exceeds them).
 struct Loader<'a> {
-    limits: &'a ReadLimits,
+    limits: &'a YamlLimits,
     /// Everything built so far, each alias use counted as the copy it makes.
     built: Size,
     alias_uses: u64,
 }
 
 impl<'a> Loader<'a> {
-    fn new(limits: &'a ReadLimits) -> Self {
+    fn new(limits: &'a YamlLimits) -> Self {
         Loader {
             limits,
             built: Size::default(),
@@ -93,22 +91,21 @@ impl<'a> Loader<'a> {
     }
 
     /// Counts `size` as built, unless that would go past the expansion budget.
-    fn build(&mut self, size: Size, at: &dyn Fn() -> String) -> Result<(), FormatError> {
+    fn build(&mut self, size: Size, at: &dyn Fn() -> String) -> Result<(), LoadError> {
         let built = self.built.plus(size);
-        if built.bytes() > self.limits.yaml_expanded_bytes {
-            return Err(BudgetExceeded::new(
-                Budget::YamlExpandedBytes,
-                self.limits.yaml_expanded_bytes,
-                at(),
-            )
-            .into());
+        if built.bytes() > self.limits.expanded_bytes {
+            return Err(LoadError::Budget {
+                budget: YamlBudget::ExpandedBytes,
+                limit: self.limits.expanded_bytes,
+                place: at(),
+            });
         }
         self.built = built;
         Ok(())
     }
 
-    fn load(&mut self, text: &str) -> Result<Value, FormatError> {
-        let syntax = |message: String| FormatError::Yaml { message };
+    fn load(&mut self, text: &str) -> Result<Value, LoadError> {
+        let syntax = LoadError::Syntax;
         let mut parser = Parser::new_from_str(text);
         let mut stack: Vec<Frame> = Vec::new();
         // Each anchor with its value and that value's expanded size, so an alias use is
@@ -138,14 +135,13 @@ impl<'a> Loader<'a> {
                     continue;
                 }
                 Event::SequenceStart(..) | Event::MappingStart(..)
-                    if stack.len() >= self.limits.yaml_depth =>
+                    if stack.len() >= self.limits.depth =>
                 {
-                    return Err(BudgetExceeded::new(
-                        Budget::YamlDepth,
-                        self.limits.yaml_depth,
-                        at(),
-                    )
-                    .into());
+                    return Err(LoadError::Budget {
+                        budget: YamlBudget::Depth,
+                        limit: self.limits.depth as u64,
+                        place: at(),
+                    });
                 }
                 Event::SequenceStart(_, anchor, _) => {
                     self.build(Size::COLLECTION, &at)?;
@@ -206,13 +202,12 @@ impl<'a> Loader<'a> {
                 }
                 Event::Alias(id) => {
                     self.alias_uses += 1;
-                    if self.alias_uses > self.limits.yaml_alias_uses {
-                        return Err(BudgetExceeded::new(
-                            Budget::YamlAliasUses,
-                            self.limits.yaml_alias_uses,
-                            at(),
-                        )
-                        .into());
+                    if self.alias_uses > self.limits.alias_uses {
+                        return Err(LoadError::Budget {
+                            budget: YamlBudget::AliasUses,
+                            limit: self.limits.alias_uses,
+                            place: at(),
+                        });
                     }
                     let (value, size) = anchors
                         .iter()
@@ -362,13 +357,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn load(text: &str) -> Result<Value, FormatError> {
-        safe_load(text, &ReadLimits::default())
+    fn load(text: &str) -> Result<Value, LoadError> {
+        safe_load(text, &YamlLimits::default())
     }
 
-    fn budget_of(result: Result<Value, FormatError>) -> Budget {
+    fn budget_of(result: Result<Value, LoadError>) -> YamlBudget {
         match result {
-            Err(FormatError::Budget(exceeded)) => exceeded.budget(),
+            Err(LoadError::Budget { budget, .. }) => budget,
             other => panic!("expected a budget error, got {other:?}"),
         }
     }
@@ -387,7 +382,7 @@ mod tests {
     #[test]
     fn hostile_documents_fail_cleanly() {
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert_eq!(budget_of(load(&deep)), Budget::YamlDepth);
+        assert_eq!(budget_of(load(&deep)), YamlBudget::Depth);
         // The parser's own guard, past 255 levels of flow collections.
         assert!(load(&"[".repeat(10_000)).is_err());
         assert!(load("a: .inf\n").is_err());
@@ -421,26 +416,32 @@ mod tests {
             "an unbounded reader needs > 10 GiB"
         );
 
-        let limits = ReadLimits::default();
+        let limits = YamlLimits::default();
         let mut loader = Loader::new(&limits);
         let result = loader.load(&bomb);
         match &result {
-            Err(FormatError::Budget(exceeded)) => {
-                assert_eq!(exceeded.budget(), Budget::YamlExpandedBytes);
-                assert_eq!(exceeded.limit(), limits.yaml_expanded_bytes);
-                assert!(exceeded.place().starts_with("line "), "{exceeded}");
-                let message = exceeded.to_string();
+            Err(
+                error @ LoadError::Budget {
+                    budget,
+                    limit,
+                    place,
+                },
+            ) => {
+                assert_eq!(*budget, YamlBudget::ExpandedBytes);
+                assert_eq!(*limit, limits.expanded_bytes);
+                assert!(place.starts_with("line "), "{error}");
+                let message = error.to_string();
                 assert!(message.contains("`yaml_expanded_bytes`"), "{message}");
             }
             other => panic!("the bomb was not refused: {other:?}"),
         }
-        assert!(loader.built.bytes() <= limits.yaml_expanded_bytes);
+        assert!(loader.built.bytes() <= limits.expanded_bytes);
         assert!(loader.alias_uses <= 72);
     }
 
     /// The size `text` expands to, as the expansion budget measures it.
     fn expanded_bytes(text: &str) -> u64 {
-        let limits = ReadLimits::default();
+        let limits = YamlLimits::default();
         let mut loader = Loader::new(&limits);
         loader.load(text).unwrap();
         loader.built.bytes()
@@ -448,24 +449,24 @@ mod tests {
 
     #[test]
     fn each_yaml_budget_holds_at_its_limit_and_refuses_past_it() {
-        let with = |change: &dyn Fn(&mut ReadLimits)| {
-            let mut limits = ReadLimits::default();
+        let with = |change: &dyn Fn(&mut YamlLimits)| {
+            let mut limits = YamlLimits::default();
             change(&mut limits);
             limits
         };
         // Depth: three nested collections.
         let deep = "a: {b: [1]}\n";
-        assert!(safe_load(deep, &with(&|l| l.yaml_depth = 3)).is_ok());
+        assert!(safe_load(deep, &with(&|l| l.depth = 3)).is_ok());
         assert_eq!(
-            budget_of(safe_load(deep, &with(&|l| l.yaml_depth = 2))),
-            Budget::YamlDepth
+            budget_of(safe_load(deep, &with(&|l| l.depth = 2))),
+            YamlBudget::Depth
         );
         // Alias uses: three.
         let aliases = "a: &a [1, 2]\nb: [*a, *a]\nc: *a\n";
-        assert!(safe_load(aliases, &with(&|l| l.yaml_alias_uses = 3)).is_ok());
+        assert!(safe_load(aliases, &with(&|l| l.alias_uses = 3)).is_ok());
         assert_eq!(
-            budget_of(safe_load(aliases, &with(&|l| l.yaml_alias_uses = 2))),
-            Budget::YamlAliasUses
+            budget_of(safe_load(aliases, &with(&|l| l.alias_uses = 2))),
+            YamlBudget::AliasUses
         );
         // Expanded size: exactly what the document expands to.
         let size = expanded_bytes(aliases);
@@ -480,15 +481,12 @@ mod tests {
             .bytes()
         );
         assert_eq!(
-            safe_load(aliases, &with(&|l| l.yaml_expanded_bytes = size)).unwrap(),
+            safe_load(aliases, &with(&|l| l.expanded_bytes = size)).unwrap(),
             json!({"a": [1, 2], "b": [[1, 2], [1, 2]], "c": [1, 2]})
         );
         assert_eq!(
-            budget_of(safe_load(
-                aliases,
-                &with(&|l| l.yaml_expanded_bytes = size - 1)
-            )),
-            Budget::YamlExpandedBytes
+            budget_of(safe_load(aliases, &with(&|l| l.expanded_bytes = size - 1))),
+            YamlBudget::ExpandedBytes
         );
     }
 }

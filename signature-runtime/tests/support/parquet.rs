@@ -1,0 +1,152 @@
+//! Parquet files with a hostile page header, made from a real one: for the reader's tests
+//! and the CLI's.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use signature_runtime::frame::arrow_array::{ArrayRef, Int64Array, RecordBatch};
+use signature_runtime::frame::arrow_schema::{DataType, Field, Schema};
+use signature_runtime::frame::parquet::{FileError, open_with};
+use signature_runtime::frame::parquet_crate::arrow::ArrowWriter;
+use signature_runtime::frame::parquet_crate::basic::Compression;
+use signature_runtime::frame::parquet_crate::file::properties::{
+    EnabledStatistics, WriterProperties,
+};
+use signature_runtime::frame::parquet_crate::file::reader::{FileReader, SerializedFileReader};
+use signature_runtime::mlflow::ReadLimits;
+
+/// Opens the file within `limits` and reads every batch: the rows, or the first error.
+pub(crate) fn read_rows(path: &Path, limits: &ReadLimits) -> Result<usize, FileError> {
+    let mut rows = 0;
+    for batch in open_with(path, limits)? {
+        rows += batch?.num_rows();
+    }
+    Ok(rows)
+}
+
+/// Compact-protocol Thrift, as a Parquet page header is written.
+mod thrift {
+    pub(crate) const I32: u8 = 5;
+    pub(crate) const LIST: u8 = 9;
+    pub(crate) const STRUCT: u8 = 12;
+
+    /// A varint `extra` bytes longer than it needs to be (parquet reads either): lets a
+    /// hostile header take exactly the bytes of the one it replaces.
+    pub(crate) fn varint(mut value: u64, extra: usize, out: &mut Vec<u8>) {
+        loop {
+            let byte = (value & 0x7f) as u8;
+            value >>= 7;
+            if value == 0 {
+                if extra == 0 {
+                    out.push(byte);
+                } else {
+                    // Groups of zero bits, each but the last saying that more follow.
+                    out.push(byte | 0x80);
+                    out.extend(std::iter::repeat_n(0x80, extra - 1));
+                    out.push(0);
+                }
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+
+    pub(crate) fn zigzag(value: i64) -> u64 {
+        ((value << 1) ^ (value >> 63)) as u64
+    }
+
+    /// A field header by its delta from the previous field's number.
+    pub(crate) fn field(delta: u8, wire_type: u8, out: &mut Vec<u8>) {
+        out.push((delta << 4) | wire_type);
+    }
+
+    pub(crate) fn i32_field(delta: u8, value: i64, extra: usize, out: &mut Vec<u8>) {
+        field(delta, I32, out);
+        varint(zigzag(value), extra, out);
+    }
+}
+
+/// The parts of a data page header a test sets.
+pub(crate) struct Page {
+    pub(crate) uncompressed: i64,
+    pub(crate) values: i64,
+    /// Unknown fields (number 10 on), skipped by the reader: each a list of this many
+    /// booleans.
+    pub(crate) boolean_lists: Vec<i64>,
+}
+
+/// A data page header for `page`, at least `min_len` bytes long (longer if it needs more),
+/// whose data is the rest of a `chunk_len`-byte column chunk.
+fn page_header(page: &Page, min_len: usize, chunk_len: usize) -> Vec<u8> {
+    use thrift::*;
+    let build = |padding: usize| {
+        let mut out = Vec::new();
+        i32_field(1, 0, 0, &mut out); // type: DATA_PAGE
+        i32_field(1, page.uncompressed, padding, &mut out);
+        // Filled in below, once the header's length is known: 5 bytes hold any i32.
+        let compressed_at = out.len() + 1;
+        i32_field(1, 0, 4, &mut out);
+        field(2, STRUCT, &mut out); // 5: data_page_header
+        i32_field(1, page.values, 0, &mut out);
+        for _ in 0..3 {
+            i32_field(1, 0, 0, &mut out); // PLAIN values, RLE levels
+        }
+        out.push(0);
+        for (index, count) in page.boolean_lists.iter().enumerate() {
+            field(if index == 0 { 5 } else { 1 }, LIST, &mut out);
+            out.push(0xf1); // a list of booleans, its length next
+            varint(*count as u64, 0, &mut out);
+        }
+        out.push(0);
+        (out, compressed_at)
+    };
+    let unpadded = build(0).0.len();
+    let len = unpadded.max(min_len);
+    let (mut out, compressed_at) = build(len - unpadded);
+    let data_len = zigzag((chunk_len - len) as i64);
+    let mut compressed = Vec::new();
+    varint(data_len, 0, &mut compressed);
+    let mut padded = Vec::new();
+    varint(data_len, 5 - compressed.len(), &mut padded);
+    out.splice(compressed_at..compressed_at + 5, padded);
+    assert_eq!(out.len(), len);
+    out
+}
+
+/// A Parquet file of one page of 1,000 required `x` longs (written by the parquet crate,
+/// plain and uncompressed, statistics in the page header), its page header replaced by one made from `page` (`None`: kept).
+/// The new header takes the old one's bytes when it fits, so the data stays readable;
+/// otherwise it eats into the data, which is then never read.
+pub(crate) fn parquet_with_page(dir: &Path, name: &str, page: Option<&Page>) -> PathBuf {
+    let path = dir.join(name);
+    let column: ArrayRef = Arc::new(Int64Array::from_iter_values(0..1_000));
+    let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, false)]));
+    let batch = RecordBatch::try_new(schema, vec![column]).unwrap();
+    let properties = WriterProperties::builder()
+        .set_dictionary_enabled(false)
+        .set_compression(Compression::UNCOMPRESSED)
+        // Statistics in the page header make it long enough to be replaced in place.
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_write_page_header_statistics(true)
+        .build();
+    let mut writer = ArrowWriter::try_new(
+        std::fs::File::create(&path).unwrap(),
+        batch.schema(),
+        Some(properties),
+    )
+    .unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let Some(page) = page else { return path };
+    let reader = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let chunk = reader.metadata().row_group(0).column(0);
+    let start = chunk.data_page_offset() as usize;
+    let chunk_len = chunk.compressed_size() as usize;
+    // One page of 8,000 bytes of values, no levels: the rest is its header.
+    let header_len = chunk_len - 8_000;
+    let header = page_header(page, header_len, chunk_len);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.splice(start..start + header.len(), header);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
