@@ -13,6 +13,8 @@ pub mod frame;
 pub mod mlflow;
 pub mod model;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod types;
 
 pub use check::{CheckOptions, ExtraColumns, JsonChecker, Mode};

@@ -1,0 +1,170 @@
+//! MLflow's error body, `{"error_code": ..., "message": ...}`, with the HTTP status MLflow
+//! sends for its code: the one way every failed request is answered.
+
+use std::fmt;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::mlflow::pyjson::PyJsonWriter;
+use crate::report::{ProblemKind, Report};
+
+/// A request answered with an error: MLflow's error code, the HTTP status MLflow's
+/// `ERROR_CODE_TO_HTTP_STATUS` gives it, and the message.
+///
+/// It is the rejection of the [`Rows`](super::Rows) extractor and answers with MLflow's body
+/// ([`IntoResponse`]); the message says everything, so it has no `source()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServeError {
+    status: StatusCode,
+    error_code: &'static str,
+    message: String,
+}
+
+impl ServeError {
+    fn new(status: StatusCode, error_code: &'static str, message: impl Into<String>) -> Self {
+        ServeError {
+            status,
+            error_code,
+            message: message.into(),
+        }
+    }
+
+    /// 400 `BAD_REQUEST`: a body MLflow cannot even read as a request (not JSON, no format
+    /// key, a CSV pandas refuses).
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ServeError::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+    }
+
+    /// 400 `INVALID_PARAMETER_VALUE`: a request MLflow reads but whose data fails the schema.
+    pub fn invalid_parameter_value(message: impl Into<String>) -> Self {
+        ServeError::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_PARAMETER_VALUE",
+            message,
+        )
+    }
+
+    /// 500 `INTERNAL_ERROR`: the model failed, panicked or broke its own output signature.
+    pub fn internal(message: impl Into<String>) -> Self {
+        ServeError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_ERROR",
+            message,
+        )
+    }
+
+    /// 503 `TEMPORARILY_UNAVAILABLE`: every request slot is taken; the client may retry.
+    pub fn overloaded(limit: usize) -> Self {
+        ServeError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "TEMPORARILY_UNAVAILABLE",
+            format!("the server is answering {limit} requests already; retry later"),
+        )
+    }
+
+    /// 504 `DEADLINE_EXCEEDED`: the request ran past the configured timeout.
+    pub fn timeout(limit: std::time::Duration) -> Self {
+        ServeError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "DEADLINE_EXCEEDED",
+            format!(
+                "Request processing time exceeded limit ({} ms)",
+                limit.as_millis()
+            ),
+        )
+    }
+
+    /// 413 `RESOURCE_EXHAUSTED`: a body over the configured size limit. (MLflow maps that
+    /// code to 429; 413 is what HTTP clients and proxies understand for a body too large.)
+    pub fn too_large(limit: usize) -> Self {
+        ServeError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RESOURCE_EXHAUSTED",
+            format!("the request body is over the limit of {limit} bytes"),
+        )
+    }
+
+    /// 415: a content type other than JSON or CSV, or a charset other than UTF-8. MLflow
+    /// answers it with the message alone, as text; so does [`IntoResponse`].
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        ServeError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "BAD_REQUEST", message)
+    }
+
+    /// The answer to a body that failed the check: `BAD_REQUEST` when MLflow would fail
+    /// while *reading* the request (malformed JSON, too deep, no or several format keys, ragged
+    /// `dataframe_split` rows), `INVALID_PARAMETER_VALUE` when it reads the data and its schema
+    /// enforcement refuses it. The message is the report, values hidden unless `full`.
+    pub fn from_report(report: &Report, full: bool) -> Self {
+        let unreadable = report.errors().any(|problem| {
+            matches!(
+                problem.kind(),
+                ProblemKind::MalformedJson
+                    | ProblemKind::TooDeep
+                    | ProblemKind::BadEnvelope
+                    | ProblemKind::RowLength
+            )
+        });
+        let message = if full {
+            report.to_string()
+        } else {
+            report.redacted().to_string()
+        };
+        if unreadable {
+            ServeError::bad_request(message)
+        } else {
+            ServeError::invalid_parameter_value(message)
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// MLflow's error code (`BAD_REQUEST`, `INVALID_PARAMETER_VALUE`, `INTERNAL_ERROR`, ...).
+    pub fn error_code(&self) -> &'static str {
+        self.error_code
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The body as MLflow's scoring server writes it (`json.dumps` of the dict).
+    pub fn to_json(&self) -> String {
+        let mut w = PyJsonWriter::default();
+        w.begin_object();
+        w.key("error_code");
+        w.string(self.error_code);
+        w.key("message");
+        w.string(&self.message);
+        w.end_object();
+        w.finish()
+    }
+}
+
+impl fmt::Display for ServeError {
+    /// `INVALID_PARAMETER_VALUE: <message>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error_code, self.message)
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+impl IntoResponse for ServeError {
+    fn into_response(self) -> Response {
+        let (body, content_type) = if self.status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            (self.message, "text/plain; charset=utf-8")
+        } else {
+            (self.to_json(), "application/json")
+        };
+        let mut response = (self.status, body).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        response
+    }
+}
