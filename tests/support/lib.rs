@@ -2,5 +2,6 @@
 //! MLflow.
 
 pub mod arbitrary;
+pub mod http;
 pub mod mlflow;
 pub mod skip;

@@ -25,7 +25,7 @@ use crate::types::ModelSignature;
 /// defaults. The checker for `T`, `P` and those options is built once and reused.
 ///
 /// ```
-/// use axum::{Extension, Json, Router, routing::post};
+/// use axum::{Extension, Router, routing::post};
 /// use signature_runtime::serve::{Rows, ServeOptions};
 /// use signature_runtime::{Mode, Signature};
 ///
@@ -35,8 +35,9 @@ use crate::types::ModelSignature;
 ///     bedrooms: i64,
 /// }
 ///
-/// async fn price(houses: Rows<House>) -> Json<Vec<f64>> {
-///     Json(houses.rows.iter().map(|h| 50_000.0 + 150.0 * h.sqft).collect())
+/// async fn price(houses: Rows<House>) -> String {
+///     let prices: Vec<f64> = houses.rows.iter().map(|h| 50_000.0 + 150.0 * h.sqft).collect();
+///     serde_json::to_string(&prices).unwrap()
 /// }
 ///
 /// let app: Router = Router::new()
