@@ -27,7 +27,7 @@ const README: [(&str, u16, &str); 3] = [
     (
         r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["1500", 3]]}}"#,
         400,
-        r#"{"error_code": "INVALID_PARAMETER_VALUE", "message": "error[wrong_type]: expected double, found string\n  --> /dataframe_split/data/0/0 (row 0, column `sqft`)\n   = expected: double (a number)\n   = found: string\n\nerror: the input does not match the signature (1 row): 1 error"}"#,
+        r#"{"error_code": "BAD_REQUEST", "message": "error[wrong_type]: expected double, found string\n  --> /dataframe_split/data/0/0 (row 0, column `sqft`)\n   = expected: double (a number)\n   = found: string\n\nerror: the input does not match the signature (1 row): 1 error"}"#,
     ),
 ];
 

@@ -4,4 +4,5 @@
 pub mod arbitrary;
 pub mod http;
 pub mod mlflow;
+pub mod mlflow_server;
 pub mod skip;

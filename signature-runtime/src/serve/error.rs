@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::mlflow::pyjson::PyJsonWriter;
 use crate::report::{ProblemKind, Report};
+use crate::types::{ColumnType, Schema};
 
 /// A request answered with an error: MLflow's error code, the HTTP status MLflow's
 /// `ERROR_CODE_TO_HTTP_STATUS` gives it, and the message.
@@ -91,19 +92,29 @@ impl ServeError {
         ServeError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "BAD_REQUEST", message)
     }
 
-    /// The answer to a body that failed the check: `BAD_REQUEST` when MLflow would fail
-    /// while *reading* the request (malformed JSON, too deep, no or several format keys, ragged
-    /// `dataframe_split` rows), `INVALID_PARAMETER_VALUE` when it reads the data and its schema
-    /// enforcement refuses it. The message is the report, values hidden unless `full`.
-    pub fn from_report(report: &Report, full: bool) -> Self {
-        let unreadable = report.errors().any(|problem| {
-            matches!(
-                problem.kind(),
-                ProblemKind::MalformedJson
-                    | ProblemKind::TooDeep
-                    | ProblemKind::BadEnvelope
-                    | ProblemKind::RowLength
-            )
+    /// The answer to a body that failed the check of `inputs`, with the error code MLflow's
+    /// scoring server gives the same body (compared with the real server by
+    /// `tests/interop_serve.rs`): `BAD_REQUEST` when MLflow fails while *reading* the request
+    /// (malformed JSON, too deep, no or several format keys, ragged `dataframe_split` rows) or
+    /// while *casting* a scalar column's values to its dtype (a string that is no number, a
+    /// null in a `long` column), `INVALID_PARAMETER_VALUE` when its schema enforcement
+    /// refuses what it read (a column missing, a nested value of the wrong shape, a param).
+    /// The message is the report, values hidden unless `full`.
+    pub fn from_report(report: &Report, inputs: Option<&Schema>, full: bool) -> Self {
+        let unreadable = report.errors().any(|problem| match problem.kind() {
+            ProblemKind::MalformedJson
+            | ProblemKind::TooDeep
+            | ProblemKind::BadEnvelope
+            | ProblemKind::RowLength => true,
+            ProblemKind::WrongType
+            | ProblemKind::OutOfRange
+            | ProblemKind::NullNotAllowed
+            | ProblemKind::InvalidBase64
+            | ProblemKind::InvalidDatetime
+            | ProblemKind::InexactNumber => {
+                problem.param().is_none() && is_scalar_column(inputs, problem.column())
+            }
+            _ => false,
         });
         let message = if full {
             report.to_string()
@@ -167,4 +178,16 @@ impl IntoResponse for ServeError {
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         response
     }
+}
+
+/// Whether `column` is a scalar column of `inputs`: MLflow casts those before enforcing the
+/// schema, and a failed cast is a `BAD_REQUEST`.
+fn is_scalar_column(inputs: Option<&Schema>, column: Option<&str>) -> bool {
+    let (Some(columns), Some(column)) = (inputs.and_then(Schema::columns), column) else {
+        return false;
+    };
+    columns.iter().any(|spec| {
+        spec.name().and_then(|n| n.as_str()) == Some(column)
+            && matches!(spec.ty(), ColumnType::DataType(_))
+    })
 }

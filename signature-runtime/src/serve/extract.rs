@@ -94,10 +94,11 @@ where
         let (parts, body) = request.into_parts();
         let format = BodyFormat::of(&parts.headers)?;
         let bytes = read_body(&parts.headers, body, options.max_body_bytes()).await?;
-        let body = json_body(format, &bytes, Some(&T::input_schema()))?;
+        let inputs = T::input_schema();
+        let body = json_body(format, &bytes, Some(&inputs))?;
         let checker = checker::<T, P>(options.check_options());
         let refused = |error: PredictError<Infallible>| {
-            predict_error(error, format, options.full_reports()).0
+            predict_error(error, format, Some(&inputs), options.full_reports()).0
         };
         let decoded = checker
             .decode_typed::<T>(&body)

@@ -630,7 +630,8 @@ fn predict<M: Model>(server: &Server<M>, format: BodyFormat, bytes: &Bytes) -> O
     let (rows, params, report) = match decoded {
         Ok(decoded) => decoded,
         Err(error) => {
-            let (response, report) = predict_error(error, format, full);
+            let inputs = server.model.signature().inputs();
+            let (response, report) = predict_error(error, format, inputs, full);
             outcome.response = Err(response);
             outcome.report = report;
             return outcome;
@@ -652,7 +653,8 @@ fn predict<M: Model>(server: &Server<M>, format: BodyFormat, bytes: &Bytes) -> O
         Err(error) => {
             outcome.report = Some(report);
             outcome.label = "model_failed";
-            outcome.response = Err(predict_error(error, format, full).0);
+            let inputs = server.model.signature().inputs();
+            outcome.response = Err(predict_error(error, format, inputs, full).0);
         }
     }
     outcome
@@ -662,11 +664,12 @@ fn predict<M: Model>(server: &Server<M>, format: BodyFormat, bytes: &Bytes) -> O
 pub(crate) fn predict_error<E: std::fmt::Display>(
     error: PredictError<E>,
     format: BodyFormat,
+    inputs: Option<&crate::types::Schema>,
     full: bool,
 ) -> (ServeError, Option<Report>) {
     match error {
         PredictError::InvalidInput(report) => {
-            let mut answer = ServeError::from_report(&report, full);
+            let mut answer = ServeError::from_report(&report, inputs, full);
             // pandas' `read_csv` refuses a cell its column's dtype cannot read before any
             // schema check: MLflow answers BAD_REQUEST for all but columns missing.
             if format == BodyFormat::Csv
