@@ -441,3 +441,129 @@ fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
     );
     assert_eq!(answer.status, 413);
 }
+
+/// Every kind of column, optional ones, and params of each shape.
+#[derive(Debug, Signature, Serialize, Deserialize)]
+struct Rich {
+    id: i32,
+    name: Option<String>,
+    tags: Vec<String>,
+    scores: std::collections::HashMap<String, f64>,
+    location: Location,
+    photo: Option<Vec<u8>>,
+    seen: chrono::NaiveDateTime,
+    flag: bool,
+}
+
+#[derive(Debug, Signature, Serialize, Deserialize)]
+struct Location {
+    lat: f64,
+    lon: f64,
+}
+
+#[derive(Debug, Params, Deserialize)]
+struct RichParams {
+    #[param(default = 5)]
+    top_k: i64,
+    #[param(default = "full")]
+    style: String,
+    #[param(default = [1.0, 2.0])]
+    weights: Vec<f64>,
+}
+
+struct RichModel;
+
+impl Model for RichModel {
+    type Input = Rich;
+    type Output = Location;
+    type Params = RichParams;
+    type Error = std::convert::Infallible;
+
+    fn predict(&self, rows: Vec<Rich>, params: &RichParams) -> Result<Vec<Location>, Self::Error> {
+        let keep = usize::try_from(params.top_k).unwrap_or(0) + params.style.len();
+        let _ = &params.weights;
+        Ok(rows.into_iter().take(keep).map(|r| r.location).collect())
+    }
+}
+
+#[derive(Debug, Signature, Serialize, Deserialize)]
+struct Images {
+    #[signature(tensor(shape = [-1, 28, 28]))]
+    images: Vec<Vec<Vec<f32>>>,
+}
+
+struct Blank;
+
+impl Model for Blank {
+    type Input = Images;
+    type Output = Price;
+    type Params = signature_runtime::model::NoParams;
+    type Error = std::convert::Infallible;
+
+    fn predict(
+        &self,
+        batches: Vec<Images>,
+        _: &signature_runtime::model::NoParams,
+    ) -> Result<Vec<Price>, Self::Error> {
+        Ok(batches.iter().map(|_| Price { price: 0.0 }).collect())
+    }
+}
+
+/// The OpenAPI documents of three servers (columns with params, every column type, a tensor)
+/// pass `openapi-spec-validator`, the reference validator of OpenAPI 3.1. It runs from the
+/// Python in `SIGNATURE_OPENAPI_PYTHON` (a virtualenv with `openapi-spec-validator`); without
+/// one the test is skipped, loudly and counted.
+#[test]
+fn openapi_documents_pass_a_standard_validator() {
+    let documents: Vec<(&str, String)> = [
+        ("house", Running::start(serve::router(SignedModel::new(Linear), ServeOptions::new()))),
+        ("rich", Running::start(serve::router(SignedModel::new(RichModel), ServeOptions::new()))),
+        ("tensor", Running::start(serve::router(SignedModel::new(Blank), ServeOptions::new()))),
+    ]
+    .into_iter()
+    .map(|(name, server)| (name, get(server.address, "/openapi.json").body))
+    .collect();
+    // What the generator writes for each, whatever the validator.
+    let rich: Value = serde_json::from_str(&documents[1].1).unwrap();
+    let record = &rich["components"]["schemas"]["Record"]["properties"];
+    assert_eq!(record["tags"], json!({"type": "array", "items": {"type": "string"}}));
+    assert_eq!(record["scores"]["additionalProperties"]["type"], "number");
+    assert_eq!(record["location"]["required"], json!(["lat", "lon"]));
+    assert_eq!(record["name"]["anyOf"][1], json!({"type": "null"}));
+    let tensor: Value = serde_json::from_str(&documents[2].1).unwrap();
+    let inputs = &tensor["components"]["schemas"]["InputsRequest"]["properties"]["inputs"];
+    assert_eq!(inputs["properties"]["images"]["items"]["maxItems"], 28);
+
+    let Some(python) = std::env::var_os("SIGNATURE_OPENAPI_PYTHON") else {
+        signature_tests::skip::record(
+            "OpenAPI validator",
+            "openapi_documents_pass_a_standard_validator",
+            "SIGNATURE_OPENAPI_PYTHON is not set (a Python with openapi-spec-validator)",
+        );
+        return;
+    };
+    for (name, document) in documents {
+        let path = std::env::temp_dir().join(format!(
+            "signature-openapi-{}-{name}.json",
+            std::process::id()
+        ));
+        std::fs::write(&path, &document).unwrap();
+        let validated = std::process::Command::new(&python)
+            .args([
+                "-c",
+                "import json, sys\n\
+                 from openapi_spec_validator import validate\n\
+                 validate(json.load(open(sys.argv[1])))\n\
+                 print('valid')",
+            ])
+            .arg(&path)
+            .output()
+            .expect("the validator's Python runs");
+        let _ = std::fs::remove_file(&path);
+        assert!(
+            validated.status.success(),
+            "{name}: {}\n{document}",
+            String::from_utf8_lossy(&validated.stderr)
+        );
+    }
+}
