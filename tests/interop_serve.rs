@@ -3,44 +3,14 @@
 //! content types, the same status code and the same `error_code`. Our server checks in the
 //! `MlflowServing` mode, the decisions of MLflow's server.
 
-use serde::{Deserialize, Serialize};
-use signature_runtime::model::{Model, NoParams, SignedModel};
+use signature_runtime::model::SignedModel;
 use signature_runtime::serve::{self, ServeOptions};
-use signature_runtime::{Mode, Signature};
+use signature_runtime::Mode;
 use signature_tests::http::{Answer, Running, request};
+use signature_tests::house::LinearHousePrice;
 use signature_tests::mlflow::interop_python;
 use signature_tests::mlflow_server::MlflowServer;
 use signature_tests::skip;
-
-#[derive(Debug, Signature, Serialize, Deserialize)]
-struct House {
-    sqft: f64,
-    bedrooms: i64,
-}
-
-#[derive(Debug, Signature, Serialize)]
-struct Price {
-    price: f64,
-}
-
-/// `tests/interop/serve_model.py`'s formula.
-struct Linear;
-
-impl Model for Linear {
-    type Input = House;
-    type Output = Price;
-    type Params = NoParams;
-    type Error = std::convert::Infallible;
-
-    fn predict(&self, houses: Vec<House>, _: &NoParams) -> Result<Vec<Price>, Self::Error> {
-        Ok(houses
-            .iter()
-            .map(|h| Price {
-                price: 50_000.0 + 150.0 * h.sqft + 10_000.0 * h.bedrooms as f64,
-            })
-            .collect())
-    }
-}
 
 const JSON: &str = "application/json";
 const CSV: &str = "text/csv";
@@ -116,7 +86,7 @@ fn status_and_error_code_match_mlflows_scoring_server() {
             return;
         }
     };
-    let model = SignedModel::new(Linear);
+    let model = SignedModel::new(LinearHousePrice);
     let signature = model.signature().to_dict().to_json();
     let mlflow = MlflowServer::start(&python, &signature, 1)
         .unwrap_or_else(|why| panic!("MLflow's scoring server did not start: {why}"));
@@ -150,6 +120,26 @@ fn status_and_error_code_match_mlflows_scoring_server() {
         BODIES.len(),
         differences.join("\n")
     );
+    // The gateway in front of MLflow's server: good bodies come back byte for byte as MLflow
+    // answers them; bad ones are answered by the gateway with MLflow's status and code.
+    let signature = SignedModel::new(LinearHousePrice).signature().clone();
+    let gateway = Running::start(
+        serve::gateway(
+            &signature,
+            &format!("http://{}", mlflow.address),
+            ServeOptions::new().with_mode(Mode::MlflowServing),
+        )
+        .unwrap(),
+    );
+    for (content_type, body) in BODIES {
+        let theirs = invoke(mlflow.address, content_type, body);
+        let through = invoke(gateway.address, content_type, body);
+        if theirs.status == 200 {
+            assert_eq!((through.status, &through.body), (200, &theirs.body), "{body}");
+        } else {
+            assert_eq!(verdict(&through), verdict(&theirs), "{content_type} {body}");
+        }
+    }
     // The other endpoints MLflow has.
     for path in ["/ping", "/health"] {
         let theirs = signature_tests::http::get(mlflow.address, path);

@@ -567,3 +567,60 @@ fn openapi_documents_pass_a_standard_validator() {
         );
     }
 }
+
+/// The gateway in front of one of our servers standing in for MLflow's: good bodies are
+/// forwarded and answered byte for byte as the upstream answers, bad ones never reach it.
+#[test]
+fn the_gateway_forwards_good_bodies_unchanged_and_answers_bad_ones_itself() {
+    let upstream = start(ServeOptions::new());
+    let signature = SignedModel::new(Linear).signature().clone();
+    let gateway = Running::start(
+        serve::gateway(
+            &signature,
+            &format!("http://{}", upstream.address),
+            ServeOptions::new(),
+        )
+        .unwrap(),
+    );
+    let direct = invoke_json(upstream.address, GOOD);
+    let through = invoke_json(gateway.address, GOOD);
+    assert_eq!((through.status, &through.body), (direct.status, &direct.body));
+    assert_eq!(through.header("content-type"), Some("application/json"));
+    let csv = request(
+        gateway.address,
+        "POST",
+        "/invocations",
+        Some("text/csv"),
+        b"sqft,bedrooms\n1500,3\n",
+    );
+    assert_eq!((csv.status, csv.body.as_str()), (200, GOOD_ANSWER));
+    // The model's own failure comes back from upstream as it was.
+    let failed = invoke_json(gateway.address, &house(666.0));
+    assert_eq!((failed.status, failed.error_code().as_str()), (500, "INTERNAL_ERROR"));
+
+    let bad = invoke_json(gateway.address, r#"{"dataframe_records": [{"sqft": "x"}]}"#);
+    assert_eq!((bad.status, bad.error_code().as_str()), (400, "BAD_REQUEST"));
+    assert!(bad.body.contains("missing_column"), "{}", bad.body);
+    let refused = request(gateway.address, "POST", "/invocations", Some("text/xml"), b"<a/>");
+    assert_eq!(refused.status, 415);
+    // Upstream saw the good body, the CSV and the failing one: not the bad ones.
+    let metrics = get(upstream.address, "/metrics").body;
+    let invocations: u64 = metrics
+        .lines()
+        .filter(|l| l.starts_with("signature_requests_total{endpoint=\"/invocations\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(invocations, 4, "{metrics}");
+
+    for path in ["/ping", "/health", "/version"] {
+        let answer = get(gateway.address, path);
+        assert_eq!(answer.body, get(upstream.address, path).body, "{path}");
+    }
+    assert_eq!(get(gateway.address, "/signature").body, signature.to_dict().to_json());
+
+    drop(upstream);
+    let down = invoke_json(gateway.address, GOOD);
+    assert_eq!(down.status, 502, "{}", down.body);
+    assert!(serve::gateway(&signature, "https://example.org/x", ServeOptions::new()).is_err());
+    assert!(serve::gateway(&signature, "not a url", ServeOptions::new()).is_err());
+}

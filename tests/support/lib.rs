@@ -2,6 +2,7 @@
 //! MLflow.
 
 pub mod arbitrary;
+pub mod house;
 pub mod http;
 pub mod mlflow;
 pub mod mlflow_server;

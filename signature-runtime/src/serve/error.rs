@@ -55,6 +55,11 @@ impl ServeError {
         )
     }
 
+    /// 502 `TEMPORARILY_UNAVAILABLE`: the gateway's upstream did not answer.
+    pub fn bad_gateway(message: impl Into<String>) -> Self {
+        ServeError::new(StatusCode::BAD_GATEWAY, "TEMPORARILY_UNAVAILABLE", message)
+    }
+
     /// 503 `TEMPORARILY_UNAVAILABLE`: every request slot is taken; the client may retry.
     pub fn overloaded(limit: usize) -> Self {
         ServeError::new(
