@@ -71,7 +71,9 @@ const USAGE: &str =
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (address, mode) = parse(std::env::args().skip(1))?;
-    run(address, mode, |bound| println!("listening on http://{bound}"))?;
+    run(address, mode, |bound| {
+        println!("listening on http://{bound}")
+    })?;
     println!("stopped");
     Ok(())
 }

@@ -3,11 +3,11 @@
 //! content types, the same status code and the same `error_code`. Our server checks in the
 //! `MlflowServing` mode, the decisions of MLflow's server.
 
+use signature_runtime::Mode;
 use signature_runtime::model::SignedModel;
 use signature_runtime::serve::{self, ServeOptions};
-use signature_runtime::Mode;
-use signature_tests::http::{Answer, Running, request};
 use signature_tests::house::LinearHousePrice;
+use signature_tests::http::{Answer, Running, request};
 use signature_tests::mlflow::interop_python;
 use signature_tests::mlflow_server::MlflowServer;
 use signature_tests::skip;
@@ -18,15 +18,36 @@ const CSV: &str = "text/csv";
 /// (content type, body): every format, good and bad.
 const BODIES: &[(&str, &str)] = &[
     // Good, in every format.
-    (JSON, r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3], [800.5, 1]]}}"#),
-    (JSON, r#"{"dataframe_split": {"columns": ["bedrooms", "sqft"], "data": [[3, 1500.0]], "index": [7]}}"#),
-    (JSON, r#"{"dataframe_records": [{"sqft": 1500.0, "bedrooms": 3}, {"bedrooms": 1, "sqft": 2}]}"#),
-    (JSON, r#"{"inputs": {"sqft": [1500.0, 900.0], "bedrooms": [3, 2]}}"#),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3], [800.5, 1]]}}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["bedrooms", "sqft"], "data": [[3, 1500.0]], "index": [7]}}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_records": [{"sqft": 1500.0, "bedrooms": 3}, {"bedrooms": 1, "sqft": 2}]}"#,
+    ),
+    (
+        JSON,
+        r#"{"inputs": {"sqft": [1500.0, 900.0], "bedrooms": [3, 2]}}"#,
+    ),
     (JSON, r#"{"inputs": [{"sqft": 1500.0, "bedrooms": 3}]}"#),
     (JSON, r#"{"instances": [{"sqft": 1500.0, "bedrooms": 3}]}"#),
-    (JSON, r#"{"dataframe_records": [{"sqft": 1500.0, "bedrooms": 3, "garage": true}]}"#),
-    (JSON, r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3]]}, "params": {"unknown": 1}}"#),
-    ("application/json; charset=utf-8", r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": 1}]}"#),
+    (
+        JSON,
+        r#"{"dataframe_records": [{"sqft": 1500.0, "bedrooms": 3, "garage": true}]}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3]]}, "params": {"unknown": 1}}"#,
+    ),
+    (
+        "application/json; charset=utf-8",
+        r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": 1}]}"#,
+    ),
     (CSV, "sqft,bedrooms\n1500.0,3\n800,1\n"),
     ("text/csv; charset=utf-8", "bedrooms,sqft\n3,1500\n"),
     // Not a request MLflow reads.
@@ -34,28 +55,58 @@ const BODIES: &[(&str, &str)] = &[
     (JSON, "not json"),
     (JSON, r#"[{"sqft": 1500.0, "bedrooms": 3}]"#),
     (JSON, r#"{"rows": [[1500.0, 3]]}"#),
-    (JSON, r#"{"inputs": [{"sqft": 1.0, "bedrooms": 1}], "instances": [{"sqft": 1.0, "bedrooms": 1}]}"#),
-    (JSON, r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0]]}}"#),
+    (
+        JSON,
+        r#"{"inputs": [{"sqft": 1.0, "bedrooms": 1}], "instances": [{"sqft": 1.0, "bedrooms": 1}]}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0]]}}"#,
+    ),
     // Values the casts refuse.
-    (JSON, r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["abc", 3]]}}"#),
-    (JSON, r#"{"dataframe_records": [{"sqft": "abc", "bedrooms": 1}]}"#),
-    (JSON, r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": "three"}]}"#),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["abc", 3]]}}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_records": [{"sqft": "abc", "bedrooms": 1}]}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": "three"}]}"#,
+    ),
     (JSON, r#"{"inputs": [{"sqft": "abc", "bedrooms": 1}]}"#),
-    (JSON, r#"{"instances": [{"sqft": 1.0, "bedrooms": "three"}]}"#),
+    (
+        JSON,
+        r#"{"instances": [{"sqft": 1.0, "bedrooms": "three"}]}"#,
+    ),
     (JSON, r#"{"inputs": {"sqft": ["abc"], "bedrooms": [1]}}"#),
-    (JSON, r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, null]]}}"#),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, null]]}}"#,
+    ),
     (CSV, "sqft,bedrooms\n1500,three\n"),
     (CSV, "sqft,bedrooms\nbig,3\n"),
     // Schema enforcement refuses it.
-    (JSON, r#"{"dataframe_split": {"columns": ["sqft"], "data": [[1500.0]]}}"#),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft"], "data": [[1500.0]]}}"#,
+    ),
     (JSON, r#"{"dataframe_records": [{"sqft": 1500.0}]}"#),
     (JSON, r#"{"inputs": {"sqft": [1500.0]}}"#),
     (JSON, r#"{"instances": [{"bedrooms": 2}]}"#),
     (CSV, "sqft\n1500\n"),
     // Content types MLflow does not take.
     ("text/plain", "sqft,bedrooms\n1500,3\n"),
-    ("application/json; charset=latin-1", r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": 1}]}"#),
-    ("application/json; format=pandas-split", r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": 1}]}"#),
+    (
+        "application/json; charset=latin-1",
+        r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": 1}]}"#,
+    ),
+    (
+        "application/json; format=pandas-split",
+        r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": 1}]}"#,
+    ),
 ];
 
 fn invoke(address: std::net::SocketAddr, content_type: &str, body: &str) -> Answer {
@@ -135,7 +186,11 @@ fn status_and_error_code_match_mlflows_scoring_server() {
         let theirs = invoke(mlflow.address, content_type, body);
         let through = invoke(gateway.address, content_type, body);
         if theirs.status == 200 {
-            assert_eq!((through.status, &through.body), (200, &theirs.body), "{body}");
+            assert_eq!(
+                (through.status, &through.body),
+                (200, &theirs.body),
+                "{body}"
+            );
         } else {
             assert_eq!(verdict(&through), verdict(&theirs), "{content_type} {body}");
         }
@@ -144,6 +199,10 @@ fn status_and_error_code_match_mlflows_scoring_server() {
     for path in ["/ping", "/health"] {
         let theirs = signature_tests::http::get(mlflow.address, path);
         let mine = signature_tests::http::get(ours.address, path);
-        assert_eq!((mine.status, mine.body), (theirs.status, theirs.body), "{path}");
+        assert_eq!(
+            (mine.status, mine.body),
+            (theirs.status, theirs.body),
+            "{path}"
+        );
     }
 }

@@ -62,7 +62,8 @@ fn start(options: ServeOptions) -> Running {
     Running::start(serve::router(SignedModel::new(Linear), options))
 }
 
-const GOOD: &str = r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3]]}}"#;
+const GOOD: &str =
+    r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3]]}}"#;
 const GOOD_ANSWER: &str = r#"{"predictions": [{"price": 305000.0}]}"#;
 
 fn house(sqft: f64) -> String {
@@ -105,7 +106,11 @@ fn csv_bodies_are_read_as_pandas_reads_them() {
             body.as_bytes(),
         )
     };
-    for content_type in ["text/csv", "text/csv; charset=utf-8", "text/csv;charset=UTF-8"] {
+    for content_type in [
+        "text/csv",
+        "text/csv; charset=utf-8",
+        "text/csv;charset=UTF-8",
+    ] {
         let answer = csv(content_type, "bedrooms,sqft\r\n3,1500\n2,1000\n");
         assert_eq!(answer.status, 200, "{content_type}: {}", answer.body);
         assert_eq!(
@@ -115,8 +120,15 @@ fn csv_bodies_are_read_as_pandas_reads_them() {
     }
     // A cell the column's dtype cannot read: pandas refuses it first, BAD_REQUEST.
     let answer = csv("text/csv", "sqft,bedrooms\n1500,three\n");
-    assert_eq!((answer.status, answer.error_code().as_str()), (400, "BAD_REQUEST"));
-    assert!(answer.body.contains("/dataframe_split/data/0/1"), "{}", answer.body);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    assert!(
+        answer.body.contains("/dataframe_split/data/0/1"),
+        "{}",
+        answer.body
+    );
     // A column missing: schema enforcement, INVALID_PARAMETER_VALUE.
     let answer = csv("text/csv", "sqft\n1500\n");
     assert_eq!(
@@ -148,7 +160,10 @@ fn other_content_types_and_charsets_are_415_as_text() {
         );
         assert_eq!(answer.status, 415, "{content_type:?}: {}", answer.body);
         assert!(
-            answer.header("content-type").unwrap().starts_with("text/plain"),
+            answer
+                .header("content-type")
+                .unwrap()
+                .starts_with("text/plain"),
             "{content_type:?}"
         );
     }
@@ -166,20 +181,32 @@ fn other_content_types_and_charsets_are_415_as_text() {
 fn bad_bodies_are_400_with_every_problem_and_the_model_never_runs() {
     let server = start(ServeOptions::new());
     let answer = invoke_json(server.address, "{\"dataframe_split\": ");
-    assert_eq!((answer.status, answer.error_code().as_str()), (400, "BAD_REQUEST"));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
     let answer = invoke_json(server.address, r#"{"rows": [1]}"#);
-    assert_eq!((answer.status, answer.error_code().as_str()), (400, "BAD_REQUEST"));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
     // Two problems in one body, both reported; the string's value is hidden by default.
     // (sqft 13 would panic the model: it never runs.)
     let body = r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["1500-secret", 3], [13.0, "x"]]}}"#;
     let answer = invoke_json(server.address, body);
     // A value of a scalar column that is no number: MLflow's cast fails, BAD_REQUEST.
-    assert_eq!((answer.status, answer.error_code().as_str()), (400, "BAD_REQUEST"));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
     let message = answer.json()["message"].as_str().unwrap().to_owned();
     assert!(message.contains("/dataframe_split/data/0/0"), "{message}");
     assert!(message.contains("/dataframe_split/data/1/1"), "{message}");
     assert!(message.contains("2 errors"), "{message}");
-    assert!(!message.contains("secret"), "values must be redacted: {message}");
+    assert!(
+        !message.contains("secret"),
+        "values must be redacted: {message}"
+    );
     let missing = r#"{"dataframe_records": [{"sqft": 1500.0}]}"#;
     let answer = invoke_json(server.address, missing);
     assert_eq!(answer.error_code(), "INVALID_PARAMETER_VALUE");
@@ -189,7 +216,8 @@ fn bad_bodies_are_400_with_every_problem_and_the_model_never_runs() {
 #[test]
 fn full_reports_quote_values_when_configured() {
     let server = start(ServeOptions::new().with_full_reports(true));
-    let body = r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["1500-secret", 3]]}}"#;
+    let body =
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["1500-secret", 3]]}}"#;
     let answer = invoke_json(server.address, body);
     assert_eq!(answer.status, 400);
     assert!(answer.body.contains("1500-secret"), "{}", answer.body);
@@ -205,7 +233,10 @@ fn check_mode_and_extra_column_policy_are_options() {
     assert_eq!((answer.status, answer.body.as_str()), (200, GOOD_ANSWER));
     let serving = start(ServeOptions::new().with_mode(Mode::MlflowServing));
     let answer = invoke_json(serving.address, body);
-    assert_eq!((answer.status, answer.error_code().as_str()), (400, "BAD_REQUEST"));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
     assert!(answer.body.contains("bad_envelope"), "{}", answer.body);
 
     let extra = r#"{"dataframe_records": [{"sqft": 1500.0, "bedrooms": 3, "garage": true}]}"#;
@@ -220,11 +251,21 @@ fn check_mode_and_extra_column_policy_are_options() {
 fn a_panicking_or_failing_model_is_500_and_the_server_keeps_serving() {
     let server = start(ServeOptions::new());
     let answer = invoke_json(server.address, &house(13.0));
-    assert_eq!((answer.status, answer.error_code().as_str()), (500, "INTERNAL_ERROR"));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (500, "INTERNAL_ERROR")
+    );
     assert!(answer.body.contains("unlucky house"), "{}", answer.body);
     let answer = invoke_json(server.address, &house(666.0));
-    assert_eq!((answer.status, answer.error_code().as_str()), (500, "INTERNAL_ERROR"));
-    assert!(answer.body.contains("refuses this house"), "{}", answer.body);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (500, "INTERNAL_ERROR")
+    );
+    assert!(
+        answer.body.contains("refuses this house"),
+        "{}",
+        answer.body
+    );
     for _ in 0..3 {
         assert_eq!(invoke_json(server.address, GOOD).body, GOOD_ANSWER);
     }
@@ -266,7 +307,11 @@ fn a_request_past_the_timeout_is_504() {
         (answer.status, answer.error_code().as_str()),
         (504, "DEADLINE_EXCEEDED")
     );
-    assert!(started.elapsed() < Duration::from_millis(1400), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -299,7 +344,10 @@ fn graceful_shutdown_finishes_requests_in_flight_then_stops() {
     }
     assert!(server.is_finished(), "the server did not stop");
     server.stop().expect("a clean stop");
-    assert!(std::net::TcpStream::connect(address).is_err(), "still listening");
+    assert!(
+        std::net::TcpStream::connect(address).is_err(),
+        "still listening"
+    );
 }
 
 #[test]
@@ -340,8 +388,7 @@ fn the_other_endpoints_answer_as_mlflow_and_more() {
         answer.body,
         SignedModel::new(Linear).signature().to_dict().to_json()
     );
-    let inputs: Value =
-        serde_json::from_str(answer.json()["inputs"].as_str().unwrap()).unwrap();
+    let inputs: Value = serde_json::from_str(answer.json()["inputs"].as_str().unwrap()).unwrap();
     assert_eq!(inputs[0]["name"], "sqft");
     let answer = get(server.address, "/openapi.json");
     let document = answer.json();
@@ -368,7 +415,12 @@ fn metrics_count_statuses_problems_and_latency() {
     invoke_json(server.address, r#"{"dataframe_records": [{"sqft": "x"}]}"#);
     let metrics = get(server.address, "/metrics");
     assert_eq!(metrics.status, 200);
-    assert!(metrics.header("content-type").unwrap().starts_with("text/plain"));
+    assert!(
+        metrics
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
     let text = metrics.body;
     for line in [
         "signature_requests_total{endpoint=\"/invocations\",status=\"200\"} 2",
@@ -378,7 +430,10 @@ fn metrics_count_statuses_problems_and_latency() {
         "signature_invocation_seconds_bucket{stage=\"request\",le=\"+Inf\"} 3",
         "signature_invocation_seconds_count{stage=\"predict\"} 2",
     ] {
-        assert!(text.lines().any(|l| l == line), "{line} missing from\n{text}");
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line} missing from\n{text}"
+        );
     }
 }
 
@@ -404,7 +459,13 @@ fn own_router(options: Option<ServeOptions>) -> Router {
 fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
     let server = Running::start(own_router(None));
     let post_json = |address: SocketAddr, body: &str| {
-        request(address, "POST", "/price", Some("application/json"), body.as_bytes())
+        request(
+            address,
+            "POST",
+            "/price",
+            Some("application/json"),
+            body.as_bytes(),
+        )
     };
     let answer = post_json(
         server.address,
@@ -419,8 +480,14 @@ fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
         b"sqft,bedrooms\n10,1\n",
     );
     assert_eq!((answer.status, answer.body.as_str()), (200, "[10.0]"));
-    let answer = post_json(server.address, r#"{"dataframe_records": [{"sqft": "1500"}]}"#);
-    assert_eq!((answer.status, answer.error_code().as_str()), (400, "BAD_REQUEST"));
+    let answer = post_json(
+        server.address,
+        r#"{"dataframe_records": [{"sqft": "1500"}]}"#,
+    );
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
     assert!(answer.body.contains("missing_column") && answer.body.contains("wrong_type"));
     let answer = request(server.address, "POST", "/price", Some("text/xml"), b"<a/>");
     assert_eq!(answer.status, 415);
@@ -432,12 +499,21 @@ fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
             .with_max_body_bytes(64),
     )));
     let answer = post_json(serving.address, r#"[{"sqft": 10.0, "bedrooms": 1}]"#);
-    assert_eq!((answer.status, answer.error_code().as_str()), (400, "BAD_REQUEST"));
-    let answer = post_json(serving.address, r#"{"inputs": [{"sqft": 10.0, "bedrooms": 1}]}"#);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    let answer = post_json(
+        serving.address,
+        r#"{"inputs": [{"sqft": 10.0, "bedrooms": 1}]}"#,
+    );
     assert_eq!((answer.status, answer.body.as_str()), (200, "[10.0]"));
     let answer = post_json(
         serving.address,
-        &format!(r#"{{"inputs": [{}]}}"#, vec![r#"{"sqft": 1, "bedrooms": 1}"#; 10].join(",")),
+        &format!(
+            r#"{{"inputs": [{}]}}"#,
+            vec![r#"{"sqft": 1, "bedrooms": 1}"#; 10].join(",")
+        ),
     );
     assert_eq!(answer.status, 413);
 }
@@ -516,9 +592,21 @@ impl Model for Blank {
 #[test]
 fn openapi_documents_pass_a_standard_validator() {
     let documents: Vec<(&str, String)> = [
-        ("house", Running::start(serve::router(SignedModel::new(Linear), ServeOptions::new()))),
-        ("rich", Running::start(serve::router(SignedModel::new(RichModel), ServeOptions::new()))),
-        ("tensor", Running::start(serve::router(SignedModel::new(Blank), ServeOptions::new()))),
+        (
+            "house",
+            Running::start(serve::router(SignedModel::new(Linear), ServeOptions::new())),
+        ),
+        (
+            "rich",
+            Running::start(serve::router(
+                SignedModel::new(RichModel),
+                ServeOptions::new(),
+            )),
+        ),
+        (
+            "tensor",
+            Running::start(serve::router(SignedModel::new(Blank), ServeOptions::new())),
+        ),
     ]
     .into_iter()
     .map(|(name, server)| (name, get(server.address, "/openapi.json").body))
@@ -526,7 +614,10 @@ fn openapi_documents_pass_a_standard_validator() {
     // What the generator writes for each, whatever the validator.
     let rich: Value = serde_json::from_str(&documents[1].1).unwrap();
     let record = &rich["components"]["schemas"]["Record"]["properties"];
-    assert_eq!(record["tags"], json!({"type": "array", "items": {"type": "string"}}));
+    assert_eq!(
+        record["tags"],
+        json!({"type": "array", "items": {"type": "string"}})
+    );
     assert_eq!(record["scores"]["additionalProperties"]["type"], "number");
     assert_eq!(record["location"]["required"], json!(["lat", "lon"]));
     assert_eq!(record["name"]["anyOf"][1], json!({"type": "null"}));
@@ -584,7 +675,10 @@ fn the_gateway_forwards_good_bodies_unchanged_and_answers_bad_ones_itself() {
     );
     let direct = invoke_json(upstream.address, GOOD);
     let through = invoke_json(gateway.address, GOOD);
-    assert_eq!((through.status, &through.body), (direct.status, &direct.body));
+    assert_eq!(
+        (through.status, &through.body),
+        (direct.status, &direct.body)
+    );
     assert_eq!(through.header("content-type"), Some("application/json"));
     let csv = request(
         gateway.address,
@@ -596,12 +690,24 @@ fn the_gateway_forwards_good_bodies_unchanged_and_answers_bad_ones_itself() {
     assert_eq!((csv.status, csv.body.as_str()), (200, GOOD_ANSWER));
     // The model's own failure comes back from upstream as it was.
     let failed = invoke_json(gateway.address, &house(666.0));
-    assert_eq!((failed.status, failed.error_code().as_str()), (500, "INTERNAL_ERROR"));
+    assert_eq!(
+        (failed.status, failed.error_code().as_str()),
+        (500, "INTERNAL_ERROR")
+    );
 
     let bad = invoke_json(gateway.address, r#"{"dataframe_records": [{"sqft": "x"}]}"#);
-    assert_eq!((bad.status, bad.error_code().as_str()), (400, "BAD_REQUEST"));
+    assert_eq!(
+        (bad.status, bad.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
     assert!(bad.body.contains("missing_column"), "{}", bad.body);
-    let refused = request(gateway.address, "POST", "/invocations", Some("text/xml"), b"<a/>");
+    let refused = request(
+        gateway.address,
+        "POST",
+        "/invocations",
+        Some("text/xml"),
+        b"<a/>",
+    );
     assert_eq!(refused.status, 415);
     // Upstream saw the good body, the CSV and the failing one: not the bad ones.
     let metrics = get(upstream.address, "/metrics").body;
@@ -616,7 +722,10 @@ fn the_gateway_forwards_good_bodies_unchanged_and_answers_bad_ones_itself() {
         let answer = get(gateway.address, path);
         assert_eq!(answer.body, get(upstream.address, path).body, "{path}");
     }
-    assert_eq!(get(gateway.address, "/signature").body, signature.to_dict().to_json());
+    assert_eq!(
+        get(gateway.address, "/signature").body,
+        signature.to_dict().to_json()
+    );
 
     drop(upstream);
     let down = invoke_json(gateway.address, GOOD);

@@ -67,6 +67,9 @@ fn the_example_server_answers_the_readme_requests_then_stops_on_sigterm() {
             std::thread::sleep(Duration::from_millis(20));
         }
         server.join().unwrap().expect("a clean stop");
-        assert!(std::net::TcpStream::connect(address).is_err(), "still listening");
+        assert!(
+            std::net::TcpStream::connect(address).is_err(),
+            "still listening"
+        );
     }
 }

@@ -21,8 +21,18 @@ fn a_bad_upstream_or_signature_is_exit_2() {
     let signature = signature.to_str().unwrap();
     let output = mlsig(&["serve", "--signature", signature, "--upstream", "ftp://x"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("http://HOST:PORT"), "{}", stderr(&output));
-    let output = mlsig(&["serve", "--signature", "missing.json", "--upstream", "http://127.0.0.1:1"]);
+    assert!(
+        stderr(&output).contains("http://HOST:PORT"),
+        "{}",
+        stderr(&output)
+    );
+    let output = mlsig(&[
+        "serve",
+        "--signature",
+        "missing.json",
+        "--upstream",
+        "http://127.0.0.1:1",
+    ]);
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -49,7 +59,10 @@ fn the_gateway_checks_before_forwarding_and_stops_on_sigterm() {
         .unwrap();
 
     let bad = http::invoke_json(address, r#"{"dataframe_records": [{"sqft": 1500.0}]}"#);
-    assert_eq!((bad.status, bad.error_code().as_str()), (400, "INVALID_PARAMETER_VALUE"));
+    assert_eq!(
+        (bad.status, bad.error_code().as_str()),
+        (400, "INVALID_PARAMETER_VALUE")
+    );
     let good = r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3]]}}"#;
     let forwarded = http::invoke_json(address, good);
     assert_eq!(forwarded.status, 502, "{}", forwarded.body);
@@ -65,7 +78,10 @@ fn the_gateway_checks_before_forwarding_and_stops_on_sigterm() {
         if let Some(status) = gateway.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "SIGTERM did not stop mlsig serve");
+        assert!(
+            Instant::now() < deadline,
+            "SIGTERM did not stop mlsig serve"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0));

@@ -20,9 +20,9 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
+use signature_runtime::Mode;
 use signature_runtime::model::SignedModel;
 use signature_runtime::serve::{self, ServeOptions};
-use signature_runtime::Mode;
 use signature_tests::house::LinearHousePrice;
 use signature_tests::mlflow::interop_python;
 use signature_tests::mlflow_server::MlflowServer;
@@ -45,7 +45,10 @@ fn main() {
     let ours_requests = numbers.get(1).copied().unwrap_or(20_000);
     let mlflow_requests = numbers.get(2).copied().unwrap_or(1_000);
 
-    let signature = SignedModel::new(LinearHousePrice).signature().to_dict().to_json();
+    let signature = SignedModel::new(LinearHousePrice)
+        .signature()
+        .to_dict()
+        .to_json();
     let mlflow = match interop_python() {
         Ok(python) => match MlflowServer::start(&python, &signature, 1) {
             Ok(server) => Some(server),
@@ -148,11 +151,26 @@ async fn load(
     requests: usize,
 ) -> LoadResult {
     let warm = Arc::new(AtomicUsize::new(0));
-    run_clients(address, body, connections, WARM_UP, &warm, Instant::now() + TIME_LIMIT).await;
+    run_clients(
+        address,
+        body,
+        connections,
+        WARM_UP,
+        &warm,
+        Instant::now() + TIME_LIMIT,
+    )
+    .await;
     let issued = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let latencies =
-        run_clients(address, body, connections, requests, &issued, started + TIME_LIMIT).await;
+    let latencies = run_clients(
+        address,
+        body,
+        connections,
+        requests,
+        &issued,
+        started + TIME_LIMIT,
+    )
+    .await;
     LoadResult {
         requests: latencies.len(),
         elapsed: started.elapsed(),
@@ -180,8 +198,7 @@ async fn run_clients(
                     .unwrap();
             tokio::spawn(connection);
             let mut latencies = Vec::new();
-            while issued.fetch_add(1, Ordering::Relaxed) < requests && Instant::now() < deadline
-            {
+            while issued.fetch_add(1, Ordering::Relaxed) < requests && Instant::now() < deadline {
                 let request = Request::post("/invocations")
                     .header("host", address.to_string())
                     .header("content-type", "application/json")

@@ -50,11 +50,9 @@ impl MlflowServer {
             .map_err(|e| e.to_string())?
             .port();
         let bin = python.parent().unwrap_or(Path::new("."));
-        let path = std::env::join_paths(
-            std::iter::once(bin.to_path_buf()).chain(std::env::split_paths(
-                &std::env::var_os("PATH").unwrap_or_default(),
-            )),
-        )
+        let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))
         .map_err(|e| e.to_string())?;
         let log = std::fs::File::create(dir.join("serve.log")).map_err(|e| e.to_string())?;
         let mut command = Command::new(python);

@@ -35,9 +35,9 @@ pub(crate) fn to_split_body(csv: &[u8], schema: Option<&Schema>) -> Result<Vec<u
             schema
                 .and_then(Schema::columns)
                 .and_then(|columns| {
-                    columns.iter().find(|c| {
-                        c.name().and_then(|n| n.as_str()) == Some(name.as_str())
-                    })
+                    columns
+                        .iter()
+                        .find(|c| c.name().and_then(|n| n.as_str()) == Some(name.as_str()))
                 })
                 .map(|c| c.ty())
         })

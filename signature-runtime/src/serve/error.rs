@@ -39,20 +39,12 @@ impl ServeError {
 
     /// 400 `INVALID_PARAMETER_VALUE`: a request MLflow reads but whose data fails the schema.
     pub fn invalid_parameter_value(message: impl Into<String>) -> Self {
-        ServeError::new(
-            StatusCode::BAD_REQUEST,
-            "INVALID_PARAMETER_VALUE",
-            message,
-        )
+        ServeError::new(StatusCode::BAD_REQUEST, "INVALID_PARAMETER_VALUE", message)
     }
 
     /// 500 `INTERNAL_ERROR`: the model failed, panicked or broke its own output signature.
     pub fn internal(message: impl Into<String>) -> Self {
-        ServeError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_ERROR",
-            message,
-        )
+        ServeError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", message)
     }
 
     /// 502 `TEMPORARILY_UNAVAILABLE`: the gateway's upstream did not answer.

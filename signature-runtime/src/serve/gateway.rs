@@ -154,7 +154,13 @@ async fn check_and_forward(
             return Ok(());
         }
         let refused = PredictError::<std::convert::Infallible>::InvalidInput(report);
-        Err(predict_error(refused, format, checking.inputs.as_ref(), checking.options.full_reports).0)
+        Err(predict_error(
+            refused,
+            format,
+            checking.inputs.as_ref(),
+            checking.options.full_reports,
+        )
+        .0)
     })
     .await
     .map_err(|e| ServeError::internal(format!("the check did not finish: {e}")))??;
@@ -162,7 +168,14 @@ async fn check_and_forward(
         .get(header::CONTENT_TYPE)
         .cloned()
         .unwrap_or(HeaderValue::from_static("application/json"));
-    forward(&gateway, Method::POST, "/invocations", Some(content_type), bytes).await
+    forward(
+        &gateway,
+        Method::POST,
+        "/invocations",
+        Some(content_type),
+        bytes,
+    )
+    .await
 }
 
 async fn pass_through(State(gateway): State<Arc<Gateway>>, uri: Uri) -> Response {
@@ -180,7 +193,10 @@ async fn forward(
     body: Bytes,
 ) -> Result<Response, ServeError> {
     let unreachable = |e: &dyn fmt::Display| {
-        ServeError::bad_gateway(format!("the upstream {} did not answer: {e}", gateway.upstream))
+        ServeError::bad_gateway(format!(
+            "the upstream {} did not answer: {e}",
+            gateway.upstream
+        ))
     };
     let mut request = Request::builder()
         .method(method)

@@ -111,8 +111,11 @@ impl Metrics {
             "# HELP signature_requests_total Requests answered, by endpoint and HTTP status.\n\
              # TYPE signature_requests_total counter\n",
         );
-        for ((endpoint, status), count) in
-            self.requests.lock().unwrap_or_else(|e| e.into_inner()).iter()
+        for ((endpoint, status), count) in self
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
         {
             let _ = writeln!(
                 out,
@@ -124,8 +127,11 @@ impl Metrics {
              by problem code and severity.\n\
              # TYPE signature_problems_total counter\n",
         );
-        for ((code, severity), count) in
-            self.problems.lock().unwrap_or_else(|e| e.into_inner()).iter()
+        for ((code, severity), count) in self
+            .problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
         {
             let _ = writeln!(
                 out,

@@ -339,9 +339,7 @@ async fn count_requests<M: Model + Send + Sync + 'static>(
         .copied()
         .unwrap_or("other");
     let response = next.run(request).await;
-    server
-        .metrics
-        .request(endpoint, response.status().as_u16());
+    server.metrics.request(endpoint, response.status().as_u16());
     response
 }
 
@@ -425,7 +423,11 @@ impl BodyFormat {
                     key.trim()
                 )));
             }
-            if !setting.trim().trim_matches('"').eq_ignore_ascii_case("utf-8") {
+            if !setting
+                .trim()
+                .trim_matches('"')
+                .eq_ignore_ascii_case("utf-8")
+            {
                 return Err(refuse("The scoring server only supports UTF-8".to_owned()));
             }
         }
@@ -589,20 +591,18 @@ async fn answer<M: Model + Send + Sync + 'static>(
     let work = server.clone();
     let joined = tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        catch_unwind(AssertUnwindSafe(|| predict(&work, format, &bytes))).unwrap_or_else(
-            |panic| {
-                let reason = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "a panic without a message".to_owned());
-                tracing::error!(%reason, "the model panicked");
-                failed(
-                    ServeError::internal(format!("the model panicked: {reason}")),
-                    "model_panicked",
-                )
-            },
-        )
+        catch_unwind(AssertUnwindSafe(|| predict(&work, format, &bytes))).unwrap_or_else(|panic| {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_owned());
+            tracing::error!(%reason, "the model panicked");
+            failed(
+                ServeError::internal(format!("the model panicked: {reason}")),
+                "model_panicked",
+            )
+        })
     })
     .await;
     joined.unwrap_or_else(|error| {

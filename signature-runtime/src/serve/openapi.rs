@@ -5,8 +5,8 @@
 use serde_json::{Map as JsonMap, Value, json};
 
 use crate::types::{
-    ColSpec, ColumnType, DataType, ModelSignature, NumpyDtype, ParamSchema, ParamShape,
-    ParamType, Schema, SchemaInputs, TensorSpec,
+    ColSpec, ColumnType, DataType, ModelSignature, NumpyDtype, ParamSchema, ParamShape, ParamType,
+    Schema, SchemaInputs, TensorSpec,
 };
 
 /// The OpenAPI document of a server for `signature`.

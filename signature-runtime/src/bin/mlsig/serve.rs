@@ -58,7 +58,10 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
     let address: SocketAddr = match format!("{}:{}", args.host, args.port).parse() {
         Ok(address) => address,
         Err(error) => {
-            eprintln!("error: `{}:{}` is not an address: {error}", args.host, args.port);
+            eprintln!(
+                "error: `{}:{}` is not an address: {error}",
+                args.host, args.port
+            );
             return ExitCode::from(crate::EXIT_CANNOT_READ);
         }
     };
