@@ -62,7 +62,7 @@ fn main() {
             None
         }
     };
-    let mut ours = OurServer::start();
+    let ours = OurServer::start();
     let client = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
