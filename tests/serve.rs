@@ -276,7 +276,7 @@ fn bodies_over_the_limit_are_413_declared_or_not() {
     let server = start(ServeOptions::new().with_max_body_bytes(1024));
     let big = format!(
         r#"{{"dataframe_records": [{}]}}"#,
-        vec![r#"{"sqft": 1.0, "bedrooms": 1}"#; 100].join(",")
+        [r#"{"sqft": 1.0, "bedrooms": 1}"#; 100].join(",")
     );
     let answer = invoke_json(server.address, &big);
     assert_eq!(
@@ -512,7 +512,7 @@ fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
         serving.address,
         &format!(
             r#"{{"inputs": [{}]}}"#,
-            vec![r#"{"sqft": 1, "bedrooms": 1}"#; 10].join(",")
+            [r#"{"sqft": 1, "bedrooms": 1}"#; 10].join(",")
         ),
     );
     assert_eq!(answer.status, 413);

@@ -167,6 +167,13 @@ impl<O: Serialize> Predictions<O> {
     }
 }
 
+/// A request body checked and decoded: what the model is about to run on.
+pub(crate) struct CheckedInput<M: Model> {
+    pub(crate) rows: Vec<M::Input>,
+    pub(crate) params: M::Params,
+    pub(crate) report: Report,
+}
+
 /// A model whose every call is checked against its signature: inputs before the model runs,
 /// outputs before they are returned.
 pub struct SignedModel<M: Model> {
@@ -225,11 +232,11 @@ impl<M: Model> SignedModel<M> {
         &self,
         body: &[u8],
     ) -> Result<Predictions<M::Output>, PredictError<M::Error>> {
-        let (rows, params, report) = self.decode_json(body)?;
-        let outputs = self.run(rows, &params)?;
+        let input = self.decode_json(body)?;
+        let outputs = self.run(input.rows, &input.params)?;
         Ok(Predictions {
             outputs,
-            input_report: report,
+            input_report: input.report,
         })
     }
 
@@ -239,7 +246,7 @@ impl<M: Model> SignedModel<M> {
     pub(crate) fn decode_json(
         &self,
         body: &[u8],
-    ) -> Result<(Vec<M::Input>, M::Params, Report), PredictError<M::Error>> {
+    ) -> Result<CheckedInput<M>, PredictError<M::Error>> {
         let decoded =
             self.inputs
                 .decode_typed::<M::Input>(body)
@@ -249,7 +256,11 @@ impl<M: Model> SignedModel<M> {
                 })?;
         let params = decode::typed_params(Some(&decoded.params), self.signature.params())
             .map_err(PredictError::Undecodable)?;
-        Ok((decoded.rows, params, decoded.report))
+        Ok(CheckedInput {
+            rows: decoded.rows,
+            params,
+            report: decoded.report,
+        })
     }
 
     /// Predicts from an Arrow batch: checked and conformed to the signature (columns

@@ -57,11 +57,12 @@ pub struct Rows<T, P = NoParams> {
 
 /// One checker per (row type, params type, options), built on first use.
 type CheckerKey = (TypeId, TypeId, CheckOptions);
+type Checkers = Vec<(CheckerKey, Arc<JsonChecker>)>;
 
 fn checker<T: Signature + 'static, P: Params + 'static>(
     options: &CheckOptions,
 ) -> Arc<JsonChecker> {
-    static CHECKERS: OnceLock<Mutex<Vec<(CheckerKey, Arc<JsonChecker>)>>> = OnceLock::new();
+    static CHECKERS: OnceLock<Mutex<Checkers>> = OnceLock::new();
     let key = (TypeId::of::<T>(), TypeId::of::<P>(), options.clone());
     let mut checkers = CHECKERS
         .get_or_init(Mutex::default)

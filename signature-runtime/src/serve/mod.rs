@@ -633,7 +633,11 @@ fn predict<M: Model>(server: &Server<M>, format: BodyFormat, bytes: &Bytes) -> O
     };
     let decoded = server.model.decode_json(&body);
     outcome.check = Some(started.elapsed());
-    let (rows, params, report) = match decoded {
+    let crate::model::CheckedInput {
+        rows,
+        params,
+        report,
+    } = match decoded {
         Ok(decoded) => decoded,
         Err(error) => {
             let inputs = server.model.signature().inputs();
