@@ -12,18 +12,8 @@ use serde_json::{Value, json};
 use signature_runtime::model::{Model, SignedModel};
 use signature_runtime::serve::{self, Rows, ServeOptions};
 use signature_runtime::{ExtraColumns, Mode, Params, Signature};
+use signature_tests::house::{House, Price};
 use signature_tests::http::{Running, get, invoke_json, request, send_raw};
-
-#[derive(Debug, Signature, Serialize, Deserialize)]
-struct House {
-    sqft: f64,
-    bedrooms: i64,
-}
-
-#[derive(Debug, Signature, Serialize)]
-struct Price {
-    price: f64,
-}
 
 #[derive(Debug, Params, Deserialize)]
 struct Knobs {

@@ -6,7 +6,6 @@ use std::fmt;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::mlflow::pyjson::PyJsonWriter;
 use crate::report::{ProblemKind, Report};
 use crate::types::{ColumnType, Schema};
 
@@ -142,14 +141,7 @@ impl ServeError {
 
     /// The body as MLflow's scoring server writes it (`json.dumps` of the dict).
     pub fn to_json(&self) -> String {
-        let mut w = PyJsonWriter::default();
-        w.begin_object();
-        w.key("error_code");
-        w.string(self.error_code);
-        w.key("message");
-        w.string(&self.message);
-        w.end_object();
-        w.finish()
+        crate::report::mlflow_error_json(self.error_code, &self.message)
     }
 }
 
