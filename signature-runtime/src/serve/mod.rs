@@ -25,6 +25,12 @@
 //! | 503 | `TEMPORARILY_UNAVAILABLE` | [`ServeOptions::with_max_concurrent`] requests are running already |
 //! | 504 | `DEADLINE_EXCEEDED` | the request ran past [`ServeOptions::with_timeout`] |
 //!
+//! [`gateway`] is the same protocol in front of an existing MLflow scoring server (Python):
+//! each `/invocations` body is checked, a bad one answered at once as above, a good one
+//! forwarded unchanged and the upstream's answer passed back as it came (502
+//! `TEMPORARILY_UNAVAILABLE` when the upstream does not answer); `/ping`, `/health` and
+//! `/version` are the upstream's. `mlsig serve --signature SIG --upstream URL` runs it.
+//!
 //! Where MLflow differs: a failing model is 400 with a stack trace there, 500 here (the
 //! caller's body was fine); MLflow has no body limit (413) and no overload answer (503); its
 //! 504 body is not JSON; since 3.12 its error bodies also carry `sqlstate` and `error_class`,
