@@ -3,6 +3,7 @@
 //! concurrent clients, and the `Rows` extractor in a router of the user's own.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::routing::post;
@@ -21,7 +22,8 @@ struct Knobs {
     scale: f64,
 }
 
-/// A linear model with trapdoors keyed by `sqft`: 13 panics, 666 fails, 999 takes 1.5 s.
+/// A linear model with trapdoors keyed by `sqft`: 13 panics, 666 fails, 997 to 999 take 1.5 s
+/// (and say they started, each in its own flag: tests running at once each have their own).
 struct Linear;
 
 impl Model for Linear {
@@ -35,7 +37,10 @@ impl Model for Linear {
             match house.sqft {
                 13.0 => panic!("unlucky house"),
                 666.0 => return Err(std::io::Error::other("the model refuses this house")),
-                999.0 => std::thread::sleep(Duration::from_millis(1500)),
+                slow @ 997.0..=999.0 => {
+                    SLOW_STARTED[(slow - 997.0) as usize].store(true, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(1500));
+                }
                 _ => {}
             }
         }
@@ -45,6 +50,21 @@ impl Model for Linear {
                 price: knobs.scale * (50_000.0 + 150.0 * h.sqft + 10_000.0 * h.bedrooms as f64),
             })
             .collect())
+    }
+}
+
+static SLOW_STARTED: [AtomicBool; 3] = [const { AtomicBool::new(false) }; 3];
+
+/// Waits until the slow request with `sqft` is running in the model.
+fn wait_until_running(sqft: f64) {
+    let flag = &SLOW_STARTED[(sqft - 997.0) as usize];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !flag.load(Ordering::SeqCst) {
+        assert!(
+            Instant::now() < deadline,
+            "the slow request never reached the model"
+        );
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -308,8 +328,8 @@ fn a_request_past_the_timeout_is_504() {
 fn requests_past_the_concurrency_limit_are_503() {
     let server = start(ServeOptions::new().with_max_concurrent(1));
     let address = server.address;
-    let slow = std::thread::spawn(move || invoke_json(address, &house(999.0)));
-    std::thread::sleep(Duration::from_millis(300));
+    let slow = std::thread::spawn(move || invoke_json(address, &house(998.0)));
+    wait_until_running(998.0);
     let answer = invoke_json(server.address, GOOD);
     assert_eq!(
         (answer.status, answer.error_code().as_str()),
@@ -323,8 +343,8 @@ fn requests_past_the_concurrency_limit_are_503() {
 fn graceful_shutdown_finishes_requests_in_flight_then_stops() {
     let mut server = start(ServeOptions::new());
     let address = server.address;
-    let slow = std::thread::spawn(move || invoke_json(address, &house(999.0)));
-    std::thread::sleep(Duration::from_millis(300));
+    let slow = std::thread::spawn(move || invoke_json(address, &house(997.0)));
+    wait_until_running(997.0);
     server.begin_stop();
     let answer = slow.join().unwrap();
     assert_eq!(answer.status, 200, "{}", answer.body);
