@@ -94,7 +94,8 @@ run_tests --workspace --all-features "$@"
 # The feature matrix: the runtime alone (no derive, no Arrow), its default features with the
 # CLI but no Parquet (which must name a Parquet file as such), Arrow without Parquet, and Polars. Doctests need the derive, so these runs take the library and its tests; the
 # all-features run above covers the doctests.
-for features in "--no-default-features" "--features cli" "--no-default-features --features arrow" "--no-default-features --features polars"; do
+# `serve` alone (no derive) guards its feature gates; its loopback tests ran above.
+for features in "--no-default-features" "--features cli" "--no-default-features --features arrow" "--no-default-features --features polars" "--no-default-features --features serve"; do
     echo "==> cargo test -p signature-runtime ${features} --lib --tests" >&2
     # shellcheck disable=SC2086 # the feature flags are separate words on purpose
     run_tests -p signature-runtime ${features} --lib --tests "$@"

@@ -17,6 +17,8 @@ pub mod model;
 mod options;
 mod pandas_rules;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod types;
 
 pub use check::JsonChecker;

@@ -529,15 +529,21 @@ impl MlflowError {
     /// The body as MLflow's scoring server writes it: `json.dumps` of the dict, keys in
     /// MLflow's order (`{"error_code": "...", "message": "..."}`).
     pub fn to_json(&self) -> String {
-        let mut w = crate::mlflow::pyjson::PyJsonWriter::default();
-        w.begin_object();
-        w.key("error_code");
-        w.string(self.error_code());
-        w.key("message");
-        w.string(self.message());
-        w.end_object();
-        w.finish()
+        mlflow_error_json(self.error_code(), self.message())
     }
+}
+
+/// `json.dumps({"error_code": ..., "message": ...})`: MLflow's error body, which the scoring
+/// server (`serve`) writes for every error code.
+pub(crate) fn mlflow_error_json(error_code: &str, message: &str) -> String {
+    let mut w = crate::mlflow::pyjson::PyJsonWriter::default();
+    w.begin_object();
+    w.key("error_code");
+    w.string(error_code);
+    w.key("message");
+    w.string(message);
+    w.end_object();
+    w.finish()
 }
 
 impl fmt::Display for MlflowError {

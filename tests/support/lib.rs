@@ -2,5 +2,8 @@
 //! MLflow.
 
 pub mod arbitrary;
+pub mod house;
+pub mod http;
 pub mod mlflow;
+pub mod mlflow_server;
 pub mod skip;

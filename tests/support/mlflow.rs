@@ -90,7 +90,8 @@ fn loud(message: &str) {
     let _ = std::io::stderr().lock().write_all(message.as_bytes());
 }
 
-fn workspace_root() -> PathBuf {
+/// The workspace's root directory.
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ has a parent")
@@ -98,6 +99,19 @@ fn workspace_root() -> PathBuf {
 }
 
 fn start_from_env() -> Result<Oracle, String> {
+    let python = interop_python()?;
+    let mut oracle = Oracle::spawn(python)?;
+    let pong = oracle.try_request(&json!({"op": "ping"}))?;
+    match pong.get("ok") {
+        Some(Value::Bool(true)) => Ok(oracle),
+        _ => Err(format!("the MLflow oracle answered the ping with {pong}")),
+    }
+}
+
+/// The interpreter of the pinned MLflow (`$SIGNATURE_MLFLOW_PYTHON`, else
+/// `<workspace>/.venv-interop`), or why interop tests cannot run here. Callers apply the
+/// availability policy of [`oracle`] (skip loudly, or fail under `CI=true`).
+pub fn interop_python() -> Result<PathBuf, String> {
     if std::env::var("SIGNATURE_INTEROP").is_ok_and(|v| v == "skip") {
         return Err(
             "SIGNATURE_INTEROP=skip is set (scripts/test.sh could not set up MLflow)".into(),
@@ -117,12 +131,7 @@ fn start_from_env() -> Result<Oracle, String> {
     if !python.exists() {
         return Err(format!("no Python interpreter at {}", python.display()));
     }
-    let mut oracle = Oracle::spawn(python)?;
-    let pong = oracle.try_request(&json!({"op": "ping"}))?;
-    match pong.get("ok") {
-        Some(Value::Bool(true)) => Ok(oracle),
-        _ => Err(format!("the MLflow oracle answered the ping with {pong}")),
-    }
+    Ok(python)
 }
 
 impl Oracle {

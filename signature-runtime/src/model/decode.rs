@@ -18,7 +18,7 @@ pub(super) fn typed_rows<T: DeserializeOwned>(rows: Vec<Value>) -> Result<Vec<T>
 /// The params the model gets: each declared one as sent (normalised as MLflow normalises it)
 /// or its default; params the signature does not declare were reported as warnings and are
 /// not passed on.
-pub(super) fn typed_params<P: DeserializeOwned>(
+pub(crate) fn typed_params<P: DeserializeOwned>(
     sent: Option<&JsonMap<String, Value>>,
     schema: Option<&ParamSchema>,
 ) -> Result<P, String> {

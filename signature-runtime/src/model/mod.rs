@@ -42,7 +42,7 @@
 
 #[cfg(feature = "arrow")]
 mod batch;
-mod decode;
+pub(crate) mod decode;
 mod save;
 
 use std::fmt;
@@ -53,7 +53,7 @@ use serde_json::Value;
 
 pub use save::{FLAVOR_NAME, SaveError};
 
-use crate::check::JsonChecker;
+use crate::check::{CheckOptions, JsonChecker};
 use crate::derived::{Params, Signature};
 use crate::mlflow::pyjson::PyJsonWriter;
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
@@ -167,6 +167,13 @@ impl<O: Serialize> Predictions<O> {
     }
 }
 
+/// A request body checked and decoded: what the model is about to run on.
+pub(crate) struct CheckedInput<M: Model> {
+    pub(crate) rows: Vec<M::Input>,
+    pub(crate) params: M::Params,
+    pub(crate) report: Report,
+}
+
 /// A model whose every call is checked against its signature: inputs before the model runs,
 /// outputs before they are returned.
 pub struct SignedModel<M: Model> {
@@ -194,6 +201,21 @@ impl<M: Model> SignedModel<M> {
         }
     }
 
+    /// With the input check run under other options (a mode, an extra-column policy): a
+    /// scoring server that must decide as MLflow's does checks in [`Mode::MlflowServing`].
+    ///
+    /// [`Mode::MlflowServing`]: crate::check::Mode::MlflowServing
+    #[must_use]
+    pub fn with_check_options(mut self, options: CheckOptions) -> Self {
+        self.inputs = JsonChecker::for_signature(&self.signature).with_options(options);
+        self
+    }
+
+    /// The options the inputs are checked with.
+    pub fn check_options(&self) -> &CheckOptions {
+        self.inputs.options()
+    }
+
     /// The MLflow signature the model is checked against.
     pub fn signature(&self) -> &ModelSignature {
         &self.signature
@@ -210,6 +232,21 @@ impl<M: Model> SignedModel<M> {
         &self,
         body: &[u8],
     ) -> Result<Predictions<M::Output>, PredictError<M::Error>> {
+        let input = self.decode_json(body)?;
+        let outputs = self.run(input.rows, &input.params)?;
+        Ok(Predictions {
+            outputs,
+            input_report: input.report,
+        })
+    }
+
+    /// The first half of [`SignedModel::predict_json`]: the body checked and decoded into
+    /// typed rows and params, with the check's report. The scoring server times the check and
+    /// the model apart.
+    pub(crate) fn decode_json(
+        &self,
+        body: &[u8],
+    ) -> Result<CheckedInput<M>, PredictError<M::Error>> {
         let decoded =
             self.inputs
                 .decode_typed::<M::Input>(body)
@@ -219,11 +256,10 @@ impl<M: Model> SignedModel<M> {
                 })?;
         let params = decode::typed_params(Some(&decoded.params), self.signature.params())
             .map_err(PredictError::Undecodable)?;
-        let (rows, report) = (decoded.rows, decoded.report);
-        let outputs = self.run(rows, &params)?;
-        Ok(Predictions {
-            outputs,
-            input_report: report,
+        Ok(CheckedInput {
+            rows: decoded.rows,
+            params,
+            report: decoded.report,
         })
     }
 
@@ -265,7 +301,8 @@ impl<M: Model> SignedModel<M> {
         self.run(rows, params)
     }
 
-    fn run(
+    /// Runs the model on rows that passed the check, then checks its outputs.
+    pub(crate) fn run(
         &self,
         rows: Vec<M::Input>,
         params: &M::Params,

@@ -5,6 +5,8 @@ mod diff;
 mod export;
 #[cfg(feature = "parquet")]
 mod frames;
+#[cfg(feature = "serve")]
+mod serve;
 mod show;
 
 use std::process::ExitCode;
@@ -48,6 +50,9 @@ enum Command {
     /// Print the signature MLflow's `infer_signature` gives for a Parquet or Arrow IPC file.
     #[cfg(feature = "parquet")]
     Infer(frames::InferArgs),
+    /// Check every scoring request before an MLflow scoring server sees it: a gateway.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +64,8 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         #[cfg(feature = "parquet")]
         Command::Infer(args) => frames::run_infer(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
     }
 }
 

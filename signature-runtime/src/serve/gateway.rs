@@ -1,0 +1,229 @@
+//! A checking gateway in front of an MLflow scoring server (`mlflow models serve`, Python):
+//! every `/invocations` body is checked against the signature first; a bad one is answered at
+//! once with MLflow's error body, a good one forwarded unchanged and the upstream's answer
+//! passed back as it came. Python MLflow users get the all-errors check without changing
+//! their model.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use tokio::sync::Semaphore;
+
+use super::{BodyFormat, ServeError, ServeOptions, json_body, predict_error, read_body};
+use crate::check::JsonChecker;
+use crate::model::PredictError;
+use crate::types::{ModelSignature, Schema};
+
+/// The largest upstream answer passed back: far above any prediction body, and a bound on
+/// what a broken upstream can make the gateway hold.
+const MAX_UPSTREAM_ANSWER: usize = 256 * 1024 * 1024;
+
+/// An upstream address the gateway cannot forward to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamError {
+    upstream: String,
+}
+
+impl fmt::Display for UpstreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not an upstream the gateway can forward to: give `http://HOST:PORT`",
+            self.upstream
+        )
+    }
+}
+
+impl std::error::Error for UpstreamError {}
+
+struct Gateway {
+    checker: JsonChecker,
+    inputs: Option<Schema>,
+    options: ServeOptions,
+    slots: Arc<Semaphore>,
+    client: Client<HttpConnector, Full<Bytes>>,
+    /// `http://host:port`, without a trailing slash.
+    upstream: String,
+    signature_json: String,
+    openapi_json: String,
+}
+
+/// A router that checks `/invocations` bodies against `signature` and forwards the good ones
+/// to the MLflow scoring server at `upstream` (`http://host:port`). `/ping`, `/health` and
+/// `/version` are the upstream's; `/signature` and `/openapi.json` the gateway's.
+pub fn gateway(
+    signature: &ModelSignature,
+    upstream: &str,
+    options: ServeOptions,
+) -> Result<Router, UpstreamError> {
+    let parsed: Uri = upstream.parse().map_err(|_| UpstreamError {
+        upstream: upstream.to_owned(),
+    })?;
+    let usable = parsed.scheme_str() == Some("http")
+        && parsed.authority().is_some()
+        && matches!(parsed.path(), "" | "/")
+        && parsed.query().is_none();
+    if !usable {
+        return Err(UpstreamError {
+            upstream: upstream.to_owned(),
+        });
+    }
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector.set_connect_timeout(Some(Duration::from_secs(10)));
+    let state = Arc::new(Gateway {
+        checker: JsonChecker::for_signature(signature).with_options(options.check.clone()),
+        inputs: signature.inputs().cloned(),
+        slots: Arc::new(Semaphore::new(options.max_concurrent)),
+        client: Client::builder(TokioExecutor::new()).build(connector),
+        upstream: upstream.trim_end_matches('/').to_owned(),
+        signature_json: signature.to_dict().to_json(),
+        openapi_json: super::openapi::document(signature, &options.title).to_string(),
+        options,
+    });
+    Ok(Router::new()
+        .route("/invocations", post(invocations))
+        .route("/ping", get(pass_through))
+        .route("/health", get(pass_through))
+        .route("/version", get(pass_through))
+        .route(
+            "/signature",
+            get(|State(gateway): State<Arc<Gateway>>| async move {
+                super::with_type(
+                    StatusCode::OK,
+                    gateway.signature_json.clone(),
+                    "application/json",
+                )
+            }),
+        )
+        .route(
+            "/openapi.json",
+            get(|State(gateway): State<Arc<Gateway>>| async move {
+                super::with_type(
+                    StatusCode::OK,
+                    gateway.openapi_json.clone(),
+                    "application/json",
+                )
+            }),
+        )
+        .with_state(state))
+}
+
+async fn invocations(
+    State(gateway): State<Arc<Gateway>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let timeout = gateway.options.timeout;
+    match tokio::time::timeout(timeout, check_and_forward(gateway, headers, body)).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => error.into_response(),
+        Err(_) => ServeError::timeout(timeout).into_response(),
+    }
+}
+
+async fn check_and_forward(
+    gateway: Arc<Gateway>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ServeError> {
+    let format = BodyFormat::of(&headers)?;
+    let _slot = gateway
+        .slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ServeError::overloaded(gateway.options.max_concurrent))?;
+    let bytes = read_body(&headers, body, gateway.options.max_body_bytes).await?;
+    let checking = gateway.clone();
+    let checked = bytes.clone();
+    tokio::task::spawn_blocking(move || {
+        let body = json_body(format, &checked, checking.inputs.as_ref())?;
+        let report = checking.checker.check(&body);
+        if report.is_valid() {
+            return Ok(());
+        }
+        let refused = PredictError::<std::convert::Infallible>::InvalidInput(report);
+        Err(predict_error(
+            refused,
+            format,
+            checking.inputs.as_ref(),
+            checking.options.full_reports,
+        )
+        .0)
+    })
+    .await
+    .map_err(|e| ServeError::internal(format!("the check did not finish: {e}")))??;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("application/json"));
+    forward(
+        &gateway,
+        Method::POST,
+        "/invocations",
+        Some(content_type),
+        bytes,
+    )
+    .await
+}
+
+async fn pass_through(State(gateway): State<Arc<Gateway>>, uri: Uri) -> Response {
+    forward(&gateway, Method::GET, uri.path(), None, Bytes::new())
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Sends the request upstream and passes its status, content type and body back unchanged.
+async fn forward(
+    gateway: &Gateway,
+    method: Method,
+    path: &str,
+    content_type: Option<HeaderValue>,
+    body: Bytes,
+) -> Result<Response, ServeError> {
+    let unreachable = |e: &dyn fmt::Display| {
+        ServeError::bad_gateway(format!(
+            "the upstream {} did not answer: {e}",
+            gateway.upstream
+        ))
+    };
+    let mut request = Request::builder()
+        .method(method)
+        .uri(format!("{}{path}", gateway.upstream));
+    if let Some(content_type) = content_type {
+        request = request.header(header::CONTENT_TYPE, content_type);
+    }
+    let request = request
+        .body(Full::new(body))
+        .map_err(|e| ServeError::internal(e.to_string()))?;
+    let answer = gateway
+        .client
+        .request(request)
+        .await
+        .map_err(|e| unreachable(&e))?;
+    let status = answer.status();
+    let content_type = answer.headers().get(header::CONTENT_TYPE).cloned();
+    let body = Limited::new(answer.into_body(), MAX_UPSTREAM_ANSWER)
+        .collect()
+        .await
+        .map_err(|e| unreachable(&e))?
+        .to_bytes();
+    let mut response = (status, body).into_response();
+    if let Some(content_type) = content_type {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type);
+    }
+    Ok(response)
+}

@@ -1,0 +1,287 @@
+//! Load on loopback, bounded in count and time: requests per second and p50/p99 latency of
+//! our scoring server and of `mlflow models serve` (the equivalent pyfunc model,
+//! `tests/interop/serve_model.py`) for 1-, 10- and 100-row `dataframe_split` bodies, with the
+//! same client (a hyper HTTP/1.1 client, one keep-alive connection per concurrent client) at
+//! the same concurrency; and the peak RSS of our server, which runs in a process of its own
+//! (this binary, started again in the server role).
+//!
+//! `cargo bench -p signature-tests --bench serve_load [-- CONNECTIONS OURS_REQUESTS MLFLOW_REQUESTS]`
+//! (defaults 8, 20000, 1000). Without MLflow (see `tests/support/mlflow.rs`) only our server
+//! is measured, and the output says so.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use signature_runtime::Mode;
+use signature_runtime::model::SignedModel;
+use signature_runtime::serve::{self, ServeOptions};
+use signature_tests::house::LinearHousePrice;
+use signature_tests::mlflow::interop_python;
+use signature_tests::mlflow_server::MlflowServer;
+
+/// No run of one server and size takes longer than this, whatever the request count.
+const TIME_LIMIT: Duration = Duration::from_secs(60);
+const WARM_UP: usize = 200;
+const ROLE: &str = "SERVE_LOAD_ROLE";
+
+fn main() {
+    if std::env::var_os(ROLE).is_some() {
+        return serve_until_terminated();
+    }
+    // `cargo bench` passes `--bench`; the numbers are ours.
+    let numbers: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let connections = numbers.first().copied().unwrap_or(8);
+    let ours_requests = numbers.get(1).copied().unwrap_or(20_000);
+    let mlflow_requests = numbers.get(2).copied().unwrap_or(1_000);
+
+    let signature = SignedModel::new(LinearHousePrice)
+        .signature()
+        .to_dict()
+        .to_json();
+    let mlflow = match interop_python() {
+        Ok(python) => match MlflowServer::start(&python, &signature, 1) {
+            Ok(server) => Some(server),
+            Err(why) => {
+                println!("MLflow NOT measured: {why}");
+                None
+            }
+        },
+        Err(why) => {
+            println!("MLflow NOT measured: {why}");
+            None
+        }
+    };
+    let ours = OurServer::start();
+    let client = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+
+    println!(
+        "{connections} connections, one client thread; {ours_requests} requests to ours, \
+         {mlflow_requests} to MLflow per size (at most {TIME_LIMIT:?} each)"
+    );
+    println!("| rows | server | requests | req/s | p50 | p99 |");
+    println!("|---:|---|---:|---:|---:|---:|");
+    for rows in [1, 10, 100] {
+        let body = Bytes::from(dataframe_split(rows));
+        let mut results = Vec::new();
+        let ours_result = client.block_on(load(ours.address, &body, connections, ours_requests));
+        results.push(("ours", ours_result));
+        if let Some(mlflow) = &mlflow {
+            let theirs = client.block_on(load(mlflow.address, &body, connections, mlflow_requests));
+            results.push(("mlflow", theirs));
+        }
+        for (server, result) in &results {
+            println!(
+                "| {rows} | {server} | {} | {:.0} | {:.3} ms | {:.3} ms |",
+                result.requests,
+                result.per_second(),
+                ms(result.percentile(50.0)),
+                ms(result.percentile(99.0))
+            );
+        }
+        if let [(_, ours), (_, theirs)] = results.as_slice() {
+            println!(
+                "|  | ratio | | {:.0}x | {:.0}x lower | {:.0}x lower |",
+                ours.per_second() / theirs.per_second(),
+                ms(theirs.percentile(50.0)) / ms(ours.percentile(50.0)),
+                ms(theirs.percentile(99.0)) / ms(ours.percentile(99.0))
+            );
+        }
+    }
+    println!(
+        "our server's peak RSS (VmHWM) after the load: {}",
+        ours.peak_rss()
+    );
+    ours.stop();
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e3
+}
+
+/// A `dataframe_split` body of `rows` houses.
+fn dataframe_split(rows: usize) -> String {
+    let data: Vec<String> = (0..rows)
+        .map(|k| format!("[{}.5, {}]", 800 + k, 1 + k % 5))
+        .collect();
+    format!(
+        r#"{{"dataframe_split": {{"columns": ["sqft", "bedrooms"], "data": [{}]}}}}"#,
+        data.join(", ")
+    )
+}
+
+struct LoadResult {
+    requests: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl LoadResult {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.latencies.clone();
+        sorted.sort_unstable();
+        let index = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+        sorted.get(index).copied().unwrap_or_default()
+    }
+}
+
+/// `requests` POSTs of `body` over `connections` keep-alive connections (after a warm-up
+/// that is not counted), stopping early at [`TIME_LIMIT`]. Every answer must be 200.
+async fn load(
+    address: SocketAddr,
+    body: &Bytes,
+    connections: usize,
+    requests: usize,
+) -> LoadResult {
+    let warm = Arc::new(AtomicUsize::new(0));
+    run_clients(
+        address,
+        body,
+        connections,
+        WARM_UP,
+        &warm,
+        Instant::now() + TIME_LIMIT,
+    )
+    .await;
+    let issued = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let latencies = run_clients(
+        address,
+        body,
+        connections,
+        requests,
+        &issued,
+        started + TIME_LIMIT,
+    )
+    .await;
+    LoadResult {
+        requests: latencies.len(),
+        elapsed: started.elapsed(),
+        latencies,
+    }
+}
+
+async fn run_clients(
+    address: SocketAddr,
+    body: &Bytes,
+    connections: usize,
+    requests: usize,
+    issued: &Arc<AtomicUsize>,
+    deadline: Instant,
+) -> Vec<Duration> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..connections {
+        let (body, issued) = (body.clone(), issued.clone());
+        tasks.spawn(async move {
+            let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+            stream.set_nodelay(true).unwrap();
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .unwrap();
+            tokio::spawn(connection);
+            let mut latencies = Vec::new();
+            while issued.fetch_add(1, Ordering::Relaxed) < requests && Instant::now() < deadline {
+                let request = Request::post("/invocations")
+                    .header("host", address.to_string())
+                    .header("content-type", "application/json")
+                    .body(Full::new(body.clone()))
+                    .unwrap();
+                let sent = Instant::now();
+                let answer = sender.send_request(request).await.unwrap();
+                let status = answer.status();
+                let answer_body = answer.into_body().collect().await.unwrap().to_bytes();
+                latencies.push(sent.elapsed());
+                assert_eq!(status, 200, "{}", String::from_utf8_lossy(&answer_body));
+            }
+            latencies
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(latencies) = tasks.join_next().await {
+        all.extend(latencies.unwrap());
+    }
+    all
+}
+
+/// Our server in a process of its own: this binary in the server role.
+struct OurServer {
+    child: Child,
+    address: SocketAddr,
+}
+
+impl OurServer {
+    fn start() -> OurServer {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .env(ROLE, "server")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the server role starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line.trim().parse().expect("the server prints its address");
+        OurServer { child, address }
+    }
+
+    /// `VmHWM` of `/proc/PID/status` (Linux), the process's peak resident set.
+    fn peak_rss(&self) -> String {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .map(|l| l.trim_start_matches("VmHWM:").trim().to_owned())
+            })
+            .unwrap_or_else(|| "unknown (no /proc)".to_owned())
+    }
+
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for OurServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The server role: serves the model on a loopback port until SIGTERM.
+fn serve_until_terminated() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("{}", listener.local_addr().unwrap());
+        let router = serve::router(
+            SignedModel::new(LinearHousePrice),
+            ServeOptions::new().with_mode(Mode::MlflowServing),
+        );
+        serve::serve(listener, router, serve::shutdown_signal())
+            .await
+            .unwrap();
+    });
+}

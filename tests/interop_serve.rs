@@ -1,0 +1,208 @@
+//! Our scoring server against MLflow's own (`mlflow models serve --env-manager local` of the
+//! equivalent pyfunc model): for the same bodies, good and bad, in every format and both
+//! content types, the same status code and the same `error_code`. Our server checks in the
+//! `MlflowServing` mode, the decisions of MLflow's server.
+
+use signature_runtime::Mode;
+use signature_runtime::model::SignedModel;
+use signature_runtime::serve::{self, ServeOptions};
+use signature_tests::house::LinearHousePrice;
+use signature_tests::http::{Answer, Running, request};
+use signature_tests::mlflow::interop_python;
+use signature_tests::mlflow_server::MlflowServer;
+use signature_tests::skip;
+
+const JSON: &str = "application/json";
+const CSV: &str = "text/csv";
+
+/// (content type, body): every format, good and bad.
+const BODIES: &[(&str, &str)] = &[
+    // Good, in every format.
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3], [800.5, 1]]}}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["bedrooms", "sqft"], "data": [[3, 1500.0]], "index": [7]}}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_records": [{"sqft": 1500.0, "bedrooms": 3}, {"bedrooms": 1, "sqft": 2}]}"#,
+    ),
+    (
+        JSON,
+        r#"{"inputs": {"sqft": [1500.0, 900.0], "bedrooms": [3, 2]}}"#,
+    ),
+    (JSON, r#"{"inputs": [{"sqft": 1500.0, "bedrooms": 3}]}"#),
+    (JSON, r#"{"instances": [{"sqft": 1500.0, "bedrooms": 3}]}"#),
+    (
+        JSON,
+        r#"{"dataframe_records": [{"sqft": 1500.0, "bedrooms": 3, "garage": true}]}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3]]}, "params": {"unknown": 1}}"#,
+    ),
+    (
+        "application/json; charset=utf-8",
+        r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": 1}]}"#,
+    ),
+    (CSV, "sqft,bedrooms\n1500.0,3\n800,1\n"),
+    ("text/csv; charset=utf-8", "bedrooms,sqft\n3,1500\n"),
+    // Not a request MLflow reads.
+    (JSON, r#"{"dataframe_split": "#),
+    (JSON, "not json"),
+    (JSON, r#"[{"sqft": 1500.0, "bedrooms": 3}]"#),
+    (JSON, r#"{"rows": [[1500.0, 3]]}"#),
+    (
+        JSON,
+        r#"{"inputs": [{"sqft": 1.0, "bedrooms": 1}], "instances": [{"sqft": 1.0, "bedrooms": 1}]}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0]]}}"#,
+    ),
+    // Values the casts refuse.
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["abc", 3]]}}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_records": [{"sqft": "abc", "bedrooms": 1}]}"#,
+    ),
+    (
+        JSON,
+        r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": "three"}]}"#,
+    ),
+    (JSON, r#"{"inputs": [{"sqft": "abc", "bedrooms": 1}]}"#),
+    (
+        JSON,
+        r#"{"instances": [{"sqft": 1.0, "bedrooms": "three"}]}"#,
+    ),
+    (JSON, r#"{"inputs": {"sqft": ["abc"], "bedrooms": [1]}}"#),
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, null]]}}"#,
+    ),
+    (CSV, "sqft,bedrooms\n1500,three\n"),
+    (CSV, "sqft,bedrooms\nbig,3\n"),
+    // Schema enforcement refuses it.
+    (
+        JSON,
+        r#"{"dataframe_split": {"columns": ["sqft"], "data": [[1500.0]]}}"#,
+    ),
+    (JSON, r#"{"dataframe_records": [{"sqft": 1500.0}]}"#),
+    (JSON, r#"{"inputs": {"sqft": [1500.0]}}"#),
+    (JSON, r#"{"instances": [{"bedrooms": 2}]}"#),
+    (CSV, "sqft\n1500\n"),
+    // Content types MLflow does not take.
+    ("text/plain", "sqft,bedrooms\n1500,3\n"),
+    (
+        "application/json; charset=latin-1",
+        r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": 1}]}"#,
+    ),
+    (
+        "application/json; format=pandas-split",
+        r#"{"dataframe_records": [{"sqft": 1.0, "bedrooms": 1}]}"#,
+    ),
+];
+
+fn invoke(address: std::net::SocketAddr, content_type: &str, body: &str) -> Answer {
+    request(
+        address,
+        "POST",
+        "/invocations",
+        Some(content_type),
+        body.as_bytes(),
+    )
+}
+
+/// The status and, for JSON error bodies, the `error_code`.
+fn verdict(answer: &Answer) -> (u16, Option<String>) {
+    let code = serde_json::from_str::<serde_json::Value>(&answer.body)
+        .ok()
+        .and_then(|v| v.get("error_code")?.as_str().map(str::to_owned));
+    (answer.status, code)
+}
+
+#[test]
+fn status_and_error_code_match_mlflows_scoring_server() {
+    let python = match interop_python() {
+        Ok(python) => python,
+        Err(why) if skip::required() => panic!("MLflow interop is required under CI=true: {why}"),
+        Err(why) => {
+            skip::record("MLflow interop", "interop_serve", &why);
+            return;
+        }
+    };
+    let model = SignedModel::new(LinearHousePrice);
+    let signature = model.signature().to_dict().to_json();
+    let mlflow = MlflowServer::start(&python, &signature, 1)
+        .unwrap_or_else(|why| panic!("MLflow's scoring server did not start: {why}"));
+    let ours = Running::start(serve::router(
+        model,
+        ServeOptions::new().with_mode(Mode::MlflowServing),
+    ));
+
+    let mut differences = Vec::new();
+    for (content_type, body) in BODIES {
+        let theirs = invoke(mlflow.address, content_type, body);
+        let mine = invoke(ours.address, content_type, body);
+        if verdict(&theirs) != verdict(&mine) {
+            differences.push(format!(
+                "{content_type} {body}\n  MLflow: {:?} {}\n  ours:   {:?} {}",
+                verdict(&theirs),
+                theirs.body.chars().take(300).collect::<String>(),
+                verdict(&mine),
+                mine.body.chars().take(300).collect::<String>()
+            ));
+        }
+        // Good bodies: the same predictions too.
+        if theirs.status == 200 && mine.status == 200 {
+            assert_eq!(mine.json(), theirs.json(), "{body}");
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} of {} bodies answered differently:\n{}",
+        differences.len(),
+        BODIES.len(),
+        differences.join("\n")
+    );
+    // The gateway in front of MLflow's server: good bodies come back byte for byte as MLflow
+    // answers them; bad ones are answered by the gateway with MLflow's status and code.
+    let signature = SignedModel::new(LinearHousePrice).signature().clone();
+    let gateway = Running::start(
+        serve::gateway(
+            &signature,
+            &format!("http://{}", mlflow.address),
+            ServeOptions::new().with_mode(Mode::MlflowServing),
+        )
+        .unwrap(),
+    );
+    for (content_type, body) in BODIES {
+        let theirs = invoke(mlflow.address, content_type, body);
+        let through = invoke(gateway.address, content_type, body);
+        if theirs.status == 200 {
+            assert_eq!(
+                (through.status, &through.body),
+                (200, &theirs.body),
+                "{body}"
+            );
+        } else {
+            assert_eq!(verdict(&through), verdict(&theirs), "{content_type} {body}");
+        }
+    }
+    // The other endpoints MLflow has.
+    for path in ["/ping", "/health"] {
+        let theirs = signature_tests::http::get(mlflow.address, path);
+        let mine = signature_tests::http::get(ours.address, path);
+        assert_eq!(
+            (mine.status, mine.body),
+            (theirs.status, theirs.body),
+            "{path}"
+        );
+    }
+}

@@ -1,0 +1,745 @@
+//! The scoring server over real loopback sockets: every endpoint, both content types and
+//! their refusals, each error status, the limits, a panicking model, graceful shutdown,
+//! concurrent clients, and the `Rows` extractor in a router of the user's own.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::routing::post;
+use axum::{Extension, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use signature_runtime::model::{Model, SignedModel};
+use signature_runtime::serve::{self, Rows, ServeOptions};
+use signature_runtime::{ExtraColumns, Mode, Params, Signature};
+use signature_tests::house::{House, Price};
+use signature_tests::http::{Running, get, invoke_json, request, send_raw};
+
+#[derive(Debug, Params, Deserialize)]
+struct Knobs {
+    #[param(default = 1.0)]
+    scale: f64,
+}
+
+/// A linear model with trapdoors keyed by `sqft`: 13 panics, 666 fails, 997 to 999 take 1.5 s
+/// (and say they started, each in its own flag: tests running at once each have their own).
+struct Linear;
+
+impl Model for Linear {
+    type Input = House;
+    type Output = Price;
+    type Params = Knobs;
+    type Error = std::io::Error;
+
+    fn predict(&self, houses: Vec<House>, knobs: &Knobs) -> Result<Vec<Price>, Self::Error> {
+        for house in &houses {
+            match house.sqft {
+                13.0 => panic!("unlucky house"),
+                666.0 => return Err(std::io::Error::other("the model refuses this house")),
+                slow @ 997.0..=999.0 => {
+                    SLOW_STARTED[(slow - 997.0) as usize].store(true, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(1500));
+                }
+                _ => {}
+            }
+        }
+        Ok(houses
+            .iter()
+            .map(|h| Price {
+                price: knobs.scale * (50_000.0 + 150.0 * h.sqft + 10_000.0 * h.bedrooms as f64),
+            })
+            .collect())
+    }
+}
+
+static SLOW_STARTED: [AtomicBool; 3] = [const { AtomicBool::new(false) }; 3];
+
+/// Waits until the slow request with `sqft` is running in the model.
+fn wait_until_running(sqft: f64) {
+    let flag = &SLOW_STARTED[(sqft - 997.0) as usize];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !flag.load(Ordering::SeqCst) {
+        assert!(
+            Instant::now() < deadline,
+            "the slow request never reached the model"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn start(options: ServeOptions) -> Running {
+    Running::start(serve::router(SignedModel::new(Linear), options))
+}
+
+const GOOD: &str =
+    r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3]]}}"#;
+const GOOD_ANSWER: &str = r#"{"predictions": [{"price": 305000.0}]}"#;
+
+fn house(sqft: f64) -> String {
+    format!(r#"{{"dataframe_records": [{{"sqft": {sqft:?}, "bedrooms": 1}}]}}"#)
+}
+
+#[test]
+fn every_json_body_format_is_answered_with_predictions() {
+    let server = start(ServeOptions::new());
+    let bodies = [
+        GOOD,
+        r#"{"dataframe_records": [{"bedrooms": 3, "sqft": 1500.0}]}"#,
+        r#"{"inputs": {"sqft": [1500.0], "bedrooms": [3]}}"#,
+        r#"{"inputs": [{"sqft": 1500.0, "bedrooms": 3}]}"#,
+        r#"{"instances": [{"sqft": 1500.0, "bedrooms": 3}]}"#,
+    ];
+    for body in bodies {
+        let answer = invoke_json(server.address, body);
+        assert_eq!(answer.status, 200, "{body}: {}", answer.body);
+        assert_eq!(answer.body, GOOD_ANSWER, "{body}");
+        assert_eq!(answer.header("content-type"), Some("application/json"));
+    }
+    let with_params = r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3], [1000.0, 2]]}, "params": {"scale": 2.0}}"#;
+    let answer = invoke_json(server.address, with_params);
+    assert_eq!(
+        answer.json(),
+        json!({"predictions": [{"price": 610000.0}, {"price": 440000.0}]})
+    );
+}
+
+#[test]
+fn csv_bodies_are_read_as_pandas_reads_them() {
+    let server = start(ServeOptions::new());
+    let csv = |content_type: &str, body: &str| {
+        request(
+            server.address,
+            "POST",
+            "/invocations",
+            Some(content_type),
+            body.as_bytes(),
+        )
+    };
+    for content_type in [
+        "text/csv",
+        "text/csv; charset=utf-8",
+        "text/csv;charset=UTF-8",
+    ] {
+        let answer = csv(content_type, "bedrooms,sqft\r\n3,1500\n2,1000\n");
+        assert_eq!(answer.status, 200, "{content_type}: {}", answer.body);
+        assert_eq!(
+            answer.json(),
+            json!({"predictions": [{"price": 305000.0}, {"price": 220000.0}]})
+        );
+    }
+    // A cell the column's dtype cannot read: pandas refuses it first, BAD_REQUEST.
+    let answer = csv("text/csv", "sqft,bedrooms\n1500,three\n");
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    assert!(
+        answer.body.contains("/dataframe_split/data/0/1"),
+        "{}",
+        answer.body
+    );
+    // A column missing: schema enforcement, INVALID_PARAMETER_VALUE.
+    let answer = csv("text/csv", "sqft\n1500\n");
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "INVALID_PARAMETER_VALUE")
+    );
+    assert!(answer.body.contains("missing_column"), "{}", answer.body);
+    let answer = csv("text/csv", "sqft,bedrooms\n\"1500,3\n");
+    assert_eq!(answer.status, 400);
+    assert!(answer.body.contains("quoted field"), "{}", answer.body);
+}
+
+#[test]
+fn other_content_types_and_charsets_are_415_as_text() {
+    let server = start(ServeOptions::new());
+    for content_type in [
+        Some("text/plain"),
+        Some("application/json; charset=latin-1"),
+        Some("application/json; format=pandas-split"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let answer = request(
+            server.address,
+            "POST",
+            "/invocations",
+            content_type,
+            GOOD.as_bytes(),
+        );
+        assert_eq!(answer.status, 415, "{content_type:?}: {}", answer.body);
+        assert!(
+            answer
+                .header("content-type")
+                .unwrap()
+                .starts_with("text/plain"),
+            "{content_type:?}"
+        );
+    }
+    let answer = request(
+        server.address,
+        "POST",
+        "/invocations",
+        Some("application/json; charset=utf-8"),
+        GOOD.as_bytes(),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+#[test]
+fn bad_bodies_are_400_with_every_problem_and_the_model_never_runs() {
+    let server = start(ServeOptions::new());
+    let answer = invoke_json(server.address, "{\"dataframe_split\": ");
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    let answer = invoke_json(server.address, r#"{"rows": [1]}"#);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    // Two problems in one body, both reported; the string's value is hidden by default.
+    // (sqft 13 would panic the model: it never runs.)
+    let body = r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["1500-secret", 3], [13.0, "x"]]}}"#;
+    let answer = invoke_json(server.address, body);
+    // A value of a scalar column that is no number: MLflow's cast fails, BAD_REQUEST.
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    let message = answer.json()["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("/dataframe_split/data/0/0"), "{message}");
+    assert!(message.contains("/dataframe_split/data/1/1"), "{message}");
+    assert!(message.contains("2 errors"), "{message}");
+    assert!(
+        !message.contains("secret"),
+        "values must be redacted: {message}"
+    );
+    let missing = r#"{"dataframe_records": [{"sqft": 1500.0}]}"#;
+    let answer = invoke_json(server.address, missing);
+    assert_eq!(answer.error_code(), "INVALID_PARAMETER_VALUE");
+    assert!(answer.body.contains("missing_column"), "{}", answer.body);
+}
+
+#[test]
+fn full_reports_quote_values_when_configured() {
+    let server = start(ServeOptions::new().with_full_reports(true));
+    let body =
+        r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["1500-secret", 3]]}}"#;
+    let answer = invoke_json(server.address, body);
+    assert_eq!(answer.status, 400);
+    assert!(answer.body.contains("1500-secret"), "{}", answer.body);
+}
+
+#[test]
+fn check_mode_and_extra_column_policy_are_options() {
+    // A bare list of records: Strict reads it as records; MLflow's server refuses it
+    // (BAD_REQUEST, "Received a list"), and so does the MlflowServing mode.
+    let body = r#"[{"sqft": 1500.0, "bedrooms": 3}]"#;
+    let strict = start(ServeOptions::new());
+    let answer = invoke_json(strict.address, body);
+    assert_eq!((answer.status, answer.body.as_str()), (200, GOOD_ANSWER));
+    let serving = start(ServeOptions::new().with_mode(Mode::MlflowServing));
+    let answer = invoke_json(serving.address, body);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    assert!(answer.body.contains("bad_envelope"), "{}", answer.body);
+
+    let extra = r#"{"dataframe_records": [{"sqft": 1500.0, "bedrooms": 3, "garage": true}]}"#;
+    assert_eq!(invoke_json(strict.address, extra).status, 200);
+    let rejecting = start(ServeOptions::new().with_extra_columns(ExtraColumns::Reject));
+    let answer = invoke_json(rejecting.address, extra);
+    assert_eq!(answer.status, 400);
+    assert!(answer.body.contains("extra_column"), "{}", answer.body);
+}
+
+#[test]
+fn a_panicking_or_failing_model_is_500_and_the_server_keeps_serving() {
+    let server = start(ServeOptions::new());
+    let answer = invoke_json(server.address, &house(13.0));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (500, "INTERNAL_ERROR")
+    );
+    assert!(answer.body.contains("unlucky house"), "{}", answer.body);
+    let answer = invoke_json(server.address, &house(666.0));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (500, "INTERNAL_ERROR")
+    );
+    assert!(
+        answer.body.contains("refuses this house"),
+        "{}",
+        answer.body
+    );
+    for _ in 0..3 {
+        assert_eq!(invoke_json(server.address, GOOD).body, GOOD_ANSWER);
+    }
+}
+
+#[test]
+fn bodies_over_the_limit_are_413_declared_or_not() {
+    let server = start(ServeOptions::new().with_max_body_bytes(1024));
+    let big = format!(
+        r#"{{"dataframe_records": [{}]}}"#,
+        [r#"{"sqft": 1.0, "bedrooms": 1}"#; 100].join(",")
+    );
+    let answer = invoke_json(server.address, &big);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (413, "RESOURCE_EXHAUSTED")
+    );
+    // No Content-Length: chunks past the limit are refused as they arrive.
+    let mut raw = b"POST /invocations HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+        Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        .to_vec();
+    for chunk in big.as_bytes().chunks(200) {
+        raw.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        raw.extend_from_slice(chunk);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"0\r\n\r\n");
+    let answer = send_raw(server.address, &raw);
+    assert_eq!(answer.status, 413, "{}", answer.body);
+    assert_eq!(invoke_json(server.address, GOOD).status, 200);
+}
+
+#[test]
+fn a_request_past_the_timeout_is_504() {
+    let server = start(ServeOptions::new().with_timeout(Duration::from_millis(200)));
+    let started = Instant::now();
+    let answer = invoke_json(server.address, &house(999.0));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (504, "DEADLINE_EXCEEDED")
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn requests_past_the_concurrency_limit_are_503() {
+    let server = start(ServeOptions::new().with_max_concurrent(1));
+    let address = server.address;
+    let slow = std::thread::spawn(move || invoke_json(address, &house(998.0)));
+    wait_until_running(998.0);
+    let answer = invoke_json(server.address, GOOD);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (503, "TEMPORARILY_UNAVAILABLE")
+    );
+    assert_eq!(slow.join().unwrap().status, 200);
+    assert_eq!(invoke_json(server.address, GOOD).status, 200);
+}
+
+#[test]
+fn graceful_shutdown_finishes_requests_in_flight_then_stops() {
+    let mut server = start(ServeOptions::new());
+    let address = server.address;
+    let slow = std::thread::spawn(move || invoke_json(address, &house(997.0)));
+    wait_until_running(997.0);
+    server.begin_stop();
+    let answer = slow.join().unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.is_finished() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(server.is_finished(), "the server did not stop");
+    server.stop().expect("a clean stop");
+    assert!(
+        std::net::TcpStream::connect(address).is_err(),
+        "still listening"
+    );
+}
+
+#[test]
+fn concurrent_clients_each_get_their_own_answer() {
+    let server = start(ServeOptions::new());
+    let address = server.address;
+    let clients: Vec<_> = (0..16)
+        .map(|client| {
+            std::thread::spawn(move || {
+                for k in 0..25 {
+                    let sqft = f64::from(1_000 + client * 100 + k);
+                    let answer = invoke_json(address, &house(sqft));
+                    let expected = 60_000.0 + 150.0 * sqft;
+                    // (sqft 1,000 and up: none of the model's trapdoors.)
+                    assert_eq!(answer.status, 200, "{}", answer.body);
+                    assert_eq!(answer.json()["predictions"][0]["price"], json!(expected));
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        client.join().expect("a client thread");
+    }
+}
+
+#[test]
+fn the_other_endpoints_answer_as_mlflow_and_more() {
+    let server = start(ServeOptions::new());
+    for path in ["/ping", "/health"] {
+        let answer = get(server.address, path);
+        assert_eq!((answer.status, answer.body.as_str()), (200, "\n"), "{path}");
+    }
+    let answer = get(server.address, "/version");
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body, env!("CARGO_PKG_VERSION"));
+    let answer = get(server.address, "/signature");
+    assert_eq!(
+        answer.body,
+        SignedModel::new(Linear).signature().to_dict().to_json()
+    );
+    let inputs: Value = serde_json::from_str(answer.json()["inputs"].as_str().unwrap()).unwrap();
+    assert_eq!(inputs[0]["name"], "sqft");
+    let answer = get(server.address, "/openapi.json");
+    let document = answer.json();
+    assert_eq!(document["openapi"], "3.1.0");
+    let record = &document["components"]["schemas"]["Record"];
+    assert_eq!(record["properties"]["bedrooms"]["type"], "integer");
+    assert_eq!(record["required"], json!(["sqft", "bedrooms"]));
+    assert_eq!(
+        document["components"]["schemas"]["Params"]["properties"]["scale"]["default"],
+        json!(1.0)
+    );
+    assert_eq!(get(server.address, "/nowhere").status, 404);
+    assert_eq!(
+        request(server.address, "GET", "/invocations", None, b"").status,
+        405
+    );
+}
+
+#[test]
+fn metrics_count_statuses_problems_and_latency() {
+    let server = start(ServeOptions::new());
+    invoke_json(server.address, GOOD);
+    invoke_json(server.address, GOOD);
+    invoke_json(server.address, r#"{"dataframe_records": [{"sqft": "x"}]}"#);
+    let metrics = get(server.address, "/metrics");
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = metrics.body;
+    for line in [
+        "signature_requests_total{endpoint=\"/invocations\",status=\"200\"} 2",
+        "signature_requests_total{endpoint=\"/invocations\",status=\"400\"} 1",
+        "signature_problems_total{code=\"wrong_type\",severity=\"error\"} 1",
+        "signature_problems_total{code=\"missing_column\",severity=\"error\"} 1",
+        "signature_invocation_seconds_bucket{stage=\"request\",le=\"+Inf\"} 3",
+        "signature_invocation_seconds_count{stage=\"predict\"} 2",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line} missing from\n{text}"
+        );
+    }
+}
+
+/// The extractor, in a router of the user's own.
+async fn price(houses: Rows<House, Knobs>) -> String {
+    let prices: Vec<f64> = houses
+        .rows
+        .iter()
+        .map(|h| houses.params.scale * h.sqft)
+        .collect();
+    serde_json::to_string(&prices).unwrap()
+}
+
+fn own_router(options: Option<ServeOptions>) -> Router {
+    let router = Router::new().route("/price", post(price));
+    match options {
+        Some(options) => router.layer(Extension(options)),
+        None => router,
+    }
+}
+
+#[test]
+fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
+    let server = Running::start(own_router(None));
+    let post_json = |address: SocketAddr, body: &str| {
+        request(
+            address,
+            "POST",
+            "/price",
+            Some("application/json"),
+            body.as_bytes(),
+        )
+    };
+    let answer = post_json(
+        server.address,
+        r#"{"dataframe_records": [{"sqft": 10.0, "bedrooms": 1}], "params": {"scale": 3.0}}"#,
+    );
+    assert_eq!((answer.status, answer.body.as_str()), (200, "[30.0]"));
+    let answer = request(
+        server.address,
+        "POST",
+        "/price",
+        Some("text/csv"),
+        b"sqft,bedrooms\n10,1\n",
+    );
+    assert_eq!((answer.status, answer.body.as_str()), (200, "[10.0]"));
+    let answer = post_json(
+        server.address,
+        r#"{"dataframe_records": [{"sqft": "1500"}]}"#,
+    );
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    assert!(answer.body.contains("missing_column") && answer.body.contains("wrong_type"));
+    let answer = request(server.address, "POST", "/price", Some("text/xml"), b"<a/>");
+    assert_eq!(answer.status, 415);
+
+    // Options from an extension: the serving mode refuses a bare list, as MLflow does.
+    let serving = Running::start(own_router(Some(
+        ServeOptions::new()
+            .with_mode(Mode::MlflowServing)
+            .with_max_body_bytes(64),
+    )));
+    let answer = post_json(serving.address, r#"[{"sqft": 10.0, "bedrooms": 1}]"#);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    let answer = post_json(
+        serving.address,
+        r#"{"inputs": [{"sqft": 10.0, "bedrooms": 1}]}"#,
+    );
+    assert_eq!((answer.status, answer.body.as_str()), (200, "[10.0]"));
+    let answer = post_json(
+        serving.address,
+        &format!(
+            r#"{{"inputs": [{}]}}"#,
+            [r#"{"sqft": 1, "bedrooms": 1}"#; 10].join(",")
+        ),
+    );
+    assert_eq!(answer.status, 413);
+}
+
+/// Every kind of column, optional ones, and params of each shape.
+#[derive(Debug, Signature, Serialize, Deserialize)]
+struct Rich {
+    id: i32,
+    name: Option<String>,
+    tags: Vec<String>,
+    scores: std::collections::HashMap<String, f64>,
+    location: Location,
+    photo: Option<Vec<u8>>,
+    seen: chrono::NaiveDateTime,
+    flag: bool,
+}
+
+#[derive(Debug, Signature, Serialize, Deserialize)]
+struct Location {
+    lat: f64,
+    lon: f64,
+}
+
+#[derive(Debug, Params, Deserialize)]
+struct RichParams {
+    #[param(default = 5)]
+    top_k: i64,
+    #[param(default = "full")]
+    style: String,
+    #[param(default = [1.0, 2.0])]
+    weights: Vec<f64>,
+}
+
+struct RichModel;
+
+impl Model for RichModel {
+    type Input = Rich;
+    type Output = Location;
+    type Params = RichParams;
+    type Error = std::convert::Infallible;
+
+    fn predict(&self, rows: Vec<Rich>, params: &RichParams) -> Result<Vec<Location>, Self::Error> {
+        let keep = usize::try_from(params.top_k).unwrap_or(0) + params.style.len();
+        let _ = &params.weights;
+        Ok(rows.into_iter().take(keep).map(|r| r.location).collect())
+    }
+}
+
+#[derive(Debug, Signature, Serialize, Deserialize)]
+struct Images {
+    #[signature(tensor(shape = [-1, 28, 28]))]
+    images: Vec<Vec<Vec<f32>>>,
+}
+
+struct Blank;
+
+impl Model for Blank {
+    type Input = Images;
+    type Output = Price;
+    type Params = signature_runtime::model::NoParams;
+    type Error = std::convert::Infallible;
+
+    fn predict(
+        &self,
+        batches: Vec<Images>,
+        _: &signature_runtime::model::NoParams,
+    ) -> Result<Vec<Price>, Self::Error> {
+        Ok(batches.iter().map(|_| Price { price: 0.0 }).collect())
+    }
+}
+
+/// The OpenAPI documents of three servers (columns with params, every column type, a tensor)
+/// pass `openapi-spec-validator`, the reference validator of OpenAPI 3.1. It runs from the
+/// Python in `SIGNATURE_OPENAPI_PYTHON` (a virtualenv with `openapi-spec-validator`); without
+/// one the test is skipped, loudly and counted.
+#[test]
+fn openapi_documents_pass_a_standard_validator() {
+    let documents: Vec<(&str, String)> = [
+        (
+            "house",
+            Running::start(serve::router(SignedModel::new(Linear), ServeOptions::new())),
+        ),
+        (
+            "rich",
+            Running::start(serve::router(
+                SignedModel::new(RichModel),
+                ServeOptions::new(),
+            )),
+        ),
+        (
+            "tensor",
+            Running::start(serve::router(SignedModel::new(Blank), ServeOptions::new())),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, server)| (name, get(server.address, "/openapi.json").body))
+    .collect();
+    // What the generator writes for each, whatever the validator.
+    let rich: Value = serde_json::from_str(&documents[1].1).unwrap();
+    let record = &rich["components"]["schemas"]["Record"]["properties"];
+    assert_eq!(
+        record["tags"],
+        json!({"type": "array", "items": {"type": "string"}})
+    );
+    assert_eq!(record["scores"]["additionalProperties"]["type"], "number");
+    assert_eq!(record["location"]["required"], json!(["lat", "lon"]));
+    assert_eq!(record["name"]["anyOf"][1], json!({"type": "null"}));
+    let tensor: Value = serde_json::from_str(&documents[2].1).unwrap();
+    let inputs = &tensor["components"]["schemas"]["InputsRequest"]["properties"]["inputs"];
+    assert_eq!(inputs["properties"]["images"]["items"]["maxItems"], 28);
+
+    let Some(python) = std::env::var_os("SIGNATURE_OPENAPI_PYTHON") else {
+        signature_tests::skip::record(
+            "OpenAPI validator",
+            "openapi_documents_pass_a_standard_validator",
+            "SIGNATURE_OPENAPI_PYTHON is not set (a Python with openapi-spec-validator)",
+        );
+        return;
+    };
+    for (name, document) in documents {
+        let path = std::env::temp_dir().join(format!(
+            "signature-openapi-{}-{name}.json",
+            std::process::id()
+        ));
+        std::fs::write(&path, &document).unwrap();
+        let validated = std::process::Command::new(&python)
+            .args([
+                "-c",
+                "import json, sys\n\
+                 from openapi_spec_validator import validate\n\
+                 validate(json.load(open(sys.argv[1])))\n\
+                 print('valid')",
+            ])
+            .arg(&path)
+            .output()
+            .expect("the validator's Python runs");
+        let _ = std::fs::remove_file(&path);
+        assert!(
+            validated.status.success(),
+            "{name}: {}\n{document}",
+            String::from_utf8_lossy(&validated.stderr)
+        );
+    }
+}
+
+/// The gateway in front of one of our servers standing in for MLflow's: good bodies are
+/// forwarded and answered byte for byte as the upstream answers, bad ones never reach it.
+#[test]
+fn the_gateway_forwards_good_bodies_unchanged_and_answers_bad_ones_itself() {
+    let upstream = start(ServeOptions::new());
+    let signature = SignedModel::new(Linear).signature().clone();
+    let gateway = Running::start(
+        serve::gateway(
+            &signature,
+            &format!("http://{}", upstream.address),
+            ServeOptions::new(),
+        )
+        .unwrap(),
+    );
+    let direct = invoke_json(upstream.address, GOOD);
+    let through = invoke_json(gateway.address, GOOD);
+    assert_eq!(
+        (through.status, &through.body),
+        (direct.status, &direct.body)
+    );
+    assert_eq!(through.header("content-type"), Some("application/json"));
+    let csv = request(
+        gateway.address,
+        "POST",
+        "/invocations",
+        Some("text/csv"),
+        b"sqft,bedrooms\n1500,3\n",
+    );
+    assert_eq!((csv.status, csv.body.as_str()), (200, GOOD_ANSWER));
+    // The model's own failure comes back from upstream as it was.
+    let failed = invoke_json(gateway.address, &house(666.0));
+    assert_eq!(
+        (failed.status, failed.error_code().as_str()),
+        (500, "INTERNAL_ERROR")
+    );
+
+    let bad = invoke_json(gateway.address, r#"{"dataframe_records": [{"sqft": "x"}]}"#);
+    assert_eq!(
+        (bad.status, bad.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    assert!(bad.body.contains("missing_column"), "{}", bad.body);
+    let refused = request(
+        gateway.address,
+        "POST",
+        "/invocations",
+        Some("text/xml"),
+        b"<a/>",
+    );
+    assert_eq!(refused.status, 415);
+    // Upstream saw the good body, the CSV and the failing one: not the bad ones.
+    let metrics = get(upstream.address, "/metrics").body;
+    let invocations: u64 = metrics
+        .lines()
+        .filter(|l| l.starts_with("signature_requests_total{endpoint=\"/invocations\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(invocations, 4, "{metrics}");
+
+    for path in ["/ping", "/health", "/version"] {
+        let answer = get(gateway.address, path);
+        assert_eq!(answer.body, get(upstream.address, path).body, "{path}");
+    }
+    assert_eq!(
+        get(gateway.address, "/signature").body,
+        signature.to_dict().to_json()
+    );
+
+    drop(upstream);
+    let down = invoke_json(gateway.address, GOOD);
+    assert_eq!(down.status, 502, "{}", down.body);
+    assert!(serve::gateway(&signature, "https://example.org/x", ServeOptions::new()).is_err());
+    assert!(serve::gateway(&signature, "not a url", ServeOptions::new()).is_err());
+}
