@@ -217,14 +217,21 @@ impl Prober {
         if let Some(outcome) = self.dtypes.get(&key) {
             return outcome.clone();
         }
+        // Shape (-1, 1), one element a row: MLflow lets anything through a tensor of dtype
+        // `object` and shape (-1,) in particular, which would make every change to `object`
+        // look harmless; a tensor of any other shape wants the dtype.
         let tensor = |dtype: &NumpyDtype| {
-            Schema::from_tensors(vec![TensorSpec::unnamed(dtype.clone(), [-1])])
+            Schema::from_tensors(vec![TensorSpec::unnamed(dtype.clone(), [-1, 1])])
                 .expect("one unnamed tensor")
         };
         let (writer_schema, reader_schema) = (tensor(writer), tensor(reader));
         let cases = scalar_probes().into_iter().flat_map(|values| {
-            [Format::InputsColumns, Format::Instances].map(|format| {
-                let body = tensor_body(format, &[(None, Value::Array(values.clone()))]);
+            let rows: Vec<Value> = values
+                .iter()
+                .map(|v| Value::Array(vec![v.clone()]))
+                .collect();
+            [Format::InputsColumns, Format::Instances].map(move |format| {
+                let body = tensor_body(format, &[(None, Value::Array(rows.clone()))]);
                 (format, values.clone(), body)
             })
         });
