@@ -11,6 +11,13 @@
 
 use serde_json::Value;
 
+/// Python's tokens for the non-finite numbers, and the numbers.
+const PYTHON_TOKENS: [(&str, f64); 3] = [
+    ("NaN", f64::NAN),
+    ("Infinity", f64::INFINITY),
+    ("-Infinity", f64::NEG_INFINITY),
+];
+
 /// The marker a non-finite number is read as: a NUL, then Python's token.
 const MARKER_PREFIX: char = '\0';
 
@@ -52,12 +59,11 @@ fn is_marker(text: &str) -> bool {
 }
 
 fn marker_number(text: &str) -> Option<f64> {
-    match text.strip_prefix(MARKER_PREFIX)? {
-        "NaN" => Some(f64::NAN),
-        "Infinity" => Some(f64::INFINITY),
-        "-Infinity" => Some(f64::NEG_INFINITY),
-        _ => None,
-    }
+    let rest = text.strip_prefix(MARKER_PREFIX)?;
+    PYTHON_TOKENS
+        .iter()
+        .find(|(python, _)| *python == rest)
+        .map(|(_, number)| *number)
 }
 
 /// Whether a string anywhere in `value` (keys included) reads as a marker.
@@ -88,29 +94,17 @@ fn non_finite_tokens(text: &str) -> Vec<Token> {
     while at < bytes.len() {
         match bytes[at] {
             b'"' => at = string_end(bytes, at),
-            b'N' if bytes[at..].starts_with(b"NaN") => {
+            b'N' | b'I' | b'-'
+                if let Some((python, _)) = PYTHON_TOKENS
+                    .iter()
+                    .find(|(python, _)| bytes[at..].starts_with(python.as_bytes())) =>
+            {
                 tokens.push(Token {
                     start: at,
-                    end: at + 3,
-                    python: "NaN",
+                    end: at + python.len(),
+                    python,
                 });
-                at += 3;
-            }
-            b'I' if bytes[at..].starts_with(b"Infinity") => {
-                tokens.push(Token {
-                    start: at,
-                    end: at + 8,
-                    python: "Infinity",
-                });
-                at += 8;
-            }
-            b'-' if bytes[at..].starts_with(b"-Infinity") => {
-                tokens.push(Token {
-                    start: at,
-                    end: at + 9,
-                    python: "-Infinity",
-                });
-                at += 9;
+                at += python.len();
             }
             b'-' | b'0'..=b'9' => {
                 let end = at
