@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use signature_runtime::mlflow::signature_from_json;
 use signature_runtime::{CheckOptions, JsonChecker, Mode};
 use signature_tests::mlflow::oracle;
+use signature_tests::modes;
 
 /// (name, inputs JSON as MLflow stores it).
 const SIGNATURES: &[(&str, &str)] = &[
@@ -975,58 +976,22 @@ fn mlflow_modes_agree_with_mlflow_on_its_own_branches() {
     }
     drop(mlflow);
     // SIGNATURE_BRANCHES_ALL=1 prints every disagreement, listed or not (to review the list).
-    let known: &[(&str, &str, &str, bool, &str)] =
-        if std::env::var_os("SIGNATURE_BRANCHES_ALL").is_some() {
-            &[]
-        } else {
-            KNOWN
-        };
-    let mut agree = [0usize; 2];
-    let mut listed_seen = 0;
-    let mut unexpected = Vec::new();
-    for ((sig, inputs, body), answer) in cases.iter().zip(&answers) {
-        for (i, (mode, mode_name)) in [
-            (Mode::MlflowServing, "serving"),
-            (Mode::MlflowPredict, "predict"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let theirs = answer[mode_name] == "accept";
-            let report = checker(inputs, mode).check(body.as_bytes());
-            let ours = report.is_valid();
-            let listed = known
-                .iter()
-                .find(|(s, b, m, _, _)| s == sig && b == body && *m == mode_name);
-            if let Some((_, _, _, mlflow_accepts, _)) = listed {
-                assert_eq!(
-                    theirs, *mlflow_accepts,
-                    "MLflow changed: {sig} {body} ({mode_name})"
-                );
-                assert_ne!(
-                    ours, theirs,
-                    "listed case now agrees: {sig} {body} ({mode_name})"
-                );
-                listed_seen += 1;
-            } else if ours == theirs {
-                agree[i] += 1;
-            } else {
-                let message = answer[format!("{mode_name}_message")]
-                    .as_str()
-                    .unwrap_or_default();
-                let first: Vec<String> = report
-                    .problems()
-                    .iter()
-                    .take(2)
-                    .map(|p| format!("{}: {}", p.kind().code(), p.message()))
-                    .collect();
-                unexpected.push(format!(
-                    "    ({sig:?}, {body:?}, {mode_name:?}, {theirs}, \"\"), // ours: {first:?}; MLflow: {}",
-                    message.lines().last().unwrap_or_default().chars().take(160).collect::<String>()
-                ));
-            }
-        }
-    }
+    let known: &[modes::Known<'_>] = if std::env::var_os("SIGNATURE_BRANCHES_ALL").is_some() {
+        &[]
+    } else {
+        KNOWN
+    };
+    let comparison = modes::compare(
+        cases.iter().map(|(sig, _, body)| (*sig, body.as_str())),
+        &answers,
+        known,
+        |sig, mode| {
+            let (_, inputs) = SIGNATURES.iter().find(|(name, _)| *name == sig).unwrap();
+            checker(inputs, mode)
+        },
+    );
+    let (agree, listed_seen, unexpected) =
+        (comparison.agree, comparison.listed, comparison.unexpected);
     eprintln!(
         "{} cases: serving agrees on {}, predict on {}; {listed_seen} listed differences, {} unexpected",
         cases.len(),

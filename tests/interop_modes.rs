@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use signature_runtime::mlflow::signature_from_json;
 use signature_runtime::{CheckOptions, JsonChecker, Mode};
 use signature_tests::mlflow::oracle;
+use signature_tests::modes;
 
 /// The signatures: (name, inputs JSON). Few, since MLflow saves one model per signature.
 const SIGNATURES: &[(&str, &str)] = &[
@@ -1130,50 +1131,16 @@ fn mlflow_modes_agree_with_mlflow() {
     drop(mlflow);
     assert_eq!(answers.len(), cases.len());
 
-    let mut agree = 0usize;
-    let mut unexpected = Vec::new();
-    for ((sig, body), answer) in cases.iter().zip(&answers) {
-        for (mode, mode_name, key) in [
-            (Mode::MlflowServing, "serving", "serving"),
-            (Mode::MlflowPredict, "predict", "predict"),
-        ] {
-            let theirs = answer[key] == "accept";
-            let report = checker(sig, mode).check(body.as_bytes());
-            let ours = report.is_valid();
-            let listed = KNOWN
-                .iter()
-                .position(|(s, b, m, _, _)| s == sig && b == body && *m == mode_name);
-            match listed {
-                Some(i) => {
-                    let (_, _, _, mlflow_accepts, _) = KNOWN[i];
-                    assert_eq!(
-                        theirs, mlflow_accepts,
-                        "MLflow's decision changed for listed case {sig} {body} ({mode_name})"
-                    );
-                    assert_ne!(
-                        ours, theirs,
-                        "listed case now agrees, remove it from KNOWN: {sig} {body} ({mode_name})"
-                    );
-                }
-                None if ours == theirs => agree += 1,
-                None => {
-                    let message = answer[format!("{key}_message")]
-                        .as_str()
-                        .unwrap_or_default();
-                    let first: Vec<String> = report
-                        .problems()
-                        .iter()
-                        .take(2)
-                        .map(|p| format!("{}: {}", p.kind().code(), p.message()))
-                        .collect();
-                    unexpected.push(format!(
-                        "    ({sig:?}, {body:?}, {mode_name:?}, {theirs}, \"\"), // ours: {first:?}; MLflow: {}",
-                        message.lines().last().unwrap_or_default().chars().take(200).collect::<String>()
-                    ));
-                }
-            }
-        }
-    }
+    let comparison = modes::compare(
+        cases.iter().map(|(sig, body)| (*sig, body.as_str())),
+        &answers,
+        KNOWN,
+        checker,
+    );
+    let (agree, unexpected) = (
+        comparison.agree[0] + comparison.agree[1],
+        comparison.unexpected,
+    );
     eprintln!(
         "{} cases, {} decisions: {agree} agree, {} listed differences, {} unexpected",
         cases.len(),

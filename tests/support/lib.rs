@@ -6,4 +6,5 @@ pub mod house;
 pub mod http;
 pub mod mlflow;
 pub mod mlflow_server;
+pub mod modes;
 pub mod skip;
