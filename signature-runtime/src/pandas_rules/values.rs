@@ -6,7 +6,10 @@
 //! value, so its hot path is untouched.
 
 use crate::types::DataType;
-use crate::types::datetime::{DatetimeMisfit, check_naive_datetime};
+use crate::types::datetime::{
+    DatetimeMisfit, DatetimeText, PandasDatetimeText, check_naive_datetime, numpy_datetime_text,
+    pandas_datetime_text,
+};
 
 use super::base64::{is_base64, lenient_base64};
 use super::enforce::{Decision, Objects, PandasDtype, enforce_datatype, inferred};
@@ -237,15 +240,7 @@ pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
             Val::Str(s) if s.is_empty() => {
                 Changed("pandas reads the empty string as NaT".to_owned())
             }
-            Val::Str(s) => match check_naive_datetime(s.as_bytes()) {
-                Ok(()) => Keep,
-                Err(DatetimeMisfit::HasTimezone) => {
-                    Refused("a timestamp with a timezone (MLflow's datetime is naive)".to_owned())
-                }
-                Err(DatetimeMisfit::Malformed) => {
-                    Refused(format!("{} is not an ISO-8601 timestamp", short(s)))
-                }
-            },
+            Val::Str(s) => pandas_datetime_verdict(s),
             Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
                 Changed("pandas reads the number as nanoseconds since 1970".to_owned())
             }
@@ -261,17 +256,34 @@ pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
     }
 }
 
-/// `YYYY` or `YYYY-MM`, which numpy reads as datetimes.
-fn is_year_or_month(s: &str) -> bool {
-    let b = s.as_bytes();
-    match b.len() {
-        4 => b.iter().all(u8::is_ascii_digit),
-        7 => {
-            b[..4].iter().all(u8::is_ascii_digit)
-                && b[4] == b'-'
-                && b[5..].iter().all(u8::is_ascii_digit)
+/// The scoring server's `pd.to_datetime` of one text cell, then its cast to nanoseconds.
+fn pandas_datetime_verdict(s: &str) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    match pandas_datetime_text(s) {
+        None => Refused(format!("pandas cannot read {} as a datetime", short(s))),
+        Some(PandasDatetimeText::NaT) => Changed("pandas reads the empty string as NaT".to_owned()),
+        Some(PandasDatetimeText::Clock) => {
+            Changed(format!("pandas reads {} as a time of today", short(s)))
         }
-        _ => false,
+        Some(PandasDatetimeText::Instant { zoned: true, .. }) => {
+            Refused("a timestamp with a timezone (MLflow's datetime is naive)".to_owned())
+        }
+        Some(text) if !text.fits_nanoseconds() => Refused(format!(
+            "{} is outside the nanosecond range MLflow converts datetimes to",
+            short(s)
+        )),
+        Some(PandasDatetimeText::Instant { guessed: false, .. })
+            if check_naive_datetime(s.as_bytes()).is_ok() =>
+        {
+            Keep
+        }
+        Some(PandasDatetimeText::Instant {
+            fields: (year, month, day, hour, minute, second),
+            ..
+        }) => Changed(format!(
+            "pandas guesses {} means {year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}",
+            short(s)
+        )),
     }
 }
 
@@ -363,18 +375,26 @@ pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
             Val::Str(s) if s.is_empty() => {
                 Changed("numpy reads the empty string as NaT".to_owned())
             }
-            Val::Str(s) if is_year_or_month(s) => Changed(format!(
-                "numpy reads {} as the first instant of that period",
-                short(s)
-            )),
-            Val::Str(s) => match check_naive_datetime(s.as_bytes()) {
-                Ok(()) => Keep,
-                Err(DatetimeMisfit::HasTimezone) => {
+            Val::Str(s) => match numpy_datetime_text(s) {
+                _ if check_naive_datetime(s.as_bytes()).is_ok() => Keep,
+                Some(DatetimeText::NaT) => Changed(format!("numpy reads {} as NaT", short(s))),
+                Some(DatetimeText::Clock) => Changed(format!(
+                    "numpy reads {} as the current date and time",
+                    short(s)
+                )),
+                Some(DatetimeText::Date { offset: true, .. }) => {
                     Changed("MLflow converts the timestamp to UTC and drops the offset".to_owned())
                 }
-                Err(DatetimeMisfit::Malformed) => {
-                    Refused(format!("{} is not an ISO-8601 timestamp", short(s)))
-                }
+                // numpy reads a run of digits as a year, which wraps around in nanoseconds.
+                Some(DatetimeText::Date { partial: true, .. }) => Changed(format!(
+                    "numpy reads {} as the first instant of that year or month",
+                    short(s)
+                )),
+                Some(DatetimeText::Date { .. }) => Changed(format!(
+                    "numpy reads {} by its own ISO 8601 rules",
+                    short(s)
+                )),
+                None => Refused(format!("{} is not an ISO-8601 timestamp", short(s))),
             },
             Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
                 Changed("numpy reads the number as nanoseconds since 1970".to_owned())
