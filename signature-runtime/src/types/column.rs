@@ -191,6 +191,9 @@ pub struct Property {
     required: bool,
     /// MLflow read `"required": null` and holds `None`: optional, and written back as `null`.
     required_unset: bool,
+    /// MLflow read `required` as an integer and holds it as it is: its truthiness decides, and
+    /// it is written back as that integer.
+    required_number: Option<i64>,
 }
 
 impl Property {
@@ -201,6 +204,7 @@ impl Property {
             dtype: dtype.into(),
             required: true,
             required_unset: false,
+            required_number: None,
         }
     }
 
@@ -215,7 +219,23 @@ impl Property {
     pub fn with_required(mut self, required: bool) -> Self {
         self.required = required;
         self.required_unset = false;
+        self.required_number = None;
         self
+    }
+
+    /// The same with `required` given as an integer, which MLflow keeps as it is: required
+    /// when not 0 (Python's truthiness), and written back as the integer.
+    #[must_use]
+    pub(crate) fn with_required_number(mut self, number: i64) -> Self {
+        self.required = number != 0;
+        self.required_unset = false;
+        self.required_number = Some(number);
+        self
+    }
+
+    /// The integer `required` was read as, if it was (see `with_required_number`).
+    pub(crate) fn required_number(&self) -> Option<i64> {
+        self.required_number
     }
 
     /// The same property with `required` left unset, as MLflow holds a property read with
@@ -224,6 +244,7 @@ impl Property {
     pub fn with_required_unset(mut self) -> Self {
         self.required = false;
         self.required_unset = true;
+        self.required_number = None;
         self
     }
 
@@ -313,6 +334,9 @@ pub struct ColSpec {
     /// MLflow read no `required` (composite columns) or `"required": null` and holds `None`:
     /// optional, yet not "optional" for the rule on unnamed columns, and written back as `null`.
     required_unset: bool,
+    /// MLflow read `required` as an integer and holds it as it is: its truthiness decides, and
+    /// it is written back as that integer.
+    required_number: Option<i64>,
 }
 
 impl ColSpec {
@@ -323,6 +347,7 @@ impl ColSpec {
             ty: ty.into(),
             required: true,
             required_unset: false,
+            required_number: None,
         }
     }
 
@@ -333,6 +358,7 @@ impl ColSpec {
             ty: ty.into(),
             required: true,
             required_unset: false,
+            required_number: None,
         }
     }
 
@@ -347,7 +373,23 @@ impl ColSpec {
     pub fn with_required(mut self, required: bool) -> Self {
         self.required = required;
         self.required_unset = false;
+        self.required_number = None;
         self
+    }
+
+    /// The same with `required` given as an integer, which MLflow keeps as it is: required
+    /// when not 0 (Python's truthiness), and written back as the integer.
+    #[must_use]
+    pub(crate) fn with_required_number(mut self, number: i64) -> Self {
+        self.required = number != 0;
+        self.required_unset = false;
+        self.required_number = Some(number);
+        self
+    }
+
+    /// The integer `required` was read as, if it was (see `with_required_number`).
+    pub(crate) fn required_number(&self) -> Option<i64> {
+        self.required_number
     }
 
     /// The same column with `required` left unset, as MLflow holds a column read without
@@ -358,6 +400,7 @@ impl ColSpec {
     pub fn with_required_unset(mut self) -> Self {
         self.required = false;
         self.required_unset = true;
+        self.required_number = None;
         self
     }
 
