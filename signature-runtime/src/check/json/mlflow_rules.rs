@@ -88,12 +88,46 @@ impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn ml_cell(&mut self, k: usize, t: DataType) -> Step {
         let start = self.scanner.pos();
         let value = self.ml_value()?;
+        self.ml_judge(k, t, start, value);
+        Ok(())
+    }
+
+    /// The cell pandas adds to a short `dataframe_split` row (NaN, the null of pandas) for
+    /// column `k`, in an MLflow mode.
+    pub(super) fn ml_padded_cell(&mut self, k: usize) {
+        let Some(column) = self.checker.columns.get(k) else {
+            return;
+        };
+        let label = column.label.clone();
+        match column.data_type {
+            Some(t) => {
+                self.column = Some(k);
+                self.ml_judge(k, t, self.scanner.pos(), Val::Null);
+                self.column = None;
+            }
+            // `_enforce_array`, `_enforce_object` and `_enforce_map` refuse a NaN.
+            None => self.report(Severity::Error, |run| {
+                run.here(
+                    ProblemKind::NullNotAllowed,
+                    Severity::Error,
+                    format!(
+                        "pandas pads the short row with NaN for column `{label}`, which MLflow \
+                         refuses for a composite column"
+                    ),
+                )
+                .with_column(label.clone())
+            }),
+        }
+    }
+
+    /// Gathers `value` of scalar column `k` of type `t` and judges it as MLflow would.
+    fn ml_judge(&mut self, k: usize, t: DataType, start: usize, value: Val) {
         let at = match self.mlflow.as_ref().and_then(|ml| ml.series.get(k)) {
             Some(series) if series.at.is_none() => Some(self.pointer()),
             _ => None,
         };
         let Some(ml) = self.mlflow.as_mut() else {
-            return Ok(());
+            return;
         };
         if let Some(series) = ml.series.get_mut(k) {
             series.add(&value);
@@ -131,7 +165,6 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             self.ml_verdict(t, verdict, start, &value);
         }
-        Ok(())
     }
 
     /// Why MLflow refuses any value of a composite column in this body's shape, if it does.
@@ -159,6 +192,8 @@ impl<S: CellSink> Run<'_, '_, S> {
             self.scanner.seek(start);
             next == Some(b'}')
         };
+        // A value inside a list of column values, rather than a column's single value.
+        let in_list = matches!(self.path.last(), Some(super::Seg::Index(_)));
         // MLflow returns an optional object's `{}` before looking at its container.
         let object = object && (required || !empty_dict);
         Ok(if route != Route::Frame && first == b'n' {
@@ -171,9 +206,20 @@ impl<S: CellSink> Run<'_, '_, S> {
             )
         } else if transposed && map && !serving {
             Some("predict receives each map of `instances` as a 0-d numpy array, not a dict")
-        } else if route == Route::Columns && !transposed && !serving && (object || map) {
+        } else if route == Route::Columns && !transposed && !serving && object {
             Some("predict receives the `inputs` value as a 0-d numpy array, not a dict")
-        } else if route == Route::Columns && !transposed && serving && map && !empty_dict {
+        } else if route == Route::Records && !serving && map && first == b'{' {
+            // A map column is no `Array` or `Object` to `_enforce_schema`, so the dict of
+            // columns becomes a frame of its lists' items (dicts, which `_enforce_map`
+            // takes), while each value of a record stays the 0-d array numpy made of it.
+            Some("predict receives each map of `inputs` records as a 0-d numpy array, not a dict")
+        } else if route == Route::Columns
+            && !transposed
+            && serving
+            && map
+            && (!empty_dict || in_list)
+        {
+            // An `inputs` map given whole (`{"m": {}}`) is one row; an empty one is taken.
             Some("the scoring server reads the keys of an `inputs` map as columns")
         } else {
             None
