@@ -84,6 +84,10 @@ impl<S: CellSink> Run<'_, '_, S> {
                     "MLflow passes a list of objects under `inputs` on as a list, which a tensor \
                      signature refuses; send an object of tensors",
                 ),
+                Some(b'{') if checker.layout == Layout::UnnamedTensor => Some(
+                    "MLflow transposes `instances` objects into a dict of named arrays, which a \
+                     tensor signature without names refuses",
+                ),
                 _ => None,
             };
             if let Some(why) = why {

@@ -305,42 +305,8 @@ impl<S: CellSink> Run<'_, '_, S> {
             return;
         };
         let rows = rows.unwrap_or(0);
-        if ml.transposed {
-            // MLflow transposes `instances` records into one array per column: they must all
-            // have the same length.
-            let given: Vec<(usize, u64)> = ml
-                .series
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.n > 0)
-                .map(|(k, s)| (k, s.n))
-                .collect();
-            if let Some(&(k, n)) = given.iter().find(|(_, n)| *n != given[0].1) {
-                let label = checker
-                    .columns
-                    .get(k)
-                    .map(|col| col.label.clone())
-                    .unwrap_or_default();
-                let first = checker
-                    .columns
-                    .get(given[0].0)
-                    .map(|col| col.label.clone())
-                    .unwrap_or_default();
-                let (first_n, at) = (given[0].1, self.pointer());
-                self.report(Severity::Error, |run| {
-                    run.here_at(
-                        at,
-                        ProblemKind::MissingColumn,
-                        format!(
-                            "column `{label}` is in {n} instances but `{first}` in {first_n}; \
-                             MLflow transposes `instances` into columns, which must have the \
-                             same length"
-                        ),
-                    )
-                    .with_column(label.clone())
-                });
-            }
-        }
+        // The lengths of `instances` columns are checked with the records
+        // (`transposed_lengths`).
         for (k, column) in checker.columns.iter().enumerate() {
             let Some(t) = column.data_type else {
                 continue;
@@ -354,9 +320,15 @@ impl<S: CellSink> Run<'_, '_, S> {
             let holes = rows.saturating_sub(series.n);
             self.column = Some(k);
             if holes > 0 && ml.route != Route::Columns {
-                // pandas fills the holes with NaN.
+                // pandas fills the holes with NaN: a float, so a column of nulls and holes
+                // is float64 to predict (nulls alone make an object column).
+                let hole = if ml.serving {
+                    Val::Null
+                } else {
+                    Val::Float(f64::NAN)
+                };
                 for _ in 0..holes.min(2) {
-                    series.add(&Val::Null);
+                    series.add(&hole);
                 }
                 if ml.serving
                     && let Verdict::Refused(why) = serving_frame(t, &Val::Null)

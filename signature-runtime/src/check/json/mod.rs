@@ -596,6 +596,13 @@ struct RecordsState {
     /// Keys and their first-seen rank, for positional schemas (a record's keys become
     /// columns in the order pandas first meets them).
     positional_keys: HashMap<String, usize>,
+    /// For `instances` records in the MLflow modes: how many records give each key that is
+    /// not a column (MLflow transposes every key into an array, of the same length as the
+    /// others).
+    extra_counts: HashMap<String, u64>,
+    /// In the MLflow modes, per schema column: records lacking it, and the first such record
+    /// (pandas fills these holes with NaN).
+    holes: Vec<(u64, u64)>,
 }
 
 struct Run<'a, 'c, S: CellSink = Discard> {

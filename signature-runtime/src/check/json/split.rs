@@ -348,8 +348,19 @@ impl<S: CellSink> Run<'_, '_, S> {
                 let width = slots.len();
                 (slots, Some(width))
             }
-            // No rows and no names: nothing to match, nothing missing.
-            None if self.first_element_byte().is_none() => (Vec::new(), None),
+            // No rows and no names: nothing to match. MLflow's frame then has no columns,
+            // and misses the required ones (a positional schema, every one).
+            None if self.first_element_byte().is_none() => {
+                if self.mlflow.is_some() && !self.checker.is_tensor_schema() {
+                    let checker = self.checker;
+                    for (k, column) in checker.columns.iter().enumerate() {
+                        if column.required || checker.layout == Layout::Positional {
+                            self.missing_column(k, Some("MLflow reads no columns from empty data"));
+                        }
+                    }
+                }
+                (Vec::new(), None)
+            }
             None => {
                 let width = self.first_row_width();
                 (self.unlabelled_slots(width), None)
