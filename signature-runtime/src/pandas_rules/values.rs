@@ -576,25 +576,44 @@ impl Series {
     }
 
     /// Whether `text` has the datetime format of the column's first datetime string (pandas
-    /// infers the format from the first value and applies it to all).
+    /// infers the format from the first value and applies it to all). The shape compared: a
+    /// run of one or two digits is one field (`%m`, `%d`, `%H` take either), a longer run
+    /// keeps its length, a word is a month or weekday name, short (`Jan`) or long (`January`);
+    /// `now` and `today` fit any format.
     pub(crate) fn same_datetime_format(&mut self, text: &str) -> bool {
-        if text.is_empty() {
+        if text.is_empty() || text == "now" || text == "today" {
             return true;
         }
         let mut shape = String::with_capacity(text.len());
-        let mut in_fraction = false;
-        for ch in text.chars() {
-            if in_fraction && ch.is_ascii_digit() {
-                continue;
-            }
-            in_fraction = false;
-            if ch == '.' {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let start = at;
+            let b = bytes[at];
+            if b == b'.' && at + 1 < bytes.len() && bytes[at + 1].is_ascii_digit() {
+                // A fraction: any number of digits.
+                at += 1;
+                while at < bytes.len() && bytes[at].is_ascii_digit() {
+                    at += 1;
+                }
                 shape.push_str(".f");
-                in_fraction = true;
-            } else if ch.is_ascii_digit() {
-                shape.push('d');
+            } else if b.is_ascii_digit() {
+                while at < bytes.len() && bytes[at].is_ascii_digit() {
+                    at += 1;
+                }
+                match at - start {
+                    1 | 2 => shape.push('d'),
+                    long => shape.extend(std::iter::repeat_n('D', long)),
+                }
+            } else if b.is_ascii_alphabetic() {
+                while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                    at += 1;
+                }
+                shape.push_str(if at - start == 3 { "%b" } else { "%B" });
             } else {
+                let ch = text[at..].chars().next().unwrap_or(' ');
                 shape.push(ch);
+                at += ch.len_utf8();
             }
         }
         match &self.datetime_format {
@@ -726,6 +745,34 @@ impl Series {
 
 #[cfg(test)]
 mod tests {
+    // Measured with pandas 3.1: whether `pd.to_datetime` takes both texts in one column.
+    #[test]
+    fn a_column_keeps_the_datetime_format_of_its_first_text() {
+        for (first, second, same) in [
+            ("2021-01-01", "2021-1-2", true),
+            ("1/2/2021", "10/12/2021", true),
+            ("Jan 1 2021", "Feb 2 2021", true),
+            ("Jan 1 2021", "January 2 2021", false),
+            ("January 1 2021", "March 2 2021", true),
+            ("2021-01-01", "now", true),
+            ("today", "2021-01-01", true),
+            ("2021-01-01", "2021-01-01 10:00", false),
+            ("2021-01-01 10:00:00.5", "2021-01-01 10:00:00.123456", true),
+            ("20210101", "20210102", true),
+            ("2021/01/01", "2021-01-02", false),
+            ("Jan 1 2021", "2021-01-02", false),
+            ("10:00", "11:30", true),
+        ] {
+            let mut series = super::Series::default();
+            assert!(series.same_datetime_format(first));
+            assert_eq!(
+                series.same_datetime_format(second),
+                same,
+                "{first:?} then {second:?}"
+            );
+        }
+    }
+
     #[test]
     fn python_parsers() {
         assert_eq!(super::python_int(" -1_000 "), Some(-1000));
