@@ -344,27 +344,6 @@ fn bodies(sig: &str) -> Vec<String> {
 /// docs/mlflow-differences.md.
 const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
     (
-        "abc",
-        "{\"dataframe_split\":{\"columns\":[\"a\",\"b\"],\"data\":[]}}",
-        "predict",
-        false,
-        EMPTY_COLUMNS,
-    ),
-    (
-        "abc",
-        "{\"inputs\":{\"a\":[]}}",
-        "predict",
-        false,
-        EMPTY_COLUMNS,
-    ),
-    (
-        "abc",
-        "{\"inputs\":{\"a\":[],\"b\":[]}}",
-        "predict",
-        false,
-        EMPTY_COLUMNS,
-    ),
-    (
         "arrays",
         "{\"inputs\":{\"v\":[[]]}}",
         "serving",
@@ -395,8 +374,6 @@ const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
 ];
 
 /// Not yet imitated, each listed in docs/mlflow-differences.md ("MLflow's own branches").
-const EMPTY_COLUMNS: &str =
-    "predict's dtype of an empty column (float64 from numpy, object from pandas)";
 const EMPTY_ARRAY: &str =
     "the scoring server's numpy cast of an array column whose only item is an empty list";
 const NULL_IN_RECORDS: &str = "a null optional object in `inputs` records, which serving passes on";

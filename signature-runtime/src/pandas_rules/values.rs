@@ -496,6 +496,9 @@ impl Dtype {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Series {
     pub(crate) n: u64,
+    /// The column is given with no value at all (`"a": []`, or listed in `columns` beside
+    /// empty `data`): pandas or numpy still gives it a dtype, which predict enforces.
+    pub(crate) given_empty: bool,
     pub(crate) nulls: u64,
     pub(crate) bools: u64,
     pub(crate) ints: u64,

@@ -292,6 +292,9 @@ impl<S: CellSink> Run<'_, '_, S> {
             Ok(())
         })?;
         self.row = None;
+        if count == 0 {
+            self.ml_given_empty([k]);
+        }
         Ok(Some(count))
     }
 

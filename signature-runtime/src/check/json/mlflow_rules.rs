@@ -120,6 +120,17 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
     }
 
+    /// Columns given without a value (see `Series::given_empty`), in an MLflow mode.
+    pub(super) fn ml_given_empty(&mut self, columns: impl IntoIterator<Item = usize>) {
+        if let Some(ml) = self.mlflow.as_mut() {
+            for k in columns {
+                if let Some(series) = ml.series.get_mut(k) {
+                    series.given_empty = true;
+                }
+            }
+        }
+    }
+
     /// Gathers `value` of scalar column `k` of type `t` and judges it as MLflow would.
     fn ml_judge(&mut self, k: usize, t: DataType, start: usize, value: Val) {
         let at = match self.mlflow.as_ref().and_then(|ml| ml.series.get(k)) {
@@ -315,6 +326,27 @@ impl<S: CellSink> Run<'_, '_, S> {
                 continue;
             };
             if series.n == 0 {
+                if series.given_empty && !ml.serving {
+                    // numpy makes `float64` of an empty list, pandas `object` of a listed
+                    // column without rows.
+                    let dtype = if ml.route == Route::Columns {
+                        Dtype::Float64
+                    } else {
+                        Dtype::Object
+                    };
+                    if let Err(why) = series.enforce(t, dtype) {
+                        let at = self.pointer();
+                        self.report(Severity::Error, |run| {
+                            run.here_at(
+                                at,
+                                ProblemKind::WrongType,
+                                format!("column `{}` has no values, and {why}", column.label),
+                            )
+                            .with_column(column.label.clone())
+                            .with_expected(LeafSpec::column(t).expected())
+                        });
+                    }
+                }
                 continue;
             }
             let holes = rows.saturating_sub(series.n);

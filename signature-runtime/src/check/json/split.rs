@@ -342,6 +342,9 @@ impl<S: CellSink> Run<'_, '_, S> {
                 let width = checker.columns.len();
                 let plan = self.clean_split_plan();
                 let rows = self.rows_with_plan(&checker.schema_fast_slots, plan, width)?;
+                if rows == 0 {
+                    self.ml_given_empty(0..width);
+                }
                 return Ok(Some(rows));
             }
             Some(SplitColumns::Listed(slots)) => {
@@ -368,6 +371,13 @@ impl<S: CellSink> Run<'_, '_, S> {
         };
         let width = width.unwrap_or(slots.len());
         let rows = self.rows_of_lists(&slots, width)?;
+        if rows == 0 {
+            let listed = slots.iter().filter_map(|slot| match *slot {
+                Slot::Leaf { column: k, .. } | Slot::Column(k) => Some(k),
+                _ => None,
+            });
+            self.ml_given_empty(listed.collect::<Vec<_>>());
+        }
         Ok(Some(rows))
     }
 
