@@ -3,7 +3,8 @@
 //! parameters: a Python `date` or `datetime`, written back with `isoformat()`),
 //! [`numpy_datetime_text`] (numpy's datetime64 cast of a tensor element) and
 //! [`check_naive_datetime`] (the naive timestamps Strict takes for `datetime` columns, which
-//! the MLflow modes build pandas' reading on).
+//! the MLflow modes build pandas' reading on); and [`pandas_datetime_text`], `pd.to_datetime`
+//! of a text cell in the scoring server: this grammar first, then the forms dateutil guesses.
 
 use std::fmt;
 
