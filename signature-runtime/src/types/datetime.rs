@@ -317,27 +317,28 @@ pub(crate) fn pandas_datetime_text(s: &str) -> Option<PandasDatetimeText> {
         return Some(PandasDatetimeText::Clock);
     }
     let bytes = trimmed.as_bytes();
-    if bytes.len() >= 4 && bytes[..4].iter().all(u8::is_ascii_digit) {
-        if let Some(iso) = parse_iso(bytes).filter(|iso| iso.year_digits == 4) {
-            let time = iso.time.unwrap_or(IsoTime {
-                hour: 0,
-                minute: None,
-                second: None,
-                fraction: None,
-            });
-            return Some(PandasDatetimeText::Instant {
-                fields: (
-                    iso.year,
-                    iso.month.unwrap_or(1),
-                    iso.day.unwrap_or(1),
-                    time.hour,
-                    time.minute.unwrap_or(0),
-                    time.second.unwrap_or(0),
-                ),
-                zoned: iso.offset.is_some(),
-                guessed: false,
-            });
-        }
+    if bytes.len() >= 4
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && let Some(iso) = parse_iso(bytes).filter(|iso| iso.year_digits == 4)
+    {
+        let time = iso.time.unwrap_or(IsoTime {
+            hour: 0,
+            minute: None,
+            second: None,
+            fraction: None,
+        });
+        return Some(PandasDatetimeText::Instant {
+            fields: (
+                iso.year,
+                iso.month.unwrap_or(1),
+                iso.day.unwrap_or(1),
+                time.hour,
+                time.minute.unwrap_or(0),
+                time.second.unwrap_or(0),
+            ),
+            zoned: iso.offset.is_some(),
+            guessed: false,
+        });
     }
     dateutil_text(&trimmed.to_ascii_lowercase())
 }
