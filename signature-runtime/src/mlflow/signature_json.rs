@@ -17,7 +17,7 @@ use super::pyjson_read::{non_finite, parse_python_json};
 use super::{FormatError, FormatWarning, Location};
 use crate::types::{
     Array, ColSpec, ColumnName, ColumnType, DataType, InputSpec, Map, ModelSignature, NumpyDtype,
-    Object, ParamSchema, ParamShape, ParamSpec, ParamType, ParamValue, Property, Schema,
+    Object, ParamSchema, ParamShape, ParamSpec, ParamType, ParamValue, Property, Required, Schema,
     SchemaInputs, TensorSpec,
 };
 
@@ -205,22 +205,17 @@ fn write_col_spec(w: &mut PyJsonWriter, column: &ColSpec) {
         write_name(w, name);
     }
     w.key("required");
-    write_required(
-        w,
-        column.required(),
-        column.required_is_unset(),
-        column.required_number(),
-    );
+    write_required(w, column.required_as_held());
     w.end_object();
 }
 
 /// `required` as MLflow writes it: `null` where it holds `None` (see [`ColSpec::required_is_unset`]),
 /// the integer it was read as where it holds one.
-fn write_required(w: &mut PyJsonWriter, required: bool, unset: bool, number: Option<i64>) {
-    match number {
-        Some(number) => w.int(number),
-        None if unset => w.null(),
-        None => w.bool(required),
+fn write_required(w: &mut PyJsonWriter, required: Required) {
+    match required {
+        Required::Bool(required) => w.bool(required),
+        Required::Unset => w.null(),
+        Required::Number(number) => w.int(number),
     }
 }
 
@@ -281,12 +276,7 @@ fn write_properties(w: &mut PyJsonWriter, object: &Object) {
         w.begin_object();
         write_type_fields(w, property.dtype());
         w.key("required");
-        write_required(
-            w,
-            property.required(),
-            property.required_is_unset(),
-            property.required_number(),
-        );
+        write_required(w, property.required_as_held());
         w.end_object();
     }
     w.end_object();

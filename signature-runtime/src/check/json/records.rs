@@ -11,6 +11,19 @@ use crate::check::scanner::{StrToken, SyntaxError};
 use crate::report::{Problem, ProblemKind, Severity};
 use crate::types::ColumnType;
 
+/// Counts record `row` as lacking column `k` of `columns` in `tally` (per column: records
+/// lacking it, and the first of them; empty until a record lacks a column).
+fn tally_lacking(tally: &mut Vec<(u64, u64)>, columns: usize, k: usize, row: u64) {
+    if tally.is_empty() {
+        tally.resize(columns, (0, 0));
+    }
+    let entry = &mut tally[k];
+    if entry.0 == 0 {
+        entry.1 = row;
+    }
+    entry.0 += 1;
+}
+
 /// How a message names a composite column's kind.
 fn column_kind(cell: &Cell) -> &'static str {
     match cell {
@@ -190,18 +203,12 @@ impl<S: CellSink> Run<'_, '_, S> {
             self.path.pop();
         }
         self.leave();
-        if self.mlflow.is_some() {
-            for k in 0..checker.columns.len() {
-                if !self.seen.has(k) {
-                    if state.holes.is_empty() {
-                        state.holes.resize(checker.columns.len(), (0, 0));
-                    }
-                    let entry = &mut state.holes[k];
-                    if entry.0 == 0 {
-                        entry.1 = row;
-                    }
-                    entry.0 += 1;
-                }
+        let columns = checker.columns.len();
+        // Holes are columns a named schema's record lacks (a positional schema's columns are
+        // the keys pandas meets, in order).
+        if self.mlflow.is_some() && checker.layout == Layout::Named {
+            for k in (0..columns).filter(|k| !self.seen.has(*k)) {
+                tally_lacking(&mut state.holes, columns, k, row);
             }
         }
         if self.seen.covers(&checker.required_mask) {
@@ -209,14 +216,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
         for (k, column) in checker.columns.iter().enumerate() {
             if column.required && !self.seen.has(k) {
-                if state.missing.is_empty() {
-                    state.missing.resize(checker.columns.len(), (0, 0));
-                }
-                let entry = &mut state.missing[k];
-                if entry.0 == 0 {
-                    entry.1 = row;
-                }
-                entry.0 += 1;
+                tally_lacking(&mut state.missing, columns, k, row);
             }
         }
         Ok(())
