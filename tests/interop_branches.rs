@@ -358,13 +358,6 @@ const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
         EMPTY_ARRAY,
     ),
     (
-        "optional_object",
-        "{\"inputs\":[{\"o\":null,\"n\":1}]}",
-        "serving",
-        true,
-        NULL_IN_RECORDS,
-    ),
-    (
         "named_object_tensors",
         "{\"instances\":{\"s\":\"a\",\"p\":[[\"a\",\"b\"]]}}",
         "serving",
@@ -376,7 +369,6 @@ const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
 /// Not yet imitated, each listed in docs/mlflow-differences.md ("MLflow's own branches").
 const EMPTY_ARRAY: &str =
     "the scoring server's numpy cast of an array column whose only item is an empty list";
-const NULL_IN_RECORDS: &str = "a null optional object in `inputs` records, which serving passes on";
 const TENSOR_DICTS: &str = "a single value in an `instances` dict of tensors (numpy's len() fails)";
 
 fn checker(inputs: &str, mode: Mode) -> JsonChecker {

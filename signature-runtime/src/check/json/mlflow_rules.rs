@@ -207,7 +207,10 @@ impl<S: CellSink> Run<'_, '_, S> {
         let in_list = matches!(self.path.last(), Some(super::Seg::Index(_)));
         // MLflow returns an optional object's `{}` before looking at its container.
         let object = object && (required || !empty_dict);
-        Ok(if route != Route::Frame && first == b'n' {
+        // In `inputs` records, the scoring server's 0-d array of None passes `_enforce_object`
+        // for an optional object column (an array column takes its `len()` and fails).
+        let passed_null = serving && route == Route::Records && !required && object;
+        Ok(if route != Route::Frame && first == b'n' && !passed_null {
             Some("MLflow turns null into a 0-d numpy array, which its enforcement refuses")
         } else if transposed && (array || object) {
             Some(
