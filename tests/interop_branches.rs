@@ -342,33 +342,15 @@ fn bodies(sig: &str) -> Vec<String> {
 
 /// Listed differences: (signature, body, mode, MLflow accepts, why). Each one is in
 /// docs/mlflow-differences.md.
-const KNOWN: &[(&str, &str, &str, bool, &str)] = &[
-    (
-        "arrays",
-        "{\"inputs\":{\"v\":[[]]}}",
-        "serving",
-        true,
-        EMPTY_ARRAY,
-    ),
-    (
-        "vector",
-        "{\"inputs\":{\"v\":[[]]}}",
-        "serving",
-        true,
-        EMPTY_ARRAY,
-    ),
-    (
-        "named_object_tensors",
-        "{\"instances\":{\"s\":\"a\",\"p\":[[\"a\",\"b\"]]}}",
-        "serving",
-        false,
-        TENSOR_DICTS,
-    ),
-];
+const KNOWN: &[(&str, &str, &str, bool, &str)] = &[(
+    "named_object_tensors",
+    "{\"instances\":{\"s\":\"a\",\"p\":[[\"a\",\"b\"]]}}",
+    "serving",
+    false,
+    TENSOR_DICTS,
+)];
 
 /// Not yet imitated, each listed in docs/mlflow-differences.md ("MLflow's own branches").
-const EMPTY_ARRAY: &str =
-    "the scoring server's numpy cast of an array column whose only item is an empty list";
 const TENSOR_DICTS: &str = "a single value in an `instances` dict of tensors (numpy's len() fails)";
 
 fn checker(inputs: &str, mode: Mode) -> JsonChecker {

@@ -240,6 +240,19 @@ impl<S: CellSink> Run<'_, '_, S> {
         })
     }
 
+    /// Whether the value at the cursor is an empty list, `[]` (whitespace inside allowed).
+    fn at_empty_list(&mut self) -> Step<bool> {
+        if self.peek()? != b'[' {
+            return Ok(false);
+        }
+        let start = self.scanner.pos();
+        self.scanner.seek(start + 1);
+        self.scanner.skip_ws();
+        let empty = self.scanner.peek() == Some(b']');
+        self.scanner.seek(start);
+        Ok(empty)
+    }
+
     /// Whether the value at the cursor is an empty object, `{}` (whitespace inside allowed).
     pub(super) fn at_empty_object(&mut self) -> Step<bool> {
         if self.peek()? != b'{' {
@@ -291,13 +304,34 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
         let start = self.scanner.pos();
         let mut series = Series::default();
+        let mut empty_lists = 0;
         self.each_element(|run, _| {
+            if run.at_empty_list()? {
+                empty_lists += 1;
+            }
             let value = run.ml_value()?;
             series.add(&value);
             Ok(())
         })?;
         let serving = self.mlflow.as_ref().is_some_and(|ml| ml.serving);
+        // predict gets an `inputs` column of lists as one 2-D numpy array, which it refuses.
+        let two_d = !serving
+            && self
+                .mlflow
+                .as_ref()
+                .is_some_and(|ml| ml.route == Route::Columns);
         let mut outcome = series.enforce(t, series.dtype(false));
+        if t == DataType::Double && series.n > 0 && empty_lists == series.n && !two_d {
+            // `_enforce_array` ends with pandas' `to_numpy(float64)`, which makes NaN of an
+            // empty list (measured: `[[]]` becomes `[nan]`).
+            self.ml_verdict(
+                t,
+                Verdict::Changed("pandas turns each empty list into NaN".to_owned()),
+                start,
+                &Val::List,
+            );
+            return Ok(());
+        }
         if outcome.is_ok() && serving && t == DataType::Float && series.n > 0 {
             outcome = Err(
                 "the scoring server enforces the array twice, and its float32 \
