@@ -242,26 +242,23 @@ impl<S: CellSink> Run<'_, '_, S> {
 
     /// Whether the value at the cursor is an empty list, `[]` (whitespace inside allowed).
     fn at_empty_list(&mut self) -> Step<bool> {
-        if self.peek()? != b'[' {
-            return Ok(false);
-        }
-        let start = self.scanner.pos();
-        self.scanner.seek(start + 1);
-        self.scanner.skip_ws();
-        let empty = self.scanner.peek() == Some(b']');
-        self.scanner.seek(start);
-        Ok(empty)
+        self.at_empty(b'[', b']')
     }
 
     /// Whether the value at the cursor is an empty object, `{}` (whitespace inside allowed).
     pub(super) fn at_empty_object(&mut self) -> Step<bool> {
-        if self.peek()? != b'{' {
+        self.at_empty(b'{', b'}')
+    }
+
+    /// Whether the value at the cursor is `open`, then (after whitespace) `close`.
+    fn at_empty(&mut self, open: u8, close: u8) -> Step<bool> {
+        if self.peek()? != open {
             return Ok(false);
         }
         let start = self.scanner.pos();
         self.scanner.seek(start + 1);
         self.scanner.skip_ws();
-        let empty = self.scanner.peek() == Some(b'}');
+        let empty = self.scanner.peek() == Some(close);
         self.scanner.seek(start);
         Ok(empty)
     }

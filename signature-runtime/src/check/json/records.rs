@@ -83,19 +83,11 @@ impl<S: CellSink> Run<'_, '_, S> {
             if count == rows {
                 self.missing_column(k, None);
             } else {
-                self.report(Severity::Error, |run| {
-                    Problem::new(
-                        ProblemKind::MissingColumn,
-                        Severity::Error,
-                        format!("{}/{first}", run.pointer()),
-                        format!(
-                            "required column `{}` is missing from {count} of {rows} records",
-                            column.label
-                        ),
-                    )
-                    .with_column(column.label.clone())
-                    .with_row(first)
-                });
+                let why = format!(
+                    "required column `{}` is missing from {count} of {rows} records",
+                    column.label
+                );
+                self.missing_from_records(k, first, why);
             }
         }
         Ok(rows)
@@ -243,22 +235,29 @@ impl<S: CellSink> Run<'_, '_, S> {
             if !composite || count == 0 || count == rows {
                 continue;
             }
-            self.report(Severity::Error, |run| {
-                Problem::new(
-                    ProblemKind::MissingColumn,
-                    Severity::Error,
-                    format!("{}/{first}", run.pointer()),
-                    format!(
-                        "column `{}` is missing from {count} of {rows} records: pandas fills \
-                         them with NaN, which MLflow refuses for a {} column",
-                        column.label,
-                        column_kind(&column.cell)
-                    ),
-                )
-                .with_column(column.label.clone())
-                .with_row(first)
-            });
+            let why = format!(
+                "column `{}` is missing from {count} of {rows} records: pandas fills them with \
+                 NaN, which MLflow refuses for a {} column",
+                column.label,
+                column_kind(&column.cell)
+            );
+            self.missing_from_records(k, first, why);
         }
+    }
+
+    /// Column `k` is missing from some records, the first of them record `first`.
+    fn missing_from_records(&mut self, k: usize, first: u64, why: String) {
+        let label = self.checker.columns[k].label.clone();
+        self.report(Severity::Error, |run| {
+            Problem::new(
+                ProblemKind::MissingColumn,
+                Severity::Error,
+                format!("{}/{first}", run.pointer()),
+                why,
+            )
+            .with_column(label)
+            .with_row(first)
+        });
     }
 
     /// `instances` records in the MLflow modes: MLflow transposes every key (columns and
