@@ -461,8 +461,9 @@ const fn we_refuse(reader: Reader, text: &'static str) -> Deliberate {
 
 /// The deliberate differences, each with the reason in `docs/mlflow-differences.md`.
 const DELIBERATE: &[Deliberate] = &[
-    // `required` of a column or property that is neither a boolean nor null: MLflow keeps
-    // the value and writes it back, and its truthiness decides (`"false"` is required).
+    // `required` of a column or property that is text (or another non-integer): MLflow keeps
+    // the value and writes it back, and its truthiness decides (`"false"` is required). An
+    // integer is kept and written back as MLflow does, with a warning.
     we_refuse(Reader::Schema, "expected true, false or null"),
     // A column name that is neither text nor an integer (`1.5`, `true`, `["x"]`).
     we_refuse(Reader::Schema, "expected a string or integer name"),
@@ -533,6 +534,12 @@ fn signature_sources_are_read_as_mlflow_reads_them() {
          and refuses {refused}; {deliberate} deliberate differences",
         cases.len(),
     );
+    for (rule, seen) in DELIBERATE.iter().zip(&deliberate_seen) {
+        eprintln!(
+            "  {seen:>4} deliberate: {:?} / {:?}",
+            rule.we_refuse_with, rule.mlflow_refuses_with
+        );
+    }
     for (rule, seen) in DELIBERATE.iter().zip(&deliberate_seen) {
         assert!(
             *seen > 0,

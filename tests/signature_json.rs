@@ -511,6 +511,41 @@ fn keys_mlflow_ignores_are_ignored_and_listed() {
 }
 
 #[test]
+fn an_integer_required_is_kept_as_mlflow_keeps_it_and_said_so() {
+    use signature_runtime::mlflow::{ReadLimits, signature_from_json_with_warnings};
+
+    let source = r#"[{"type": "long", "name": "a", "required": 1}, {"type": "double", "name": "b", "required": 0}, {"type": "object", "properties": {"p": {"type": "long", "required": 2}}, "name": "o", "required": true}]"#;
+    let (signature, warnings) =
+        signature_from_json_with_warnings(source, &ReadLimits::default()).unwrap();
+    // Written back as read, byte for byte, as MLflow writes it.
+    assert_eq!(signature.inputs().unwrap().to_json(), source);
+    // Truthiness decides: 0 is optional, anything else required.
+    let schema = Schema::from_json(source).unwrap();
+    let required: Vec<String> = schema
+        .required_input_names()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(required, ["a", "o"]);
+    let locations: Vec<&str> = warnings.iter().map(|w| w.location.pointer()).collect();
+    assert_eq!(
+        locations,
+        ["/0/required", "/1/required", "/2/properties/p/required"]
+    );
+    assert!(
+        warnings[1].message.contains("read as optional"),
+        "{}",
+        warnings[1]
+    );
+    // Text stays refused: `"false"` would be required by truthiness, the opposite of what it
+    // says.
+    let error = Schema::from_json(r#"[{"type": "long", "name": "a", "required": "false"}]"#)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("expected true, false or null"), "{error}");
+}
+
+#[test]
 fn a_map_of_sparkml_vectors_is_read_as_mlflow_reads_it_and_said_so() {
     use signature_runtime::mlflow::{ReadLimits, signature_from_json_with_warnings};
 

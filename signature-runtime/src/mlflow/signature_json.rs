@@ -17,7 +17,7 @@ use super::pyjson_read::{non_finite, parse_python_json};
 use super::{FormatError, FormatWarning, Location};
 use crate::types::{
     Array, ColSpec, ColumnName, ColumnType, DataType, InputSpec, Map, ModelSignature, NumpyDtype,
-    Object, ParamSchema, ParamShape, ParamSpec, ParamType, ParamValue, Property, Schema,
+    Object, ParamSchema, ParamShape, ParamSpec, ParamType, ParamValue, Property, Required, Schema,
     SchemaInputs, TensorSpec,
 };
 
@@ -205,16 +205,17 @@ fn write_col_spec(w: &mut PyJsonWriter, column: &ColSpec) {
         write_name(w, name);
     }
     w.key("required");
-    write_required(w, column.required(), column.required_is_unset());
+    write_required(w, column.required_as_held());
     w.end_object();
 }
 
-/// `required` as MLflow writes it: `null` where it holds `None` (see [`ColSpec::required_is_unset`]).
-fn write_required(w: &mut PyJsonWriter, required: bool, unset: bool) {
-    if unset {
-        w.null();
-    } else {
-        w.bool(required);
+/// `required` as MLflow writes it: `null` where it holds `None` (see [`ColSpec::required_is_unset`]),
+/// the integer it was read as where it holds one.
+fn write_required(w: &mut PyJsonWriter, required: Required) {
+    match required {
+        Required::Bool(required) => w.bool(required),
+        Required::Unset => w.null(),
+        Required::Number(number) => w.int(number),
     }
 }
 
@@ -275,7 +276,7 @@ fn write_properties(w: &mut PyJsonWriter, object: &Object) {
         w.begin_object();
         write_type_fields(w, property.dtype());
         w.key("required");
-        write_required(w, property.required(), property.required_is_unset());
+        write_required(w, property.required_as_held());
         w.end_object();
     }
     w.end_object();
@@ -375,6 +376,18 @@ impl<'a> Reader<'a> {
 
     /// Notes each key of `element` outside `known`: MLflow ignores such keys where it reads
     /// by name (`dict.get`), so a signature from a newer MLflow still loads.
+    /// MLflow keeps an integer `required` as it is and reads it by truthiness.
+    fn required_number_warning(&mut self, at: &Location, number: i64) {
+        let reading = if number == 0 { "optional" } else { "required" };
+        self.warnings.push(FormatWarning {
+            location: at.clone(),
+            message: format!(
+                "`required` is the integer {number}, not a boolean: read as {reading} (Python's \
+                 truthiness, as MLflow reads it) and written back as {number}"
+            ),
+        });
+    }
+
     fn ignore_unknown_keys(
         &mut self,
         element: &JsonMap<String, Value>,
@@ -563,6 +576,11 @@ impl<'a> Reader<'a> {
             Some(Value::Null) => column.with_required_unset(),
             None if is_scalar => column,
             None => column.with_required_unset(),
+            Some(Value::Number(number)) if number.as_i64().is_some() => {
+                let number = number.as_i64().unwrap_or_default();
+                self.required_number_warning(&at.child("required"), number);
+                column.with_required_number(number)
+            }
             Some(other) => {
                 return Err(invalid(
                     &at.child("required"),
@@ -687,6 +705,11 @@ impl<'a> Reader<'a> {
                     None => built,
                     Some(Value::Bool(required)) => built.with_required(*required),
                     Some(Value::Null) => built.with_required_unset(),
+                    Some(Value::Number(number)) if number.as_i64().is_some() => {
+                        let number = number.as_i64().unwrap_or_default();
+                        self.required_number_warning(&at.child("required"), number);
+                        built.with_required_number(number)
+                    }
                     Some(other) => {
                         return Err(invalid(
                             &at.child("required"),

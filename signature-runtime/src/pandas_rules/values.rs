@@ -6,7 +6,10 @@
 //! value, so its hot path is untouched.
 
 use crate::types::DataType;
-use crate::types::datetime::{DatetimeMisfit, check_naive_datetime};
+use crate::types::datetime::{
+    DatetimeMisfit, DatetimeText, PandasDatetimeText, check_naive_datetime, numpy_datetime_text,
+    pandas_datetime_text,
+};
 
 use super::base64::{is_base64, lenient_base64};
 use super::enforce::{Decision, Objects, PandasDtype, enforce_datatype, inferred};
@@ -237,15 +240,7 @@ pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
             Val::Str(s) if s.is_empty() => {
                 Changed("pandas reads the empty string as NaT".to_owned())
             }
-            Val::Str(s) => match check_naive_datetime(s.as_bytes()) {
-                Ok(()) => Keep,
-                Err(DatetimeMisfit::HasTimezone) => {
-                    Refused("a timestamp with a timezone (MLflow's datetime is naive)".to_owned())
-                }
-                Err(DatetimeMisfit::Malformed) => {
-                    Refused(format!("{} is not an ISO-8601 timestamp", short(s)))
-                }
-            },
+            Val::Str(s) => pandas_datetime_verdict(s),
             Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
                 Changed("pandas reads the number as nanoseconds since 1970".to_owned())
             }
@@ -261,17 +256,34 @@ pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
     }
 }
 
-/// `YYYY` or `YYYY-MM`, which numpy reads as datetimes.
-fn is_year_or_month(s: &str) -> bool {
-    let b = s.as_bytes();
-    match b.len() {
-        4 => b.iter().all(u8::is_ascii_digit),
-        7 => {
-            b[..4].iter().all(u8::is_ascii_digit)
-                && b[4] == b'-'
-                && b[5..].iter().all(u8::is_ascii_digit)
+/// The scoring server's `pd.to_datetime` of one text cell, then its cast to nanoseconds.
+fn pandas_datetime_verdict(s: &str) -> Verdict {
+    use Verdict::{Changed, Keep, Refused};
+    match pandas_datetime_text(s) {
+        None => Refused(format!("pandas cannot read {} as a datetime", short(s))),
+        Some(PandasDatetimeText::NaT) => Changed("pandas reads the empty string as NaT".to_owned()),
+        Some(PandasDatetimeText::Clock) => {
+            Changed(format!("pandas reads {} as a time of today", short(s)))
         }
-        _ => false,
+        Some(PandasDatetimeText::Instant { zoned: true, .. }) => {
+            Refused("a timestamp with a timezone (MLflow's datetime is naive)".to_owned())
+        }
+        Some(text) if !text.fits_nanoseconds() => Refused(format!(
+            "{} is outside the nanosecond range MLflow converts datetimes to",
+            short(s)
+        )),
+        Some(PandasDatetimeText::Instant { guessed: false, .. })
+            if check_naive_datetime(s.as_bytes()).is_ok() =>
+        {
+            Keep
+        }
+        Some(PandasDatetimeText::Instant {
+            fields: (year, month, day, hour, minute, second),
+            ..
+        }) => Changed(format!(
+            "pandas guesses {} means {year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}",
+            short(s)
+        )),
     }
 }
 
@@ -363,18 +375,26 @@ pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
             Val::Str(s) if s.is_empty() => {
                 Changed("numpy reads the empty string as NaT".to_owned())
             }
-            Val::Str(s) if is_year_or_month(s) => Changed(format!(
-                "numpy reads {} as the first instant of that period",
-                short(s)
-            )),
-            Val::Str(s) => match check_naive_datetime(s.as_bytes()) {
-                Ok(()) => Keep,
-                Err(DatetimeMisfit::HasTimezone) => {
+            Val::Str(s) => match numpy_datetime_text(s) {
+                _ if check_naive_datetime(s.as_bytes()).is_ok() => Keep,
+                Some(DatetimeText::NaT) => Changed(format!("numpy reads {} as NaT", short(s))),
+                Some(DatetimeText::Clock) => Changed(format!(
+                    "numpy reads {} as the current date and time",
+                    short(s)
+                )),
+                Some(DatetimeText::Date { offset: true, .. }) => {
                     Changed("MLflow converts the timestamp to UTC and drops the offset".to_owned())
                 }
-                Err(DatetimeMisfit::Malformed) => {
-                    Refused(format!("{} is not an ISO-8601 timestamp", short(s)))
-                }
+                // numpy reads a run of digits as a year, which wraps around in nanoseconds.
+                Some(DatetimeText::Date { partial: true, .. }) => Changed(format!(
+                    "numpy reads {} as the first instant of that year or month",
+                    short(s)
+                )),
+                Some(DatetimeText::Date { .. }) => Changed(format!(
+                    "numpy reads {} by its own ISO 8601 rules",
+                    short(s)
+                )),
+                None => Refused(format!("{} is not an ISO-8601 timestamp", short(s))),
             },
             Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
                 Changed("numpy reads the number as nanoseconds since 1970".to_owned())
@@ -476,6 +496,9 @@ impl Dtype {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Series {
     pub(crate) n: u64,
+    /// The column is given with no value at all (`"a": []`, or listed in `columns` beside
+    /// empty `data`): pandas or numpy still gives it a dtype, which predict enforces.
+    pub(crate) given_empty: bool,
     pub(crate) nulls: u64,
     pub(crate) bools: u64,
     pub(crate) ints: u64,
@@ -556,25 +579,44 @@ impl Series {
     }
 
     /// Whether `text` has the datetime format of the column's first datetime string (pandas
-    /// infers the format from the first value and applies it to all).
+    /// infers the format from the first value and applies it to all). The shape compared: a
+    /// run of one or two digits is one field (`%m`, `%d`, `%H` take either), a longer run
+    /// keeps its length, a word is a month or weekday name, short (`Jan`) or long (`January`);
+    /// `now` and `today` fit any format.
     pub(crate) fn same_datetime_format(&mut self, text: &str) -> bool {
-        if text.is_empty() {
+        if text.is_empty() || text == "now" || text == "today" {
             return true;
         }
         let mut shape = String::with_capacity(text.len());
-        let mut in_fraction = false;
-        for ch in text.chars() {
-            if in_fraction && ch.is_ascii_digit() {
-                continue;
-            }
-            in_fraction = false;
-            if ch == '.' {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let start = at;
+            let b = bytes[at];
+            if b == b'.' && at + 1 < bytes.len() && bytes[at + 1].is_ascii_digit() {
+                // A fraction: any number of digits.
+                at += 1;
+                while at < bytes.len() && bytes[at].is_ascii_digit() {
+                    at += 1;
+                }
                 shape.push_str(".f");
-                in_fraction = true;
-            } else if ch.is_ascii_digit() {
-                shape.push('d');
+            } else if b.is_ascii_digit() {
+                while at < bytes.len() && bytes[at].is_ascii_digit() {
+                    at += 1;
+                }
+                match at - start {
+                    1 | 2 => shape.push('d'),
+                    long => shape.extend(std::iter::repeat_n('D', long)),
+                }
+            } else if b.is_ascii_alphabetic() {
+                while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                    at += 1;
+                }
+                shape.push_str(if at - start == 3 { "%b" } else { "%B" });
             } else {
+                let ch = text[at..].chars().next().unwrap_or(' ');
                 shape.push(ch);
+                at += ch.len_utf8();
             }
         }
         match &self.datetime_format {
@@ -706,6 +748,34 @@ impl Series {
 
 #[cfg(test)]
 mod tests {
+    // Measured with pandas 3.1: whether `pd.to_datetime` takes both texts in one column.
+    #[test]
+    fn a_column_keeps_the_datetime_format_of_its_first_text() {
+        for (first, second, same) in [
+            ("2021-01-01", "2021-1-2", true),
+            ("1/2/2021", "10/12/2021", true),
+            ("Jan 1 2021", "Feb 2 2021", true),
+            ("Jan 1 2021", "January 2 2021", false),
+            ("January 1 2021", "March 2 2021", true),
+            ("2021-01-01", "now", true),
+            ("today", "2021-01-01", true),
+            ("2021-01-01", "2021-01-01 10:00", false),
+            ("2021-01-01 10:00:00.5", "2021-01-01 10:00:00.123456", true),
+            ("20210101", "20210102", true),
+            ("2021/01/01", "2021-01-02", false),
+            ("Jan 1 2021", "2021-01-02", false),
+            ("10:00", "11:30", true),
+        ] {
+            let mut series = super::Series::default();
+            assert!(series.same_datetime_format(first));
+            assert_eq!(
+                series.same_datetime_format(second),
+                same,
+                "{first:?} then {second:?}"
+            );
+        }
+    }
+
     #[test]
     fn python_parsers() {
         assert_eq!(super::python_int(" -1_000 "), Some(-1000));

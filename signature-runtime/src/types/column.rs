@@ -183,14 +183,33 @@ impl Map {
     }
 }
 
+/// `required` of a column or property as MLflow holds it (and writes it back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Required {
+    Bool(bool),
+    /// `None`: optional in every decision, written back as `null`.
+    Unset,
+    /// An integer, kept as it is: its truthiness decides, and it is written back as read.
+    Number(i64),
+}
+
+impl Required {
+    /// Python's truthiness of the value.
+    fn is_true(self) -> bool {
+        match self {
+            Required::Bool(required) => required,
+            Required::Unset => false,
+            Required::Number(number) => number != 0,
+        }
+    }
+}
+
 /// One named field of an [`Object`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Property {
     name: String,
     dtype: ColumnType,
-    required: bool,
-    /// MLflow read `"required": null` and holds `None`: optional, and written back as `null`.
-    required_unset: bool,
+    required: Required,
 }
 
 impl Property {
@@ -199,8 +218,7 @@ impl Property {
         Property {
             name: name.into(),
             dtype: dtype.into(),
-            required: true,
-            required_unset: false,
+            required: Required::Bool(true),
         }
     }
 
@@ -213,17 +231,28 @@ impl Property {
     /// The same property with `required` set.
     #[must_use]
     pub fn with_required(mut self, required: bool) -> Self {
-        self.required = required;
-        self.required_unset = false;
+        self.required = Required::Bool(required);
         self
+    }
+
+    /// The same with `required` given as an integer, which MLflow keeps as it is: required
+    /// when not 0 (Python's truthiness), and written back as the integer.
+    #[must_use]
+    pub(crate) fn with_required_number(mut self, number: i64) -> Self {
+        self.required = Required::Number(number);
+        self
+    }
+
+    /// `required` as MLflow holds it, to write it back.
+    pub(crate) fn required_as_held(&self) -> Required {
+        self.required
     }
 
     /// The same property with `required` left unset, as MLflow holds a property read with
     /// `"required": null`: optional in every decision, and written back as `null`.
     #[must_use]
     pub fn with_required_unset(mut self) -> Self {
-        self.required = false;
-        self.required_unset = true;
+        self.required = Required::Unset;
         self
     }
 
@@ -239,13 +268,13 @@ impl Property {
 
     /// Whether the key must be present.
     pub fn required(&self) -> bool {
-        self.required
+        self.required.is_true()
     }
 
     /// Whether `required` was left unset (MLflow's `None`); [`Property::required`] is then
     /// false.
     pub fn required_is_unset(&self) -> bool {
-        self.required_unset
+        self.required == Required::Unset
     }
 }
 
@@ -297,7 +326,7 @@ impl fmt::Display for Object {
         f.write_str("object{")?;
         for (i, p) in self.properties.iter().enumerate() {
             let separator = if i == 0 { "" } else { ", " };
-            let mark = if p.required { "" } else { "?" };
+            let mark = if p.required() { "" } else { "?" };
             write!(f, "{separator}{}{mark}: {}", p.name, p.dtype)?;
         }
         f.write_str("}")
@@ -309,10 +338,9 @@ impl fmt::Display for Object {
 pub struct ColSpec {
     name: Option<ColumnName>,
     ty: ColumnType,
-    required: bool,
-    /// MLflow read no `required` (composite columns) or `"required": null` and holds `None`:
-    /// optional, yet not "optional" for the rule on unnamed columns, and written back as `null`.
-    required_unset: bool,
+    /// `Unset` when MLflow read no `required` (composite columns) or `"required": null`:
+    /// optional, yet not "optional" for the rule on unnamed columns.
+    required: Required,
 }
 
 impl ColSpec {
@@ -321,8 +349,7 @@ impl ColSpec {
         ColSpec {
             name: Some(name.into()),
             ty: ty.into(),
-            required: true,
-            required_unset: false,
+            required: Required::Bool(true),
         }
     }
 
@@ -331,8 +358,7 @@ impl ColSpec {
         ColSpec {
             name: None,
             ty: ty.into(),
-            required: true,
-            required_unset: false,
+            required: Required::Bool(true),
         }
     }
 
@@ -345,9 +371,21 @@ impl ColSpec {
     /// The same column with `required` set.
     #[must_use]
     pub fn with_required(mut self, required: bool) -> Self {
-        self.required = required;
-        self.required_unset = false;
+        self.required = Required::Bool(required);
         self
+    }
+
+    /// The same with `required` given as an integer, which MLflow keeps as it is: required
+    /// when not 0 (Python's truthiness), and written back as the integer.
+    #[must_use]
+    pub(crate) fn with_required_number(mut self, number: i64) -> Self {
+        self.required = Required::Number(number);
+        self
+    }
+
+    /// `required` as MLflow holds it, to write it back.
+    pub(crate) fn required_as_held(&self) -> Required {
+        self.required
     }
 
     /// The same column with `required` left unset, as MLflow holds a column read without
@@ -356,8 +394,7 @@ impl ColSpec {
     /// column (which it refuses), and writes `"required": null` back.
     #[must_use]
     pub fn with_required_unset(mut self) -> Self {
-        self.required = false;
-        self.required_unset = true;
+        self.required = Required::Unset;
         self
     }
 
@@ -373,11 +410,11 @@ impl ColSpec {
 
     /// Whether the column must be present (MLflow's `required`; it says nothing of nulls).
     pub fn required(&self) -> bool {
-        self.required
+        self.required.is_true()
     }
 
     /// Whether `required` was left unset (MLflow's `None`); [`ColSpec::required`] is then false.
     pub fn required_is_unset(&self) -> bool {
-        self.required_unset
+        self.required == Required::Unset
     }
 }

@@ -3,7 +3,8 @@
 //! parameters: a Python `date` or `datetime`, written back with `isoformat()`),
 //! [`numpy_datetime_text`] (numpy's datetime64 cast of a tensor element) and
 //! [`check_naive_datetime`] (the naive timestamps Strict takes for `datetime` columns, which
-//! the MLflow modes build pandas' reading on).
+//! the MLflow modes build pandas' reading on); and [`pandas_datetime_text`], `pd.to_datetime`
+//! of a text cell in the scoring server: this grammar first, then the forms dateutil guesses.
 
 use std::fmt;
 
@@ -257,6 +258,324 @@ pub(crate) fn numpy_datetime_text(s: &str) -> Option<DatetimeText> {
     })
 }
 
+/// What `pd.to_datetime` makes of one text cell of an `object` column (pandas 3, dateutil 2.9),
+/// the scoring server's cast of a `dataframe_*` column for `datetime`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PandasDatetimeText {
+    /// `""`: NaT.
+    NaT,
+    /// `now`, `today` (lower case only), or a time of day alone, which pandas dates today.
+    Clock,
+    /// A calendar instant (proleptic Gregorian), naive or with a timezone.
+    Instant {
+        /// `(year, month, day, hour, minute, second)`.
+        fields: (i64, u32, u32, u32, u32, u32),
+        /// The text ends in `Z`, `UTC`, `GMT` or an offset: pandas makes the column
+        /// timezone-aware.
+        zoned: bool,
+        /// The text is not the ISO form pandas reads without guessing (`2021-01-01`,
+        /// `2021-01-01T10:00:00`...): pandas read it with dateutil's rules.
+        guessed: bool,
+    },
+}
+
+impl PandasDatetimeText {
+    /// Whether the instant fits in `datetime64[ns]`, to which MLflow converts the parsed
+    /// column (1677-09-21T00:12:43 to 2262-04-11T23:47:16).
+    pub(crate) fn fits_nanoseconds(&self) -> bool {
+        match self {
+            PandasDatetimeText::Instant { fields, .. } => {
+                ((1677, 9, 21, 0, 12, 44)..=(2262, 4, 11, 23, 47, 16)).contains(fields)
+            }
+            _ => true,
+        }
+    }
+}
+
+/// `pd.to_datetime` of one string: [`parse_iso`] for the ISO forms (four-digit year, nothing
+/// before it), otherwise the forms dateutil's parser reads, with pandas' defaults
+/// (`dayfirst=False`, `yearfirst=False`, a missing year is year 1, a missing day the 1st):
+///
+/// - one number: `YYYYMMDD`, `YYMMDD`, or a four-digit year;
+/// - two numbers, one of four digits: a year and a month;
+/// - three numbers separated by `-`, `/`, `.` or spaces: year first when the first has four
+///   digits, otherwise month, day, year (day first when the first is above 12); a two-digit
+///   year is the nearest one within 50 years from 2000 on;
+/// - a month name (`Jan`, `January`, `Sept`) with a day and a year, or a year alone, in any
+///   order; a weekday name, commas and ordinal suffixes (`1st`) are skipped;
+/// - a time `HH:MM[:SS[.f]]`, optionally `am`/`pm`, after the date or alone (dated today);
+///   then `Z`, `UTC`, `GMT` or `±HH[:]MM` for a timezone.
+///
+/// Everything else is refused, as pandas refuses most of it; the dateutil forms outside this
+/// list are listed in docs/mlflow-differences.md.
+pub(crate) fn pandas_datetime_text(s: &str) -> Option<PandasDatetimeText> {
+    let trimmed = s.trim_matches(|c: char| c.is_ascii() && is_c_space(c as u8));
+    if trimmed.is_empty() {
+        return Some(PandasDatetimeText::NaT);
+    }
+    if trimmed == "now" || trimmed == "today" {
+        return Some(PandasDatetimeText::Clock);
+    }
+    let bytes = trimmed.as_bytes();
+    if bytes.len() >= 4
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && let Some(iso) = parse_iso(bytes).filter(|iso| iso.year_digits == 4)
+    {
+        let time = iso.time.unwrap_or(IsoTime {
+            hour: 0,
+            minute: None,
+            second: None,
+            fraction: None,
+        });
+        return Some(PandasDatetimeText::Instant {
+            fields: (
+                iso.year,
+                iso.month.unwrap_or(1),
+                iso.day.unwrap_or(1),
+                time.hour,
+                time.minute.unwrap_or(0),
+                time.second.unwrap_or(0),
+            ),
+            zoned: iso.offset.is_some(),
+            guessed: false,
+        });
+    }
+    dateutil_text(&trimmed.to_ascii_lowercase())
+}
+
+/// One piece of a text as [`dateutil_text`] splits it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DateToken<'a> {
+    Number(&'a str),
+    Word(&'a str),
+    Mark(u8),
+}
+
+fn date_tokens(text: &str) -> Option<Vec<DateToken<'_>>> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        let b = bytes[at];
+        if b.is_ascii_digit() {
+            while at < bytes.len() && bytes[at].is_ascii_digit() {
+                at += 1;
+            }
+            tokens.push(DateToken::Number(&text[start..at]));
+        } else if b.is_ascii_alphabetic() {
+            while at < bytes.len() && bytes[at].is_ascii_alphabetic() {
+                at += 1;
+            }
+            tokens.push(DateToken::Word(&text[start..at]));
+        } else if matches!(b, b'-' | b'/' | b'.' | b':' | b'+') {
+            tokens.push(DateToken::Mark(b));
+            at += 1;
+        } else if is_c_space(b) || b == b',' {
+            at += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(tokens)
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+const WEEKDAY_NAMES: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// dateutil's month words: the full name, its first three letters, and `sept`.
+fn month_of(word: &str) -> Option<u32> {
+    let position = MONTH_NAMES
+        .iter()
+        .position(|name| *name == word || name[..3] == *word)
+        .or_else(|| (word == "sept").then_some(8))?;
+    u32::try_from(position + 1).ok()
+}
+
+fn is_weekday(word: &str) -> bool {
+    WEEKDAY_NAMES
+        .iter()
+        .any(|name| *name == word || name[..3] == *word)
+}
+
+/// The dateutil forms of [`pandas_datetime_text`], on lower-case text.
+fn dateutil_text(text: &str) -> Option<PandasDatetimeText> {
+    let tokens = date_tokens(text)?;
+    let mut numbers: Vec<&str> = Vec::new();
+    let mut month_name = None;
+    let mut time: Option<(u32, u32, u32)> = None;
+    let mut zoned = false;
+    let mut index = 0;
+    while index < tokens.len() {
+        match tokens[index] {
+            DateToken::Number(digits) if tokens.get(index + 1) == Some(&DateToken::Mark(b':')) => {
+                // A time of day: HH:MM[:SS[.fraction]] [am|pm].
+                if time.is_some() {
+                    return None;
+                }
+                let mut hour: u32 = digits.parse().ok().filter(|_| digits.len() <= 2)?;
+                let two = |token: Option<&DateToken<'_>>, max: u32| match token {
+                    Some(DateToken::Number(d)) if d.len() == 2 => {
+                        d.parse::<u32>().ok().filter(|v| *v <= max)
+                    }
+                    _ => None,
+                };
+                let minute = two(tokens.get(index + 2), 59)?;
+                index += 3;
+                let mut second = 0;
+                if tokens.get(index) == Some(&DateToken::Mark(b':')) {
+                    second = two(tokens.get(index + 1), 59)?;
+                    index += 2;
+                    if tokens.get(index) == Some(&DateToken::Mark(b'.')) {
+                        match tokens.get(index + 1) {
+                            Some(DateToken::Number(_)) => index += 2,
+                            _ => return None,
+                        }
+                    }
+                }
+                match tokens.get(index) {
+                    Some(DateToken::Word(meridiem @ ("am" | "pm"))) => {
+                        if !(1..=12).contains(&hour) {
+                            return None;
+                        }
+                        hour = hour % 12 + if *meridiem == "pm" { 12 } else { 0 };
+                        index += 1;
+                    }
+                    _ if hour > 23 => return None,
+                    _ => {}
+                }
+                time = Some((hour, minute, second));
+                continue;
+            }
+            DateToken::Number(digits) => {
+                numbers.push(digits);
+                // An ordinal suffix right after a day: `1st`, `22nd`.
+                if let Some(DateToken::Word("st" | "nd" | "rd" | "th")) = tokens.get(index + 1) {
+                    index += 1;
+                }
+            }
+            DateToken::Word("z" | "utc" | "gmt") if time.is_some() => zoned = true,
+            DateToken::Mark(b'+' | b'-') if time.is_some() => {
+                // An offset after the time: ±HH[:]MM.
+                match (tokens.get(index + 1), tokens.get(index + 2)) {
+                    (Some(DateToken::Number(d)), _) if d.len() == 4 => index += 1,
+                    (Some(DateToken::Number(h)), Some(DateToken::Mark(b':'))) if h.len() == 2 => {
+                        match tokens.get(index + 3) {
+                            Some(DateToken::Number(m)) if m.len() == 2 => index += 3,
+                            _ => return None,
+                        }
+                    }
+                    _ => return None,
+                }
+                zoned = true;
+            }
+            DateToken::Mark(b'-' | b'/' | b'.') => {}
+            DateToken::Word(word) => match month_of(word) {
+                Some(month) if month_name.is_none() => month_name = Some(month),
+                _ if is_weekday(word) => {}
+                _ => return None,
+            },
+            DateToken::Mark(_) => return None,
+        }
+        index += 1;
+    }
+    let (year, month, day) = match (month_name, numbers.as_slice()) {
+        // A time alone is dated today.
+        (None, []) if time.is_some() => return Some(PandasDatetimeText::Clock),
+        (None, []) => return None,
+        (None, [single]) => match single.len() {
+            8 => (
+                single[..4].parse().ok()?,
+                single[4..6].parse().ok()?,
+                single[6..].parse().ok()?,
+            ),
+            6 => three_numbers(&single[..2], &single[2..4], &single[4..])?,
+            4 => (single.parse().ok()?, 1, 1),
+            _ => return None,
+        },
+        (None, [first, second]) if first.len() == 4 => {
+            (first.parse().ok()?, second.parse().ok()?, 1)
+        }
+        (None, [first, second, third]) => three_numbers(first, second, third)?,
+        (Some(month), [year]) if year.len() == 4 => (year.parse().ok()?, month, 1),
+        (Some(month), [first, second]) => {
+            let (day, year) = if first.len() == 4 {
+                (second, first)
+            } else {
+                (first, second)
+            };
+            (two_digit_year(year)?, month, day.parse().ok()?)
+        }
+        // No year: pandas dates it in year 1, outside what MLflow converts to nanoseconds.
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || year == 0 {
+        return None;
+    }
+    let (hour, minute, second) = time.unwrap_or((0, 0, 0));
+    Some(PandasDatetimeText::Instant {
+        fields: (year, month, day, hour, minute, second),
+        zoned,
+        guessed: true,
+    })
+}
+
+/// A year as dateutil reads it: four digits as they are, one or two digits the nearest year
+/// within 50 years of 2000 on (pandas' default century); anything else is no year.
+fn two_digit_year(digits: &str) -> Option<i64> {
+    let value: i64 = digits.parse().ok()?;
+    match digits.len() {
+        4 => Some(value),
+        1 | 2 => Some(if 2000 + value > 2076 {
+            1900 + value
+        } else {
+            2000 + value
+        }),
+        _ => None,
+    }
+}
+
+/// Three numbers of a date: year first when the first has four digits (or is above 31),
+/// otherwise month, day, year, or day, month, year when the first cannot be a month.
+fn three_numbers(first: &str, second: &str, third: &str) -> Option<(i64, u32, u32)> {
+    let [a, b, c]: [u32; 3] = [
+        first.parse().ok()?,
+        second.parse().ok()?,
+        third.parse().ok()?,
+    ];
+    if first.len() == 4 || a > 31 {
+        return Some((two_digit_year(first).or_else(|| Some(i64::from(a)))?, b, c));
+    }
+    let year = two_digit_year(third)?;
+    if a > 12 {
+        Some((year, b, a))
+    } else {
+        Some((year, a, b))
+    }
+}
+
 /// What is wrong with a datetime string, if anything.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum DatetimeMisfit {
@@ -431,6 +750,89 @@ mod tests {
                 "{zoned}"
             );
         }
+    }
+
+    // Measured with pandas 3.1 and dateutil 2.9 (`pd.to_datetime(pd.Series([s], dtype=object))`,
+    // then `.dt.as_unit("ns")` as MLflow does).
+    #[test]
+    fn pandas_reads_datetime_text_as_dateutil_guesses() {
+        let instant = |s: &str| match pandas_datetime_text(s) {
+            Some(text @ PandasDatetimeText::Instant { fields, .. }) if text.fits_nanoseconds() => {
+                let (y, mo, d, h, mi, se) = fields;
+                Some(format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{se:02}"))
+            }
+            _ => None,
+        };
+        for (text, read) in [
+            ("Jan 1 2021", "2021-01-01 00:00:00"),
+            ("JANUARY 1, 2021", "2021-01-01 00:00:00"),
+            ("1 January 2021", "2021-01-01 00:00:00"),
+            ("Jan 2021", "2021-01-01 00:00:00"),
+            ("2021 Jan 1", "2021-01-01 00:00:00"),
+            ("Friday, Jan 1 2021", "2021-01-01 00:00:00"),
+            ("1st Jan 2021", "2021-01-01 00:00:00"),
+            ("20210101", "2021-01-01 00:00:00"),
+            ("210101", "2001-01-21 00:00:00"),
+            ("2101", "2101-01-01 00:00:00"),
+            ("2021/1/1", "2021-01-01 00:00:00"),
+            ("01/02/2021", "2021-01-02 00:00:00"),
+            ("13/02/2021", "2021-02-13 00:00:00"),
+            ("1/2/21", "2021-01-02 00:00:00"),
+            ("01.02.2021", "2021-01-02 00:00:00"),
+            ("2021.01.01", "2021-01-01 00:00:00"),
+            ("2021-1-1", "2021-01-01 00:00:00"),
+            ("2021-1", "2021-01-01 00:00:00"),
+            ("2021 01 01", "2021-01-01 00:00:00"),
+            ("1 2 3", "2003-01-02 00:00:00"),
+            ("2021-01-01 10", "2021-01-01 10:00:00"),
+            (" 2021-01-01", "2021-01-01 00:00:00"),
+            ("Jan 1 2021 10:00 pm", "2021-01-01 22:00:00"),
+        ] {
+            assert_eq!(instant(text).as_deref(), Some(read), "{text:?}");
+        }
+        for clock in ["now", "today", "10:00", "10:00:00.5", "10:00 PM"] {
+            assert_eq!(
+                pandas_datetime_text(clock),
+                Some(PandasDatetimeText::Clock),
+                "{clock}"
+            );
+        }
+        // Refused by pandas, or read as year 1 or 3000 and refused by the cast to nanoseconds.
+        for refused in [
+            "NOW",
+            "Today",
+            "tomorrow",
+            "202101",
+            "2021010",
+            "1",
+            "123",
+            "12345",
+            "1609459200",
+            "25:00",
+            "2021-13-01",
+            "2021-02-30",
+            "x",
+            "2021-W01",
+            "1e3",
+            "1.5",
+            "10am",
+            "Jan",
+            "1 2",
+            "Monday",
+            "3000-01-01",
+            "0001-01-01",
+            "-1",
+        ] {
+            assert_eq!(instant(refused), None, "{refused:?}");
+            assert_ne!(
+                pandas_datetime_text(refused),
+                Some(PandasDatetimeText::Clock)
+            );
+        }
+        assert!(matches!(
+            pandas_datetime_text("2021-01-01 10:00:00 UTC"),
+            Some(PandasDatetimeText::Instant { zoned: true, .. })
+        ));
     }
 
     // Measured with numpy 2.4 (`np.array([s], dtype="datetime64")`).

@@ -16,6 +16,7 @@ mod schema;
 mod signature;
 mod tensor;
 
+pub(crate) use column::Required;
 pub use column::{Array, ColSpec, ColumnName, ColumnType, Map, Object, Property};
 pub use data_type::DataType;
 pub use datetime::Datetime;

@@ -210,6 +210,8 @@ impl<S: CellSink> Run<'_, '_, S> {
                         return self.ml_array(*t);
                     }
                 }
+                // MLflow's `SparkMLVector` is an `Array(double)` to its enforcement.
+                ColumnType::SparkMLVector => return self.ml_array(DataType::Double),
                 _ => {}
             }
         }

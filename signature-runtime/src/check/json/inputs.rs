@@ -84,6 +84,10 @@ impl<S: CellSink> Run<'_, '_, S> {
                     "MLflow passes a list of objects under `inputs` on as a list, which a tensor \
                      signature refuses; send an object of tensors",
                 ),
+                Some(b'{') if checker.layout == Layout::UnnamedTensor => Some(
+                    "MLflow transposes `instances` objects into a dict of named arrays, which a \
+                     tensor signature without names refuses",
+                ),
                 _ => None,
             };
             if let Some(why) = why {
@@ -171,7 +175,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// schema has an `array` or `object` column or the first value is not a list, one row.
     pub(super) fn column_dict(&mut self) -> Step<u64> {
         self.enter()?;
-        let mut dict = ColumnDict::new(self.checker);
+        let mut dict = ColumnDict::new(self.checker, self.mlflow.is_some());
         self.sink_rows_begin(Arrival::Columns);
         let mut first = true;
         while let Some(token) = self.key(first)? {
@@ -249,7 +253,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn column_dict_end(&mut self, dict: &ColumnDict) -> u64 {
         let checker = self.checker;
         let llm = self.mlflow.as_ref().is_some_and(|ml| ml.llm);
-        if dict.shape == DictShape::OneRow && !checker.has_nested && !llm {
+        if dict.shape == DictShape::OneRow && !checker.dict_is_one_row(true) && !llm {
             self.ml_predict_refuses(
                 "predict receives single values of `inputs` as 0-d numpy arrays, which pandas \
                  cannot make a frame of",
@@ -288,6 +292,9 @@ impl<S: CellSink> Run<'_, '_, S> {
             Ok(())
         })?;
         self.row = None;
+        if count == 0 {
+            self.ml_given_empty([k]);
+        }
         Ok(Some(count))
     }
 
@@ -336,7 +343,7 @@ pub(super) struct ColumnDict {
 }
 
 impl ColumnDict {
-    pub(super) fn new(checker: &JsonChecker) -> Self {
+    pub(super) fn new(checker: &JsonChecker, mlflow: bool) -> Self {
         let mut seen = Seen::default();
         seen.reset(checker.columns.len());
         ColumnDict {
@@ -344,7 +351,7 @@ impl ColumnDict {
             state: RecordsState::default(),
             // MLflow reads an object of columns as one row when the schema has an array or
             // object column.
-            shape: if checker.has_nested {
+            shape: if checker.dict_is_one_row(mlflow) {
                 DictShape::OneRow
             } else {
                 DictShape::Undecided

@@ -91,7 +91,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
         };
         let refused = matches!(frame, LlmFrame::Refused(..));
-        let mut dict = ColumnDict::new(checker).with_shape(shape);
+        let mut dict = ColumnDict::new(checker, true).with_shape(shape);
         self.enter()?;
         let mut first = true;
         while let Some(token) = self.key(first)? {
@@ -133,7 +133,7 @@ impl<S: CellSink> Run<'_, '_, S> {
     /// The frame pandas makes of the unified-LLM dict at the cursor (MLflow's `_enforce_schema`
     /// on a dict), looking ahead without reporting: the real pass reports any syntax error.
     fn llm_frame(&mut self) -> LlmFrame {
-        if self.checker.has_nested {
+        if self.checker.dict_is_one_row(true) {
             return LlmFrame::OneRow;
         }
         let start = self.scanner.pos();

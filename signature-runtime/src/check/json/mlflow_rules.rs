@@ -88,12 +88,57 @@ impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn ml_cell(&mut self, k: usize, t: DataType) -> Step {
         let start = self.scanner.pos();
         let value = self.ml_value()?;
+        self.ml_judge(k, t, start, value);
+        Ok(())
+    }
+
+    /// The cell pandas adds to a short `dataframe_split` row (NaN, the null of pandas) for
+    /// column `k`, in an MLflow mode.
+    pub(super) fn ml_padded_cell(&mut self, k: usize) {
+        let Some(column) = self.checker.columns.get(k) else {
+            return;
+        };
+        let label = column.label.clone();
+        match column.data_type {
+            Some(t) => {
+                self.column = Some(k);
+                self.ml_judge(k, t, self.scanner.pos(), Val::Null);
+                self.column = None;
+            }
+            // `_enforce_array`, `_enforce_object` and `_enforce_map` refuse a NaN.
+            None => self.report(Severity::Error, |run| {
+                run.here(
+                    ProblemKind::NullNotAllowed,
+                    Severity::Error,
+                    format!(
+                        "pandas pads the short row with NaN for column `{label}`, which MLflow \
+                         refuses for a composite column"
+                    ),
+                )
+                .with_column(label.clone())
+            }),
+        }
+    }
+
+    /// Columns given without a value (see `Series::given_empty`), in an MLflow mode.
+    pub(super) fn ml_given_empty(&mut self, columns: impl IntoIterator<Item = usize>) {
+        if let Some(ml) = self.mlflow.as_mut() {
+            for k in columns {
+                if let Some(series) = ml.series.get_mut(k) {
+                    series.given_empty = true;
+                }
+            }
+        }
+    }
+
+    /// Gathers `value` of scalar column `k` of type `t` and judges it as MLflow would.
+    fn ml_judge(&mut self, k: usize, t: DataType, start: usize, value: Val) {
         let at = match self.mlflow.as_ref().and_then(|ml| ml.series.get(k)) {
             Some(series) if series.at.is_none() => Some(self.pointer()),
             _ => None,
         };
         let Some(ml) = self.mlflow.as_mut() else {
-            return Ok(());
+            return;
         };
         if let Some(series) = ml.series.get_mut(k) {
             series.add(&value);
@@ -131,7 +176,6 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             self.ml_verdict(t, verdict, start, &value);
         }
-        Ok(())
     }
 
     /// Why MLflow refuses any value of a composite column in this body's shape, if it does.
@@ -159,9 +203,14 @@ impl<S: CellSink> Run<'_, '_, S> {
             self.scanner.seek(start);
             next == Some(b'}')
         };
+        // A value inside a list of column values, rather than a column's single value.
+        let in_list = matches!(self.path.last(), Some(super::Seg::Index(_)));
         // MLflow returns an optional object's `{}` before looking at its container.
         let object = object && (required || !empty_dict);
-        Ok(if route != Route::Frame && first == b'n' {
+        // In `inputs` records, the scoring server's 0-d array of None passes `_enforce_object`
+        // for an optional object column (an array column takes its `len()` and fails).
+        let passed_null = serving && route == Route::Records && !required && object;
+        Ok(if route != Route::Frame && first == b'n' && !passed_null {
             Some("MLflow turns null into a 0-d numpy array, which its enforcement refuses")
         } else if transposed && (array || object) {
             Some(
@@ -171,24 +220,45 @@ impl<S: CellSink> Run<'_, '_, S> {
             )
         } else if transposed && map && !serving {
             Some("predict receives each map of `instances` as a 0-d numpy array, not a dict")
-        } else if route == Route::Columns && !transposed && !serving && (object || map) {
+        } else if route == Route::Columns && !transposed && !serving && object {
             Some("predict receives the `inputs` value as a 0-d numpy array, not a dict")
-        } else if route == Route::Columns && !transposed && serving && map && !empty_dict {
+        } else if route == Route::Records && !serving && map && first == b'{' {
+            // A map column is no `Array` or `Object` to `_enforce_schema`, so the dict of
+            // columns becomes a frame of its lists' items (dicts, which `_enforce_map`
+            // takes), while each value of a record stays the 0-d array numpy made of it.
+            Some("predict receives each map of `inputs` records as a 0-d numpy array, not a dict")
+        } else if route == Route::Columns
+            && !transposed
+            && serving
+            && map
+            && (!empty_dict || in_list)
+        {
+            // An `inputs` map given whole (`{"m": {}}`) is one row; an empty one is taken.
             Some("the scoring server reads the keys of an `inputs` map as columns")
         } else {
             None
         })
     }
 
+    /// Whether the value at the cursor is an empty list, `[]` (whitespace inside allowed).
+    fn at_empty_list(&mut self) -> Step<bool> {
+        self.at_empty(b'[', b']')
+    }
+
     /// Whether the value at the cursor is an empty object, `{}` (whitespace inside allowed).
     pub(super) fn at_empty_object(&mut self) -> Step<bool> {
-        if self.peek()? != b'{' {
+        self.at_empty(b'{', b'}')
+    }
+
+    /// Whether the value at the cursor is `open`, then (after whitespace) `close`.
+    fn at_empty(&mut self, open: u8, close: u8) -> Step<bool> {
+        if self.peek()? != open {
             return Ok(false);
         }
         let start = self.scanner.pos();
         self.scanner.seek(start + 1);
         self.scanner.skip_ws();
-        let empty = self.scanner.peek() == Some(b'}');
+        let empty = self.scanner.peek() == Some(close);
         self.scanner.seek(start);
         Ok(empty)
     }
@@ -231,13 +301,34 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
         let start = self.scanner.pos();
         let mut series = Series::default();
+        let mut empty_lists = 0;
         self.each_element(|run, _| {
+            if run.at_empty_list()? {
+                empty_lists += 1;
+            }
             let value = run.ml_value()?;
             series.add(&value);
             Ok(())
         })?;
         let serving = self.mlflow.as_ref().is_some_and(|ml| ml.serving);
+        // predict gets an `inputs` column of lists as one 2-D numpy array, which it refuses.
+        let two_d = !serving
+            && self
+                .mlflow
+                .as_ref()
+                .is_some_and(|ml| ml.route == Route::Columns);
         let mut outcome = series.enforce(t, series.dtype(false));
+        if t == DataType::Double && series.n > 0 && empty_lists == series.n && !two_d {
+            // `_enforce_array` ends with pandas' `to_numpy(float64)`, which makes NaN of an
+            // empty list (measured: `[[]]` becomes `[nan]`).
+            self.ml_verdict(
+                t,
+                Verdict::Changed("pandas turns each empty list into NaN".to_owned()),
+                start,
+                &Val::List,
+            );
+            return Ok(());
+        }
         if outcome.is_ok() && serving && t == DataType::Float && series.n > 0 {
             outcome = Err(
                 "the scoring server enforces the array twice, and its float32 \
@@ -259,42 +350,8 @@ impl<S: CellSink> Run<'_, '_, S> {
             return;
         };
         let rows = rows.unwrap_or(0);
-        if ml.transposed {
-            // MLflow transposes `instances` records into one array per column: they must all
-            // have the same length.
-            let given: Vec<(usize, u64)> = ml
-                .series
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.n > 0)
-                .map(|(k, s)| (k, s.n))
-                .collect();
-            if let Some(&(k, n)) = given.iter().find(|(_, n)| *n != given[0].1) {
-                let label = checker
-                    .columns
-                    .get(k)
-                    .map(|col| col.label.clone())
-                    .unwrap_or_default();
-                let first = checker
-                    .columns
-                    .get(given[0].0)
-                    .map(|col| col.label.clone())
-                    .unwrap_or_default();
-                let (first_n, at) = (given[0].1, self.pointer());
-                self.report(Severity::Error, |run| {
-                    run.here_at(
-                        at,
-                        ProblemKind::MissingColumn,
-                        format!(
-                            "column `{label}` is in {n} instances but `{first}` in {first_n}; \
-                             MLflow transposes `instances` into columns, which must have the \
-                             same length"
-                        ),
-                    )
-                    .with_column(label.clone())
-                });
-            }
-        }
+        // The lengths of `instances` columns are checked with the records
+        // (`transposed_lengths`).
         for (k, column) in checker.columns.iter().enumerate() {
             let Some(t) = column.data_type else {
                 continue;
@@ -303,14 +360,41 @@ impl<S: CellSink> Run<'_, '_, S> {
                 continue;
             };
             if series.n == 0 {
+                if series.given_empty && !ml.serving {
+                    // numpy makes `float64` of an empty list, pandas `object` of a listed
+                    // column without rows.
+                    let dtype = if ml.route == Route::Columns {
+                        Dtype::Float64
+                    } else {
+                        Dtype::Object
+                    };
+                    if let Err(why) = series.enforce(t, dtype) {
+                        let at = self.pointer();
+                        self.report(Severity::Error, |run| {
+                            run.here_at(
+                                at,
+                                ProblemKind::WrongType,
+                                format!("column `{}` has no values, and {why}", column.label),
+                            )
+                            .with_column(column.label.clone())
+                            .with_expected(LeafSpec::column(t).expected())
+                        });
+                    }
+                }
                 continue;
             }
             let holes = rows.saturating_sub(series.n);
             self.column = Some(k);
             if holes > 0 && ml.route != Route::Columns {
-                // pandas fills the holes with NaN.
+                // pandas fills the holes with NaN: a float, so a column of nulls and holes
+                // is float64 to predict (nulls alone make an object column).
+                let hole = if ml.serving {
+                    Val::Null
+                } else {
+                    Val::Float(f64::NAN)
+                };
                 for _ in 0..holes.min(2) {
-                    series.add(&Val::Null);
+                    series.add(&hole);
                 }
                 if ml.serving
                     && let Verdict::Refused(why) = serving_frame(t, &Val::Null)

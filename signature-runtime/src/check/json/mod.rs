@@ -63,6 +63,10 @@ pub struct JsonChecker {
     /// Whether the schema has an `array` or `object` column: MLflow then reads an `inputs`
     /// dict as one row.
     has_nested: bool,
+    /// Whether the schema has a SparkML vector column, which MLflow's `isinstance(.., Array)`
+    /// also counts as an array (the MLflow modes read an `inputs` dict as one row for it;
+    /// Strict reads a vector as the column of vectors it is written as).
+    has_vector: bool,
     /// Bit `k` set when column `k` is required: a record is checked for missing columns
     /// with one comparison per 64 columns.
     required_mask: Vec<u64>,
@@ -116,6 +120,12 @@ enum Cell {
 }
 
 impl JsonChecker {
+    /// Whether an `inputs` object of columns is one row: the schema has an `array` or
+    /// `object` column (in the MLflow modes, a SparkML vector column too).
+    pub(super) fn dict_is_one_row(&self, mlflow: bool) -> bool {
+        self.has_nested || (mlflow && self.has_vector)
+    }
+
     /// A checker for a model signature: its inputs (if any) and its params (if any).
     pub fn for_signature(signature: &ModelSignature) -> Self {
         JsonChecker::build(signature.inputs(), signature.params())
@@ -228,6 +238,9 @@ impl JsonChecker {
                 Cell::Composite(ColumnType::Array(_) | ColumnType::Object(_))
             )
         });
+        let has_vector = columns
+            .iter()
+            .any(|c| matches!(c.cell, Cell::Composite(ColumnType::SparkMLVector)));
         let mut required_mask = vec![0u64; columns.len().div_ceil(64)];
         for (k, column) in columns.iter().enumerate() {
             if column.required {
@@ -268,6 +281,7 @@ impl JsonChecker {
             column_names,
             layout,
             has_nested,
+            has_vector,
             required_mask,
             params,
             param_names,
@@ -582,6 +596,13 @@ struct RecordsState {
     /// Keys and their first-seen rank, for positional schemas (a record's keys become
     /// columns in the order pandas first meets them).
     positional_keys: HashMap<String, usize>,
+    /// For `instances` records in the MLflow modes: how many records give each key that is
+    /// not a column (MLflow transposes every key into an array, of the same length as the
+    /// others).
+    extra_counts: HashMap<String, u64>,
+    /// In the MLflow modes, per schema column: records lacking it, and the first such record
+    /// (pandas fills these holes with NaN).
+    holes: Vec<(u64, u64)>,
 }
 
 struct Run<'a, 'c, S: CellSink = Discard> {

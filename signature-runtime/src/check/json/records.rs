@@ -4,11 +4,34 @@
 use std::collections::HashMap;
 
 use super::{
-    Arrival, CellSink, EXTRA_NAMES_REMEMBERED, Layout, RecordsState, Run, Seg, Slot, Step,
+    Arrival, Cell, CellSink, EXTRA_NAMES_REMEMBERED, Layout, RecordsState, Run, Seg, Slot, Step,
     push_pointer_token,
 };
 use crate::check::scanner::{StrToken, SyntaxError};
 use crate::report::{Problem, ProblemKind, Severity};
+use crate::types::ColumnType;
+
+/// Counts record `row` as lacking column `k` of `columns` in `tally` (per column: records
+/// lacking it, and the first of them; empty until a record lacks a column).
+fn tally_lacking(tally: &mut Vec<(u64, u64)>, columns: usize, k: usize, row: u64) {
+    if tally.is_empty() {
+        tally.resize(columns, (0, 0));
+    }
+    let entry = &mut tally[k];
+    if entry.0 == 0 {
+        entry.1 = row;
+    }
+    entry.0 += 1;
+}
+
+/// How a message names a composite column's kind.
+fn column_kind(cell: &Cell) -> &'static str {
+    match cell {
+        Cell::Composite(ColumnType::Object(_)) => "object",
+        Cell::Composite(ColumnType::Map(_)) => "map",
+        _ => "array",
+    }
+}
 
 impl<S: CellSink> Run<'_, '_, S> {
     /// A list of records (the cursor on `[`); returns the number of records.
@@ -17,6 +40,8 @@ impl<S: CellSink> Run<'_, '_, S> {
         let mut state = RecordsState {
             missing: Vec::new(),
             positional_keys: HashMap::new(),
+            extra_counts: HashMap::new(),
+            holes: Vec::new(),
         };
         let clean_plan = self.clean_record_plan();
         self.sink_rows_begin(Arrival::Rows);
@@ -40,8 +65,16 @@ impl<S: CellSink> Run<'_, '_, S> {
                 }
             }
         }
+        let transposed = self.mlflow.as_ref().is_some_and(|ml| ml.transposed);
+        if transposed {
+            self.transposed_lengths(&state.extra_counts, &state.holes, rows);
+        } else {
+            self.composite_holes(&state.holes, rows);
+        }
         for (k, &(count, first)) in state.missing.iter().enumerate() {
-            if count == 0 {
+            // MLflow transposes `instances` records into one array per key: a column is
+            // missing only when no record gives it.
+            if count == 0 || (transposed && count < rows) {
                 continue;
             }
             let Some(column) = checker.columns.get(k) else {
@@ -50,19 +83,11 @@ impl<S: CellSink> Run<'_, '_, S> {
             if count == rows {
                 self.missing_column(k, None);
             } else {
-                self.report(Severity::Error, |run| {
-                    Problem::new(
-                        ProblemKind::MissingColumn,
-                        Severity::Error,
-                        format!("{}/{first}", run.pointer()),
-                        format!(
-                            "required column `{}` is missing from {count} of {rows} records",
-                            column.label
-                        ),
-                    )
-                    .with_column(column.label.clone())
-                    .with_row(first)
-                });
+                let why = format!(
+                    "required column `{}` is missing from {count} of {rows} records",
+                    column.label
+                );
+                self.missing_from_records(k, first, why);
             }
         }
         Ok(rows)
@@ -159,27 +184,119 @@ impl<S: CellSink> Run<'_, '_, S> {
                     self.seen.mark(0);
                     self.tensor_element()?;
                 }
-                Slot::Skip => self.skip()?,
+                Slot::Skip => {
+                    if self.mlflow.as_ref().is_some_and(|ml| ml.transposed) {
+                        let key = self.key_text(token).into_owned();
+                        *state.extra_counts.entry(key).or_default() += 1;
+                    }
+                    self.skip()?;
+                }
             }
             self.path.pop();
         }
         self.leave();
+        let columns = checker.columns.len();
+        // Holes are columns a named schema's record lacks (a positional schema's columns are
+        // the keys pandas meets, in order).
+        if self.mlflow.is_some() && checker.layout == Layout::Named {
+            for k in (0..columns).filter(|k| !self.seen.has(*k)) {
+                tally_lacking(&mut state.holes, columns, k, row);
+            }
+        }
         if self.seen.covers(&checker.required_mask) {
             return Ok(());
         }
         for (k, column) in checker.columns.iter().enumerate() {
             if column.required && !self.seen.has(k) {
-                if state.missing.is_empty() {
-                    state.missing.resize(checker.columns.len(), (0, 0));
-                }
-                let entry = &mut state.missing[k];
-                if entry.0 == 0 {
-                    entry.1 = row;
-                }
-                entry.0 += 1;
+                tally_lacking(&mut state.missing, columns, k, row);
             }
         }
         Ok(())
+    }
+
+    /// Array, object and map columns given in some records only: pandas fills the others
+    /// with NaN, which `_enforce_array`, `_enforce_object` and `_enforce_map` refuse (even
+    /// for an optional column: only None passes).
+    fn composite_holes(&mut self, holes: &[(u64, u64)], rows: u64) {
+        let checker = self.checker;
+        for (k, &(count, first)) in holes.iter().enumerate() {
+            let Some(column) = checker.columns.get(k) else {
+                continue;
+            };
+            let composite = matches!(
+                column.cell,
+                Cell::Composite(
+                    ColumnType::Array(_)
+                        | ColumnType::SparkMLVector
+                        | ColumnType::Object(_)
+                        | ColumnType::Map(_)
+                )
+            );
+            if !composite || count == 0 || count == rows {
+                continue;
+            }
+            let why = format!(
+                "column `{}` is missing from {count} of {rows} records: pandas fills them with \
+                 NaN, which MLflow refuses for a {} column",
+                column.label,
+                column_kind(&column.cell)
+            );
+            self.missing_from_records(k, first, why);
+        }
+    }
+
+    /// Column `k` is missing from some records, the first of them record `first`.
+    fn missing_from_records(&mut self, k: usize, first: u64, why: String) {
+        let label = self.checker.columns[k].label.clone();
+        self.report(Severity::Error, |run| {
+            Problem::new(
+                ProblemKind::MissingColumn,
+                Severity::Error,
+                format!("{}/{first}", run.pointer()),
+                why,
+            )
+            .with_column(label)
+            .with_row(first)
+        });
+    }
+
+    /// `instances` records in the MLflow modes: MLflow transposes every key (columns and
+    /// others alike) into one array of the values of the records that give it, and these
+    /// arrays must have equal lengths.
+    fn transposed_lengths(
+        &mut self,
+        extra_counts: &HashMap<String, u64>,
+        holes: &[(u64, u64)],
+        rows: u64,
+    ) {
+        let checker = self.checker;
+        let mut lengths: Vec<(String, u64)> = checker
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(k, column)| {
+                let lacking = holes.get(k).map_or(0, |hole| hole.0);
+                (column.label.clone(), rows - lacking.min(rows))
+            })
+            .filter(|(_, given)| *given > 0)
+            .collect();
+        let mut extras: Vec<(String, u64)> = extra_counts
+            .iter()
+            .map(|(key, count)| (key.clone(), *count))
+            .collect();
+        extras.sort();
+        lengths.extend(extras);
+        let Some((first, expected)) = lengths.first().cloned() else {
+            return;
+        };
+        if let Some((key, count)) = lengths.into_iter().find(|(_, n)| *n != expected) {
+            self.error(ProblemKind::BadEnvelope, || {
+                format!(
+                    "MLflow transposes `instances` records into one array per key, which must \
+                     have equal lengths: `{key}` is in {count} records, `{first}` in {expected}"
+                )
+            });
+        }
     }
 
     /// Where a record's key goes (reporting it when extra).

@@ -136,8 +136,11 @@ impl<S: CellSink> Run<'_, '_, S> {
                 "`dataframe_split` has no `data`".to_owned()
             });
         }
+        // pandas repeats a single row along a longer `index` (the MLflow modes follow it).
+        let broadcast = self.mlflow.is_some() && rows == Some(1);
         if let (Some(index), Some(rows)) = (index, rows)
             && index != rows
+            && !(broadcast && index > rows)
         {
             self.path.push(Seg::Name("index"));
             self.error(ProblemKind::BadEnvelope, || {
@@ -339,14 +342,28 @@ impl<S: CellSink> Run<'_, '_, S> {
                 let width = checker.columns.len();
                 let plan = self.clean_split_plan();
                 let rows = self.rows_with_plan(&checker.schema_fast_slots, plan, width)?;
+                if rows == 0 {
+                    self.ml_given_empty(0..width);
+                }
                 return Ok(Some(rows));
             }
             Some(SplitColumns::Listed(slots)) => {
                 let width = slots.len();
                 (slots, Some(width))
             }
-            // No rows and no names: nothing to match, nothing missing.
-            None if self.first_element_byte().is_none() => (Vec::new(), None),
+            // No rows and no names: nothing to match. MLflow's frame then has no columns,
+            // and misses the required ones (a positional schema, every one).
+            None if self.first_element_byte().is_none() => {
+                if self.mlflow.is_some() && !self.checker.is_tensor_schema() {
+                    let checker = self.checker;
+                    for (k, column) in checker.columns.iter().enumerate() {
+                        if column.required || checker.layout == Layout::Positional {
+                            self.missing_column(k, Some("MLflow reads no columns from empty data"));
+                        }
+                    }
+                }
+                (Vec::new(), None)
+            }
             None => {
                 let width = self.first_row_width();
                 (self.unlabelled_slots(width), None)
@@ -354,6 +371,13 @@ impl<S: CellSink> Run<'_, '_, S> {
         };
         let width = width.unwrap_or(slots.len());
         let rows = self.rows_of_lists(&slots, width)?;
+        if rows == 0 {
+            let listed = slots.iter().filter_map(|slot| match *slot {
+                Slot::Leaf { column: k, .. } | Slot::Column(k) => Some(k),
+                _ => None,
+            });
+            self.ml_given_empty(listed.collect::<Vec<_>>());
+        }
         Ok(Some(rows))
     }
 
@@ -446,11 +470,44 @@ impl<S: CellSink> Run<'_, '_, S> {
         width: usize,
     ) -> Step<u64> {
         self.sink_rows_begin(Arrival::Rows);
+        let mlflow = self.mlflow.is_some();
+        // pandas reads `data` whose first item is not a list as one column of values.
+        let flat = mlflow && {
+            let start = self.scanner.pos();
+            self.scanner.seek(start + 1);
+            self.scanner.skip_ws();
+            let first = self.scanner.peek();
+            self.scanner.seek(start);
+            !matches!(first, Some(b'[' | b']') | None)
+        };
+        if flat && width != 1 {
+            self.error(ProblemKind::RowLength, || {
+                format!(
+                    "pandas reads `data` of single values as one column, but there are {width} \
+                     columns"
+                )
+            });
+        }
+        // The longest row: pandas pads the shorter ones, and wants it as wide as `columns`.
+        let mut widest = 0;
         let rows = self.each_element(|run, row| {
             run.row = Some(row);
+            if flat {
+                if let Some(&slot) = slots.first()
+                    && width == 1
+                {
+                    run.split_cell(slot, row)?;
+                } else {
+                    run.skip()?;
+                }
+                run.column = None;
+                run.sink_row_end(row);
+                return Ok(());
+            }
             if let Some(plan) = clean_plan
                 && run.clean_row(plan, row)
             {
+                widest = width as u64;
                 return Ok(());
             }
             if run.peek()? != b'[' {
@@ -460,30 +517,24 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             let count = run.each_element(|run, col| {
                 match usize::try_from(col).ok().and_then(|c| slots.get(c)) {
-                    Some(&Slot::Leaf {
-                        column: k,
-                        spec,
-                        nullable,
-                    }) => {
-                        run.column = Some(k);
-                        let value = run.leaf_value(spec, nullable)?;
-                        if S::ACTIVE {
-                            run.sink.cell(k, row, value);
-                        }
-                    }
-                    Some(&Slot::Column(k)) => {
-                        let value = run.cell(k)?;
-                        if S::ACTIVE {
-                            run.sink.cell(k, row, value);
-                        }
-                    }
-                    Some(Slot::TensorElement) => run.tensor_element()?,
-                    _ => run.skip()?,
+                    Some(&slot) => run.split_cell(slot, row)?,
+                    None => run.skip()?,
                 }
                 run.column = None;
                 Ok(())
             })?;
-            if count != width as u64 {
+            widest = widest.max(count);
+            if mlflow && count < width as u64 {
+                // pandas pads a short row with NaN.
+                for slot in &slots[usize::try_from(count)
+                    .unwrap_or(usize::MAX)
+                    .min(slots.len())..]
+                {
+                    if let Slot::Leaf { column: k, .. } | Slot::Column(k) = *slot {
+                        run.ml_padded_cell(k);
+                    }
+                }
+            } else if count != width as u64 {
                 run.error(ProblemKind::RowLength, || {
                     format!("row {row} has {count} values, but there are {width} columns")
                 });
@@ -492,6 +543,40 @@ impl<S: CellSink> Run<'_, '_, S> {
             Ok(())
         })?;
         self.row = None;
+        if mlflow && !flat && rows > 0 && widest < width as u64 {
+            self.error(ProblemKind::RowLength, || {
+                format!(
+                    "{width} columns, but no row has more than {widest} values (pandas pads \
+                     short rows only up to the longest one)"
+                )
+            });
+        }
         Ok(rows)
+    }
+
+    /// One value of a `dataframe_split` row, going to `slot`.
+    fn split_cell(&mut self, slot: Slot, row: u64) -> Step {
+        match slot {
+            Slot::Leaf {
+                column: k,
+                spec,
+                nullable,
+            } => {
+                self.column = Some(k);
+                let value = self.leaf_value(spec, nullable)?;
+                if S::ACTIVE {
+                    self.sink.cell(k, row, value);
+                }
+            }
+            Slot::Column(k) => {
+                let value = self.cell(k)?;
+                if S::ACTIVE {
+                    self.sink.cell(k, row, value);
+                }
+            }
+            Slot::TensorElement => self.tensor_element()?,
+            Slot::Skip => self.skip()?,
+        }
+        Ok(())
     }
 }
