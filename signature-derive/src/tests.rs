@@ -157,8 +157,8 @@ fn params_need_unique_names() {
     assert_eq!(
         errors,
         [
-            "duplicate parameter name `a`: field `a` has it too",
             "unknown param attribute `defualt`, expected one of `default`, `rename`, `skip`",
+            "duplicate parameter name `a`: field `a` has it too",
         ]
     );
 }
