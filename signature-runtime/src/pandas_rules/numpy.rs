@@ -6,8 +6,8 @@
 //! measured with numpy 2.4 and pandas 3.1 (see the tests below).
 
 use super::values::{Series, Val, Verdict, article, python_float, python_int, short, truthy};
-use crate::types::{NumpyDtype, TensorSpec};
 use crate::types::datetime::{DatetimeText, is_c_space, numpy_datetime_text};
+use crate::types::{NumpyDtype, TensorSpec};
 
 /// The range of an integer dtype, as numpy checks Python integers against it.
 fn int_range(dtype: &NumpyDtype) -> Option<(i128, i128)> {
