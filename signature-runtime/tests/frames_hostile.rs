@@ -218,7 +218,9 @@ fn chunk_and_file_budgets_hold_at_the_limit_and_refuse_past_it() {
         change(&mut limits);
         limits
     };
-    let cases: [(Budget, u64, &dyn Fn(&mut ReadLimits, u64)); 4] = [
+    /// Sets one budget of the limits.
+    type Set = dyn Fn(&mut ReadLimits, u64);
+    let cases: [(Budget, u64, &Set); 4] = [
         (Budget::FrameChunkValues, 10_001, &|l, v| {
             l.frame_chunk_values = v
         }),
