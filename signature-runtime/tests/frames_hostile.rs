@@ -108,38 +108,45 @@ fn budget_refused(path: &Path, limits: &ReadLimits) -> (Budget, String) {
     }
 }
 
+/// Sets one budget of [`ReadLimits`] to a value.
+type Set = dyn Fn(&mut ReadLimits, u64);
+
+/// `path` reads all its `rows` with the budget `set` to `at` (what the file declares), and one
+/// below is refused as `budget`, the message naming `place` and the budget with its value.
+fn holds_at_and_refuses_below(
+    path: &Path,
+    rows: usize,
+    (budget, at, set): (Budget, u64, &Set),
+    place: &str,
+) {
+    let with = |value: u64| {
+        let mut limits = ReadLimits::default();
+        set(&mut limits, value);
+        limits
+    };
+    assert_eq!(read_with(path, &with(at)).unwrap(), rows, "{budget:?}");
+    let (refused, message) = budget_refused(path, &with(at - 1));
+    assert_eq!(refused, budget);
+    let expected = format!("{place}: over the `{}` budget ({} ", budget.name(), at - 1);
+    assert!(message.contains(&expected), "{message}");
+}
+
 /// The page budgets hold at a real page's own size and value count and refuse one below.
 #[test]
 fn page_budgets_hold_at_the_limit_and_refuse_past_it() {
     let dir = scratch("limits");
     let path = parquet_with_page(&dir, "plain.parquet", None);
-    let with = |change: &dyn Fn(&mut ReadLimits)| {
-        let mut limits = ReadLimits::default();
-        change(&mut limits);
-        limits
-    };
     assert_eq!(read_with(&path, &ReadLimits::default()).unwrap(), 1_000);
+    let place = "plain.parquet: row group 0, column `x` (#0), page 0";
     // 1,000 plain longs: 8,000 bytes.
-    assert_eq!(
-        read_with(&path, &with(&|l| l.frame_page_bytes = 8_000)).unwrap(),
-        1_000
-    );
-    let (budget, message) = budget_refused(&path, &with(&|l| l.frame_page_bytes = 7_999));
-    assert_eq!(budget, Budget::FramePageBytes);
-    assert!(
-        message.contains("plain.parquet: row group 0, column `x` (#0), page 0: over the `frame_page_bytes` budget (7999 "),
-        "{message}"
-    );
-    assert_eq!(
-        read_with(&path, &with(&|l| l.frame_page_values = 1_000)).unwrap(),
-        1_000
-    );
-    let (budget, message) = budget_refused(&path, &with(&|l| l.frame_page_values = 999));
-    assert_eq!(budget, Budget::FramePageValues);
-    assert!(
-        message.contains("page 0: over the `frame_page_values` budget (999 "),
-        "{message}"
-    );
+    let bytes: (_, _, &Set) = (Budget::FramePageBytes, 8_000, &|l, v| {
+        l.frame_page_bytes = v
+    });
+    holds_at_and_refuses_below(&path, 1_000, bytes, place);
+    let values: (_, _, &Set) = (Budget::FramePageValues, 1_000, &|l, v| {
+        l.frame_page_values = v
+    });
+    holds_at_and_refuses_below(&path, 1_000, values, place);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -213,13 +220,6 @@ fn chunk_and_file_budgets_hold_at_the_limit_and_refuse_past_it() {
     // bytes decompressed (its bit width, a two-byte run header, the run's value).
     let path = parquet_of_run_pages(&dir, "runs.parquet", 10, 1_000);
     assert_eq!(read_with(&path, &ReadLimits::default()).unwrap(), 10_000);
-    let with = |change: &dyn Fn(&mut ReadLimits)| {
-        let mut limits = ReadLimits::default();
-        change(&mut limits);
-        limits
-    };
-    /// Sets one budget of the limits.
-    type Set = dyn Fn(&mut ReadLimits, u64);
     let cases: [(Budget, u64, &Set); 4] = [
         (Budget::FrameChunkValues, 10_001, &|l, v| {
             l.frame_chunk_values = v
@@ -230,22 +230,9 @@ fn chunk_and_file_budgets_hold_at_the_limit_and_refuse_past_it() {
         (Budget::FrameChunkBytes, 48, &|l, v| l.frame_chunk_bytes = v),
         (Budget::FrameFileBytes, 48, &|l, v| l.frame_file_bytes = v),
     ];
-    for (expected, declared, set) in cases {
-        assert_eq!(
-            read_with(&path, &with(&|l| set(l, declared))).unwrap(),
-            10_000,
-            "{expected:?}"
-        );
-        let (budget, message) = budget_refused(&path, &with(&|l| set(l, declared - 1)));
-        assert_eq!(budget, expected);
-        assert!(
-            message.contains(&format!(
-                "runs.parquet: row group 0, column `x` (#0), page 10: over the `{}` budget ({} ",
-                expected.name(),
-                declared - 1
-            )),
-            "{message}"
-        );
+    for case in cases {
+        let place = "runs.parquet: row group 0, column `x` (#0), page 10";
+        holds_at_and_refuses_below(&path, 10_000, case, place);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -327,30 +314,23 @@ fn ipc_batches_declaring_billions_of_rows_are_refused_by_default() {
 
     // The budgets hold at a real file's own counts and refuse one below.
     let longs = ipc_stream(&dir, "longs.arrows", 2, 1_000, true);
-    let with = |change: &dyn Fn(&mut ReadLimits)| {
-        let mut limits = ReadLimits::default();
-        change(&mut limits);
-        limits
-    };
-    assert_eq!(
-        read_with(&longs, &with(&|l| l.frame_chunk_values = 1_000)).unwrap(),
-        2_000
+    let chunk: (_, _, &Set) = (Budget::FrameChunkValues, 1_000, &|l, v| {
+        l.frame_chunk_values = v
+    });
+    holds_at_and_refuses_below(
+        &longs,
+        2_000,
+        chunk,
+        "longs.arrows: batch 0, column `x` (#0)",
     );
-    let (budget, message) = budget_refused(&longs, &with(&|l| l.frame_chunk_values = 999));
-    assert_eq!(budget, Budget::FrameChunkValues);
-    assert!(
-        message.contains("longs.arrows: batch 0, column `x` (#0): over"),
-        "{message}"
-    );
-    assert_eq!(
-        read_with(&longs, &with(&|l| l.frame_file_values = 2_000)).unwrap(),
-        2_000
-    );
-    let (budget, message) = budget_refused(&longs, &with(&|l| l.frame_file_values = 1_999));
-    assert_eq!(budget, Budget::FrameFileValues);
-    assert!(
-        message.contains("longs.arrows: batch 1, column `x` (#0): over"),
-        "{message}"
+    let file: (_, _, &Set) = (Budget::FrameFileValues, 2_000, &|l, v| {
+        l.frame_file_values = v
+    });
+    holds_at_and_refuses_below(
+        &longs,
+        2_000,
+        file,
+        "longs.arrows: batch 1, column `x` (#0)",
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
