@@ -49,8 +49,9 @@
 //! `(-1, d1, d2, …)`. The first dimension must be `-1`, as MLflow requires for data frames; a
 //! FixedSizeList must have exactly the size of its dimension (any size for `-1`, the same for
 //! every row). Element types must equal the dtype or widen to it without loss (Int32 for
-//! `int64`, Float32 for `float64`); `object` accepts anything. A single unnamed tensor takes
-//! the one column, or, with shape `(-1, n)`, the first `n` scalar columns.
+//! `int64`, Float32 for `float64`); `object` accepts anything (in the MLflow modes only at
+//! shape `(-1,)`, as MLflow: other shapes are checked as for any dtype). A single unnamed
+//! tensor takes the one column, or, with shape `(-1, n)`, the first `n` scalar columns.
 //!
 //! # Cost
 //!
