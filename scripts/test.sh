@@ -100,3 +100,7 @@ for features in "--no-default-features" "--features cli" "--no-default-features 
     # shellcheck disable=SC2086 # the feature flags are separate words on purpose
     run_tests -p signature-runtime ${features} --lib --tests "$@"
 done
+# The derive without its `check` feature (the runtime's default): `check = "..."` must be a
+# compile error naming the feature, and the crate must build without its file readers.
+echo "==> cargo test -p signature-runtime-derive --lib" >&2
+run_tests -p signature-runtime-derive --lib "$@"

@@ -34,6 +34,8 @@ pub(crate) enum View {
 impl View {
     pub(crate) const BOTH: [View; 2] = [View::Input, View::Output];
 
+    // The drift check's reader (feature `check`) is its only user.
+    #[cfg_attr(not(feature = "check"), allow(dead_code))]
     pub(crate) fn plural(self) -> &'static str {
         match self {
             View::Input => "inputs",
@@ -44,6 +46,8 @@ impl View {
 
 /// `check = "..."` or one half of `check(inputs = "...", outputs = "...")`.
 pub(crate) struct Check {
+    // Read by the drift check (feature `check`); without it the attribute is only refused.
+    #[cfg_attr(not(feature = "check"), allow(dead_code))]
     pub(crate) view: View,
     pub(crate) path: LitStr,
 }

@@ -98,49 +98,89 @@ fn empty(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
     if fields.iter().any(Field::is_used) || cont.transparent {
         return;
     }
-    cx.error_spanned_by(
-        &cont.ident,
-        format!(
-            "`{}` has no columns: MLflow does not allow an empty schema",
-            cont.ident
-        ),
-    );
+    no_entries(cx, &cont.ident, Entry::Column);
 }
 
 /// Two fields with one column name, in either view, once serde's and our renames apply.
 fn duplicate_names(cx: &Ctxt, fields: &[Field<'_>]) {
     let mut reported: Vec<usize> = Vec::new();
     for view in View::BOTH {
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for (index, field) in fields.iter().enumerate() {
+        let names = fields.iter().enumerate().filter_map(|(index, field)| {
             if field.flatten {
-                continue;
+                return None;
             }
-            let Some((name, span)) = field.view(view).and_then(|v| v.name.as_ref()) else {
-                continue;
-            };
-            match seen.get(name.as_str()) {
-                None => {
-                    seen.insert(name, index);
+            let (name, span) = field.view(view).and_then(|v| v.name.as_ref())?;
+            Some((index, name.as_str(), *span))
+        });
+        let direction = match view {
+            View::Input => "",
+            View::Output => " when serialized",
+        };
+        repeated_names(
+            cx,
+            Entry::Column,
+            names,
+            |index| fields[index].display_name(index),
+            direction,
+            &mut reported,
+        );
+    }
+}
+
+/// What a derived struct's fields become: the columns (or tensors) of a `Signature`, the
+/// parameters of `Params`. Both derives check their names here, with the same messages.
+#[derive(Clone, Copy)]
+pub(crate) enum Entry {
+    Column,
+    Parameter,
+}
+
+/// Reports a struct none of whose fields is an entry.
+pub(crate) fn no_entries(cx: &Ctxt, ident: &syn::Ident, entry: Entry) {
+    let (entries, why) = match entry {
+        Entry::Column => ("columns", "MLflow does not allow an empty schema"),
+        Entry::Parameter => (
+            "parameters",
+            "`Params` needs one at least (a model without parameters declares none)",
+        ),
+    };
+    cx.error_spanned_by(ident, format!("`{ident}` has no {entries}: {why}"));
+}
+
+/// Reports each name given to a second field (`names`: field index, name, where the name was
+/// given), at the repeat, naming the field that had it first (`field_name` of its index).
+/// Fields already in `reported` are not reported again, and the reported ones are added.
+pub(crate) fn repeated_names<'n>(
+    cx: &Ctxt,
+    entry: Entry,
+    names: impl IntoIterator<Item = (usize, &'n str, Span)>,
+    field_name: impl Fn(usize) -> String,
+    direction: &str,
+    reported: &mut Vec<usize>,
+) {
+    let entry = match entry {
+        Entry::Column => "column",
+        Entry::Parameter => "parameter",
+    };
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, name, span) in names {
+        match seen.get(name) {
+            None => {
+                seen.insert(name, index);
+            }
+            Some(&first) => {
+                if reported.contains(&index) {
+                    continue;
                 }
-                Some(&first) => {
-                    if reported.contains(&index) {
-                        continue;
-                    }
-                    reported.push(index);
-                    let direction = match view {
-                        View::Input => "",
-                        View::Output => " when serialized",
-                    };
-                    error(
-                        cx,
-                        *span,
-                        format!(
-                            "duplicate column name `{name}`{direction}: field `{}` has it too",
-                            fields[first].display_name(first)
-                        ),
-                    );
-                }
+                reported.push(index);
+                error(
+                    cx,
+                    span,
+                    format!(
+                        "duplicate {entry} name `{name}`{direction}: field `{}` has it too",
+                        field_name(first)
+                    ),
+                );
             }
         }
     }

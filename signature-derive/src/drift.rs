@@ -16,6 +16,7 @@ use crate::attr::{Check, View};
 
 // The reading of a file's text, kept free of the file system and the compiler's context so
 // that the fuzz target (fuzz/fuzz_targets/drift_read.rs) can include it by path.
+#[cfg(feature = "check")]
 pub(crate) mod read;
 
 /// One check to emit: the file's schema for `view`, as `Entry` expressions.
@@ -42,8 +43,20 @@ pub(crate) fn load(cx: &Ctxt, cont: &Container<'_>) -> Vec<Expected> {
         .collect()
 }
 
+/// Without the `check` feature the derive has no reader of signature files: the attribute
+/// is refused, naming the feature that brings them.
+#[cfg(not(feature = "check"))]
+fn read(_manifest_dir: Option<&Path>, check: &Check) -> Result<Expected, String> {
+    Err(format!(
+        "`check = \"{}\"` reads the file while compiling, which needs the `check` feature of \
+         signature-runtime: `signature-runtime = {{ version = \"0.1\", features = [\"check\"] }}`",
+        check.path.value()
+    ))
+}
+
 /// The file's text, or `None` past [`read::budget::FILE_BYTES`]: the size is checked before
 /// reading, and the reading stops one byte past the budget (a FIFO has no size).
+#[cfg(feature = "check")]
 fn read_limited(path: &Path) -> std::io::Result<Option<String>> {
     use std::io::Read as _;
     let limit = read::budget::FILE_BYTES;
@@ -57,6 +70,7 @@ fn read_limited(path: &Path) -> std::io::Result<Option<String>> {
     Ok((text.len() as u64 <= limit).then_some(text))
 }
 
+#[cfg(feature = "check")]
 fn read(manifest_dir: Option<&Path>, check: &Check) -> Result<Expected, String> {
     let shown = check.path.value();
     let mut path = match manifest_dir {

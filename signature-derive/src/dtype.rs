@@ -22,7 +22,8 @@ pub(crate) enum Dtype {
     Data(&'static str),
     Array(Box<Dtype>),
     Map(Box<Dtype>),
-    /// Properties: name, type, required. Only read from signature files.
+    /// Properties: name, type, required. Only read from signature files (feature `check`).
+    #[cfg_attr(not(feature = "check"), allow(dead_code))]
     Object(Vec<(String, Dtype, bool)>),
     Any,
     SparkMLVector,

@@ -1,16 +1,17 @@
 //! `#[derive(Params)]`: a struct's fields as MLflow inference parameters.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use serde_derive_internals::{Ctxt, Derive, ast as serde_ast};
 use syn::spanned::Spanned;
 
+use crate::check::{self, Entry};
 use crate::{attr, expand};
 
 struct Param<'a> {
     name: String,
+    /// Where the name was given: the rename, or the field.
+    span: Span,
     ty: &'a syn::Type,
     member: &'a Ident,
     default: Option<TokenStream>,
@@ -63,7 +64,6 @@ fn read<'a>(
         return Vec::new();
     };
     let mut params = Vec::new();
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
     // `param` and `signature` are both this derive's helper attributes: a field's
     // `#[signature(...)]` (a `Signature` key) would otherwise be dropped without a word.
     attr::reject(
@@ -100,24 +100,24 @@ fn read<'a>(
                 (name.value.clone(), name.span)
             }
         };
-        if let Some(first) = seen.get(&name) {
-            cx.syn_error(syn::Error::new(
-                span,
-                format!("duplicate parameter name `{name}`: field `{first}` has it too"),
-            ));
-            continue;
-        }
-        seen.insert(name.clone(), member.to_string());
         params.push(Param {
             name,
+            span,
             ty: field.ty,
             member,
             default: attrs.default,
         });
     }
+    // The same checks, with the same messages, as a `Signature`'s columns.
     if params.is_empty() && fields.iter().all(|f| f.original.ident.is_some()) {
-        cx.error_spanned_by(&input.ident, "`Params` needs at least one parameter");
+        check::no_entries(cx, &input.ident, Entry::Parameter);
     }
+    let names = params
+        .iter()
+        .enumerate()
+        .map(|(index, param)| (index, param.name.as_str(), param.span));
+    let field_name = |index: usize| syn::ext::IdentExt::unraw(params[index].member).to_string();
+    check::repeated_names(cx, Entry::Parameter, names, field_name, "", &mut Vec::new());
     params
 }
 

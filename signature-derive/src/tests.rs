@@ -131,6 +131,7 @@ fn inferred_bounds_cover_used_type_parameters_only() {
     assert!(!code.contains("U : _signature"), "{code}");
 }
 
+#[cfg(feature = "check")]
 #[test]
 fn a_missing_check_file_is_an_error_at_the_path() {
     let input: syn::DeriveInput = parse_quote! {
@@ -157,8 +158,8 @@ fn params_need_unique_names() {
     assert_eq!(
         errors,
         [
-            "duplicate parameter name `a`: field `a` has it too",
             "unknown param attribute `defualt`, expected one of `default`, `rename`, `skip`",
+            "duplicate parameter name `a`: field `a` has it too",
         ]
     );
 }
@@ -200,6 +201,7 @@ fn params_read_the_container_once_and_report_misplaced_keys() {
 /// MLflow, the runtime) and YAML 1.2 readers disagree, it agrees with the runtime: a repeated
 /// key takes its last value, an alias stands for its anchor, a YAML 1.1 boolean is no
 /// schema.
+#[cfg(feature = "check")]
 #[test]
 fn the_drift_check_reads_mlmodel_yaml_as_the_runtime_does() {
     use signature_runtime::mlflow::MlModel;
@@ -227,4 +229,24 @@ fn the_drift_check_reads_mlmodel_yaml_as_the_runtime_does() {
     assert!(MlModel::from_yaml(yaml).unwrap().signature().is_err());
     let error = crate::drift::read::entries(yaml, true, "inputs", "MLmodel").unwrap_err();
     assert!(error.contains("has no inputs schema"), "{error}");
+}
+
+/// Without the `check` feature (the runtime's default `derive` alone), the drift check is
+/// a compile error at the path naming the feature, never a check silently skipped.
+#[cfg(not(feature = "check"))]
+#[test]
+fn check_without_the_feature_is_an_error_naming_it() {
+    let input: syn::DeriveInput = parse_quote! {
+        #[signature(check = "model/MLmodel")]
+        struct S { a: i64 }
+    };
+    let errors = errors(&input);
+    assert_eq!(
+        errors,
+        [
+            "`check = \"model/MLmodel\"` reads the file while compiling, which needs the `check` \
+             feature of signature-runtime: `signature-runtime = { version = \"0.1\", features = \
+             [\"check\"] }`"
+        ]
+    );
 }

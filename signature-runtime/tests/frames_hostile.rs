@@ -12,7 +12,7 @@ use signature_runtime::mlflow::{Budget, ReadLimits};
 use signature_runtime::{ColSpec, DataType, Schema};
 
 mod support;
-use support::parquet::{Page, parquet_with_page, read_rows as read_with};
+use support::parquet::{Page, parquet_of_run_pages, parquet_with_page, read_rows as read_with};
 use support::scratch;
 
 fn fixture(name: &str) -> PathBuf {
@@ -108,38 +108,45 @@ fn budget_refused(path: &Path, limits: &ReadLimits) -> (Budget, String) {
     }
 }
 
+/// Sets one budget of [`ReadLimits`] to a value.
+type Set = dyn Fn(&mut ReadLimits, u64);
+
+/// `path` reads all its `rows` with the budget `set` to `at` (what the file declares), and one
+/// below is refused as `budget`, the message naming `place` and the budget with its value.
+fn holds_at_and_refuses_below(
+    path: &Path,
+    rows: usize,
+    (budget, at, set): (Budget, u64, &Set),
+    place: &str,
+) {
+    let with = |value: u64| {
+        let mut limits = ReadLimits::default();
+        set(&mut limits, value);
+        limits
+    };
+    assert_eq!(read_with(path, &with(at)).unwrap(), rows, "{budget:?}");
+    let (refused, message) = budget_refused(path, &with(at - 1));
+    assert_eq!(refused, budget);
+    let expected = format!("{place}: over the `{}` budget ({} ", budget.name(), at - 1);
+    assert!(message.contains(&expected), "{message}");
+}
+
 /// The page budgets hold at a real page's own size and value count and refuse one below.
 #[test]
 fn page_budgets_hold_at_the_limit_and_refuse_past_it() {
     let dir = scratch("limits");
     let path = parquet_with_page(&dir, "plain.parquet", None);
-    let with = |change: &dyn Fn(&mut ReadLimits)| {
-        let mut limits = ReadLimits::default();
-        change(&mut limits);
-        limits
-    };
     assert_eq!(read_with(&path, &ReadLimits::default()).unwrap(), 1_000);
+    let place = "plain.parquet: row group 0, column `x` (#0), page 0";
     // 1,000 plain longs: 8,000 bytes.
-    assert_eq!(
-        read_with(&path, &with(&|l| l.frame_page_bytes = 8_000)).unwrap(),
-        1_000
-    );
-    let (budget, message) = budget_refused(&path, &with(&|l| l.frame_page_bytes = 7_999));
-    assert_eq!(budget, Budget::FramePageBytes);
-    assert!(
-        message.contains("plain.parquet: row group 0, column `x` (#0), page 0: over the `frame_page_bytes` budget (7999 "),
-        "{message}"
-    );
-    assert_eq!(
-        read_with(&path, &with(&|l| l.frame_page_values = 1_000)).unwrap(),
-        1_000
-    );
-    let (budget, message) = budget_refused(&path, &with(&|l| l.frame_page_values = 999));
-    assert_eq!(budget, Budget::FramePageValues);
-    assert!(
-        message.contains("page 0: over the `frame_page_values` budget (999 "),
-        "{message}"
-    );
+    let bytes: (_, _, &Set) = (Budget::FramePageBytes, 8_000, &|l, v| {
+        l.frame_page_bytes = v
+    });
+    holds_at_and_refuses_below(&path, 1_000, bytes, place);
+    let values: (_, _, &Set) = (Budget::FramePageValues, 1_000, &|l, v| {
+        l.frame_page_values = v
+    });
+    holds_at_and_refuses_below(&path, 1_000, values, place);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -201,6 +208,130 @@ fn pages_claiming_gigabytes_or_billions_of_values_are_refused_by_default() {
         }),
     );
     assert_eq!(read_with(&honest, &ReadLimits::default()).unwrap(), 1_000);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The sums of what pages declare hold at a real chunk's own sums and refuse one below,
+/// naming the row group, the column and the page that went past.
+#[test]
+fn chunk_and_file_budgets_hold_at_the_limit_and_refuse_past_it() {
+    let dir = scratch("sums");
+    // A dictionary of one long (one value, 8 bytes) and ten pages of 1,000 values, each 4
+    // bytes decompressed (its bit width, a two-byte run header, the run's value).
+    let path = parquet_of_run_pages(&dir, "runs.parquet", 10, 1_000);
+    assert_eq!(read_with(&path, &ReadLimits::default()).unwrap(), 10_000);
+    let cases: [(Budget, u64, &Set); 4] = [
+        (Budget::FrameChunkValues, 10_001, &|l, v| {
+            l.frame_chunk_values = v
+        }),
+        (Budget::FrameFileValues, 10_001, &|l, v| {
+            l.frame_file_values = v
+        }),
+        (Budget::FrameChunkBytes, 48, &|l, v| l.frame_chunk_bytes = v),
+        (Budget::FrameFileBytes, 48, &|l, v| l.frame_file_bytes = v),
+    ];
+    for case in cases {
+        let place = "runs.parquet: row group 0, column `x` (#0), page 10";
+        holds_at_and_refuses_below(&path, 10_000, case, place);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Half a megabyte of 20,000 pages, each within the page budgets (2^28 − 1 values from a
+/// seven-byte run), declaring five trillion values in all: the reader would decode every one.
+/// Refused from the page headers by the chunk budget, and with that raised by the file's.
+#[test]
+fn many_small_pages_declaring_trillions_of_values_are_refused_by_default() {
+    let dir = scratch("runs");
+    let path = parquet_of_run_pages(&dir, "hostile_runs.parquet", 20_000, (1 << 28) - 1);
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size < 1 << 20, "{size} bytes");
+    let (budget, message) = budget_refused(&path, &ReadLimits::default());
+    assert_eq!(budget, Budget::FrameChunkValues);
+    // The dictionary is page 0; eight pages of 2^28 − 1 values stay under 2^31.
+    assert!(
+        message.contains("row group 0, column `x` (#0), page 9: over the `frame_chunk_values` budget (2147483648 values declared in one column of a row group or batch)"),
+        "{message}"
+    );
+    let mut limits = ReadLimits::default();
+    limits.frame_chunk_values = u64::MAX;
+    let (budget, message) = budget_refused(&path, &limits);
+    assert_eq!(budget, Budget::FrameFileValues);
+    // 2^34 / (2^28 − 1) = 64.0000002: the 65th data page goes past.
+    assert!(
+        message
+            .contains("row group 0, column `x` (#0), page 65: over the `frame_file_values` budget"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An Arrow IPC stream of `batches` batches of one column `x`, each `rows` rows of the Null
+/// type (or of longs when `rows` is small and `longs` is set).
+fn ipc_stream(dir: &Path, name: &str, batches: usize, rows: usize, longs: bool) -> PathBuf {
+    use signature_runtime::frame::arrow_array::{ArrayRef, Int64Array, NullArray, RecordBatch};
+    use signature_runtime::frame::arrow_schema::{DataType as ArrowType, Field, Schema as Fields};
+    let path = dir.join(name);
+    let (column, kind): (ArrayRef, _) = if longs {
+        let values = Int64Array::from_iter_values(0..rows as i64);
+        (std::sync::Arc::new(values), ArrowType::Int64)
+    } else {
+        (std::sync::Arc::new(NullArray::new(rows)), ArrowType::Null)
+    };
+    let fields = std::sync::Arc::new(Fields::new(vec![Field::new("x", kind, true)]));
+    let batch = RecordBatch::try_new(fields.clone(), vec![column]).unwrap();
+    let file = std::fs::File::create(&path).unwrap();
+    let mut writer = arrow_ipc::writer::StreamWriter::try_new(file, &fields).unwrap();
+    for _ in 0..batches {
+        writer.write(&batch).unwrap();
+    }
+    writer.finish().unwrap();
+    path
+}
+
+/// A Null column declares any number of rows in no bytes: nine batches of 2^31 − 1 rows in a
+/// few kilobytes. arrow-ipc builds each in constant time; the check would then go row by row
+/// (and it once made a bitmap of every row: 256 MiB a batch). The batches' declared values
+/// are held to the budgets of Parquet's pages.
+#[test]
+fn ipc_batches_declaring_billions_of_rows_are_refused_by_default() {
+    let dir = scratch("ipc_rows");
+    let path = ipc_stream(&dir, "nulls.arrows", 9, (1 << 31) - 1, false);
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size < 10_000, "{size} bytes");
+    let (budget, message) = budget_refused(&path, &ReadLimits::default());
+    assert_eq!(budget, Budget::FrameFileValues);
+    // Eight batches stay under 2^34.
+    assert!(
+        message.contains("nulls.arrows: batch 8, column `x` (#0): over the `frame_file_values` budget (17179869184 "),
+        "{message}"
+    );
+    // Within the budgets, the Null column is checked without a bitmap of its rows.
+    let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Long)]).unwrap();
+    let one = ipc_stream(&dir, "one.arrows", 1, (1 << 31) - 1, false);
+    let report = check_file(&ArrowChecker::for_schema(&schema), &one).unwrap();
+    assert!(report.to_string().contains("2147483647"), "{report}");
+
+    // The budgets hold at a real file's own counts and refuse one below.
+    let longs = ipc_stream(&dir, "longs.arrows", 2, 1_000, true);
+    let chunk: (_, _, &Set) = (Budget::FrameChunkValues, 1_000, &|l, v| {
+        l.frame_chunk_values = v
+    });
+    holds_at_and_refuses_below(
+        &longs,
+        2_000,
+        chunk,
+        "longs.arrows: batch 0, column `x` (#0)",
+    );
+    let file: (_, _, &Set) = (Budget::FrameFileValues, 2_000, &|l, v| {
+        l.frame_file_values = v
+    });
+    holds_at_and_refuses_below(
+        &longs,
+        2_000,
+        file,
+        "longs.arrows: batch 1, column `x` (#0)",
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

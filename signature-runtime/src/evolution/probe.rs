@@ -218,8 +218,9 @@ impl Prober {
             return outcome.clone();
         }
         // Shape (-1, 1), one element a row: MLflow lets anything through a tensor of dtype
-        // `object` and shape (-1,) in particular, which would make every change to `object`
-        // look harmless; a tensor of any other shape wants the dtype.
+        // `object` and shape (-1,) in particular (`pandas_rules::numpy::tensor_takes_anything`),
+        // which would make every change to `object` look harmless; a tensor of any other shape
+        // wants the dtype.
         let tensor = |dtype: &NumpyDtype| {
             Schema::from_tensors(vec![TensorSpec::unnamed(dtype.clone(), [-1, 1])])
                 .expect("one unnamed tensor")

@@ -32,71 +32,7 @@
 //! about a whole column points at `/<column>`. Rows count from the start of the input, across
 //! batches when a file is checked batch by batch.
 //!
-//! # Types
-//!
-//! | Arrow | MLflow | conformed to |
-//! |---|---|---|
-//! | Boolean | `boolean` | as is |
-//! | Int8, Int16, Int32, UInt8, UInt16 | `integer` | Int32 |
-//! | Int8 … Int64, UInt8 … UInt32 | `long` | Int64 |
-//! | UInt64 | `long`, when every value is at most 2^63 − 1 (`out_of_range` otherwise) | Int64 |
-//! | Float16, Float32 | `float` | Float32 |
-//! | Float16, Float32, Float64; Int8 … Int32, UInt8 … UInt32 | `double` | Float64 |
-//! | Utf8, LargeUtf8, Utf8View; Dictionary(_, Utf8 / LargeUtf8 / Utf8View) | `string` | as is; a dictionary is unpacked |
-//! | Binary, LargeBinary, BinaryView, FixedSizeBinary | `binary` | as is |
-//! | Timestamp (any unit, no timezone), Date32, Date64 | `datetime` | Timestamp(ns), `out_of_range` outside 1677–2262 |
-//! | Timestamp (any unit) with a timezone | `datetime`, with a warning `value_changed` | Timestamp(ns) without timezone: the same instants, in UTC |
-//! | List, LargeList, FixedSizeList, ListView, LargeListView | `array` | the same list kind, items conformed |
-//! | Struct | `object`: every required property a field, no field that is not a property | fields conformed |
-//! | Map with Utf8, LargeUtf8 or Utf8View keys | `map` | values conformed |
-//! | anything | `any` | as is |
-//! | List of Float64 (or anything `array<double>` accepts) | `sparkml_vector` | as `array<double>` |
-//! | Null (a column of nulls only) | any optional column | a column of nulls of the conformed type |
-//!
-//! Everything else is `wrong_type`, naming the column (and the nested field) and both types.
-//! In particular, in [`Mode::Strict`](crate::Mode::Strict) a conversion that can lose
-//! information is refused whatever the values are: Int64 for `integer`, Int64 or Float64 for
-//! `float`, Int64 for `double` (as MLflow refuses them). A timestamp with a timezone is an
-//! exact instant, so Strict takes it for `datetime` (MLflow's `datetime` is timezone-naive): the
-//! conformed column holds the same instants as naive UTC time, and the check warns that the
-//! timezone is dropped.
-//!
-//! # Modes
-//!
-//! In [`Mode::Strict`](crate::Mode::Strict) the tables above decide. In
-//! [`Mode::MlflowServing`](crate::Mode::MlflowServing) and
-//! [`Mode::MlflowPredict`](crate::Mode::MlflowPredict) a scalar column gets the decision
-//! of MLflow's `pyfunc.predict` on the pandas column pyarrow's `to_pandas()` makes of it (for
-//! Polars, through Arrow): the two modes are the same for frames, since a frame reaches MLflow
-//! as a DataFrame either way. Where MLflow accepts a column but changes its values or passes
-//! them on unchecked, the check accepts it with a `value_changed` warning, and conforming
-//! performs MLflow's cast. `array`, `object` and `map` columns get MLflow's cell-by-cell
-//! checks on what `to_pandas()` makes of the cells (a numpy array per list row, a dict of
-//! Python scalars per struct row, a list of pairs per map row), and tensors MLflow's reshaping
-//! of a pandas column; `docs/mlflow-differences.md` lists where the MLflow modes differ from
-//! MLflow.
-//!
-//! | rule | Strict | MLflow modes |
-//! |---|---|---|
-//! | nulls in a required scalar column | `null_not_allowed` | no null check; nulls only change the pandas dtype (rows below) |
-//! | integer column with nulls (float64 in pandas) | by its type | `double`: warning (NaN for the nulls), conformed to Float64; `integer`, `long`: `wrong_type` with MLflow's missing-values hint; `float`: `wrong_type` |
-//! | Int64 for `float` / `double` | `wrong_type` | accepted when every value is 0 or 1 (warning, cast to Float32 / Float64), else `wrong_type` listing the rows |
-//! | UInt64 for `long` | accepted when every value fits | `wrong_type` (MLflow refuses uint64) |
-//! | Utf8 for `binary` | `wrong_type` | warning (MLflow passes the text on) |
-//! | Binary, Date, List, Struct, Map (pandas objects) for `string`, `boolean`; Date, List, Struct, Map for `binary` | `wrong_type` | warning: MLflow passes Python objects on unchecked |
-//! | Boolean with nulls for `double` | `wrong_type` | warning; conformed to Float64 1.0 / 0.0 / null, as MLflow makes floats of them (NaN for the nulls) |
-//! | Null column | fits any optional column | `string`, `binary`, `boolean`, `datetime`, `double`: accepted; `integer`, `long`, `float`: `wrong_type` |
-//! | Date32, Date64 for `datetime` | Timestamp(ns) | the same (MLflow parses the dates) |
-//! | timestamp with a timezone for `datetime` | warning, UTC instants | `wrong_type`, as MLflow |
-//! | Dictionary of strings / Categorical for `string` | unpacked to strings | `wrong_type`: pandas reads it as `category`, which MLflow refuses |
-//! | null rows of an `array` / `object` / `map` column | need an optional column | the same |
-//! | `array<T>` items | by their type; never null | each row's numpy array by the rules above for a column of the items' type (Int64 items for `float` / `double` refused, whatever the values); null items only where they leave that decision unchanged (float items), else `null_not_allowed`; Utf8 items only for `string`, Binary only for `binary` |
-//! | nested `array` items, `object` property values (non-scalar) | never null (properties: unless optional) | null by the column's (property's) `required` flag, as MLflow passes it down |
-//! | scalar `object` property values | by their type | as Python scalars: any integer field is int64 (`integer` refused, `float` / `double` refused), any float field float64 (`float` refused); conformed to the property's type |
-//! | Map for `map` | values checked | `wrong_type`: pandas gives lists of (key, value) pairs, which MLflow refuses |
-//! | tensor, scalar column | lossless widening to the dtype | any numeric column, cast to the dtype (warning when the cast can lose values); shapes `(-1,)`, `(-1, 1)` only; nulls only for float dtypes |
-//! | tensor, list column | nested lists, one level per dimension; items widened | flat rows of exactly the product of the dimensions after the first (none may be -1); items passed on uncast (warning when not of the dtype); no null rows |
-//! | unnamed tensor over several columns | each column widened to the dtype | each column exactly of the dtype |
+#![doc = include_str!("../../docs/frame-rules.md")]
 //!
 //! # Nulls
 //!
@@ -113,8 +49,9 @@
 //! `(-1, d1, d2, …)`. The first dimension must be `-1`, as MLflow requires for data frames; a
 //! FixedSizeList must have exactly the size of its dimension (any size for `-1`, the same for
 //! every row). Element types must equal the dtype or widen to it without loss (Int32 for
-//! `int64`, Float32 for `float64`); `object` accepts anything. A single unnamed tensor takes
-//! the one column, or, with shape `(-1, n)`, the first `n` scalar columns.
+//! `int64`, Float32 for `float64`); `object` accepts anything (in the MLflow modes only at
+//! shape `(-1,)`, as MLflow: other shapes are checked as for any dtype). A single unnamed
+//! tensor takes the one column, or, with shape `(-1, n)`, the first `n` scalar columns.
 //!
 //! # Cost
 //!

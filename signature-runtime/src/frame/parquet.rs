@@ -289,7 +289,9 @@ pub fn open(path: &Path) -> Result<Batches, FileError> {
 /// [`open`] within `limits`: the footer (or the stream's schema message) no larger than
 /// [`ReadLimits::frame_metadata_bytes`], at most [`ReadLimits::frame_columns`] columns, and
 /// each Parquet page within [`ReadLimits::frame_page_bytes`] and
-/// [`ReadLimits::frame_page_values`].
+/// [`ReadLimits::frame_page_values`], and what the pages declare in all within
+/// [`ReadLimits::frame_chunk_values`], [`ReadLimits::frame_chunk_bytes`] per column chunk and
+/// [`ReadLimits::frame_file_values`], [`ReadLimits::frame_file_bytes`] per file.
 pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError> {
     let shown = path.display().to_string();
     let format = FileFormat::from_path(path)
@@ -387,17 +389,19 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
                 let reader = guarded(&shown, || {
                     FileReader::try_new_buffered(file, None).map_err(&arrow_error)
                 })?;
+                let mut declared = IpcDeclared::new(limits, &shown);
                 (
                     reader.schema(),
-                    Box::new(reader.map(move |batch| batch.map_err(&arrow_error))),
+                    Box::new(reader.map(move |batch| declared.check(batch.map_err(&arrow_error)?))),
                 )
             } else {
                 let reader = guarded(&shown, || {
                     StreamReader::try_new(BufReader::new(file), None).map_err(&arrow_error)
                 })?;
+                let mut declared = IpcDeclared::new(limits, &shown);
                 (
                     reader.schema(),
-                    Box::new(reader.map(move |batch| batch.map_err(&arrow_error))),
+                    Box::new(reader.map(move |batch| declared.check(batch.map_err(&arrow_error)?))),
                 )
             }
         }
@@ -414,6 +418,79 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
         path: shown,
         failed: false,
     })
+}
+
+/// The values the record batches of an Arrow IPC file declare, checked batch by batch against
+/// [`ReadLimits::frame_chunk_values`] (one column of one batch, its nested arrays counted) and
+/// [`ReadLimits::frame_file_values`] (the whole file), the budgets a Parquet file's pages are
+/// held to. Every buffer of a batch lies in its body, which lies in the file, but a column of
+/// the Null type, a run-end-encoded column or a struct of no field declares any number of
+/// rows in no bytes: arrow-ipc builds such a batch in constant time, and only the work after
+/// it (a check goes row by row) grows with what it declares. So the check runs as each batch
+/// is decoded, before anyone looks at its rows.
+struct IpcDeclared {
+    chunk_limit: u64,
+    file_limit: u64,
+    file_values: u64,
+    batch: usize,
+    shown: String,
+}
+
+impl IpcDeclared {
+    fn new(limits: &ReadLimits, shown: &str) -> Self {
+        IpcDeclared {
+            chunk_limit: limits.frame_chunk_values,
+            file_limit: limits.frame_file_values,
+            file_values: 0,
+            batch: 0,
+            shown: shown.to_owned(),
+        }
+    }
+
+    fn check(&mut self, batch: RecordBatch) -> Result<RecordBatch, FileError> {
+        for (index, (field, column)) in batch
+            .schema_ref()
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .enumerate()
+        {
+            let values = declared_values(column.as_ref());
+            self.file_values = self.file_values.saturating_add(values);
+            let over = |budget, limit| {
+                Err(FileError::Budget(BudgetExceeded::new(
+                    budget,
+                    limit,
+                    format!(
+                        "{}: batch {}, column `{}` (#{index})",
+                        self.shown,
+                        self.batch,
+                        field.name()
+                    ),
+                )))
+            };
+            if values > self.chunk_limit {
+                return over(Budget::FrameChunkValues, self.chunk_limit);
+            }
+            if self.file_values > self.file_limit {
+                return over(Budget::FrameFileValues, self.file_limit);
+            }
+        }
+        self.batch += 1;
+        Ok(batch)
+    }
+}
+
+/// The length of `array` and of every array nested in it, as an IPC batch's field nodes
+/// declare them.
+fn declared_values(array: &dyn arrow_array::Array) -> u64 {
+    let data = array.to_data();
+    let nested: u64 = data
+        .child_data()
+        .iter()
+        .map(|child| declared_values(arrow_array::make_array(child.clone()).as_ref()))
+        .fold(0, u64::saturating_add);
+    (data.len() as u64).saturating_add(nested)
 }
 
 /// The last `N` bytes of the file, or `None` when it is shorter.

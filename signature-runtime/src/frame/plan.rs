@@ -604,7 +604,13 @@ impl Builder<'_> {
     }
 
     fn tensor<T: FrameType>(&mut self, spec: &TensorSpec, column: &str, found: &T) -> Option<Node> {
-        if spec.dtype() == &NumpyDtype::Object {
+        // In the MLflow modes, MLflow's own pass-through; in Strict, an `object` tensor's
+        // elements are Python objects of any kind (as for JSON bodies), so any column is one.
+        let takes_anything = match self.mode {
+            Mode::Strict => spec.dtype() == &NumpyDtype::Object,
+            _ => crate::pandas_rules::numpy::tensor_takes_anything(spec),
+        };
+        if takes_anything {
             return Some(Node::new(true, NodeKind::Keep));
         }
         let shape = spec.shape();

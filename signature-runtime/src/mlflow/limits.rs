@@ -60,6 +60,27 @@ pub struct ReadLimits {
     /// encoding decodes millions of values from a few bytes, so this bounds the work one page
     /// header can ask for.
     pub frame_page_values: u64,
+    /// Values the pages of one column chunk (one column of one row group) may declare in all,
+    /// and the arrays of one column of an Arrow IPC batch, nested ones counted
+    /// (2^31, 2,147,483,648). Each page is under [`ReadLimits::frame_page_values`], but a
+    /// chunk of many small pages, each declaring a run of millions of values, would make the
+    /// reader decode them all. Writers end a row group at 2^20 rows (pyarrow 15 on, arrow-rs,
+    /// Polars) or 2^26 (pyarrow before 15): this leaves 32 list items per row of the largest.
+    pub frame_chunk_values: u64,
+    /// Values the pages of a whole Parquet file, or the batches of an Arrow IPC file, may
+    /// declare in all (2^34, about 17 billion). A file of
+    /// a million rows and a thousand columns declares 10^9 values (2^30), one per cell; this
+    /// leaves 16 list items per cell, or 16 times the rows.
+    pub frame_file_values: u64,
+    /// Bytes the pages of one column chunk may declare once decompressed, in all (2^34,
+    /// 16 GiB). A row group of 2^26 doubles is 512 MiB per column, of 2^20 strings of a
+    /// kilobyte 1 GiB; a small file of highly compressed pages could otherwise make the reader
+    /// decompress far more.
+    pub frame_chunk_bytes: u64,
+    /// Bytes the pages of a whole file may declare once decompressed, in all (2^37,
+    /// 128 GiB). A million rows of a thousand doubles are 8 GB (2^33) decompressed; this
+    /// leaves 16 times that, for strings and lists.
+    pub frame_file_bytes: u64,
 }
 
 impl Default for ReadLimits {
@@ -81,6 +102,10 @@ impl Default for ReadLimits {
             frame_columns: 100_000,
             frame_page_bytes: 256 * MIB,
             frame_page_values: 1 << 28,
+            frame_chunk_values: 1 << 31,
+            frame_file_values: 1 << 34,
+            frame_chunk_bytes: 1 << 34,
+            frame_file_bytes: 1 << 37,
         }
     }
 }
@@ -119,6 +144,14 @@ pub enum Budget {
     FramePageBytes,
     /// [`ReadLimits::frame_page_values`].
     FramePageValues,
+    /// [`ReadLimits::frame_chunk_values`].
+    FrameChunkValues,
+    /// [`ReadLimits::frame_file_values`].
+    FrameFileValues,
+    /// [`ReadLimits::frame_chunk_bytes`].
+    FrameChunkBytes,
+    /// [`ReadLimits::frame_file_bytes`].
+    FrameFileBytes,
 }
 
 impl Budget {
@@ -138,6 +171,10 @@ impl Budget {
             Budget::FrameColumns => "frame_columns",
             Budget::FramePageBytes => "frame_page_bytes",
             Budget::FramePageValues => "frame_page_values",
+            Budget::FrameChunkValues => "frame_chunk_values",
+            Budget::FrameFileValues => "frame_file_values",
+            Budget::FrameChunkBytes => "frame_chunk_bytes",
+            Budget::FrameFileBytes => "frame_file_bytes",
         }
     }
 
@@ -156,6 +193,12 @@ impl Budget {
             Budget::FrameColumns => "columns",
             Budget::FramePageBytes => "bytes in one page once decompressed",
             Budget::FramePageValues => "values in one page",
+            Budget::FrameChunkValues => "values declared in one column of a row group or batch",
+            Budget::FrameFileValues => "values declared in the file",
+            Budget::FrameChunkBytes => {
+                "bytes declared once decompressed in one column of a row group"
+            }
+            Budget::FrameFileBytes => "bytes declared once decompressed in the file",
         }
     }
 }

@@ -6,8 +6,8 @@
 //! measured with numpy 2.4 and pandas 3.1 (see the tests below).
 
 use super::values::{Series, Val, Verdict, article, python_float, python_int, short, truthy};
-use crate::types::NumpyDtype;
 use crate::types::datetime::{DatetimeText, is_c_space, numpy_datetime_text};
+use crate::types::{NumpyDtype, TensorSpec};
 
 /// The range of an integer dtype, as numpy checks Python integers against it.
 fn int_range(dtype: &NumpyDtype) -> Option<(i128, i128)> {
@@ -35,6 +35,15 @@ fn float_limits(dtype: &NumpyDtype) -> Option<(u32, f64)> {
         | NumpyDtype::Complex256 => (53, f64::MAX),
         _ => return None,
     })
+}
+
+/// Whether MLflow lets any value through a tensor of `spec`: `_enforce_tensor_spec` returns
+/// whatever array it is given at once for dtype `object` and shape `(-1,)`, before any shape or
+/// dtype check, and `_reshape_and_cast_pandas_column_values` reaches it for a frame column.
+/// The one home of this rule: the JSON checker, the frame planner and the evolution probes ask
+/// here.
+pub(crate) fn tensor_takes_anything(spec: &TensorSpec) -> bool {
+    *spec.dtype() == NumpyDtype::Object && spec.shape() == [-1]
 }
 
 /// `np.array([value], dtype)` for one element of a tensor: kept, changed (how), or refused.

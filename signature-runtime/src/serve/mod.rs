@@ -5,25 +5,7 @@
 //! until SIGTERM or Ctrl-C, finishing the requests in flight. The endpoints are MLflow's
 //! scoring server's, answered as it answers them, plus three it lacks:
 //!
-//! | endpoint | answer |
-//! |---|---|
-//! | `POST /invocations` | `application/json` (every body format the [checker](crate::check) takes, with `params`) or `text/csv` (a header row; cells typed by the signature, as `pd.read_csv` with the signature's dtypes reads them; no params), each optionally `;charset=utf-8`: 200 `{"predictions": [...]}`. Any other content type or charset: 415, text |
-//! | `GET /ping`, `GET /health` | 200 `"\n"`: the model is loaded (it is, once the router exists) |
-//! | `GET /version` | this crate's version |
-//! | `GET /signature` | the MLflow signature dict (`signature.to_dict()`) |
-//! | `GET /openapi.json` | an OpenAPI 3.1 document generated from the signature |
-//! | `GET /metrics` | Prometheus text: requests by endpoint and status, problems by code, latency histograms |
-//!
-//! Errors are MLflow's body, `{"error_code": ..., "message": ...}` ([`ServeError`]):
-//!
-//! | status | `error_code` | when |
-//! |---|---|---|
-//! | 400 | `BAD_REQUEST` | the body is not a request MLflow reads: not JSON, no or several format keys, ragged rows, a CSV pandas refuses |
-//! | 400 | `INVALID_PARAMETER_VALUE` | the data does not match the signature (the message is the check's report: every problem with its JSON pointer, values hidden unless [`ServeOptions::with_full_reports`]) |
-//! | 413 | `RESOURCE_EXHAUSTED` | the body is over [`ServeOptions::with_max_body_bytes`] |
-//! | 500 | `INTERNAL_ERROR` | the model failed or panicked (the server keeps serving), or broke its output signature |
-//! | 503 | `TEMPORARILY_UNAVAILABLE` | [`ServeOptions::with_max_concurrent`] requests are running already |
-//! | 504 | `DEADLINE_EXCEEDED` | the request ran past [`ServeOptions::with_timeout`] |
+#![doc = include_str!("../../docs/serve-endpoints.md")]
 //!
 //! [`gateway`] is the same protocol in front of an existing MLflow scoring server (Python):
 //! each `/invocations` body is checked, a bad one answered at once as above, a good one

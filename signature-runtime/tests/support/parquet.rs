@@ -150,3 +150,112 @@ pub(crate) fn parquet_with_page(dir: &Path, name: &str, page: Option<&Page>) -> 
     std::fs::write(&path, bytes).unwrap();
     path
 }
+
+/// A Parquet file of one required `x` long column whose one column chunk is a dictionary of
+/// one value and `pages` data pages, each declaring `values_per_page` values as a single
+/// run-length-encoded run of dictionary index 0: about 30 bytes a page, however many values
+/// it declares. The footer is the parquet crate's, its counts matching the pages.
+pub(crate) fn parquet_of_run_pages(
+    dir: &Path,
+    name: &str,
+    pages: usize,
+    values_per_page: i64,
+) -> PathBuf {
+    use signature_runtime::frame::parquet_crate::file::metadata::{
+        FileMetaData, ParquetMetaData, ParquetMetaDataWriter,
+    };
+    use thrift::*;
+
+    let path = dir.join(name);
+    // A real file for the schema and the footer's other fields.
+    let column: ArrayRef = Arc::new(Int64Array::from(vec![7]));
+    let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, false)]));
+    let batch = RecordBatch::try_new(schema, vec![column]).unwrap();
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let reader = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let metadata = reader.metadata().clone();
+
+    let header = |page_type: i64, data_len: usize, body: &dyn Fn(&mut Vec<u8>)| {
+        let mut out = Vec::new();
+        i32_field(1, page_type, 0, &mut out);
+        i32_field(1, data_len as i64, 0, &mut out); // uncompressed
+        i32_field(1, data_len as i64, 0, &mut out); // compressed
+        body(&mut out);
+        out.push(0);
+        out
+    };
+    let mut bytes = b"PAR1".to_vec();
+    // The dictionary: one PLAIN long.
+    let dictionary_offset = bytes.len();
+    bytes.extend(header(2, 8, &|out| {
+        field(4, STRUCT, out); // 7: dictionary_page_header
+        i32_field(1, 1, 0, out); // num_values
+        i32_field(1, 0, 0, out); // PLAIN
+        out.push(0);
+    }));
+    bytes.extend(7i64.to_le_bytes());
+    // Each data page: bit width 1, then one run of `values_per_page` zeros.
+    let mut data = vec![1];
+    varint((values_per_page as u64) << 1, 0, &mut data);
+    data.push(0);
+    let data_page = header(0, data.len(), &|out| {
+        field(2, STRUCT, out); // 5: data_page_header
+        i32_field(1, values_per_page, 0, out); // num_values
+        i32_field(1, 8, 0, out); // RLE_DICTIONARY
+        i32_field(1, 3, 0, out); // RLE levels
+        i32_field(1, 3, 0, out);
+        out.push(0);
+    });
+    let data_offset = bytes.len();
+    for _ in 0..pages {
+        bytes.extend(&data_page);
+        bytes.extend(&data);
+    }
+    let chunk_len = (bytes.len() - dictionary_offset) as i64;
+    let total = values_per_page * pages as i64;
+    let chunk = metadata
+        .row_group(0)
+        .column(0)
+        .clone()
+        .into_builder()
+        .set_num_values(total)
+        .set_total_compressed_size(chunk_len)
+        .set_total_uncompressed_size(chunk_len)
+        .set_dictionary_page_offset(Some(dictionary_offset as i64))
+        .set_data_page_offset(data_offset as i64)
+        .set_offset_index_offset(None)
+        .set_offset_index_length(None)
+        .set_column_index_offset(None)
+        .set_column_index_length(None)
+        .build()
+        .unwrap();
+    let row_group = metadata
+        .row_group(0)
+        .clone()
+        .into_builder()
+        .set_num_rows(total)
+        .set_total_byte_size(chunk_len)
+        .set_file_offset(dictionary_offset as i64)
+        .set_column_metadata(vec![chunk])
+        .build()
+        .unwrap();
+    let file = metadata.file_metadata();
+    let file = FileMetaData::new(
+        file.version(),
+        total,
+        file.created_by().map(str::to_owned),
+        file.key_value_metadata().cloned(),
+        file.schema_descr_ptr(),
+        file.column_orders().cloned(),
+    );
+    let footer = ParquetMetaData::new(file, vec![row_group]);
+    ParquetMetaDataWriter::new(&mut bytes, &footer)
+        .with_preserve_page_index_locations(false)
+        .finish()
+        .unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    path
+}

@@ -246,10 +246,10 @@ impl<S: CellSink> Run<'_, '_, S> {
         });
     }
 
-    /// Whether MLflow takes any value for this tensor: `_enforce_tensor_spec` returns at once
-    /// for a spec of dtype `object` and shape `(-1,)`, whatever array it is given.
+    /// Whether MLflow takes any value for this tensor, in an MLflow mode
+    /// ([`tensor_takes_anything`](crate::pandas_rules::numpy::tensor_takes_anything)).
     pub(super) fn ml_takes_anything(&self, spec: &TensorSpec) -> bool {
-        self.mlflow.is_some() && *spec.dtype() == NumpyDtype::Object && spec.shape() == [-1]
+        self.mlflow.is_some() && crate::pandas_rules::numpy::tensor_takes_anything(spec)
     }
 
     /// Whether lists at `level` may differ in length: the scoring server builds an `object`

@@ -808,6 +808,29 @@ fn fixed_size_lists_are_tensor_dimensions() {
     assert!(check_tensor(&tensor(NumpyDtype::Object, &[-1]), cube).is_valid());
 }
 
+/// MLflow lets anything through an `object` tensor of shape (-1,) only
+/// (`pandas_rules::numpy::tensor_takes_anything`); for a frame column it first refuses a `-1`
+/// below the first dimension, whatever the dtype. Strict takes any column for `object`.
+#[test]
+fn object_tensors_take_anything_only_at_shape_minus_one_in_the_mlflow_modes() {
+    let ints = arc(Int32Array::from(vec![1, 2, 3]));
+    for mode in [Mode::MlflowServing, Mode::MlflowPredict] {
+        let check = |shape: &[i64]| {
+            ArrowChecker::for_schema(&tensor(NumpyDtype::Object, shape))
+                .with_options(CheckOptions::default().with_mode(mode))
+                .check(&batch(vec![("t", ints.clone())]))
+        };
+        assert!(check(&[-1]).is_valid(), "{mode:?}");
+        let report = check(&[-1, -1]);
+        assert_eq!(
+            kinds(&report),
+            vec![ProblemKind::TensorShape],
+            "{mode:?}: {report}"
+        );
+    }
+    assert!(check_tensor(&tensor(NumpyDtype::Object, &[-1, -1]), ints).is_valid());
+}
+
 #[test]
 fn scalar_and_variable_tensor_columns() {
     let ints = arc(Int32Array::from(vec![1, 2, 3]));

@@ -394,6 +394,21 @@ fn valid_hits<T>(values: &[T], nulls: Option<&NullBuffer>, bad: impl Fn(&T) -> b
 /// whose enclosing struct is not null itself.
 fn null_hits(array: &dyn Array, parent: Option<&NullBuffer>) -> Hits {
     let mut hits = Hits::default();
+    // A Null column is null in every row: its logical nulls would be a bitmap of its length,
+    // which it declares in no bytes of its file (hundreds of megabytes for one batch).
+    if array.data_type() == &arrow_schema::DataType::Null {
+        match parent {
+            None => {
+                hits.count = array.len() as u64;
+                hits.first = (0..array.len().min(ROWS_LISTED)).collect();
+            }
+            Some(parent) => {
+                hits.count = (parent.len() - parent.null_count()) as u64;
+                hits.first = parent.valid_indices().take(ROWS_LISTED).collect();
+            }
+        }
+        return hits;
+    }
     let Some(nulls) = array.logical_nulls() else {
         return hits;
     };

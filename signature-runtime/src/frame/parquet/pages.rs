@@ -12,7 +12,13 @@
 //!   byte, booleans included, so no well-formed header declares more;
 //! - its declared decompressed size and value count checked against
 //!   [`ReadLimits::frame_page_bytes`] and [`ReadLimits::frame_page_values`];
-//! - its compressed size checked to lie inside the column chunk.
+//! - its compressed size checked to lie inside the column chunk;
+//! - the values and decompressed bytes declared by the pages so far summed, per column chunk
+//!   and for the file, and checked against [`ReadLimits::frame_chunk_values`],
+//!   [`ReadLimits::frame_file_values`], [`ReadLimits::frame_chunk_bytes`] and
+//!   [`ReadLimits::frame_file_bytes`]: a page run-length encodes millions of values in a few
+//!   bytes, so a file under a megabyte of pages each within its own budgets could still make
+//!   the reader decode hundreds of billions of values.
 //!
 //! The walk reads each header and seeks past each page's data: a few bytes of I/O per page.
 
@@ -75,8 +81,11 @@ pub(super) fn check_page_headers(
         path: shown.to_owned(),
         source,
     };
+    // What the pages declare, summed for the file and (below) for each column chunk.
+    let mut file_declared = Declared::default();
     for (group, row_group) in metadata.row_groups().iter().enumerate() {
         for (index, column) in row_group.columns().iter().enumerate() {
+            let mut chunk_declared = Declared::default();
             let place = |page: usize| {
                 format!(
                     "row group {group}, column `{}` (#{index}), page {page}",
@@ -141,14 +150,47 @@ pub(super) fn check_page_headers(
                 if uncompressed as u64 > limits.frame_page_bytes {
                     return Err(over(Budget::FramePageBytes, limits.frame_page_bytes));
                 }
-                match header.values.filter(|_| page_type != INDEX_PAGE) {
+                let values = match header.values.filter(|_| page_type != INDEX_PAGE) {
                     Some(values) if values < 0 => {
                         return Err(malformed(format!("it declares {values} values")));
                     }
                     Some(values) if values as u64 > limits.frame_page_values => {
                         return Err(over(Budget::FramePageValues, limits.frame_page_values));
                     }
-                    _ => {}
+                    Some(values) => values as u64,
+                    None => 0,
+                };
+                let page_declared = Declared {
+                    values,
+                    bytes: uncompressed as u64,
+                };
+                chunk_declared.add(&page_declared);
+                file_declared.add(&page_declared);
+                for (budget, declared, limit) in [
+                    (
+                        Budget::FrameChunkValues,
+                        chunk_declared.values,
+                        limits.frame_chunk_values,
+                    ),
+                    (
+                        Budget::FrameFileValues,
+                        file_declared.values,
+                        limits.frame_file_values,
+                    ),
+                    (
+                        Budget::FrameChunkBytes,
+                        chunk_declared.bytes,
+                        limits.frame_chunk_bytes,
+                    ),
+                    (
+                        Budget::FrameFileBytes,
+                        file_declared.bytes,
+                        limits.frame_file_bytes,
+                    ),
+                ] {
+                    if declared > limit {
+                        return Err(over(budget, limit));
+                    }
                 }
                 let data_len = data_len.unwrap_or(0);
                 // Relative, so the buffer is kept when the page is small.
@@ -162,6 +204,20 @@ pub(super) fn check_page_headers(
         }
     }
     Ok(())
+}
+
+/// What pages declare: values (or dictionary entries), and bytes once decompressed.
+#[derive(Debug, Default)]
+struct Declared {
+    values: u64,
+    bytes: u64,
+}
+
+impl Declared {
+    fn add(&mut self, page: &Declared) {
+        self.values = self.values.saturating_add(page.values);
+        self.bytes = self.bytes.saturating_add(page.bytes);
+    }
 }
 
 enum HeaderError {
