@@ -101,9 +101,16 @@ pub(crate) fn python_float(text: &str) -> Option<f64> {
     }
     let clean: String = t.chars().filter(|c| *c != '_').collect();
     let lower = clean.to_ascii_lowercase();
-    let unsigned = lower.trim_start_matches(['+', '-']);
-    if matches!(unsigned, "inf" | "infinity" | "nan") {
-        return Some(f64::NAN);
+    let (negative, unsigned) = match lower.as_bytes().first() {
+        Some(b'-') => (true, &lower[1..]),
+        Some(b'+') => (false, &lower[1..]),
+        _ => (false, lower.as_str()),
+    };
+    match unsigned {
+        "inf" | "infinity" if negative => return Some(f64::NEG_INFINITY),
+        "inf" | "infinity" => return Some(f64::INFINITY),
+        "nan" => return Some(f64::NAN),
+        _ => {}
     }
     if !clean
         .bytes()
@@ -124,106 +131,198 @@ pub(crate) fn short(text: &str) -> String {
     }
 }
 
+/// What the model receives for a scalar value MLflow's scoring server takes: the value as
+/// sent, or the value its cast made of it. The typed decode of the MLflow modes hands the model
+/// this value, so that a body MLflow serves decodes into the Rust type as MLflow cast it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Served {
+    /// The JSON value as sent.
+    AsSent,
+    /// No value: pandas' `NaT` of an empty datetime string.
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// Text MLflow made: a datetime in ISO form, without an offset.
+    Text(String),
+    /// Python's text of the value (`str(value)`: `True`, `None`, `1.5`): what a `string`
+    /// column holds for a number or a boolean. Written out by the checker, since Python's
+    /// float repr lives with MLflow's formats, a layer up.
+    PythonText(Val),
+}
+
 /// The scoring server's cast of one value of a `dataframe_*` column (`astype`,
 /// `base64.decodebytes`, `pd.to_datetime`), docs/mlflow-behaviour.md §9.
 pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
+    serving_frame_cast(t, v).0
+}
+
+/// [`serving_frame`], with what the model receives: the verdict and the value come from the
+/// same arm, so the typed decode applies exactly the cast the check accepted.
+pub(crate) fn serving_frame_cast(t: DataType, v: &Val) -> (Verdict, Served) {
     use Verdict::{Changed, Keep, Refused};
+    let as_sent = |verdict| (verdict, Served::AsSent);
     match t {
         DataType::Long | DataType::Integer => {
             let (min, max) = int_range(t);
+            // pandas' `astype` wraps an integer beyond the type, and truncates a float.
             let wrap = |value: i128| {
                 if t == DataType::Integer {
-                    i128::from(value as i32)
+                    i64::from(value as i32)
                 } else {
-                    i128::from(value as i64)
+                    value as i64
                 }
             };
             match v {
-                Val::Null => Refused("pandas cannot cast a null to an integer".to_owned()),
-                Val::Bool(b) => Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
-                Val::Int(Some(value)) if (min..=max).contains(value) => Keep,
+                Val::Null => as_sent(Refused(
+                    "pandas cannot cast a null to an integer".to_owned(),
+                )),
+                Val::Bool(b) => (
+                    Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
+                    Served::Int(i64::from(*b)),
+                ),
+                Val::Int(Some(value)) if (min..=max).contains(value) => as_sent(Keep),
                 Val::Int(Some(value))
                     if *value >= i128::from(i64::MIN) && *value <= i128::from(u64::MAX) =>
                 {
-                    Changed(format!("MLflow wraps {value} to {}", wrap(*value)))
+                    (
+                        Changed(format!("MLflow wraps {value} to {}", wrap(*value))),
+                        Served::Int(wrap(*value)),
+                    )
                 }
-                Val::Int(_) => Refused("the integer is too large for pandas to cast".to_owned()),
-                Val::Float(f) if !f.is_finite() => {
-                    Refused("pandas cannot cast a non-finite float to an integer".to_owned())
-                }
+                Val::Int(_) => as_sent(Refused(
+                    "the integer is too large for pandas to cast".to_owned(),
+                )),
+                Val::Float(f) if !f.is_finite() => as_sent(Refused(
+                    "pandas cannot cast a non-finite float to an integer".to_owned(),
+                )),
                 Val::Float(f) => {
+                    // `f.trunc() as i128` saturates; numpy's result beyond the range is
+                    // platform-defined, and reported as a change either way.
+                    let served = Served::Int(wrap(f.trunc() as i128));
                     if f.fract() == 0.0 && *f >= min as f64 && *f <= max as f64 {
-                        Keep
+                        // The same number, in the column's type: no change to report.
+                        (Keep, served)
                     } else {
-                        Changed(format!("MLflow truncates {f} to {}", f.trunc()))
+                        (
+                            Changed(format!("MLflow truncates {f} to {}", f.trunc())),
+                            served,
+                        )
                     }
                 }
                 Val::Str(s) => match python_int(s) {
-                    Some(value) if (min..=max).contains(&value) => Changed(format!(
-                        "MLflow casts the string {} to the number {value}",
-                        short(s)
-                    )),
-                    Some(_) => Refused("the string's integer is out of range".to_owned()),
-                    None => Refused(format!(
+                    Some(value) if (min..=max).contains(&value) => (
+                        Changed(format!(
+                            "MLflow casts the string {} to the number {value}",
+                            short(s)
+                        )),
+                        Served::Int(value as i64),
+                    ),
+                    Some(_) => as_sent(Refused("the string's integer is out of range".to_owned())),
+                    None => as_sent(Refused(format!(
                         "pandas cannot cast the string {} to an integer",
                         short(s)
-                    )),
+                    ))),
                 },
-                Val::List | Val::Dict => {
-                    Refused(format!("pandas cannot cast {} to an integer", article(v)))
-                }
+                Val::List | Val::Dict => as_sent(Refused(format!(
+                    "pandas cannot cast {} to an integer",
+                    article(v)
+                ))),
             }
         }
-        DataType::Float | DataType::Double => match v {
-            Val::Null => Keep,
-            Val::Bool(b) => Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
-            Val::Int(Some(value)) => {
-                let bits = if t == DataType::Float { 24 } else { 53 };
-                if value.unsigned_abs() <= 1u128 << bits {
-                    Keep
+        DataType::Float | DataType::Double => {
+            // The value in the column's precision: `float` is numpy's float32.
+            let narrow = |x: f64| {
+                if t == DataType::Float {
+                    f64::from(x as f32)
                 } else {
-                    Changed(format!("MLflow rounds {value} to the nearest {}", t.name()))
+                    x
                 }
-            }
-            Val::Int(None) => Changed(format!(
-                "MLflow rounds the integer to the nearest {}",
-                t.name()
-            )),
-            Val::Float(f) => {
-                if !f.is_finite() || (t == DataType::Float && (*f as f32).is_infinite()) {
-                    Changed("MLflow turns the number into infinity".to_owned())
-                } else {
-                    Keep
+            };
+            match v {
+                Val::Null => as_sent(Keep),
+                Val::Bool(b) => (
+                    Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
+                    Served::Float(f64::from(u8::from(*b))),
+                ),
+                Val::Int(Some(value)) => {
+                    let bits = if t == DataType::Float { 24 } else { 53 };
+                    if value.unsigned_abs() <= 1u128 << bits {
+                        as_sent(Keep)
+                    } else {
+                        let rounded = if t == DataType::Float {
+                            f64::from(*value as f32)
+                        } else {
+                            *value as f64
+                        };
+                        (
+                            Changed(format!("MLflow rounds {value} to the nearest {}", t.name())),
+                            Served::Float(rounded),
+                        )
+                    }
                 }
+                // serde_json reads an integer beyond 64 bits as the nearest `f64` itself.
+                Val::Int(None) => as_sent(Changed(format!(
+                    "MLflow rounds the integer to the nearest {}",
+                    t.name()
+                ))),
+                Val::Float(f) => {
+                    if !f.is_finite() || (t == DataType::Float && (*f as f32).is_infinite()) {
+                        (
+                            Changed("MLflow turns the number into infinity".to_owned()),
+                            Served::Float(narrow(*f)),
+                        )
+                    } else {
+                        as_sent(Keep)
+                    }
+                }
+                Val::Str(s) => match python_float(s) {
+                    Some(x) => (
+                        Changed(format!("MLflow casts the string {} to a number", short(s))),
+                        Served::Float(narrow(x)),
+                    ),
+                    None => as_sent(Refused(format!(
+                        "pandas cannot cast the string {} to a float",
+                        short(s)
+                    ))),
+                },
+                Val::List | Val::Dict => as_sent(Refused(format!(
+                    "pandas cannot cast {} to a float",
+                    article(v)
+                ))),
             }
-            Val::Str(s) => match python_float(s) {
-                Some(_) => Changed(format!("MLflow casts the string {} to a number", short(s))),
-                None => Refused(format!(
-                    "pandas cannot cast the string {} to a float",
-                    short(s)
-                )),
-            },
-            Val::List | Val::Dict => {
-                Refused(format!("pandas cannot cast {} to a float", article(v)))
-            }
-        },
+        }
         DataType::Boolean => match v {
-            Val::Bool(_) => Keep,
-            Val::Null => Changed("MLflow turns null into false".to_owned()),
-            other => Changed(format!(
-                "MLflow casts the {} to a boolean by truthiness (it becomes {})",
-                other.kind(),
-                truthy(other)
-            )),
+            Val::Bool(_) => as_sent(Keep),
+            Val::Null => (
+                Changed("MLflow turns null into false".to_owned()),
+                Served::Bool(false),
+            ),
+            other => (
+                Changed(format!(
+                    "MLflow casts the {} to a boolean by truthiness (it becomes {})",
+                    other.kind(),
+                    truthy(other)
+                )),
+                Served::Bool(truthy(other)),
+            ),
         },
         DataType::String => match v {
-            Val::Str(_) | Val::Null => Keep,
-            other => Changed(format!(
+            Val::Str(_) | Val::Null => as_sent(Keep),
+            // A Rust string cannot hold the array or object MLflow passes on.
+            Val::List | Val::Dict => as_sent(Changed(format!(
                 "MLflow passes the {} on unchanged, not as a string",
-                other.kind()
-            )),
+                v.kind()
+            ))),
+            other => (
+                Changed(format!(
+                    "MLflow passes the {} on unchanged, not as a string",
+                    other.kind()
+                )),
+                Served::PythonText(other.clone()),
+            ),
         },
-        DataType::Binary => match v {
+        DataType::Binary => as_sent(match v {
             Val::Str(s) if is_base64(s.as_bytes()) => Keep,
             Val::Str(s) if lenient_base64(s) => Changed(format!(
                 "MLflow decodes {} leniently, dropping the characters that are not base64",
@@ -231,13 +330,14 @@ pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
             )),
             Val::Str(s) => Refused(format!("{} is not base64 (incorrect padding)", short(s))),
             other => Refused(format!("MLflow cannot base64-decode {}", article(other))),
-        },
+        }),
         DataType::Datetime => match v {
-            Val::Null => Keep,
-            Val::Str(s) if s.is_empty() => {
-                Changed("pandas reads the empty string as NaT".to_owned())
-            }
-            Val::Str(s) => match check_naive_datetime(s.as_bytes()) {
+            Val::Null => as_sent(Keep),
+            Val::Str(s) if s.is_empty() => (
+                Changed("pandas reads the empty string as NaT".to_owned()),
+                Served::Null,
+            ),
+            Val::Str(s) => as_sent(match check_naive_datetime(s.as_bytes()) {
                 Ok(()) => Keep,
                 Err(DatetimeMisfit::HasTimezone) => {
                     Refused("a timestamp with a timezone (MLflow's datetime is naive)".to_owned())
@@ -245,19 +345,39 @@ pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
                 Err(DatetimeMisfit::Malformed) => {
                     Refused(format!("{} is not an ISO-8601 timestamp", short(s)))
                 }
-            },
-            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
-                Changed("pandas reads the number as nanoseconds since 1970".to_owned())
-            }
-            Val::Int(_) => Refused("the number is out of pandas' datetime range".to_owned()),
-            Val::Float(_) => {
-                Changed("pandas reads the number as nanoseconds since 1970".to_owned())
-            }
-            other => Refused(format!(
+            }),
+            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => (
+                Changed("pandas reads the number as nanoseconds since 1970".to_owned()),
+                nanoseconds_text(*value as i64),
+            ),
+            Val::Int(_) => as_sent(Refused(
+                "the number is out of pandas' datetime range".to_owned(),
+            )),
+            Val::Float(f) => (
+                Changed("pandas reads the number as nanoseconds since 1970".to_owned()),
+                nanoseconds_text(*f as i64),
+            ),
+            other => as_sent(Refused(format!(
                 "pandas cannot read {} as a datetime",
                 article(other)
-            )),
+            ))),
         },
+    }
+}
+
+/// The naive ISO text of `nanos` nanoseconds since 1970, as pandas and numpy read a number
+/// given for a datetime.
+fn nanoseconds_text(nanos: i64) -> Served {
+    let at = chrono::DateTime::from_timestamp_nanos(nanos).naive_utc();
+    Served::Text(at.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
+}
+
+/// The naive ISO text of a timestamp with an offset, converted to UTC as numpy does; as sent
+/// when chrono does not read it (the model then sees the text numpy would have converted).
+fn utc_text(text: &str) -> Served {
+    match text.trim().parse::<chrono::DateTime<chrono::FixedOffset>>() {
+        Ok(at) => Served::Text(at.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f").to_string()),
+        Err(_) => Served::AsSent,
     }
 }
 
@@ -300,51 +420,63 @@ pub(crate) fn truthy(v: &Val) -> bool {
 }
 
 /// The scoring server's numpy cast of one value of an `inputs`/`instances` column
-/// (`np.array(values, dtype)`), docs/mlflow-behaviour.md §9.
-pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
+/// (`np.array(values, dtype)`), docs/mlflow-behaviour.md §9, with what the model receives
+/// (see [`serving_frame_cast`]).
+pub(crate) fn serving_numpy_cast(t: DataType, v: &Val) -> (Verdict, Served) {
     use Verdict::{Changed, Keep, Refused};
+    let as_sent = |verdict| (verdict, Served::AsSent);
     match t {
         DataType::Long | DataType::Integer => {
             let (min, max) = int_range(t);
             match v {
-                Val::Int(Some(value)) if (min..=max).contains(value) => Keep,
-                Val::Int(_) => Refused("numpy refuses an integer out of range".to_owned()),
-                Val::Null => Refused("numpy cannot cast a null to an integer".to_owned()),
-                Val::Float(f) if !f.is_finite() => {
-                    Refused("numpy cannot cast a non-finite float to an integer".to_owned())
-                }
-                Val::Float(f) if f.trunc() < min as f64 || f.trunc() > max as f64 => {
-                    Refused("numpy refuses a float beyond the integer type's range".to_owned())
-                }
-                _ => serving_frame(t, v),
+                Val::Int(Some(value)) if (min..=max).contains(value) => as_sent(Keep),
+                Val::Int(_) => as_sent(Refused("numpy refuses an integer out of range".to_owned())),
+                Val::Null => as_sent(Refused("numpy cannot cast a null to an integer".to_owned())),
+                Val::Float(f) if !f.is_finite() => as_sent(Refused(
+                    "numpy cannot cast a non-finite float to an integer".to_owned(),
+                )),
+                Val::Float(f) if f.trunc() < min as f64 || f.trunc() > max as f64 => as_sent(
+                    Refused("numpy refuses a float beyond the integer type's range".to_owned()),
+                ),
+                _ => serving_frame_cast(t, v),
             }
         }
-        DataType::Float | DataType::Double => serving_frame(t, v),
+        DataType::Float | DataType::Double => serving_frame_cast(t, v),
         DataType::Boolean => match v {
-            Val::Bool(_) => Keep,
-            Val::Null => Changed("MLflow turns null into false".to_owned()),
-            Val::List | Val::Dict => Changed(format!(
+            Val::Bool(_) => as_sent(Keep),
+            Val::Null => (
+                Changed("MLflow turns null into false".to_owned()),
+                Served::Bool(false),
+            ),
+            Val::List | Val::Dict => as_sent(Changed(format!(
                 "MLflow passes the {} on inside the column instead of a boolean",
                 v.kind()
-            )),
-            other => Changed(format!(
-                "MLflow casts the {} to a boolean by truthiness (it becomes {})",
-                other.kind(),
-                truthy(other)
-            )),
+            ))),
+            other => (
+                Changed(format!(
+                    "MLflow casts the {} to a boolean by truthiness (it becomes {})",
+                    other.kind(),
+                    truthy(other)
+                )),
+                Served::Bool(truthy(other)),
+            ),
         },
         DataType::String => match v {
-            Val::Str(_) => Keep,
-            Val::List | Val::Dict => Changed(format!(
+            Val::Str(_) => as_sent(Keep),
+            Val::List | Val::Dict => as_sent(Changed(format!(
                 "MLflow passes the {} on inside the column instead of a string",
                 v.kind()
-            )),
-            other => Changed(format!(
-                "MLflow turns the {} into its Python text",
-                other.kind()
-            )),
+            ))),
+            other => (
+                Changed(format!(
+                    "MLflow turns the {} into its Python text",
+                    other.kind()
+                )),
+                Served::PythonText(other.clone()),
+            ),
         },
-        DataType::Binary => match v {
+        // A Rust binary type reads the text's bytes, which is what numpy passes on.
+        DataType::Binary => as_sent(match v {
             Val::Str(s) if s.is_ascii() => {
                 Changed("MLflow passes the text's bytes on without base64-decoding them".to_owned())
             }
@@ -357,33 +489,50 @@ pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
                 "MLflow turns the {} into its text as bytes",
                 other.kind()
             )),
-        },
+        }),
         DataType::Datetime => match v {
-            Val::Null => Keep,
-            Val::Str(s) if s.is_empty() => {
-                Changed("numpy reads the empty string as NaT".to_owned())
+            Val::Null => as_sent(Keep),
+            Val::Str(s) if s.is_empty() => (
+                Changed("numpy reads the empty string as NaT".to_owned()),
+                Served::Null,
+            ),
+            Val::Str(s) if is_year_or_month(s) => {
+                let first = if s.len() == 4 {
+                    format!("{s}-01-01T00:00:00")
+                } else {
+                    format!("{s}-01T00:00:00")
+                };
+                (
+                    Changed(format!(
+                        "numpy reads {} as the first instant of that period",
+                        short(s)
+                    )),
+                    Served::Text(first),
+                )
             }
-            Val::Str(s) if is_year_or_month(s) => Changed(format!(
-                "numpy reads {} as the first instant of that period",
-                short(s)
-            )),
             Val::Str(s) => match check_naive_datetime(s.as_bytes()) {
-                Ok(()) => Keep,
-                Err(DatetimeMisfit::HasTimezone) => {
-                    Changed("MLflow converts the timestamp to UTC and drops the offset".to_owned())
-                }
-                Err(DatetimeMisfit::Malformed) => {
-                    Refused(format!("{} is not an ISO-8601 timestamp", short(s)))
-                }
+                Ok(()) => as_sent(Keep),
+                Err(DatetimeMisfit::HasTimezone) => (
+                    Changed("MLflow converts the timestamp to UTC and drops the offset".to_owned()),
+                    utc_text(s),
+                ),
+                Err(DatetimeMisfit::Malformed) => as_sent(Refused(format!(
+                    "{} is not an ISO-8601 timestamp",
+                    short(s)
+                ))),
             },
-            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
-                Changed("numpy reads the number as nanoseconds since 1970".to_owned())
-            }
-            Val::Bool(_) => Changed("numpy reads the boolean as 0 or 1 ns since 1970".to_owned()),
-            other => Refused(format!(
+            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => (
+                Changed("numpy reads the number as nanoseconds since 1970".to_owned()),
+                nanoseconds_text(*value as i64),
+            ),
+            Val::Bool(b) => (
+                Changed("numpy reads the boolean as 0 or 1 ns since 1970".to_owned()),
+                nanoseconds_text(i64::from(*b)),
+            ),
+            other => as_sent(Refused(format!(
                 "numpy cannot read {} as a datetime",
                 article(other)
-            )),
+            ))),
         },
     }
 }
@@ -712,7 +861,9 @@ mod tests {
         assert_eq!(super::python_int("1.0"), None);
         assert_eq!(super::python_int("_1"), None);
         assert!(super::python_float("1e3").is_some());
-        assert!(super::python_float("-inf").is_some());
+        assert_eq!(super::python_float("-inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(super::python_float(" Infinity"), Some(f64::INFINITY));
+        assert!(super::python_float("nan").is_some_and(f64::is_nan));
         assert!(super::python_float("abc").is_none());
     }
 }

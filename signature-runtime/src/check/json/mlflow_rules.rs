@@ -5,7 +5,8 @@ use super::{CellSink, Layout, Run, Step};
 use crate::check::scanner::{Literal, unescape};
 use crate::check::values::LeafSpec;
 use crate::pandas_rules::values::{
-    Dtype, Route, Series, Val, Verdict, serving_frame, serving_numpy,
+    Dtype, Route, Series, Served, Val, Verdict, serving_frame, serving_frame_cast,
+    serving_numpy_cast,
 };
 use crate::report::{ProblemKind, Severity};
 use crate::types::{ColumnType, DataType};
@@ -84,8 +85,9 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
     }
 
-    /// A cell of scalar column `k` of type `t`, in an MLflow mode.
-    pub(super) fn ml_cell(&mut self, k: usize, t: DataType) -> Step {
+    /// A cell of scalar column `k` of type `t`, in an MLflow mode; gives what the model
+    /// receives for it, when MLflow casts it (reported as a `value_changed` warning).
+    pub(super) fn ml_cell(&mut self, k: usize, t: DataType) -> Step<Served> {
         let start = self.scanner.pos();
         let value = self.ml_value()?;
         let at = match self.mlflow.as_ref().and_then(|ml| ml.series.get(k)) {
@@ -93,7 +95,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             _ => None,
         };
         let Some(ml) = self.mlflow.as_mut() else {
-            return Ok(());
+            return Ok(Served::AsSent);
         };
         if let Some(series) = ml.series.get_mut(k) {
             series.add(&value);
@@ -114,10 +116,14 @@ impl<S: CellSink> Run<'_, '_, S> {
             None => t,
         };
         if ml.serving {
-            let mut verdict = match ml.route {
-                Route::Frame => serving_frame(t, &value),
-                Route::Columns | Route::Records => serving_numpy(cast_to, &value),
+            let (mut verdict, mut served) = match ml.route {
+                Route::Frame => serving_frame_cast(t, &value),
+                Route::Columns | Route::Records => serving_numpy_cast(cast_to, &value),
             };
+            if cast_to != t {
+                // Cast to another column's type first: the typed decode gets the value as sent.
+                served = Served::AsSent;
+            }
             if let (Route::Frame, DataType::Datetime, Val::Str(text), Some(series)) =
                 (ml.route, t, &value, ml.series.get_mut(k))
                 && !series.same_datetime_format(text)
@@ -129,9 +135,24 @@ impl<S: CellSink> Run<'_, '_, S> {
                         .to_owned(),
                 );
             }
+            if matches!(verdict, Verdict::Refused(_)) {
+                served = Served::AsSent;
+            }
             self.ml_verdict(t, verdict, start, &value);
+            return Ok(served);
         }
-        Ok(())
+        if matches!(t, DataType::Double | DataType::Float | DataType::String)
+            && let (Verdict::Changed(what), served @ (Served::Float(_) | Served::PythonText(_))) =
+                serving_frame_cast(t, &value)
+        {
+            // Predict's casts are column-wide (`pd.to_numeric` of an object column for
+            // `double`, objects passed on for `string`), decided once the column is read; a
+            // value is cast as the scoring server would, and if its column is refused at the
+            // end, the body fails and no row is returned.
+            self.ml_verdict(t, Verdict::Changed(what), start, &value);
+            return Ok(served);
+        }
+        Ok(Served::AsSent)
     }
 
     /// Why MLflow refuses any value of a composite column in this body's shape, if it does.
