@@ -258,6 +258,33 @@ fn check_mode_and_extra_column_policy_are_options() {
 }
 
 #[test]
+fn a_string_mlflow_casts_is_predicted_in_the_serving_mode_and_refused_in_strict() {
+    // MLflow's scoring server casts "1500" to 1500.0 for a `double` (and 3.9 to 3 for a
+    // `long`): the model receives the cast values, and the prediction is MLflow's.
+    let body = r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["1500", 3.9]]}}"#;
+    let serving = start(ServeOptions::new().with_mode(Mode::MlflowServing));
+    let answer = invoke_json(serving.address, body);
+    assert_eq!((answer.status, answer.body.as_str()), (200, GOOD_ANSWER));
+    // The casts are counted as `value_changed` warnings by the metrics.
+    let metrics = get(serving.address, "/metrics");
+    assert!(
+        metrics
+            .body
+            .lines()
+            .any(|l| l.contains("value_changed") && l.ends_with(" 2")),
+        "{}",
+        metrics.body
+    );
+    let strict = start(ServeOptions::new());
+    let answer = invoke_json(strict.address, body);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    assert!(answer.body.contains("wrong_type"), "{}", answer.body);
+}
+
+#[test]
 fn a_panicking_or_failing_model_is_500_and_the_server_keeps_serving() {
     let server = start(ServeOptions::new());
     let answer = invoke_json(server.address, &house(13.0));
@@ -516,6 +543,12 @@ fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
     let answer = post_json(
         serving.address,
         r#"{"inputs": [{"sqft": 10.0, "bedrooms": 1}]}"#,
+    );
+    assert_eq!((answer.status, answer.body.as_str()), (200, "[10.0]"));
+    // A value MLflow casts reaches the handler cast.
+    let answer = post_json(
+        serving.address,
+        r#"{"inputs": [{"sqft": "10", "bedrooms": 1}]}"#,
     );
     assert_eq!((answer.status, answer.body.as_str()), (200, "[10.0]"));
     let answer = post_json(

@@ -337,6 +337,13 @@ pub(crate) fn serving_frame_cast(t: DataType, v: &Val) -> (Verdict, Served) {
                 Changed("pandas reads the empty string as NaT".to_owned()),
                 Served::Null,
             ),
+            Val::Str(s) if is_year_or_month(s) => (
+                Changed(format!(
+                    "pandas reads {} as the first instant of that period",
+                    short(s)
+                )),
+                first_instant(s),
+            ),
             Val::Str(s) => as_sent(match check_naive_datetime(s.as_bytes()) {
                 Ok(()) => Keep,
                 Err(DatetimeMisfit::HasTimezone) => {
@@ -393,6 +400,15 @@ fn is_year_or_month(s: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The first instant of the year or month `s` (`YYYY` or `YYYY-MM`), as ISO text.
+fn first_instant(s: &str) -> Served {
+    Served::Text(if s.len() == 4 {
+        format!("{s}-01-01T00:00:00")
+    } else {
+        format!("{s}-01T00:00:00")
+    })
 }
 
 /// "an array", "a string".
@@ -496,20 +512,13 @@ pub(crate) fn serving_numpy_cast(t: DataType, v: &Val) -> (Verdict, Served) {
                 Changed("numpy reads the empty string as NaT".to_owned()),
                 Served::Null,
             ),
-            Val::Str(s) if is_year_or_month(s) => {
-                let first = if s.len() == 4 {
-                    format!("{s}-01-01T00:00:00")
-                } else {
-                    format!("{s}-01T00:00:00")
-                };
-                (
-                    Changed(format!(
-                        "numpy reads {} as the first instant of that period",
-                        short(s)
-                    )),
-                    Served::Text(first),
-                )
-            }
+            Val::Str(s) if is_year_or_month(s) => (
+                Changed(format!(
+                    "numpy reads {} as the first instant of that period",
+                    short(s)
+                )),
+                first_instant(s),
+            ),
             Val::Str(s) => match check_naive_datetime(s.as_bytes()) {
                 Ok(()) => as_sent(Keep),
                 Err(DatetimeMisfit::HasTimezone) => (

@@ -51,7 +51,8 @@ pub struct Rows<T, P = NoParams> {
     pub rows: Vec<T>,
     /// The params: each declared one as sent, or its default.
     pub params: P,
-    /// The check's report: valid, possibly with warnings (extra columns, unknown params).
+    /// The check's report: valid, possibly with warnings (extra columns, unknown params, and
+    /// in an MLflow mode each value MLflow casts, `value_changed`, which `rows` hold cast).
     pub report: Report,
 }
 
@@ -112,6 +113,7 @@ where
             Some(&P::param_schema()),
         )
         .map_err(|reason| refused(PredictError::Undecodable(reason)))?;
+        super::warn_of_casts(&decoded.report);
         Ok(Rows {
             rows: decoded.rows,
             params,
