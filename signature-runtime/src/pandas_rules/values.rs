@@ -337,13 +337,20 @@ pub(crate) fn serving_frame_cast(t: DataType, v: &Val) -> (Verdict, Served) {
                 Changed("pandas reads the empty string as NaT".to_owned()),
                 Served::Null,
             ),
-            Val::Str(s) if is_year_or_month(s) => (
-                Changed(format!(
-                    "pandas reads {} as the first instant of that period",
-                    short(s)
-                )),
-                first_instant(s),
-            ),
+            // pandas' nanoseconds reach from 1677-09-21 to 2262-04-11.
+            Val::Str(s) if is_year_or_month(s) && ("1677-10"..="2262-04").contains(&s.as_str()) => {
+                (
+                    Changed(format!(
+                        "pandas reads {} as the first instant of that period",
+                        short(s)
+                    )),
+                    first_instant(s),
+                )
+            }
+            Val::Str(s) if is_year_or_month(s) => as_sent(Refused(format!(
+                "{} is beyond pandas' datetime range (1677-09-21 to 2262-04-11)",
+                short(s)
+            ))),
             Val::Str(s) => as_sent(match check_naive_datetime(s.as_bytes()) {
                 Ok(()) => Keep,
                 Err(DatetimeMisfit::HasTimezone) => {
