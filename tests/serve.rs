@@ -561,6 +561,74 @@ fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
     assert_eq!(answer.status, 413);
 }
 
+/// A type whose fields take less than their MLflow types: an enum, a `u8`, a `[f64; 3]`
+/// (decoded only: the handler counts the rows).
+#[derive(Debug, Signature, Deserialize)]
+#[allow(dead_code)]
+struct Listing {
+    heating: Heating,
+    floor: u8,
+    position: [f64; 3],
+    sqft: f64,
+}
+
+#[derive(Debug, Signature, Deserialize)]
+enum Heating {
+    Gas,
+    Wood,
+}
+
+async fn list(listings: Rows<Listing>) -> String {
+    listings.rows.len().to_string()
+}
+
+#[test]
+fn the_rows_extractor_reports_what_the_rust_type_refuses_with_every_other_problem() {
+    let server = Running::start(Router::new().route("/list", post(list)));
+    let post_json = |body: &str| {
+        request(
+            server.address,
+            "POST",
+            "/list",
+            Some("application/json"),
+            body.as_bytes(),
+        )
+    };
+    let answer = post_json(
+        r#"{"dataframe_records": [{"heating": "Coal", "floor": 300, "position": [1.0, 2.0]}]}"#,
+    );
+    // A scalar value refused: `BAD_REQUEST`, as for a value MLflow's casts refuse.
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    let message = serde_json::from_str::<Value>(&answer.body).unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for expected in [
+        "error[unknown_variant]",
+        "--> /dataframe_records/0/heating",
+        "error[out_of_range]",
+        "--> /dataframe_records/0/floor",
+        "error[wrong_length]",
+        "--> /dataframe_records/0/position",
+        "error[missing_column]",
+        "4 errors",
+    ] {
+        assert!(message.contains(expected), "{expected} in {message}");
+    }
+    // Values are hidden by default.
+    assert!(
+        !message.contains("Coal") && !message.contains("300"),
+        "{message}"
+    );
+    let answer = post_json(
+        r#"{"dataframe_records": [{"heating": "Wood", "floor": 2, "position": [1.0, 2.0, 3.0], "sqft": 9.5}]}"#,
+    );
+    assert_eq!((answer.status, answer.body.as_str()), (200, "1"));
+}
+
 /// Every kind of column, optional ones, and params of each shape.
 #[derive(Debug, Signature, Serialize, Deserialize)]
 struct Rich {

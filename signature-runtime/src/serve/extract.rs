@@ -74,7 +74,12 @@ fn checker<T: Signature + 'static, P: Params + 'static>(
     }
     let signature = ModelSignature::new(Some(T::input_schema()), None, Some(P::param_schema()))
         .expect("the inputs are given");
-    let built = Arc::new(JsonChecker::for_signature(&signature).with_options(options.clone()));
+    // `T`'s limits too: every value `T` cannot hold is in the 400's report.
+    let built = Arc::new(
+        JsonChecker::for_signature(&signature)
+            .with_limits_of::<T>()
+            .with_options(options.clone()),
+    );
     checkers.push((key, built.clone()));
     built
 }

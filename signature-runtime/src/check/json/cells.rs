@@ -7,6 +7,7 @@ use crate::check::values::{
     DatetimeMisfit, Leaf, LeafSpec, NumberMisfit, check_naive_datetime, float_fits, int_fits,
     is_base64,
 };
+use crate::derived::ValueLimit;
 use crate::mlflow::pyjson::python_float_repr;
 use crate::pandas_rules::values::{Served, Val};
 use crate::report::{ProblemKind, Severity};
@@ -18,14 +19,21 @@ impl<S: CellSink> Run<'_, '_, S> {
     #[inline]
     pub(super) fn cell(&mut self, k: usize) -> Step<Scanned> {
         let checker = self.checker;
-        if let (Cell::Leaf(spec), None) = (&checker.columns[k].cell, &self.mlflow) {
+        let column = &checker.columns[k];
+        let limit = column.limit;
+        if let (Cell::Leaf(spec), None, ValueLimit::None) = (&column.cell, &self.mlflow, limit) {
             self.column = Some(k);
-            return self.leaf_value(*spec, !checker.columns[k].required);
+            return self.leaf_value(*spec, !column.required);
         }
         self.peek()?;
         let start = self.scanner.pos();
+        let errors = self.collector.error_count();
         let served = self.cell_checked(k)?;
         let end = self.scanner.pos();
+        // The Rust type's limit, on a value its column type took (as MLflow cast it).
+        if limit != ValueLimit::None && self.collector.error_count() == errors {
+            self.check_limit(limit, start, end, &served);
+        }
         if !S::ACTIVE {
             return Ok(Scanned::Raw(start, end));
         }
@@ -484,7 +492,7 @@ impl<S: CellSink> Run<'_, '_, S> {
 
 /// Python's `str(value)` of a scalar JSON value MLflow hands a `string` column: `None`, `True`,
 /// an integer's digits as sent (`raw`: JSON writes integers as Python does), a float's repr.
-fn python_text(value: &Val, raw: &[u8]) -> String {
+pub(super) fn python_text(value: &Val, raw: &[u8]) -> String {
     match value {
         Val::Null => "None".to_owned(),
         Val::Bool(true) => "True".to_owned(),
