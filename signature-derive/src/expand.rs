@@ -76,9 +76,10 @@ fn limits(fields: &[Field<'_>]) -> TokenStream {
         let ty = field.ty;
         if field.flatten {
             let signature = quote!(_signature::Signature);
-            return Some(quote_spanned!(ty.span()=>
-                <#ty as #signature>::_signature_private_limits(limits);
-            ));
+            // Only the path at the type's span: `limits` is the generated function's own
+            // (a span from a macro that wrote the field would not see it).
+            let call = quote_spanned!(ty.span()=> <#ty as #signature>::_signature_private_limits);
+            return Some(quote!(#call(limits);));
         }
         if field.attrs.tensor.is_some() {
             return None;
