@@ -31,6 +31,10 @@
 //! | a field-less enum deriving `Signature` | `string` |
 //! | `serde_json::Value` | `any` |
 //! | `Box<T>`, `Arc<T>`, `Rc<T>`, `&T`, `Cow<T>` | `T` |
+//!
+//! What a type takes beyond its MLflow type (a `u8`'s 0 to 255, an enum's variants, a
+//! `[T; N]`'s length, a `char`'s one character) is its [`SignatureType::LIMIT`], which a checker
+//! built for the type checks ([`JsonChecker::for_type`](crate::check::JsonChecker::for_type)).
 
 mod description;
 mod impls;
