@@ -20,6 +20,10 @@ use crate::types::ModelSignature;
 /// params and decoded into typed rows, or the request answered with MLflow's error body
 /// ([`ServeError`], the rejection).
 ///
+/// The check knows `T`, not only its schema ([`JsonChecker::for_type`]): an unknown enum
+/// variant, an integer beyond a narrower field (`u8`), a `[T; N]` of another length are in the
+/// 400's report with every other problem.
+///
 /// The check's options, the body limit and whether reports quote values come from a
 /// [`ServeOptions`] in the request's extensions (`.layer(Extension(options))`), or its
 /// defaults. The checker for `T`, `P` and those options is built once and reused.

@@ -336,6 +336,10 @@ impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
     }
 
     fn cast_text(&mut self, text: String) -> Scanned {
+        if self.stopped {
+            // The body fails: nothing more is decoded, nothing more kept.
+            return Scanned::Refused;
+        }
         self.texts.push(text);
         Scanned::CastText(self.texts.len() - 1)
     }
