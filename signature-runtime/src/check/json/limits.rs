@@ -14,8 +14,7 @@ use crate::report::{Problem, ProblemKind, Severity};
 /// How many variant names an `expected` lists before it says how many more there are.
 const VARIANTS_SHOWN: usize = 8;
 
-/// A value beyond a limit: where under the cell (a JSON pointer suffix), what, and whether the
-/// excerpt of the value is worth quoting (a scalar).
+/// A value beyond a limit: where under the cell (a JSON pointer suffix), and what.
 struct Misfit {
     suffix: String,
     kind: ProblemKind,
@@ -99,36 +98,31 @@ fn misfits_of(limit: ValueLimit, value: &Value, suffix: &mut String, out: &mut V
                 });
             }
         }
-        (ValueLimit::OneOf(names), Value::String(text)) => {
-            if !names.contains(&text.as_str()) {
-                let mut shown: Vec<String> = names
-                    .iter()
-                    .take(VARIANTS_SHOWN)
-                    .map(|name| format!("`{name}`"))
-                    .collect();
-                if names.len() > VARIANTS_SHOWN {
-                    shown.push(format!("{} more", names.len() - VARIANTS_SHOWN));
-                }
-                out.push(Misfit {
-                    suffix: suffix.clone(),
-                    kind: ProblemKind::UnknownVariant,
-                    message: "the string names none of the Rust enum's variants".to_owned(),
-                    expected: format!("one of {}", shown.join(", ")),
-                    found: "string".to_owned(),
-                });
+        (ValueLimit::OneOf(names), Value::String(text)) if !names.contains(&text.as_str()) => {
+            let mut shown: Vec<String> = names
+                .iter()
+                .take(VARIANTS_SHOWN)
+                .map(|name| format!("`{name}`"))
+                .collect();
+            if names.len() > VARIANTS_SHOWN {
+                shown.push(format!("{} more", names.len() - VARIANTS_SHOWN));
             }
+            out.push(Misfit {
+                suffix: suffix.clone(),
+                kind: ProblemKind::UnknownVariant,
+                message: "the string names none of the Rust enum's variants".to_owned(),
+                expected: format!("one of {}", shown.join(", ")),
+                found: "string".to_owned(),
+            });
         }
-        (ValueLimit::OneChar, Value::String(text)) => {
-            let count = text.chars().count();
-            if count != 1 {
-                out.push(Misfit {
-                    suffix: suffix.clone(),
-                    kind: ProblemKind::WrongLength,
-                    message: "the Rust field is a `char`: one character".to_owned(),
-                    expected: "a string of one character".to_owned(),
-                    found: format!("a string of {count} characters"),
-                });
-            }
+        (ValueLimit::OneChar, Value::String(text)) if text.chars().count() != 1 => {
+            out.push(Misfit {
+                suffix: suffix.clone(),
+                kind: ProblemKind::WrongLength,
+                message: "the Rust field is a `char`: one character".to_owned(),
+                expected: "a string of one character".to_owned(),
+                found: format!("a string of {} characters", text.chars().count()),
+            });
         }
         (ValueLimit::Length { len, items }, Value::Array(values)) => {
             if values.len() != len {
