@@ -127,17 +127,21 @@ fn verdict(answer: &Answer) -> (u16, Option<String>) {
     (answer.status, code)
 }
 
-#[test]
-fn status_and_error_code_match_mlflows_scoring_server() {
+/// MLflow's scoring server of the pyfunc twin of `model` and ours in the `MlflowServing` mode;
+/// `None` (recorded as skipped) when MLflow is not set up here.
+fn both_servers<M>(model: M) -> Option<(MlflowServer, Running)>
+where
+    M: signature_runtime::model::Model + Send + Sync + 'static,
+{
     let python = match interop_python() {
         Ok(python) => python,
         Err(why) if skip::required() => panic!("MLflow interop is required under CI=true: {why}"),
         Err(why) => {
             skip::record("MLflow interop", "interop_serve", &why);
-            return;
+            return None;
         }
     };
-    let model = SignedModel::new(LinearHousePrice);
+    let model = SignedModel::new(model);
     let signature = model.signature().to_dict().to_json();
     let mlflow = MlflowServer::start(&python, &signature, 1)
         .unwrap_or_else(|why| panic!("MLflow's scoring server did not start: {why}"));
@@ -145,6 +149,14 @@ fn status_and_error_code_match_mlflows_scoring_server() {
         model,
         ServeOptions::new().with_mode(Mode::MlflowServing),
     ));
+    Some((mlflow, ours))
+}
+
+#[test]
+fn status_and_error_code_match_mlflows_scoring_server() {
+    let Some((mlflow, ours)) = both_servers(LinearHousePrice) else {
+        return;
+    };
 
     let mut differences = Vec::new();
     for (content_type, body) in BODIES {
@@ -314,22 +326,9 @@ fn scalar_bodies(row: &[(&str, String)]) -> [String; 4] {
 
 #[test]
 fn typed_rows_receive_mlflows_casts_of_every_scalar_type() {
-    let python = match interop_python() {
-        Ok(python) => python,
-        Err(why) if skip::required() => panic!("MLflow interop is required under CI=true: {why}"),
-        Err(why) => {
-            skip::record("MLflow interop", "interop_serve", &why);
-            return;
-        }
+    let Some((mlflow, ours)) = both_servers(ScalarsEcho) else {
+        return;
     };
-    let model = SignedModel::new(ScalarsEcho);
-    let signature = model.signature().to_dict().to_json();
-    let mlflow = MlflowServer::start(&python, &signature, 1)
-        .unwrap_or_else(|why| panic!("MLflow's scoring server did not start: {why}"));
-    let ours = Running::start(serve::router(
-        model,
-        ServeOptions::new().with_mode(Mode::MlflowServing),
-    ));
     let mut differences = Vec::new();
     let mut served = 0;
     for cast in std::iter::once(None).chain(CASTS.iter().copied().map(Some)) {

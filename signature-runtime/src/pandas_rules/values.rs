@@ -309,17 +309,17 @@ pub(crate) fn serving_frame_cast(t: DataType, v: &Val) -> (Verdict, Served) {
         },
         DataType::String => match v {
             Val::Str(_) | Val::Null => as_sent(Keep),
-            // A Rust string cannot hold the array or object MLflow passes on.
-            Val::List | Val::Dict => as_sent(Changed(format!(
-                "MLflow passes the {} on unchanged, not as a string",
-                v.kind()
-            ))),
             other => (
                 Changed(format!(
                     "MLflow passes the {} on unchanged, not as a string",
                     other.kind()
                 )),
-                Served::PythonText(other.clone()),
+                // A typed model's string gets Python's text of a number or a boolean; no Rust
+                // string holds the array or object MLflow passes on.
+                match other {
+                    Val::List | Val::Dict => Served::AsSent,
+                    _ => Served::PythonText(other.clone()),
+                },
             ),
         },
         DataType::Binary => as_sent(match v {
@@ -871,6 +871,67 @@ impl Series {
 
 #[cfg(test)]
 mod tests {
+    use super::{Served, Val, Verdict, serving_frame_cast, serving_numpy_cast};
+    use crate::types::DataType;
+
+    fn changed(t: DataType, v: Val) -> Served {
+        match serving_frame_cast(t, &v) {
+            (Verdict::Changed(_), served) => served,
+            other => panic!("{t:?} {v:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_served_value_comes_with_the_verdict() {
+        let text = |s: &str| Val::Str(s.to_owned());
+        assert_eq!(
+            changed(DataType::Double, text("1500")),
+            Served::Float(1500.0)
+        );
+        assert_eq!(
+            changed(DataType::Float, text("0.1")),
+            Served::Float(f64::from(0.1_f32))
+        );
+        assert_eq!(changed(DataType::Long, Val::Float(-3.7)), Served::Int(-3));
+        assert_eq!(changed(DataType::Long, text(" 12 ")), Served::Int(12));
+        assert_eq!(
+            changed(DataType::Integer, Val::Int(Some(1 << 32))),
+            Served::Int(0)
+        );
+        assert_eq!(changed(DataType::Boolean, text("")), Served::Bool(false));
+        assert_eq!(
+            changed(DataType::String, Val::Int(Some(7))),
+            Served::PythonText(Val::Int(Some(7)))
+        );
+        assert_eq!(changed(DataType::String, Val::List), Served::AsSent);
+        assert_eq!(
+            changed(DataType::Datetime, Val::Int(Some(1_500_000_000))),
+            Served::Text("1970-01-01T00:00:01.500".to_owned())
+        );
+        assert_eq!(
+            changed(DataType::Datetime, text("2021-05")),
+            Served::Text("2021-05-01T00:00:00".to_owned())
+        );
+        // The same number in the column's type: kept, but handed on as an integer.
+        assert_eq!(
+            serving_frame_cast(DataType::Long, &Val::Float(3.0)),
+            (Verdict::Keep, Served::Int(3))
+        );
+        // Refused values are handed on as sent (the body fails anyway).
+        assert!(matches!(
+            serving_frame_cast(DataType::Datetime, &text("1600")),
+            (Verdict::Refused(_), Served::AsSent)
+        ));
+        assert_eq!(
+            serving_numpy_cast(DataType::Datetime, &text("2021-05-01T10:00:00+02:00")).1,
+            Served::Text("2021-05-01T08:00:00".to_owned())
+        );
+        assert_eq!(
+            serving_numpy_cast(DataType::String, &Val::Null).1,
+            Served::PythonText(Val::Null)
+        );
+    }
+
     #[test]
     fn python_parsers() {
         assert_eq!(super::python_int(" -1_000 "), Some(-1000));
