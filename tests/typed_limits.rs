@@ -59,6 +59,36 @@ fn the_limits_come_from_the_field_types() {
 }
 
 #[test]
+fn a_non_zero_field_refuses_zero() {
+    #[derive(Debug, Signature, Deserialize)]
+    #[allow(dead_code)]
+    struct Order {
+        quantity: std::num::NonZero<u16>,
+        delta: Option<std::num::NonZero<i32>>,
+    }
+    let checker = JsonChecker::for_type::<Order>();
+    let report =
+        checker.check(br#"[{"quantity": 0, "delta": 0}, {"quantity": 70000, "delta": -1}]"#);
+    assert_eq!(
+        errors(&report),
+        [
+            ("out_of_range", "/0/quantity"),
+            ("out_of_range", "/0/delta"),
+            ("out_of_range", "/1/quantity"),
+        ]
+    );
+    assert_eq!(
+        report.problems()[0].expected(),
+        Some("an integer from 1 to 65535")
+    );
+    let decoded = checker
+        .decode::<Order>(br#"[{"quantity": 2, "delta": null}]"#)
+        .unwrap();
+    assert_eq!(decoded.rows[0].quantity.get(), 2);
+    assert!(decoded.rows[0].delta.is_none());
+}
+
+#[test]
 fn every_limit_is_reported_with_the_schemas_problems_in_one_report() {
     let checker = JsonChecker::for_type::<Flat>();
     // An unknown variant, a `u8` of 300, three items short of a `[f64; 3]`, the column `sqft`

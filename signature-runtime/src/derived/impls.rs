@@ -36,8 +36,23 @@ integer!(Integer: i8, i16, u8, u16);
 scalar!(Integer: i32);
 scalar!(Long: i64);
 integer!(Long: isize, u32);
-scalar!(Integer: NonZero<i8>, NonZero<i16>, NonZero<i32>, NonZero<u8>, NonZero<u16>);
-scalar!(Long: NonZero<i64>, NonZero<isize>, NonZero<u32>);
+/// `NonZero` integers: their type's range, without zero.
+macro_rules! non_zero {
+    ($data_type:ident: $($ty:ty),* $(,)?) => {
+        $(
+            impl SignatureType for NonZero<$ty> {
+                const TYPE: TypeDescription = TypeDescription::Data(DataType::$data_type);
+                const LIMIT: ValueLimit = ValueLimit::NonZero {
+                    min: <$ty>::MIN as i128,
+                    max: <$ty>::MAX as i128,
+                };
+            }
+        )*
+    };
+}
+
+non_zero!(Integer: i8, i16, i32, u8, u16);
+non_zero!(Long: i64, isize, u32);
 scalar!(Float: f32);
 scalar!(Double: f64);
 scalar!(String: str, String);

@@ -18,6 +18,13 @@ pub enum ValueLimit {
         /// The largest value.
         max: i128,
     },
+    /// A non-zero integer from `min` to `max` (`NonZero<i8>`: -128 to 127 but 0).
+    NonZero {
+        /// The smallest value.
+        min: i128,
+        /// The largest value.
+        max: i128,
+    },
     /// One of these strings: a field-less enum's variants, as serde names them.
     OneOf(&'static [&'static str]),
     /// A string of exactly one character (`char`).

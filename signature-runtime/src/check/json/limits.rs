@@ -83,17 +83,25 @@ impl<S: CellSink> Run<'_, '_, S> {
 /// Every way `value` (at `suffix` under the cell) is beyond `limit`.
 fn misfits_of(limit: ValueLimit, value: &Value, suffix: &mut String, out: &mut Vec<Misfit>) {
     match (limit, value) {
-        (ValueLimit::Range { min, max }, Value::Number(number)) => {
+        (
+            ValueLimit::Range { min, max } | ValueLimit::NonZero { min, max },
+            Value::Number(number),
+        ) => {
             let integer = number
                 .as_i64()
                 .map(i128::from)
                 .or_else(|| number.as_u64().map(i128::from));
-            if integer.is_some_and(|i| i < min || i > max) {
+            let non_zero = matches!(limit, ValueLimit::NonZero { .. });
+            if integer.is_some_and(|i| i < min || i > max || (non_zero && i == 0)) {
                 out.push(Misfit {
                     suffix: suffix.clone(),
                     kind: ProblemKind::OutOfRange,
                     message: "the integer is out of the Rust field's range".to_owned(),
-                    expected: format!("an integer from {min} to {max}"),
+                    expected: match (non_zero, min) {
+                        (true, 0) => format!("an integer from 1 to {max}"),
+                        (true, _) => format!("an integer from {min} to {max}, not 0"),
+                        (false, _) => format!("an integer from {min} to {max}"),
+                    },
                     found: "integer".to_owned(),
                 });
             }
