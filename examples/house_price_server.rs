@@ -9,7 +9,8 @@
 //!   -d '{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [[1500.0, 3]]}}'
 //! ```
 //!
-//! Add `--mode mlflow-serving` to accept and refuse what MLflow's own server does.
+//! Add `--mode mlflow-serving` to accept and refuse what MLflow's own server does: a value it
+//! casts (`"1500"` for `sqft`) reaches the model cast, with a `value_changed` warning.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

@@ -17,6 +17,10 @@ mod fake {
         const DESCRIPTION: derived::Description;
         // The derive sets it for types it checked where they are defined.
         const _SIGNATURE_PRIVATE_CHECKED: bool = false;
+        // The derive lists the input columns' limits.
+        fn _signature_private_limits(limits: &mut Vec<(&'static str, derived::ValueLimit)>) {
+            let _ = limits;
+        }
     }
 }
 

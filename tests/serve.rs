@@ -258,6 +258,33 @@ fn check_mode_and_extra_column_policy_are_options() {
 }
 
 #[test]
+fn a_string_mlflow_casts_is_predicted_in_the_serving_mode_and_refused_in_strict() {
+    // MLflow's scoring server casts "1500" to 1500.0 for a `double` (and 3.9 to 3 for a
+    // `long`): the model receives the cast values, and the prediction is MLflow's.
+    let body = r#"{"dataframe_split": {"columns": ["sqft", "bedrooms"], "data": [["1500", 3.9]]}}"#;
+    let serving = start(ServeOptions::new().with_mode(Mode::MlflowServing));
+    let answer = invoke_json(serving.address, body);
+    assert_eq!((answer.status, answer.body.as_str()), (200, GOOD_ANSWER));
+    // The casts are counted as `value_changed` warnings by the metrics.
+    let metrics = get(serving.address, "/metrics");
+    assert!(
+        metrics
+            .body
+            .lines()
+            .any(|l| l.contains("value_changed") && l.ends_with(" 2")),
+        "{}",
+        metrics.body
+    );
+    let strict = start(ServeOptions::new());
+    let answer = invoke_json(strict.address, body);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    assert!(answer.body.contains("wrong_type"), "{}", answer.body);
+}
+
+#[test]
 fn a_panicking_or_failing_model_is_500_and_the_server_keeps_serving() {
     let server = start(ServeOptions::new());
     let answer = invoke_json(server.address, &house(13.0));
@@ -518,6 +545,12 @@ fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
         r#"{"inputs": [{"sqft": 10.0, "bedrooms": 1}]}"#,
     );
     assert_eq!((answer.status, answer.body.as_str()), (200, "[10.0]"));
+    // A value MLflow casts reaches the handler cast.
+    let answer = post_json(
+        serving.address,
+        r#"{"inputs": [{"sqft": "10", "bedrooms": 1}]}"#,
+    );
+    assert_eq!((answer.status, answer.body.as_str()), (200, "[10.0]"));
     let answer = post_json(
         serving.address,
         &format!(
@@ -526,6 +559,74 @@ fn the_rows_extractor_decodes_or_answers_with_mlflows_error_body() {
         ),
     );
     assert_eq!(answer.status, 413);
+}
+
+/// A type whose fields take less than their MLflow types: an enum, a `u8`, a `[f64; 3]`
+/// (decoded only: the handler counts the rows).
+#[derive(Debug, Signature, Deserialize)]
+#[allow(dead_code)]
+struct Listing {
+    heating: Heating,
+    floor: u8,
+    position: [f64; 3],
+    sqft: f64,
+}
+
+#[derive(Debug, Signature, Deserialize)]
+enum Heating {
+    Gas,
+    Wood,
+}
+
+async fn list(listings: Rows<Listing>) -> String {
+    listings.rows.len().to_string()
+}
+
+#[test]
+fn the_rows_extractor_reports_what_the_rust_type_refuses_with_every_other_problem() {
+    let server = Running::start(Router::new().route("/list", post(list)));
+    let post_json = |body: &str| {
+        request(
+            server.address,
+            "POST",
+            "/list",
+            Some("application/json"),
+            body.as_bytes(),
+        )
+    };
+    let answer = post_json(
+        r#"{"dataframe_records": [{"heating": "Coal", "floor": 300, "position": [1.0, 2.0]}]}"#,
+    );
+    // A scalar value refused: `BAD_REQUEST`, as for a value MLflow's casts refuse.
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (400, "BAD_REQUEST")
+    );
+    let message = serde_json::from_str::<Value>(&answer.body).unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for expected in [
+        "error[unknown_variant]",
+        "--> /dataframe_records/0/heating",
+        "error[out_of_range]",
+        "--> /dataframe_records/0/floor",
+        "error[wrong_length]",
+        "--> /dataframe_records/0/position",
+        "error[missing_column]",
+        "4 errors",
+    ] {
+        assert!(message.contains(expected), "{expected} in {message}");
+    }
+    // Values are hidden by default.
+    assert!(
+        !message.contains("Coal") && !message.contains("300"),
+        "{message}"
+    );
+    let answer = post_json(
+        r#"{"dataframe_records": [{"heating": "Wood", "floor": 2, "position": [1.0, 2.0, 3.0], "sqft": 9.5}]}"#,
+    );
+    assert_eq!((answer.status, answer.body.as_str()), (200, "1"));
 }
 
 /// Every kind of column, optional ones, and params of each shape.

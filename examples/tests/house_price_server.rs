@@ -1,6 +1,7 @@
 //! The README's serving lines, run as a test so they cannot rot: the example server is started
 //! on a free port, asked the three requests the README shows, and must answer exactly as the
-//! README says; then SIGTERM stops it cleanly.
+//! README says (the `"1500"` one also with `--mode mlflow-serving`); then SIGTERM stops it
+//! cleanly.
 
 #[path = "../house_price_server.rs"]
 #[allow(dead_code)]
@@ -49,6 +50,20 @@ fn the_example_server_answers_the_readme_requests_then_stops_on_sigterm() {
         let got = http::invoke_json(address, body);
         assert_eq!((got.status, got.body.as_str()), (status, answer), "{body}");
     }
+    // `--mode mlflow-serving` casts the string as MLflow's server does.
+    let (_, serving_mode) = house_price_server::parse(
+        ["--port", "0", "--mode", "mlflow-serving"]
+            .map(String::from)
+            .into_iter(),
+    )
+    .unwrap();
+    let serving = http::Running::start(house_price_server::router(serving_mode));
+    let got = http::invoke_json(serving.address, README[2].0);
+    assert_eq!(
+        (got.status, got.body.as_str()),
+        (200, README[0].2),
+        "the README's \"1500\" line with --mode mlflow-serving"
+    );
 
     #[cfg(unix)]
     {

@@ -20,8 +20,9 @@ pub(crate) struct Container<'a> {
 pub(crate) enum Data<'a> {
     /// A struct: named fields (`named`), or positional ones.
     Struct { named: bool, fields: Vec<Field<'a>> },
-    /// An enum whose variants carry no data: a `string` column.
-    UnitEnum,
+    /// An enum whose variants carry no data: a `string` column. `variants` are the names (and
+    /// aliases) serde reads, sorted; `None` when a `#[serde(other)]` variant takes any name.
+    UnitEnum { variants: Option<Vec<String>> },
 }
 
 pub(crate) struct Field<'a> {
@@ -127,7 +128,16 @@ pub(crate) fn from_ast<'a>(
             if !ok {
                 return None;
             }
-            Data::UnitEnum
+            let mut names = std::collections::BTreeSet::new();
+            let mut other = false;
+            for variant in variants.iter().filter(|v| !v.attrs.skip_deserializing()) {
+                other |= variant.attrs.other();
+                names.insert(variant.attrs.name().deserialize_name().value.clone());
+                names.extend(variant.attrs.aliases().iter().map(|a| a.value.clone()));
+            }
+            Data::UnitEnum {
+                variants: (!other).then(|| names.into_iter().collect()),
+            }
         }
         serde_ast::Data::Struct(style, fields) => {
             let named = matches!(style, serde_ast::Style::Struct | serde_ast::Style::Unit);

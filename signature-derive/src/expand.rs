@@ -27,7 +27,7 @@ pub(crate) fn derive_signature(
 
 fn expand(cont: &Container<'_>, expected: &[drift::Expected]) -> TokenStream {
     let body = match &cont.data {
-        Data::UnitEnum => unit_enum(cont),
+        Data::UnitEnum { variants } => unit_enum(cont, variants.as_deref()),
         Data::Struct { named, fields } => structure(cont, *named, fields, expected),
     };
     wrap(cont.attrs.crate_path.as_ref(), &body)
@@ -48,16 +48,72 @@ pub(crate) fn wrap(crate_path: Option<&syn::Path>, body: &TokenStream) -> TokenS
     }
 }
 
-fn unit_enum(cont: &Container<'_>) -> TokenStream {
+fn unit_enum(cont: &Container<'_>, variants: Option<&[String]>) -> TokenStream {
     let ident = &cont.ident;
     let (impl_generics, ty_generics, where_clause) = cont.original.generics.split_for_impl();
+    // The names serde reads: a checker built for a type refuses any other string.
+    let limit = variants.map(|names| {
+        quote! {
+            const LIMIT: _signature::derived::ValueLimit =
+                _signature::derived::ValueLimit::OneOf(&[#(#names),*]);
+        }
+    });
     quote! {
         #[automatically_derived]
         impl #impl_generics _signature::SignatureType for #ident #ty_generics #where_clause {
             const TYPE: _signature::derived::TypeDescription =
                 _signature::derived::TypeDescription::Data(_signature::DataType::String);
+            #limit
         }
     }
+}
+
+/// The body of `Signature::_signature_private_limits`: each named input column's limit, by
+/// name; a flattened field's columns through its own type.
+fn limits(fields: &[Field<'_>]) -> TokenStream {
+    let pushes = fields.iter().filter_map(|field| {
+        let view = field.view(View::Input)?;
+        let ty = field.ty;
+        if field.flatten {
+            let signature = quote!(_signature::Signature);
+            // Only the path at the type's span: `limits` is the generated function's own
+            // (a span from a macro that wrote the field would not see it).
+            let call = quote_spanned!(ty.span()=> <#ty as #signature>::_signature_private_limits);
+            return Some(quote!(#call(limits);));
+        }
+        if field.attrs.tensor.is_some() {
+            return None;
+        }
+        let (name, _) = view.name.as_ref()?;
+        Some(quote! {
+            let limit = (&&&_signature::__private::limits::LimitOf::<#ty>::new()).limit();
+            if limit != _signature::derived::ValueLimit::None {
+                limits.push((#name, limit));
+            }
+        })
+    });
+    quote! {
+        fn _signature_private_limits(
+            limits: &mut ::std::vec::Vec<(&'static str, _signature::derived::ValueLimit)>,
+        ) {
+            #[allow(unused_imports)]
+            use _signature::__private::limits::{ViaNothing, ViaSignatureType, ViaWideInteger};
+            #(#pushes)*
+        }
+    }
+}
+
+/// `const LIMIT` of a type serde reads as its one field, unless a `dtype` names the column
+/// type (the field's type then need not have one).
+fn field_limit(field: &Field<'_>) -> Option<TokenStream> {
+    if field.attrs.dtype.is_some() {
+        return None;
+    }
+    let ty = field.ty;
+    let signature_type = quote!(_signature::SignatureType);
+    Some(quote_spanned!(ty.span()=>
+        const LIMIT: _signature::derived::ValueLimit = <#ty as #signature_type>::LIMIT;
+    ))
 }
 
 fn structure(
@@ -77,11 +133,13 @@ fn structure(
         };
         let ty = column_type(field);
         let optional = optional(field);
+        let limit = field_limit(field);
         return quote! {
             #[automatically_derived]
             impl #impl_generics _signature::SignatureType for #ident #ty_generics #where_clause {
                 const TYPE: _signature::derived::TypeDescription = #ty;
                 const _SIGNATURE_PRIVATE_OPTIONAL: bool = #optional;
+                #limit
             }
         };
     }
@@ -90,6 +148,7 @@ fn structure(
     let input = fields.iter().filter_map(|f| entry(f, View::Input));
     let output = fields.iter().filter_map(|f| entry(f, View::Output));
     let concrete = concrete_type(cont);
+    let limits = limits(fields);
     // The checks below run where the type is defined; `Signature::input_schema` then need not
     // run them again.
     let checked = concrete.is_some().then(|| {
@@ -106,6 +165,7 @@ fn structure(
                 output: &[#(#output),*],
             };
             #checked
+            #limits
         }
     };
 
@@ -124,11 +184,13 @@ fn structure(
         // serde reads and writes a newtype struct as its field.
         let ty = column_type(&fields[0]);
         let optional = optional(&fields[0]);
+        let limit = field_limit(&fields[0]);
         out.extend(quote! {
             #[automatically_derived]
             impl #impl_generics _signature::SignatureType for #ident #ty_generics #where_clause {
                 const TYPE: _signature::derived::TypeDescription = #ty;
                 const _SIGNATURE_PRIVATE_OPTIONAL: bool = #optional;
+                #limit
             }
         });
     }

@@ -7,6 +7,7 @@
 //! ```text
 //! cargo bench -p signature-runtime --bench decode_json
 //! cargo bench -p signature-runtime --bench decode_json -- small_
+//! cargo bench -p signature-runtime --bench decode_json -- small_for_type   # for_type's cost
 //! SIGNATURE_BENCH_ROWS=100000 cargo bench -p signature-runtime --bench decode_json
 //! ```
 
@@ -20,6 +21,7 @@ use payloads::{House, RecordsBody, SplitBody};
 use signature_runtime::{JsonChecker, Signature};
 
 fn bench(c: &mut Criterion) {
+    for_type(c);
     let checker = JsonChecker::for_schema(&House::input_schema());
     let (split, records) = payloads::house_bodies(1);
     let mut group = c.benchmark_group("small_decode_1row");
@@ -89,6 +91,94 @@ fn bench(c: &mut Criterion) {
         });
         group.finish();
     }
+}
+
+/// The house-price rows with narrower integers: `u32`, `u8` and `u16` fields, whose ranges a
+/// checker built for the type checks (and so reads their columns off the fast path).
+#[derive(serde::Deserialize, signature_runtime::Signature)]
+#[allow(dead_code)]
+struct NarrowHouse {
+    sqft: u32,
+    bedrooms: u8,
+    bathrooms: f64,
+    lat: f64,
+    lon: f64,
+    city: String,
+    zip: String,
+    has_pool: bool,
+    year_built: u16,
+    lot_size: i64,
+}
+
+/// A checker built for a type (`JsonChecker::for_type`) against one built for its schema, on
+/// one clean house-price row: `House` has no limit beyond its MLflow types, so the two must
+/// check alike; `NarrowHouse` has three, checked on the general path. Same-moment ratios.
+fn for_type(c: &mut Criterion) {
+    let (split, records) = payloads::house_bodies(1);
+    let mut group = c.benchmark_group("small_for_type_1row");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    // The control: two checkers built alike, whose ratio shows what the bench alone makes of
+    // two equal checkers (where each lies in memory).
+    let pairs = [
+        (
+            "control",
+            JsonChecker::for_schema(&House::input_schema()),
+            JsonChecker::for_schema(&House::input_schema()),
+        ),
+        (
+            "house",
+            JsonChecker::for_schema(&House::input_schema()),
+            JsonChecker::for_type::<House>(),
+        ),
+        (
+            "narrow",
+            JsonChecker::for_schema(&NarrowHouse::input_schema()),
+            JsonChecker::for_type::<NarrowHouse>(),
+        ),
+    ];
+    for (format, body) in [("split", &split), ("records", &records)] {
+        for (name, schema, typed) in &pairs {
+            assert!(schema.check(body).is_valid() && typed.check(body).is_valid());
+            group.bench_function(format!("check for_schema {name} {format}"), |b| {
+                b.iter(|| schema.check(black_box(body)));
+            });
+            group.bench_function(format!("check for_type {name} {format}"), |b| {
+                b.iter(|| typed.check(black_box(body)));
+            });
+            group.bench_function(
+                format!("ratio for_type to for_schema {name} {format} (ms = x)"),
+                |b| {
+                    b.iter_custom(|iters| {
+                        const BATCH: u32 = 200;
+                        let batch = |checker: &JsonChecker| {
+                            let start = Instant::now();
+                            for _ in 0..BATCH {
+                                black_box(checker.check(black_box(body)));
+                            }
+                            start.elapsed().as_secs_f64()
+                        };
+                        let mut total = Duration::ZERO;
+                        for i in 0..iters {
+                            // Each goes first every other time: the batch that runs first pays
+                            // for the caches the other one warmed.
+                            let ratio = if i % 2 == 0 {
+                                let with_limits = batch(typed);
+                                with_limits / batch(schema)
+                            } else {
+                                let plain = batch(schema);
+                                batch(typed) / plain
+                            };
+                            total += Duration::from_secs_f64(ratio / 1_000.0);
+                        }
+                        total
+                    });
+                },
+            );
+        }
+    }
+    group.finish();
 }
 
 /// The body's rows as plain serde_json reads them into the same typed rows (kept whole until

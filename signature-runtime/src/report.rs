@@ -82,6 +82,12 @@ pub enum ProblemKind {
     /// A value MLflow accepts but changes (a warning of the MLflow modes): a float truncated
     /// to an integer, `"false"` read as true, an integer wrapped.
     ValueChanged,
+    /// A string that names none of a Rust enum's variants (a checker built for a type).
+    UnknownVariant,
+    /// An array or string of another length than the Rust type holds: a `[T; N]` given more or
+    /// fewer than `N` items, a `char` given other than one character (a checker built for a
+    /// type).
+    WrongLength,
 }
 
 impl ProblemKind {
@@ -106,6 +112,8 @@ impl ProblemKind {
             ProblemKind::TensorShape => "tensor_shape",
             ProblemKind::UnknownParam => "unknown_param",
             ProblemKind::ValueChanged => "value_changed",
+            ProblemKind::UnknownVariant => "unknown_variant",
+            ProblemKind::WrongLength => "wrong_length",
         }
     }
 }
@@ -586,6 +594,11 @@ impl Collector {
     /// Whether an error has been counted.
     pub(crate) fn has_errors(&self) -> bool {
         self.errors != 0
+    }
+
+    /// How many errors have been counted.
+    pub(crate) fn error_count(&self) -> u64 {
+        self.errors
     }
 
     /// Lists a problem (counted by its severity); past the cap, only counts it.

@@ -39,3 +39,54 @@ impl Model for LinearHousePrice {
             .collect())
     }
 }
+
+/// One value of each scalar type but `binary`, for the interop test of MLflow's casts.
+#[derive(Debug, Signature, Serialize, Deserialize)]
+pub struct Scalars {
+    /// A `boolean`.
+    pub boolean: bool,
+    /// An `integer`.
+    pub integer: i32,
+    /// A `long`.
+    pub long: i64,
+    /// A `float`.
+    pub float: f32,
+    /// A `double`.
+    pub double: f64,
+    /// A `string`.
+    pub string: String,
+    /// A `datetime`.
+    pub datetime: chrono::NaiveDateTime,
+}
+
+/// What [`ScalarsEcho`] answers: what it received, as the pyfunc twin computes it.
+#[derive(Debug, Signature, Serialize)]
+pub struct Received {
+    /// `double + float + long + integer`.
+    pub total: f64,
+    /// The boolean as 0 or 1.
+    pub flag: i64,
+    /// The length of the string, in characters.
+    pub text_len: i64,
+}
+
+/// The Rust twin of `Scalars` in `tests/interop/serve_model.py`.
+pub struct ScalarsEcho;
+
+impl Model for ScalarsEcho {
+    type Input = Scalars;
+    type Output = Received;
+    type Params = NoParams;
+    type Error = std::convert::Infallible;
+
+    fn predict(&self, rows: Vec<Scalars>, _: &NoParams) -> Result<Vec<Received>, Self::Error> {
+        Ok(rows
+            .iter()
+            .map(|row| Received {
+                total: row.double + f64::from(row.float) + row.long as f64 + f64::from(row.integer),
+                flag: i64::from(row.boolean),
+                text_len: row.string.chars().count() as i64,
+            })
+            .collect())
+    }
+}

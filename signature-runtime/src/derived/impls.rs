@@ -6,7 +6,7 @@ use std::num::NonZero;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::{SignatureType, TypeDescription};
+use super::{SignatureType, TypeDescription, ValueLimit};
 use crate::types::DataType;
 
 macro_rules! scalar {
@@ -19,14 +19,48 @@ macro_rules! scalar {
     };
 }
 
+/// Integer types narrower than their column type: the range decodes.
+macro_rules! integer {
+    ($data_type:ident: $($ty:ty),* $(,)?) => {
+        $(
+            impl SignatureType for $ty {
+                const TYPE: TypeDescription = TypeDescription::Data(DataType::$data_type);
+                const LIMIT: ValueLimit = ValueLimit::range(<$ty>::MIN as i128, <$ty>::MAX as i128);
+            }
+        )*
+    };
+}
+
 scalar!(Boolean: bool);
-scalar!(Integer: i8, i16, i32, u8, u16);
-scalar!(Long: i64, isize, u32);
-scalar!(Integer: NonZero<i8>, NonZero<i16>, NonZero<i32>, NonZero<u8>, NonZero<u16>);
-scalar!(Long: NonZero<i64>, NonZero<isize>, NonZero<u32>);
+integer!(Integer: i8, i16, u8, u16);
+scalar!(Integer: i32);
+scalar!(Long: i64);
+integer!(Long: isize, u32);
+/// `NonZero` integers: their type's range, without zero.
+macro_rules! non_zero {
+    ($data_type:ident: $($ty:ty),* $(,)?) => {
+        $(
+            impl SignatureType for NonZero<$ty> {
+                const TYPE: TypeDescription = TypeDescription::Data(DataType::$data_type);
+                const LIMIT: ValueLimit = ValueLimit::NonZero {
+                    min: <$ty>::MIN as i128,
+                    max: <$ty>::MAX as i128,
+                };
+            }
+        )*
+    };
+}
+
+non_zero!(Integer: i8, i16, i32, u8, u16);
+non_zero!(Long: i64, isize, u32);
 scalar!(Float: f32);
 scalar!(Double: f64);
-scalar!(String: str, String, char);
+scalar!(String: str, String);
+
+impl SignatureType for char {
+    const TYPE: TypeDescription = TypeDescription::Data(DataType::String);
+    const LIMIT: ValueLimit = ValueLimit::OneChar;
+}
 scalar!(
     String: std::path::Path,
     std::path::PathBuf,
@@ -63,6 +97,7 @@ impl SignatureType for serde_json::Value {
 impl<T: SignatureType> SignatureType for Option<T> {
     const TYPE: TypeDescription = T::TYPE;
     const _SIGNATURE_PRIVATE_OPTIONAL: bool = true;
+    const LIMIT: ValueLimit = T::LIMIT;
 }
 
 macro_rules! transparent {
@@ -71,6 +106,7 @@ macro_rules! transparent {
             impl<T: SignatureType + ?Sized> SignatureType for $ty {
                 const TYPE: TypeDescription = T::TYPE;
                 const _SIGNATURE_PRIVATE_OPTIONAL: bool = T::_SIGNATURE_PRIVATE_OPTIONAL;
+                const LIMIT: ValueLimit = T::LIMIT;
             }
         )*
     };
@@ -81,6 +117,7 @@ transparent!(Box<T>, Rc<T>, Arc<T>, &T, &mut T);
 impl<T: SignatureType + ToOwned + ?Sized> SignatureType for Cow<'_, T> {
     const TYPE: TypeDescription = T::TYPE;
     const _SIGNATURE_PRIVATE_OPTIONAL: bool = T::_SIGNATURE_PRIVATE_OPTIONAL;
+    const LIMIT: ValueLimit = T::LIMIT;
 }
 
 macro_rules! array {
@@ -88,6 +125,7 @@ macro_rules! array {
         $(
             impl<T: SignatureType> SignatureType for $ty {
                 const TYPE: TypeDescription = TypeDescription::Array(&T::TYPE);
+                const LIMIT: ValueLimit = ValueLimit::items(&T::LIMIT);
             }
         )*
     };
@@ -97,14 +135,20 @@ array!([T], Vec<T>, VecDeque<T>, LinkedList<T>, BTreeSet<T>);
 
 impl<T: SignatureType, const N: usize> SignatureType for [T; N] {
     const TYPE: TypeDescription = TypeDescription::Array(&T::TYPE);
+    const LIMIT: ValueLimit = ValueLimit::Length {
+        len: N,
+        items: &T::LIMIT,
+    };
 }
 
 impl<T: SignatureType, S> SignatureType for HashSet<T, S> {
     const TYPE: TypeDescription = TypeDescription::Array(&T::TYPE);
+    const LIMIT: ValueLimit = ValueLimit::items(&T::LIMIT);
 }
 
 impl<T: SignatureType, S> SignatureType for indexmap::IndexSet<T, S> {
     const TYPE: TypeDescription = TypeDescription::Array(&T::TYPE);
+    const LIMIT: ValueLimit = ValueLimit::items(&T::LIMIT);
 }
 
 /// A map key type MLflow's `map` accepts: a string.
@@ -126,14 +170,17 @@ impl<T: MapKey + ToOwned + ?Sized> MapKey for Cow<'_, T> {}
 
 impl<K: MapKey, V: SignatureType, S> SignatureType for HashMap<K, V, S> {
     const TYPE: TypeDescription = TypeDescription::Map(&V::TYPE);
+    const LIMIT: ValueLimit = ValueLimit::items(&V::LIMIT);
 }
 
 impl<K: MapKey, V: SignatureType> SignatureType for BTreeMap<K, V> {
     const TYPE: TypeDescription = TypeDescription::Map(&V::TYPE);
+    const LIMIT: ValueLimit = ValueLimit::items(&V::LIMIT);
 }
 
 impl<K: MapKey, V: SignatureType, S> SignatureType for indexmap::IndexMap<K, V, S> {
     const TYPE: TypeDescription = TypeDescription::Map(&V::TYPE);
+    const LIMIT: ValueLimit = ValueLimit::items(&V::LIMIT);
 }
 
 impl SignatureType for serde_json::Map<String, serde_json::Value> {

@@ -187,7 +187,9 @@ impl<M: Model> SignedModel<M> {
     /// Wraps a model; its signature comes from its types.
     pub fn new(model: M) -> Self {
         let signature = ModelSignature::with_params::<M::Input, M::Output, M::Params>();
-        let inputs = JsonChecker::for_signature(&signature);
+        // The input type's limits too: an unknown variant or a `u8` of 300 is reported with
+        // every other problem, not found by serde after the check.
+        let inputs = JsonChecker::for_signature(&signature).with_limits_of::<M::Input>();
         let outputs = JsonChecker::for_schema(
             signature
                 .outputs()
@@ -207,7 +209,9 @@ impl<M: Model> SignedModel<M> {
     /// [`Mode::MlflowServing`]: crate::check::Mode::MlflowServing
     #[must_use]
     pub fn with_check_options(mut self, options: CheckOptions) -> Self {
-        self.inputs = JsonChecker::for_signature(&self.signature).with_options(options);
+        self.inputs = JsonChecker::for_signature(&self.signature)
+            .with_limits_of::<M::Input>()
+            .with_options(options);
         self
     }
 

@@ -7,8 +7,8 @@
 
 use crate::types::DataType;
 use crate::types::datetime::{
-    DatetimeMisfit, DatetimeText, PandasDatetimeText, check_naive_datetime, numpy_datetime_text,
-    pandas_datetime_text,
+    DatetimeMisfit, DatetimeText, PandasDatetimeText, check_naive_datetime, naive_iso_text,
+    numpy_datetime_text, pandas_datetime_text, parse_iso, utc_now,
 };
 
 use super::base64::{is_base64, lenient_base64};
@@ -104,9 +104,16 @@ pub(crate) fn python_float(text: &str) -> Option<f64> {
     }
     let clean: String = t.chars().filter(|c| *c != '_').collect();
     let lower = clean.to_ascii_lowercase();
-    let unsigned = lower.trim_start_matches(['+', '-']);
-    if matches!(unsigned, "inf" | "infinity" | "nan") {
-        return Some(f64::NAN);
+    let (negative, unsigned) = match lower.as_bytes().first() {
+        Some(b'-') => (true, &lower[1..]),
+        Some(b'+') => (false, &lower[1..]),
+        _ => (false, lower.as_str()),
+    };
+    match unsigned {
+        "inf" | "infinity" if negative => return Some(f64::NEG_INFINITY),
+        "inf" | "infinity" => return Some(f64::INFINITY),
+        "nan" => return Some(f64::NAN),
+        _ => {}
     }
     if !clean
         .bytes()
@@ -127,106 +134,198 @@ pub(crate) fn short(text: &str) -> String {
     }
 }
 
+/// What the model receives for a scalar value MLflow's scoring server takes: the value as
+/// sent, or the value its cast made of it. The typed decode of the MLflow modes hands the model
+/// this value, so that a body MLflow serves decodes into the Rust type as MLflow cast it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Served {
+    /// The JSON value as sent.
+    AsSent,
+    /// No value: pandas' `NaT` of an empty datetime string.
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// Text MLflow made: a datetime in ISO form, without an offset.
+    Text(String),
+    /// Python's text of the value (`str(value)`: `True`, `None`, `1.5`): what a `string`
+    /// column holds for a number or a boolean. Written out by the checker, since Python's
+    /// float repr lives with MLflow's formats, a layer up.
+    PythonText(Val),
+}
+
 /// The scoring server's cast of one value of a `dataframe_*` column (`astype`,
 /// `base64.decodebytes`, `pd.to_datetime`), docs/mlflow-behaviour.md §9.
 pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
+    serving_frame_cast(t, v).0
+}
+
+/// [`serving_frame`], with what the model receives: the verdict and the value come from the
+/// same arm, so the typed decode applies exactly the cast the check accepted.
+pub(crate) fn serving_frame_cast(t: DataType, v: &Val) -> (Verdict, Served) {
     use Verdict::{Changed, Keep, Refused};
+    let as_sent = |verdict| (verdict, Served::AsSent);
     match t {
         DataType::Long | DataType::Integer => {
             let (min, max) = int_range(t);
+            // pandas' `astype` wraps an integer beyond the type, and truncates a float.
             let wrap = |value: i128| {
                 if t == DataType::Integer {
-                    i128::from(value as i32)
+                    i64::from(value as i32)
                 } else {
-                    i128::from(value as i64)
+                    value as i64
                 }
             };
             match v {
-                Val::Null => Refused("pandas cannot cast a null to an integer".to_owned()),
-                Val::Bool(b) => Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
-                Val::Int(Some(value)) if (min..=max).contains(value) => Keep,
+                Val::Null => as_sent(Refused(
+                    "pandas cannot cast a null to an integer".to_owned(),
+                )),
+                Val::Bool(b) => (
+                    Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
+                    Served::Int(i64::from(*b)),
+                ),
+                Val::Int(Some(value)) if (min..=max).contains(value) => as_sent(Keep),
                 Val::Int(Some(value))
                     if *value >= i128::from(i64::MIN) && *value <= i128::from(u64::MAX) =>
                 {
-                    Changed(format!("MLflow wraps {value} to {}", wrap(*value)))
+                    (
+                        Changed(format!("MLflow wraps {value} to {}", wrap(*value))),
+                        Served::Int(wrap(*value)),
+                    )
                 }
-                Val::Int(_) => Refused("the integer is too large for pandas to cast".to_owned()),
-                Val::Float(f) if !f.is_finite() => {
-                    Refused("pandas cannot cast a non-finite float to an integer".to_owned())
-                }
+                Val::Int(_) => as_sent(Refused(
+                    "the integer is too large for pandas to cast".to_owned(),
+                )),
+                Val::Float(f) if !f.is_finite() => as_sent(Refused(
+                    "pandas cannot cast a non-finite float to an integer".to_owned(),
+                )),
                 Val::Float(f) => {
+                    // `f.trunc() as i128` saturates; numpy's result beyond the range is
+                    // platform-defined, and reported as a change either way.
+                    let served = Served::Int(wrap(f.trunc() as i128));
                     if f.fract() == 0.0 && *f >= min as f64 && *f <= max as f64 {
-                        Keep
+                        // The same number, in the column's type: no change to report.
+                        (Keep, served)
                     } else {
-                        Changed(format!("MLflow truncates {f} to {}", f.trunc()))
+                        (
+                            Changed(format!("MLflow truncates {f} to {}", f.trunc())),
+                            served,
+                        )
                     }
                 }
                 Val::Str(s) => match python_int(s) {
-                    Some(value) if (min..=max).contains(&value) => Changed(format!(
-                        "MLflow casts the string {} to the number {value}",
-                        short(s)
-                    )),
-                    Some(_) => Refused("the string's integer is out of range".to_owned()),
-                    None => Refused(format!(
+                    Some(value) if (min..=max).contains(&value) => (
+                        Changed(format!(
+                            "MLflow casts the string {} to the number {value}",
+                            short(s)
+                        )),
+                        Served::Int(value as i64),
+                    ),
+                    Some(_) => as_sent(Refused("the string's integer is out of range".to_owned())),
+                    None => as_sent(Refused(format!(
                         "pandas cannot cast the string {} to an integer",
                         short(s)
-                    )),
+                    ))),
                 },
-                Val::List | Val::Dict => {
-                    Refused(format!("pandas cannot cast {} to an integer", article(v)))
-                }
+                Val::List | Val::Dict => as_sent(Refused(format!(
+                    "pandas cannot cast {} to an integer",
+                    article(v)
+                ))),
             }
         }
-        DataType::Float | DataType::Double => match v {
-            Val::Null => Keep,
-            Val::Bool(b) => Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
-            Val::Int(Some(value)) => {
-                let bits = if t == DataType::Float { 24 } else { 53 };
-                if value.unsigned_abs() <= 1u128 << bits {
-                    Keep
+        DataType::Float | DataType::Double => {
+            // The value in the column's precision: `float` is numpy's float32.
+            let narrow = |x: f64| {
+                if t == DataType::Float {
+                    f64::from(x as f32)
                 } else {
-                    Changed(format!("MLflow rounds {value} to the nearest {}", t.name()))
+                    x
                 }
-            }
-            Val::Int(None) => Changed(format!(
-                "MLflow rounds the integer to the nearest {}",
-                t.name()
-            )),
-            Val::Float(f) => {
-                if !f.is_finite() || (t == DataType::Float && (*f as f32).is_infinite()) {
-                    Changed("MLflow turns the number into infinity".to_owned())
-                } else {
-                    Keep
+            };
+            match v {
+                Val::Null => as_sent(Keep),
+                Val::Bool(b) => (
+                    Changed(format!("MLflow casts {b} to {}", u8::from(*b))),
+                    Served::Float(f64::from(u8::from(*b))),
+                ),
+                Val::Int(Some(value)) => {
+                    let bits = if t == DataType::Float { 24 } else { 53 };
+                    if value.unsigned_abs() <= 1u128 << bits {
+                        as_sent(Keep)
+                    } else {
+                        let rounded = if t == DataType::Float {
+                            f64::from(*value as f32)
+                        } else {
+                            *value as f64
+                        };
+                        (
+                            Changed(format!("MLflow rounds {value} to the nearest {}", t.name())),
+                            Served::Float(rounded),
+                        )
+                    }
                 }
+                // serde_json reads an integer beyond 64 bits as the nearest `f64` itself.
+                Val::Int(None) => as_sent(Changed(format!(
+                    "MLflow rounds the integer to the nearest {}",
+                    t.name()
+                ))),
+                Val::Float(f) => {
+                    if !f.is_finite() || (t == DataType::Float && (*f as f32).is_infinite()) {
+                        (
+                            Changed("MLflow turns the number into infinity".to_owned()),
+                            Served::Float(narrow(*f)),
+                        )
+                    } else {
+                        as_sent(Keep)
+                    }
+                }
+                Val::Str(s) => match python_float(s) {
+                    Some(x) => (
+                        Changed(format!("MLflow casts the string {} to a number", short(s))),
+                        Served::Float(narrow(x)),
+                    ),
+                    None => as_sent(Refused(format!(
+                        "pandas cannot cast the string {} to a float",
+                        short(s)
+                    ))),
+                },
+                Val::List | Val::Dict => as_sent(Refused(format!(
+                    "pandas cannot cast {} to a float",
+                    article(v)
+                ))),
             }
-            Val::Str(s) => match python_float(s) {
-                Some(_) => Changed(format!("MLflow casts the string {} to a number", short(s))),
-                None => Refused(format!(
-                    "pandas cannot cast the string {} to a float",
-                    short(s)
-                )),
-            },
-            Val::List | Val::Dict => {
-                Refused(format!("pandas cannot cast {} to a float", article(v)))
-            }
-        },
+        }
         DataType::Boolean => match v {
-            Val::Bool(_) => Keep,
-            Val::Null => Changed("MLflow turns null into false".to_owned()),
-            other => Changed(format!(
-                "MLflow casts the {} to a boolean by truthiness (it becomes {})",
-                other.kind(),
-                truthy(other)
-            )),
+            Val::Bool(_) => as_sent(Keep),
+            Val::Null => (
+                Changed("MLflow turns null into false".to_owned()),
+                Served::Bool(false),
+            ),
+            other => (
+                Changed(format!(
+                    "MLflow casts the {} to a boolean by truthiness (it becomes {})",
+                    other.kind(),
+                    truthy(other)
+                )),
+                Served::Bool(truthy(other)),
+            ),
         },
         DataType::String => match v {
-            Val::Str(_) | Val::Null => Keep,
-            other => Changed(format!(
-                "MLflow passes the {} on unchanged, not as a string",
-                other.kind()
-            )),
+            Val::Str(_) | Val::Null => as_sent(Keep),
+            other => (
+                Changed(format!(
+                    "MLflow passes the {} on unchanged, not as a string",
+                    other.kind()
+                )),
+                // A typed model's string gets Python's text of a number or a boolean; no Rust
+                // string holds the array or object MLflow passes on.
+                match other {
+                    Val::List | Val::Dict => Served::AsSent,
+                    _ => Served::PythonText(other.clone()),
+                },
+            ),
         },
-        DataType::Binary => match v {
+        DataType::Binary => as_sent(match v {
             Val::Str(s) if is_base64(s.as_bytes()) => Keep,
             Val::Str(s) if lenient_base64(s) => Changed(format!(
                 "MLflow decodes {} leniently, dropping the characters that are not base64",
@@ -234,57 +333,79 @@ pub(crate) fn serving_frame(t: DataType, v: &Val) -> Verdict {
             )),
             Val::Str(s) => Refused(format!("{} is not base64 (incorrect padding)", short(s))),
             other => Refused(format!("MLflow cannot base64-decode {}", article(other))),
-        },
+        }),
         DataType::Datetime => match v {
-            Val::Null => Keep,
-            Val::Str(s) if s.is_empty() => {
-                Changed("pandas reads the empty string as NaT".to_owned())
-            }
-            Val::Str(s) => pandas_datetime_verdict(s),
-            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
-                Changed("pandas reads the number as nanoseconds since 1970".to_owned())
-            }
-            Val::Int(_) => Refused("the number is out of pandas' datetime range".to_owned()),
-            Val::Float(_) => {
-                Changed("pandas reads the number as nanoseconds since 1970".to_owned())
-            }
-            other => Refused(format!(
+            Val::Null => as_sent(Keep),
+            Val::Str(s) => pandas_datetime_cast(s),
+            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => (
+                Changed("pandas reads the number as nanoseconds since 1970".to_owned()),
+                nanoseconds_text(*value as i64),
+            ),
+            Val::Int(_) => as_sent(Refused(
+                "the number is out of pandas' datetime range".to_owned(),
+            )),
+            Val::Float(f) => (
+                Changed("pandas reads the number as nanoseconds since 1970".to_owned()),
+                nanoseconds_text(*f as i64),
+            ),
+            other => as_sent(Refused(format!(
                 "pandas cannot read {} as a datetime",
                 article(other)
-            )),
+            ))),
         },
     }
 }
 
-/// The scoring server's `pd.to_datetime` of one text cell, then its cast to nanoseconds.
-fn pandas_datetime_verdict(s: &str) -> Verdict {
+/// The scoring server's `pd.to_datetime` of one text cell, then its cast to nanoseconds, with
+/// the instant the model receives.
+fn pandas_datetime_cast(s: &str) -> (Verdict, Served) {
     use Verdict::{Changed, Keep, Refused};
-    match pandas_datetime_text(s) {
-        None => Refused(format!("pandas cannot read {} as a datetime", short(s))),
-        Some(PandasDatetimeText::NaT) => Changed("pandas reads the empty string as NaT".to_owned()),
-        Some(PandasDatetimeText::Clock) => {
+    let Some(text) = pandas_datetime_text(s) else {
+        return (
+            Refused(format!("pandas cannot read {} as a datetime", short(s))),
+            Served::AsSent,
+        );
+    };
+    let verdict = match text {
+        PandasDatetimeText::NaT => Changed("pandas reads the empty string as NaT".to_owned()),
+        PandasDatetimeText::Clock { .. } => {
             Changed(format!("pandas reads {} as a time of today", short(s)))
         }
-        Some(PandasDatetimeText::Instant { zoned: true, .. }) => {
+        PandasDatetimeText::Instant { zoned: true, .. } => {
             Refused("a timestamp with a timezone (MLflow's datetime is naive)".to_owned())
         }
-        Some(text) if !text.fits_nanoseconds() => Refused(format!(
+        _ if !text.fits_nanoseconds() => Refused(format!(
             "{} is outside the nanosecond range MLflow converts datetimes to",
             short(s)
         )),
-        Some(PandasDatetimeText::Instant { guessed: false, .. })
+        PandasDatetimeText::Instant { guessed: false, .. }
             if check_naive_datetime(s.as_bytes()).is_ok() =>
         {
-            Keep
+            return (Keep, Served::AsSent);
         }
-        Some(PandasDatetimeText::Instant {
+        PandasDatetimeText::Instant {
             fields: (year, month, day, hour, minute, second),
             ..
-        }) => Changed(format!(
+        } => Changed(format!(
             "pandas guesses {} means {year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}",
             short(s)
         )),
-    }
+    };
+    let served = match &verdict {
+        Refused(_) | Keep => Served::AsSent,
+        Changed(_) => text
+            .naive_text(utc_now())
+            .map_or(Served::Null, Served::Text),
+    };
+    (verdict, served)
+}
+
+/// The naive ISO text of `nanos` nanoseconds since 1970, as pandas and numpy read a number
+/// given for a datetime.
+fn nanoseconds_text(nanos: i64) -> Served {
+    Served::Text(naive_iso_text(
+        chrono::DateTime::from_timestamp_nanos(nanos).naive_utc(),
+    ))
 }
 
 /// "an array", "a string".
@@ -312,51 +433,63 @@ pub(crate) fn truthy(v: &Val) -> bool {
 }
 
 /// The scoring server's numpy cast of one value of an `inputs`/`instances` column
-/// (`np.array(values, dtype)`), docs/mlflow-behaviour.md §9.
-pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
+/// (`np.array(values, dtype)`), docs/mlflow-behaviour.md §9, with what the model receives
+/// (see [`serving_frame_cast`]).
+pub(crate) fn serving_numpy_cast(t: DataType, v: &Val) -> (Verdict, Served) {
     use Verdict::{Changed, Keep, Refused};
+    let as_sent = |verdict| (verdict, Served::AsSent);
     match t {
         DataType::Long | DataType::Integer => {
             let (min, max) = int_range(t);
             match v {
-                Val::Int(Some(value)) if (min..=max).contains(value) => Keep,
-                Val::Int(_) => Refused("numpy refuses an integer out of range".to_owned()),
-                Val::Null => Refused("numpy cannot cast a null to an integer".to_owned()),
-                Val::Float(f) if !f.is_finite() => {
-                    Refused("numpy cannot cast a non-finite float to an integer".to_owned())
-                }
-                Val::Float(f) if f.trunc() < min as f64 || f.trunc() > max as f64 => {
-                    Refused("numpy refuses a float beyond the integer type's range".to_owned())
-                }
-                _ => serving_frame(t, v),
+                Val::Int(Some(value)) if (min..=max).contains(value) => as_sent(Keep),
+                Val::Int(_) => as_sent(Refused("numpy refuses an integer out of range".to_owned())),
+                Val::Null => as_sent(Refused("numpy cannot cast a null to an integer".to_owned())),
+                Val::Float(f) if !f.is_finite() => as_sent(Refused(
+                    "numpy cannot cast a non-finite float to an integer".to_owned(),
+                )),
+                Val::Float(f) if f.trunc() < min as f64 || f.trunc() > max as f64 => as_sent(
+                    Refused("numpy refuses a float beyond the integer type's range".to_owned()),
+                ),
+                _ => serving_frame_cast(t, v),
             }
         }
-        DataType::Float | DataType::Double => serving_frame(t, v),
+        DataType::Float | DataType::Double => serving_frame_cast(t, v),
         DataType::Boolean => match v {
-            Val::Bool(_) => Keep,
-            Val::Null => Changed("MLflow turns null into false".to_owned()),
-            Val::List | Val::Dict => Changed(format!(
+            Val::Bool(_) => as_sent(Keep),
+            Val::Null => (
+                Changed("MLflow turns null into false".to_owned()),
+                Served::Bool(false),
+            ),
+            Val::List | Val::Dict => as_sent(Changed(format!(
                 "MLflow passes the {} on inside the column instead of a boolean",
                 v.kind()
-            )),
-            other => Changed(format!(
-                "MLflow casts the {} to a boolean by truthiness (it becomes {})",
-                other.kind(),
-                truthy(other)
-            )),
+            ))),
+            other => (
+                Changed(format!(
+                    "MLflow casts the {} to a boolean by truthiness (it becomes {})",
+                    other.kind(),
+                    truthy(other)
+                )),
+                Served::Bool(truthy(other)),
+            ),
         },
         DataType::String => match v {
-            Val::Str(_) => Keep,
-            Val::List | Val::Dict => Changed(format!(
+            Val::Str(_) => as_sent(Keep),
+            Val::List | Val::Dict => as_sent(Changed(format!(
                 "MLflow passes the {} on inside the column instead of a string",
                 v.kind()
-            )),
-            other => Changed(format!(
-                "MLflow turns the {} into its Python text",
-                other.kind()
-            )),
+            ))),
+            other => (
+                Changed(format!(
+                    "MLflow turns the {} into its Python text",
+                    other.kind()
+                )),
+                Served::PythonText(other.clone()),
+            ),
         },
-        DataType::Binary => match v {
+        // A Rust binary type reads the text's bytes, which is what numpy passes on.
+        DataType::Binary => as_sent(match v {
             Val::Str(s) if s.is_ascii() => {
                 Changed("MLflow passes the text's bytes on without base64-decoding them".to_owned())
             }
@@ -369,41 +502,69 @@ pub(crate) fn serving_numpy(t: DataType, v: &Val) -> Verdict {
                 "MLflow turns the {} into its text as bytes",
                 other.kind()
             )),
-        },
+        }),
         DataType::Datetime => match v {
-            Val::Null => Keep,
-            Val::Str(s) if s.is_empty() => {
-                Changed("numpy reads the empty string as NaT".to_owned())
-            }
+            Val::Null => as_sent(Keep),
             Val::Str(s) => match numpy_datetime_text(s) {
-                _ if check_naive_datetime(s.as_bytes()).is_ok() => Keep,
-                Some(DatetimeText::NaT) => Changed(format!("numpy reads {} as NaT", short(s))),
-                Some(DatetimeText::Clock) => Changed(format!(
-                    "numpy reads {} as the current date and time",
-                    short(s)
-                )),
-                Some(DatetimeText::Date { offset: true, .. }) => {
-                    Changed("MLflow converts the timestamp to UTC and drops the offset".to_owned())
+                _ if check_naive_datetime(s.as_bytes()).is_ok() => as_sent(Keep),
+                Some(DatetimeText::NaT) => (
+                    Changed(format!("numpy reads {} as NaT", short(s))),
+                    Served::Null,
+                ),
+                // `today` is a day (midnight), `now` a second, both in UTC.
+                Some(DatetimeText::Clock) => {
+                    let now = utc_now();
+                    let at = if s.eq_ignore_ascii_case("today") {
+                        now.date().and_time(chrono::NaiveTime::MIN)
+                    } else {
+                        chrono::Timelike::with_nanosecond(&now, 0).unwrap_or(now)
+                    };
+                    (
+                        Changed(format!(
+                            "numpy reads {} as the current date and time",
+                            short(s)
+                        )),
+                        Served::Text(naive_iso_text(at)),
+                    )
                 }
-                // numpy reads a run of digits as a year, which wraps around in nanoseconds.
-                Some(DatetimeText::Date { partial: true, .. }) => Changed(format!(
-                    "numpy reads {} as the first instant of that year or month",
+                Some(date) => {
+                    let verdict = match date {
+                        DatetimeText::Date { offset: true, .. } => Changed(
+                            "MLflow converts the timestamp to UTC and drops the offset".to_owned(),
+                        ),
+                        // numpy reads a run of digits as a year, which wraps around in
+                        // nanoseconds.
+                        DatetimeText::Date { partial: true, .. } => Changed(format!(
+                            "numpy reads {} as the first instant of that year or month",
+                            short(s)
+                        )),
+                        _ => Changed(format!(
+                            "numpy reads {} by its own ISO 8601 rules",
+                            short(s)
+                        )),
+                    };
+                    let served = parse_iso(s.as_bytes())
+                        .and_then(|iso| iso.naive_utc_text())
+                        .map_or(Served::AsSent, Served::Text);
+                    (verdict, served)
+                }
+                None => as_sent(Refused(format!(
+                    "{} is not an ISO-8601 timestamp",
                     short(s)
-                )),
-                Some(DatetimeText::Date { .. }) => Changed(format!(
-                    "numpy reads {} by its own ISO 8601 rules",
-                    short(s)
-                )),
-                None => Refused(format!("{} is not an ISO-8601 timestamp", short(s))),
+                ))),
             },
-            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => {
-                Changed("numpy reads the number as nanoseconds since 1970".to_owned())
-            }
-            Val::Bool(_) => Changed("numpy reads the boolean as 0 or 1 ns since 1970".to_owned()),
-            other => Refused(format!(
+            Val::Int(Some(value)) if i64::try_from(*value).is_ok() => (
+                Changed("numpy reads the number as nanoseconds since 1970".to_owned()),
+                nanoseconds_text(*value as i64),
+            ),
+            Val::Bool(b) => (
+                Changed("numpy reads the boolean as 0 or 1 ns since 1970".to_owned()),
+                nanoseconds_text(i64::from(*b)),
+            ),
+            other => as_sent(Refused(format!(
                 "numpy cannot read {} as a datetime",
                 article(other)
-            )),
+            ))),
         },
     }
 }
@@ -748,6 +909,9 @@ impl Series {
 
 #[cfg(test)]
 mod tests {
+    use super::{Served, Val, Verdict, serving_frame_cast, serving_numpy_cast};
+    use crate::types::DataType;
+
     // Measured with pandas 3.1: whether `pd.to_datetime` takes both texts in one column.
     #[test]
     fn a_column_keeps_the_datetime_format_of_its_first_text() {
@@ -776,13 +940,73 @@ mod tests {
         }
     }
 
+    fn changed(t: DataType, v: Val) -> Served {
+        match serving_frame_cast(t, &v) {
+            (Verdict::Changed(_), served) => served,
+            other => panic!("{t:?} {v:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_served_value_comes_with_the_verdict() {
+        let text = |s: &str| Val::Str(s.to_owned());
+        assert_eq!(
+            changed(DataType::Double, text("1500")),
+            Served::Float(1500.0)
+        );
+        assert_eq!(
+            changed(DataType::Float, text("0.1")),
+            Served::Float(f64::from(0.1_f32))
+        );
+        assert_eq!(changed(DataType::Long, Val::Float(-3.7)), Served::Int(-3));
+        assert_eq!(changed(DataType::Long, text(" 12 ")), Served::Int(12));
+        assert_eq!(
+            changed(DataType::Integer, Val::Int(Some(1 << 32))),
+            Served::Int(0)
+        );
+        assert_eq!(changed(DataType::Boolean, text("")), Served::Bool(false));
+        assert_eq!(
+            changed(DataType::String, Val::Int(Some(7))),
+            Served::PythonText(Val::Int(Some(7)))
+        );
+        assert_eq!(changed(DataType::String, Val::List), Served::AsSent);
+        assert_eq!(
+            changed(DataType::Datetime, Val::Int(Some(1_500_000_000))),
+            Served::Text("1970-01-01T00:00:01.500".to_owned())
+        );
+        assert_eq!(
+            changed(DataType::Datetime, text("2021-05")),
+            Served::Text("2021-05-01T00:00:00".to_owned())
+        );
+        // The same number in the column's type: kept, but handed on as an integer.
+        assert_eq!(
+            serving_frame_cast(DataType::Long, &Val::Float(3.0)),
+            (Verdict::Keep, Served::Int(3))
+        );
+        // Refused values are handed on as sent (the body fails anyway).
+        assert!(matches!(
+            serving_frame_cast(DataType::Datetime, &text("1600")),
+            (Verdict::Refused(_), Served::AsSent)
+        ));
+        assert_eq!(
+            serving_numpy_cast(DataType::Datetime, &text("2021-05-01T10:00:00+02:00")).1,
+            Served::Text("2021-05-01T08:00:00".to_owned())
+        );
+        assert_eq!(
+            serving_numpy_cast(DataType::String, &Val::Null).1,
+            Served::PythonText(Val::Null)
+        );
+    }
+
     #[test]
     fn python_parsers() {
         assert_eq!(super::python_int(" -1_000 "), Some(-1000));
         assert_eq!(super::python_int("1.0"), None);
         assert_eq!(super::python_int("_1"), None);
         assert!(super::python_float("1e3").is_some());
-        assert!(super::python_float("-inf").is_some());
+        assert_eq!(super::python_float("-inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(super::python_float(" Infinity"), Some(f64::INFINITY));
+        assert!(super::python_float("nan").is_some_and(f64::is_nan));
         assert!(super::python_float("abc").is_none());
     }
 }

@@ -17,6 +17,7 @@ mod compat;
 mod drift;
 mod duplicates;
 mod entries;
+pub mod limits;
 mod message;
 mod params;
 mod validate;

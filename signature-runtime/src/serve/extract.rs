@@ -20,6 +20,10 @@ use crate::types::ModelSignature;
 /// params and decoded into typed rows, or the request answered with MLflow's error body
 /// ([`ServeError`], the rejection).
 ///
+/// The check knows `T`, not only its schema ([`JsonChecker::for_type`]): an unknown enum
+/// variant, an integer beyond a narrower field (`u8`), a `[T; N]` of another length are in the
+/// 400's report with every other problem.
+///
 /// The check's options, the body limit and whether reports quote values come from a
 /// [`ServeOptions`] in the request's extensions (`.layer(Extension(options))`), or its
 /// defaults. The checker for `T`, `P` and those options is built once and reused.
@@ -51,7 +55,8 @@ pub struct Rows<T, P = NoParams> {
     pub rows: Vec<T>,
     /// The params: each declared one as sent, or its default.
     pub params: P,
-    /// The check's report: valid, possibly with warnings (extra columns, unknown params).
+    /// The check's report: valid, possibly with warnings (extra columns, unknown params, and
+    /// in an MLflow mode each value MLflow casts, `value_changed`, which `rows` hold cast).
     pub report: Report,
 }
 
@@ -73,7 +78,12 @@ fn checker<T: Signature + 'static, P: Params + 'static>(
     }
     let signature = ModelSignature::new(Some(T::input_schema()), None, Some(P::param_schema()))
         .expect("the inputs are given");
-    let built = Arc::new(JsonChecker::for_signature(&signature).with_options(options.clone()));
+    // `T`'s limits too: every value `T` cannot hold is in the 400's report.
+    let built = Arc::new(
+        JsonChecker::for_signature(&signature)
+            .with_limits_of::<T>()
+            .with_options(options.clone()),
+    );
     checkers.push((key, built.clone()));
     built
 }
@@ -112,6 +122,7 @@ where
             Some(&P::param_schema()),
         )
         .map_err(|reason| refused(PredictError::Undecodable(reason)))?;
+        super::warn_of_casts(&decoded.report);
         Ok(Rows {
             rows: decoded.rows,
             params,

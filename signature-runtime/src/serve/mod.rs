@@ -17,9 +17,11 @@
 //! caller's body was fine); MLflow has no body limit (413) and no overload answer (503); its
 //! 504 body is not JSON; since 3.12 its error bodies also carry `sqlstate` and `error_class`,
 //! which ours do not. In [`Mode::MlflowServing`], a value MLflow's server casts (`"1500"` for
-//! a `double`, `1.5` for a `long`) passes the check with a warning but typed rows are not
-//! decoded from the cast value yet: such a body is answered 400 `INVALID_PARAMETER_VALUE`
-//! where MLflow answers 200. A body that fails the check never reaches the model.
+//! a `double`, `1.5` for a `long`) reaches the model cast as MLflow casts it, so the answer is
+//! MLflow's; where MLflow casts silently, each cast is a `value_changed` warning in the
+//! check's report (counted by `/metrics`, named in the request's span, and a `tracing`
+//! warning per request; the [`Rows`] extractor hands the report to the handler). A body that
+//! fails the check never reaches the model.
 //!
 //! Every `/invocations` request runs in a `tracing` span `invocation` with the fields
 //! `format`, `rows`, `outcome`, `status`, `problems` (the listed problem codes), `check_us` and
@@ -635,6 +637,7 @@ fn predict<M: Model>(server: &Server<M>, format: BodyFormat, bytes: &Bytes) -> O
             return outcome;
         }
     };
+    warn_of_casts(&report);
     let started = Instant::now();
     let outputs = server.model.run(rows, &params);
     outcome.predict = Some(started.elapsed());
@@ -656,6 +659,23 @@ fn predict<M: Model>(server: &Server<M>, format: BodyFormat, bytes: &Bytes) -> O
         }
     }
     outcome
+}
+
+/// A `tracing` warning when the rows about to reach the model hold values an MLflow mode cast
+/// (MLflow's own server casts them silently): how many, and where the first is. The report's
+/// `value_changed` warnings are also counted by `/metrics` and named in the request's span.
+pub(crate) fn warn_of_casts(report: &Report) {
+    let mut casts = report
+        .problems()
+        .iter()
+        .filter(|p| p.kind() == crate::report::ProblemKind::ValueChanged);
+    if let Some(first) = casts.next() {
+        tracing::warn!(
+            casts = 1 + casts.count(),
+            first = first.pointer(),
+            "the model receives values cast as MLflow casts them"
+        );
+    }
 }
 
 /// The answer to a failed prediction, and the input report when there is one.

@@ -265,11 +265,16 @@ pub(crate) enum PandasDatetimeText {
     /// `""`: NaT.
     NaT,
     /// `now`, `today` (lower case only), or a time of day alone, which pandas dates today.
-    Clock,
+    Clock {
+        /// `(hour, minute, second, nanosecond)` of a time alone; `None` for `now` and `today`.
+        time_of_day: Option<(u32, u32, u32, u32)>,
+    },
     /// A calendar instant (proleptic Gregorian), naive or with a timezone.
     Instant {
         /// `(year, month, day, hour, minute, second)`.
         fields: (i64, u32, u32, u32, u32, u32),
+        /// The fraction of the second, in nanoseconds.
+        nanosecond: u32,
         /// The text ends in `Z`, `UTC`, `GMT` or an offset: pandas makes the column
         /// timezone-aware.
         zoned: bool,
@@ -289,6 +294,84 @@ impl PandasDatetimeText {
             }
             _ => true,
         }
+    }
+
+    /// The naive ISO text of the instant pandas reads, `now` being the current UTC time: what
+    /// the model receives after MLflow's cast. `None` for NaT and for an instant with a
+    /// timezone (which MLflow refuses).
+    pub(crate) fn naive_text(&self, now: NaiveDateTime) -> Option<String> {
+        let at = match *self {
+            PandasDatetimeText::NaT | PandasDatetimeText::Instant { zoned: true, .. } => {
+                return None;
+            }
+            PandasDatetimeText::Clock { time_of_day: None } => now,
+            PandasDatetimeText::Clock {
+                time_of_day: Some((hour, minute, second, nanosecond)),
+            } => now
+                .date()
+                .and_hms_nano_opt(hour, minute, second, nanosecond)?,
+            PandasDatetimeText::Instant {
+                fields: (year, month, day, hour, minute, second),
+                nanosecond,
+                ..
+            } => NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?
+                .and_hms_nano_opt(hour, minute, second, nanosecond)?,
+        };
+        Some(naive_iso_text(at))
+    }
+}
+
+/// The current time in UTC, naive: what pandas and numpy read for `now` (the crate builds
+/// chrono without its clock).
+pub(crate) fn utc_now() -> NaiveDateTime {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    chrono::DateTime::from_timestamp(
+        i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX),
+        since_epoch.subsec_nanos(),
+    )
+    .map(|at| at.naive_utc())
+    .unwrap_or_default()
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fraction]`: the text of an instant MLflow's casts produce, which the
+/// typed decode reads back.
+pub(crate) fn naive_iso_text(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
+}
+
+/// Digits after a second's `.` as nanoseconds (digits past the ninth are dropped, as the cast to
+/// `datetime64[ns]` drops them).
+fn fraction_nanoseconds(digits: &[u8]) -> u32 {
+    digits
+        .iter()
+        .chain(std::iter::repeat(&b'0'))
+        .take(9)
+        .fold(0, |value, digit| value * 10 + u32::from(digit - b'0'))
+}
+
+impl IsoText<'_> {
+    /// The instant as numpy reads it (a missing month or day is the first, an offset is
+    /// subtracted), as naive UTC ISO text; `None` for a year chrono cannot hold.
+    pub(crate) fn naive_utc_text(&self) -> Option<String> {
+        let date = NaiveDate::from_ymd_opt(
+            i32::try_from(self.year).ok()?,
+            self.month.unwrap_or(1),
+            self.day.unwrap_or(1),
+        )?;
+        let time = self.time.map_or(Some(NaiveTime::MIN), |time| {
+            NaiveTime::from_hms_nano_opt(
+                time.hour,
+                time.minute.unwrap_or(0),
+                time.second.unwrap_or(0),
+                fraction_nanoseconds(time.fraction.unwrap_or_default()),
+            )
+        })?;
+        let utc = date
+            .and_time(time)
+            .checked_sub_signed(Duration::minutes(self.offset.unwrap_or(0)))?;
+        Some(naive_iso_text(utc))
     }
 }
 
@@ -314,7 +397,7 @@ pub(crate) fn pandas_datetime_text(s: &str) -> Option<PandasDatetimeText> {
         return Some(PandasDatetimeText::NaT);
     }
     if trimmed == "now" || trimmed == "today" {
-        return Some(PandasDatetimeText::Clock);
+        return Some(PandasDatetimeText::Clock { time_of_day: None });
     }
     let bytes = trimmed.as_bytes();
     if bytes.len() >= 4
@@ -336,6 +419,7 @@ pub(crate) fn pandas_datetime_text(s: &str) -> Option<PandasDatetimeText> {
                 time.minute.unwrap_or(0),
                 time.second.unwrap_or(0),
             ),
+            nanosecond: fraction_nanoseconds(time.fraction.unwrap_or_default()),
             zoned: iso.offset.is_some(),
             guessed: false,
         });
@@ -425,7 +509,7 @@ fn dateutil_text(text: &str) -> Option<PandasDatetimeText> {
     let tokens = date_tokens(text)?;
     let mut numbers: Vec<&str> = Vec::new();
     let mut month_name = None;
-    let mut time: Option<(u32, u32, u32)> = None;
+    let mut time: Option<(u32, u32, u32, u32)> = None;
     let mut zoned = false;
     let mut index = 0;
     while index < tokens.len() {
@@ -445,12 +529,19 @@ fn dateutil_text(text: &str) -> Option<PandasDatetimeText> {
                 let minute = two(tokens.get(index + 2), 59)?;
                 index += 3;
                 let mut second = 0;
+                let mut nanosecond = 0;
                 if tokens.get(index) == Some(&DateToken::Mark(b':')) {
                     second = two(tokens.get(index + 1), 59)?;
                     index += 2;
                     if tokens.get(index) == Some(&DateToken::Mark(b'.')) {
                         match tokens.get(index + 1) {
-                            Some(DateToken::Number(_)) => index += 2,
+                            // dateutil keeps microseconds.
+                            Some(DateToken::Number(digits)) => {
+                                nanosecond = fraction_nanoseconds(
+                                    &digits.as_bytes()[..digits.len().min(6)],
+                                );
+                                index += 2;
+                            }
                             _ => return None,
                         }
                     }
@@ -466,7 +557,7 @@ fn dateutil_text(text: &str) -> Option<PandasDatetimeText> {
                     _ if hour > 23 => return None,
                     _ => {}
                 }
-                time = Some((hour, minute, second));
+                time = Some((hour, minute, second, nanosecond));
                 continue;
             }
             DateToken::Number(digits) => {
@@ -503,7 +594,9 @@ fn dateutil_text(text: &str) -> Option<PandasDatetimeText> {
     }
     let (year, month, day) = match (month_name, numbers.as_slice()) {
         // A time alone is dated today.
-        (None, []) if time.is_some() => return Some(PandasDatetimeText::Clock),
+        (None, []) if time.is_some() => {
+            return Some(PandasDatetimeText::Clock { time_of_day: time });
+        }
         (None, []) => return None,
         (None, [single]) => match single.len() {
             8 => (
@@ -534,9 +627,10 @@ fn dateutil_text(text: &str) -> Option<PandasDatetimeText> {
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || year == 0 {
         return None;
     }
-    let (hour, minute, second) = time.unwrap_or((0, 0, 0));
+    let (hour, minute, second, nanosecond) = time.unwrap_or((0, 0, 0, 0));
     Some(PandasDatetimeText::Instant {
         fields: (year, month, day, hour, minute, second),
+        nanosecond,
         zoned,
         guessed: true,
     })
@@ -791,9 +885,11 @@ mod tests {
             assert_eq!(instant(text).as_deref(), Some(read), "{text:?}");
         }
         for clock in ["now", "today", "10:00", "10:00:00.5", "10:00 PM"] {
-            assert_eq!(
-                pandas_datetime_text(clock),
-                Some(PandasDatetimeText::Clock),
+            assert!(
+                matches!(
+                    pandas_datetime_text(clock),
+                    Some(PandasDatetimeText::Clock { .. })
+                ),
                 "{clock}"
             );
         }
@@ -824,10 +920,10 @@ mod tests {
             "-1",
         ] {
             assert_eq!(instant(refused), None, "{refused:?}");
-            assert_ne!(
+            assert!(!matches!(
                 pandas_datetime_text(refused),
-                Some(PandasDatetimeText::Clock)
-            );
+                Some(PandasDatetimeText::Clock { .. })
+            ));
         }
         assert!(matches!(
             pandas_datetime_text("2021-01-01 10:00:00 UTC"),
@@ -836,6 +932,37 @@ mod tests {
     }
 
     // Measured with numpy 2.4 (`np.array([s], dtype="datetime64")`).
+    // What the model receives: pandas keeps nanoseconds from ISO text and microseconds from
+    // dateutil's forms, and dates a time alone today.
+    #[test]
+    fn pandas_readings_become_the_text_the_model_receives() {
+        let now = NaiveDate::from_ymd_opt(2026, 12, 3)
+            .and_then(|day| day.and_hms_opt(6, 30, 0))
+            .expect("a valid instant");
+        let served = |s: &str| pandas_datetime_text(s).and_then(|text| text.naive_text(now));
+        for (text, read) in [
+            ("2021", "2021-01-01T00:00:00"),
+            ("2021-05", "2021-05-01T00:00:00"),
+            (" 2021-01-01T10:00:00.123456789", "2021-01-01T10:00:00.123456789"),
+            ("Jan 1 2021 10:00:00.2500009", "2021-01-01T10:00:00.250"),
+            ("10:00:00.5", "2026-12-03T10:00:00.500"),
+            ("10:00 pm", "2026-12-03T22:00:00"),
+            ("now", "2026-12-03T06:30:00"),
+        ] {
+            assert_eq!(served(text).as_deref(), Some(read), "{text:?}");
+        }
+        for nothing in ["", "2021-01-01T10:00Z"] {
+            assert_eq!(served(nothing), None, "{nothing:?}");
+        }
+        let utc = |s: &str| parse_iso(s.as_bytes()).and_then(|iso| iso.naive_utc_text());
+        assert_eq!(
+            utc("2021-05-01T10:00:00.5+02:00").as_deref(),
+            Some("2021-05-01T08:00:00.500")
+        );
+        assert_eq!(utc("1999").as_deref(), Some("1999-01-01T00:00:00"));
+        assert_eq!(utc("123456789"), None);
+    }
+
     #[test]
     fn numpy_reads_datetime_text() {
         for accepted in [

@@ -15,23 +15,31 @@ pub(super) struct RowCells<'r, 'b> {
     body: &'b [u8],
     names: &'r [String],
     cells: &'r [Option<Scanned>],
+    /// The texts [`Scanned::CastText`] cells stand for.
+    texts: &'r [String],
     at: usize,
     pending: Option<Scanned>,
 }
 
 impl<'r, 'b> RowCells<'r, 'b> {
-    pub(super) fn new(body: &'b [u8], names: &'r [String], cells: &'r [Option<Scanned>]) -> Self {
+    pub(super) fn new(
+        body: &'b [u8],
+        names: &'r [String],
+        cells: &'r [Option<Scanned>],
+        texts: &'r [String],
+    ) -> Self {
         RowCells {
             body,
             names,
             cells,
+            texts,
             at: 0,
             pending: None,
         }
     }
 }
 
-impl<'b> MapAccess<'b> for RowCells<'_, 'b> {
+impl<'r, 'b> MapAccess<'b> for RowCells<'r, 'b> {
     type Error = Error;
 
     #[inline]
@@ -57,6 +65,7 @@ impl<'b> MapAccess<'b> for RowCells<'_, 'b> {
         match self.pending.take() {
             Some(value) => seed.deserialize(CellDeserializer {
                 body: self.body,
+                texts: self.texts,
                 value,
             }),
             None => Err(de::Error::custom("a value without its key")),
@@ -74,12 +83,13 @@ impl<'b> MapAccess<'b> for RowCells<'_, 'b> {
 }
 
 /// One cell.
-struct CellDeserializer<'b> {
+struct CellDeserializer<'r, 'b> {
     body: &'b [u8],
+    texts: &'r [String],
     value: Scanned,
 }
 
-impl<'b> CellDeserializer<'b> {
+impl<'b> CellDeserializer<'_, 'b> {
     /// The cell's bytes, when serde_json has to read them: nested values and escaped strings
     /// (whose unescaping, lone surrogates included, is serde_json's to decide).
     fn json_span(&self) -> Option<&'b [u8]> {
@@ -129,7 +139,7 @@ macro_rules! by_kind {
     };
 }
 
-impl<'b> Deserializer<'b> for CellDeserializer<'b> {
+impl<'b> Deserializer<'b> for CellDeserializer<'_, 'b> {
     type Error = Error;
 
     #[inline]
@@ -153,6 +163,10 @@ impl<'b> Deserializer<'b> for CellDeserializer<'b> {
             Scanned::EscapedStr(..) | Scanned::Raw(..) => match self.json_span() {
                 Some(bytes) => Self::json(bytes, |de| de.deserialize_any(visitor)),
                 None => Err(de::Error::custom("a cell outside the body")),
+            },
+            Scanned::CastText(index) => match self.texts.get(index) {
+                Some(text) => visitor.visit_str(text),
+                None => Err(de::Error::custom("a cast text the sink does not hold")),
             },
             Scanned::Refused => Err(de::Error::custom("a value the check refused")),
         }
@@ -191,6 +205,10 @@ impl<'b> Deserializer<'b> for CellDeserializer<'b> {
                 let text = self.text(start, end)?;
                 visitor.visit_enum(BorrowedStrDeserializer::<Error>::new(text))
             }
+            (Scanned::CastText(index), None) => match self.texts.get(index) {
+                Some(text) => visitor.visit_enum(StrDeserializer::<Error>::new(text)),
+                None => Err(de::Error::custom("a cast text the sink does not hold")),
+            },
             _ => self.deserialize_any(visitor),
         }
     }

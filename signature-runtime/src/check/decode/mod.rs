@@ -225,6 +225,9 @@ struct TypedSink<'b, 's, T> {
     cells: Vec<Option<Scanned>>,
     /// An `inputs` object's cells, column by column, until the check is done.
     by_column: Option<Vec<Vec<Scanned>>>,
+    /// The texts an MLflow mode's casts made of cells ([`Scanned::CastText`]): the current
+    /// row's, or an `inputs` object's until the check is done.
+    texts: Vec<String>,
     outcome: Outcome<T>,
     /// Whether a row was not clean: nothing more is decoded.
     stopped: bool,
@@ -241,6 +244,7 @@ impl<'b, 's, T> TypedSink<'b, 's, T> {
             names,
             cells: vec![None; names.map_or(0, <[String]>::len)],
             by_column: None,
+            texts: Vec::new(),
             outcome: Outcome::NotByRow,
             stopped: false,
             place: Cow::Borrowed(""),
@@ -263,7 +267,7 @@ impl<T: DeserializeOwned> TypedSink<'_, '_, T> {
             for (slot, column) in self.cells.iter_mut().zip(&columns) {
                 *slot = column.get(at).copied();
             }
-            let cells = RowCells::new(self.body, names, &self.cells);
+            let cells = RowCells::new(self.body, names, &self.cells, &self.texts);
             match T::deserialize(MapAccessDeserializer::new(cells)) {
                 Ok(value) => decoded.push(value),
                 Err(error) => {
@@ -310,7 +314,7 @@ impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
             return;
         };
         if clean {
-            let cells = RowCells::new(self.body, names, &self.cells);
+            let cells = RowCells::new(self.body, names, &self.cells, &self.texts);
             match T::deserialize(MapAccessDeserializer::new(cells)) {
                 Ok(value) => rows.push(value),
                 Err(error) => {
@@ -324,9 +328,19 @@ impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
             self.stopped = true;
         }
         self.cells.fill(None);
+        self.texts.clear();
     }
 
     fn params(&mut self, start: usize, end: usize) {
         self.params = Some((start, end));
+    }
+
+    fn cast_text(&mut self, text: String) -> Scanned {
+        if self.stopped {
+            // The body fails: nothing more is decoded, nothing more kept.
+            return Scanned::Refused;
+        }
+        self.texts.push(text);
+        Scanned::CastText(self.texts.len() - 1)
     }
 }

@@ -2,11 +2,14 @@
 //! tensor elements.
 
 use super::{Cell, CellSink, Run, Scanned, Seen, Seg, Step, shape_text};
-use crate::check::scanner::{Literal, StrToken, SyntaxError, unescape};
+use crate::check::scanner::{IntValue, Literal, StrToken, SyntaxError, unescape};
 use crate::check::values::{
     DatetimeMisfit, Leaf, LeafSpec, NumberMisfit, check_naive_datetime, float_fits, int_fits,
     is_base64,
 };
+use crate::derived::ValueLimit;
+use crate::mlflow::pyjson::python_float_repr;
+use crate::pandas_rules::values::{Served, Val};
 use crate::report::{ProblemKind, Severity};
 use crate::types::{ColumnType, DataType, Object, TensorSpec};
 
@@ -16,24 +19,49 @@ impl<S: CellSink> Run<'_, '_, S> {
     #[inline]
     pub(super) fn cell(&mut self, k: usize) -> Step<Scanned> {
         let checker = self.checker;
-        if let (Cell::Leaf(spec), None) = (&checker.columns[k].cell, &self.mlflow) {
+        let column = &checker.columns[k];
+        let limit = column.limit;
+        if let (Cell::Leaf(spec), None, ValueLimit::None) = (&column.cell, &self.mlflow, limit) {
             self.column = Some(k);
-            return self.leaf_value(*spec, !checker.columns[k].required);
+            return self.leaf_value(*spec, !column.required);
         }
         self.peek()?;
         let start = self.scanner.pos();
-        self.cell_checked(k)?;
-        Ok(Scanned::Raw(start, self.scanner.pos()))
+        let errors = self.collector.error_count();
+        let served = self.cell_checked(k)?;
+        let end = self.scanner.pos();
+        // The Rust type's limit, on a value its column type took (as MLflow cast it).
+        if limit != ValueLimit::None && self.collector.error_count() == errors {
+            self.check_limit(limit, start, end, &served);
+        }
+        if !S::ACTIVE {
+            return Ok(Scanned::Raw(start, end));
+        }
+        Ok(match served {
+            Served::AsSent => Scanned::Raw(start, end),
+            Served::Null => Scanned::Null,
+            Served::Bool(b) => Scanned::Bool(b),
+            Served::Int(i) if i < 0 => Scanned::Int(IntValue::Negative(i.unsigned_abs())),
+            Served::Int(i) => Scanned::Int(IntValue::Positive(i.unsigned_abs())),
+            Served::Float(f) => Scanned::FloatValue(f),
+            Served::Text(text) => self.sink.cast_text(text),
+            Served::PythonText(value) => {
+                let text = python_text(&value, &self.scanner.bytes()[start..end]);
+                self.sink.cast_text(text)
+            }
+        })
     }
 
-    fn cell_checked(&mut self, k: usize) -> Step {
+    /// Checks the cell of schema column `k`; gives what the model receives for it when an MLflow
+    /// mode casts it.
+    fn cell_checked(&mut self, k: usize) -> Step<Served> {
         let checker = self.checker;
         let column = &checker.columns[k];
         self.column = Some(k);
         match &column.cell {
             Cell::Leaf(spec) => match (&self.mlflow, column.data_type) {
                 (Some(_), Some(t)) => self.ml_cell(k, t),
-                _ => self.leaf(*spec, !column.required),
+                _ => self.leaf(*spec, !column.required).map(|()| Served::AsSent),
             },
             Cell::Composite(ty) => {
                 if self.mlflow.is_some()
@@ -46,16 +74,16 @@ impl<S: CellSink> Run<'_, '_, S> {
                         run.here(ProblemKind::WrongType, Severity::Error, why.to_owned())
                             .with_value(run.excerpt(start, end))
                     });
-                    return Ok(());
+                    return Ok(Served::AsSent);
                 }
-                self.value(ty, !column.required)
+                self.value(ty, !column.required).map(|()| Served::AsSent)
             }
             Cell::Tensor { spec, leaf } => {
                 self.ml_tensor_given(k);
                 // A list is an array MLflow takes as it is; a single value of a dict it may not
                 // reach the tensor check with (`instances` measures each value's length).
                 if self.ml_takes_anything(spec) && self.peek()? == b'[' {
-                    return self.skip();
+                    return self.skip().map(|()| Served::AsSent);
                 }
                 let dims = spec.shape().get(1..).unwrap_or_default();
                 if self.trackers.len() <= k {
@@ -66,7 +94,7 @@ impl<S: CellSink> Run<'_, '_, S> {
                 tracker.resize(dims.len(), None);
                 let result = self.tensor_level(spec, *leaf, dims, 0, &mut tracker);
                 self.trackers[k] = tracker;
-                result
+                result.map(|()| Served::AsSent)
             }
         }
     }
@@ -461,5 +489,20 @@ impl<S: CellSink> Run<'_, '_, S> {
                 problem
             });
         }
+    }
+}
+
+/// Python's `str(value)` of a scalar JSON value MLflow hands a `string` column: `None`, `True`,
+/// an integer's digits as sent (`raw`: JSON writes integers as Python does), a float's repr.
+pub(super) fn python_text(value: &Val, raw: &[u8]) -> String {
+    match value {
+        Val::Null => "None".to_owned(),
+        Val::Bool(true) => "True".to_owned(),
+        Val::Bool(false) => "False".to_owned(),
+        Val::Float(f) if f.is_nan() => "nan".to_owned(),
+        Val::Float(f) if f.is_infinite() => if *f > 0.0 { "inf" } else { "-inf" }.to_owned(),
+        Val::Float(f) => python_float_repr(*f),
+        Val::Str(text) => text.clone(),
+        Val::Int(_) | Val::List | Val::Dict => String::from_utf8_lossy(raw).trim().to_owned(),
     }
 }

@@ -5,7 +5,8 @@ use super::{CellSink, Layout, Run, Step};
 use crate::check::scanner::{Literal, unescape};
 use crate::check::values::LeafSpec;
 use crate::pandas_rules::values::{
-    Dtype, Route, Series, Val, Verdict, serving_frame, serving_numpy,
+    Dtype, Route, Series, Served, Val, Verdict, serving_frame, serving_frame_cast,
+    serving_numpy_cast,
 };
 use crate::report::{ProblemKind, Severity};
 use crate::types::{ColumnType, DataType};
@@ -84,12 +85,12 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
     }
 
-    /// A cell of scalar column `k` of type `t`, in an MLflow mode.
-    pub(super) fn ml_cell(&mut self, k: usize, t: DataType) -> Step {
+    /// A cell of scalar column `k` of type `t`, in an MLflow mode; gives what the model
+    /// receives for it, when MLflow casts it (reported as a `value_changed` warning).
+    pub(super) fn ml_cell(&mut self, k: usize, t: DataType) -> Step<Served> {
         let start = self.scanner.pos();
         let value = self.ml_value()?;
-        self.ml_judge(k, t, start, value);
-        Ok(())
+        Ok(self.ml_judge(k, t, start, value))
     }
 
     /// The cell pandas adds to a short `dataframe_split` row (NaN, the null of pandas) for
@@ -102,7 +103,8 @@ impl<S: CellSink> Run<'_, '_, S> {
         match column.data_type {
             Some(t) => {
                 self.column = Some(k);
-                self.ml_judge(k, t, self.scanner.pos(), Val::Null);
+                // The model receives the null as sent.
+                let _ = self.ml_judge(k, t, self.scanner.pos(), Val::Null);
                 self.column = None;
             }
             // `_enforce_array`, `_enforce_object` and `_enforce_map` refuse a NaN.
@@ -131,14 +133,15 @@ impl<S: CellSink> Run<'_, '_, S> {
         }
     }
 
-    /// Gathers `value` of scalar column `k` of type `t` and judges it as MLflow would.
-    fn ml_judge(&mut self, k: usize, t: DataType, start: usize, value: Val) {
+    /// Gathers `value` of scalar column `k` of type `t` and judges it as MLflow would; gives
+    /// what the model receives for it.
+    fn ml_judge(&mut self, k: usize, t: DataType, start: usize, value: Val) -> Served {
         let at = match self.mlflow.as_ref().and_then(|ml| ml.series.get(k)) {
             Some(series) if series.at.is_none() => Some(self.pointer()),
             _ => None,
         };
         let Some(ml) = self.mlflow.as_mut() else {
-            return;
+            return Served::AsSent;
         };
         if let Some(series) = ml.series.get_mut(k) {
             series.add(&value);
@@ -159,10 +162,14 @@ impl<S: CellSink> Run<'_, '_, S> {
             None => t,
         };
         if ml.serving {
-            let mut verdict = match ml.route {
-                Route::Frame => serving_frame(t, &value),
-                Route::Columns | Route::Records => serving_numpy(cast_to, &value),
+            let (mut verdict, mut served) = match ml.route {
+                Route::Frame => serving_frame_cast(t, &value),
+                Route::Columns | Route::Records => serving_numpy_cast(cast_to, &value),
             };
+            if cast_to != t {
+                // Cast to another column's type first: the typed decode gets the value as sent.
+                served = Served::AsSent;
+            }
             if let (Route::Frame, DataType::Datetime, Val::Str(text), Some(series)) =
                 (ml.route, t, &value, ml.series.get_mut(k))
                 && !series.same_datetime_format(text)
@@ -174,8 +181,24 @@ impl<S: CellSink> Run<'_, '_, S> {
                         .to_owned(),
                 );
             }
+            if matches!(verdict, Verdict::Refused(_)) {
+                served = Served::AsSent;
+            }
             self.ml_verdict(t, verdict, start, &value);
+            return served;
         }
+        if matches!(t, DataType::Double | DataType::Float | DataType::String)
+            && let (Verdict::Changed(what), served @ (Served::Float(_) | Served::PythonText(_))) =
+                serving_frame_cast(t, &value)
+        {
+            // Predict's casts are column-wide (`pd.to_numeric` of an object column for
+            // `double`, objects passed on for `string`), decided once the column is read; a
+            // value is cast as the scoring server would, and if its column is refused at the
+            // end, the body fails and no row is returned.
+            self.ml_verdict(t, Verdict::Changed(what), start, &value);
+            return served;
+        }
+        Served::AsSent
     }
 
     /// Why MLflow refuses any value of a composite column in this body's shape, if it does.

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::scanner::{Literal, NumToken, Scanner, StrToken, SyntaxError, unescape};
 use super::values::LeafSpec;
 use super::{CheckOptions, ExtraColumns, Mode};
+use crate::derived::{Signature, ValueLimit};
 use crate::pandas_rules::values::{Route, Series};
 use crate::report::{Collector, Problem, ProblemKind, Report, Severity};
 use crate::types::{
@@ -21,6 +22,7 @@ mod envelope;
 mod inputs;
 #[cfg(test)]
 mod key_order_tests;
+mod limits;
 mod llm;
 mod mlflow_rules;
 mod mlflow_tensors;
@@ -110,6 +112,8 @@ struct ColumnPlan {
     /// For scalar columns, their type (the MLflow modes decide by it).
     data_type: Option<DataType>,
     required: bool,
+    /// What the Rust field's type also wants of a value (a checker built for a type).
+    limit: ValueLimit,
 }
 
 #[derive(Clone, Debug)]
@@ -136,14 +140,62 @@ impl JsonChecker {
         JsonChecker::build(Some(schema), None)
     }
 
+    /// A checker for the Rust type `T`'s input schema ([`Signature::input_schema`]) that also
+    /// checks what `T`'s fields take beyond their MLflow types: an enum's variants, a narrower
+    /// integer's range (`u8`, `i32`), a `[T; N]`'s length, a `char`'s one character
+    /// ([`ValueLimit`]). A value beyond its field's limit is reported with every other
+    /// problem, in the same pass, instead of stopping [`decode`](JsonChecker::decode) at
+    /// serde's first error.
+    ///
+    /// ```
+    /// use signature_runtime::Signature;
+    /// use signature_runtime::check::JsonChecker;
+    ///
+    /// #[derive(Signature, serde::Deserialize)]
+    /// enum Kind { House, Flat }
+    ///
+    /// #[derive(Signature, serde::Deserialize)]
+    /// struct Home {
+    ///     kind: Kind,
+    ///     floors: u8,
+    /// }
+    ///
+    /// let checker = JsonChecker::for_type::<Home>();
+    /// let report = checker.check(br#"[{"kind": "Castle", "floors": 300}]"#);
+    /// let codes: Vec<_> = report.problems().iter().map(|p| p.kind().code()).collect();
+    /// assert_eq!(codes, ["unknown_variant", "out_of_range"]);
+    /// ```
+    pub fn for_type<T: Signature>() -> Self {
+        JsonChecker::for_schema(&T::input_schema()).with_limits_of::<T>()
+    }
+
+    /// The same checker, also checking what `T`'s fields take beyond their MLflow types (see
+    /// [`JsonChecker::for_type`]); for a checker of a signature with params whose inputs are
+    /// `T`'s. Columns `T` has no field for keep their schema checks alone.
+    #[must_use]
+    pub fn with_limits_of<T: Signature>(mut self) -> Self {
+        let mut limits = Vec::new();
+        T::_signature_private_limits(&mut limits);
+        for (name, limit) in limits {
+            if let Some(k) = self.names.get(name.as_bytes()) {
+                self.columns[k].limit = limit;
+            }
+        }
+        let options = self.options.clone();
+        self.with_options(options)
+    }
+
     /// The same checker with other options.
     #[must_use]
     pub fn with_options(mut self, options: CheckOptions) -> Self {
         let strict = options.mode == Mode::Strict;
         for column in &mut self.columns {
-            // The MLflow modes take scalar cells off the Strict fast path, once per column.
+            // The MLflow modes take scalar cells off the Strict fast path, once per column, and
+            // so does a limit of the Rust type (checked on the general path).
             column.leaf = match &column.cell {
-                Cell::Leaf(spec) if strict => Some((*spec, !column.required)),
+                Cell::Leaf(spec) if strict && column.limit == ValueLimit::None => {
+                    Some((*spec, !column.required))
+                }
                 _ => None,
             };
         }
@@ -383,6 +435,7 @@ impl ColumnPlan {
             leaf,
             data_type: None,
             required,
+            limit: ValueLimit::None,
         }
     }
 }

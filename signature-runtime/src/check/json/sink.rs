@@ -28,6 +28,9 @@ pub(in crate::check) enum Scanned {
     EscapedStr(usize, usize),
     /// A nested value, a tensor, or a value the MLflow modes checked: its span in the body.
     Raw(usize, usize),
+    /// Text an MLflow mode's cast made of the cell (a number's Python text for a `string`
+    /// column, a datetime MLflow rewrote): its index among the texts the sink keeps.
+    CastText(usize),
     /// A value the check refused (and reported).
     Refused,
 }
@@ -87,6 +90,14 @@ pub(in crate::check) trait CellSink {
 
     /// The `params` object's span in the body.
     fn params(&mut self, start: usize, end: usize);
+
+    /// Keeps `text`, which an MLflow mode's cast made of the cell about to be handed on, and
+    /// gives the cell that stands for it ([`Scanned::CastText`]). Only the typed decode runs
+    /// in the MLflow modes; the other sinks check in Strict, where nothing is cast.
+    fn cast_text(&mut self, text: String) -> Scanned {
+        drop(text);
+        Scanned::Refused
+    }
 }
 
 /// The plain check's sink: takes nothing.

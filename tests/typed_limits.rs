@@ -1,0 +1,216 @@
+//! A checker built for a Rust type: what the type takes beyond its MLflow types (an enum's
+//! variants, a narrower integer's range, a fixed-size array's length, a `char`) is reported
+//! with every other problem, in one pass; a clean body still decodes.
+
+use serde::Deserialize;
+use signature_runtime::derived::{SignatureType, ValueLimit};
+use signature_runtime::report::{ProblemKind, Report};
+use signature_runtime::{CheckOptions, JsonChecker, Mode, Signature};
+
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Heating {
+    Gas,
+    #[serde(alias = "heat_pump")]
+    HeatPump,
+    Wood,
+}
+
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+struct Flat {
+    heating: Heating,
+    floor: u8,
+    position: [f64; 3],
+    sqft: f64,
+    rooms: Vec<i16>,
+    grade: char,
+    #[signature(dtype = "long")]
+    id: u64,
+}
+
+/// (code, pointer) of each error.
+fn errors(report: &Report) -> Vec<(&'static str, &str)> {
+    report
+        .errors()
+        .map(|p| (p.kind().code(), p.pointer()))
+        .collect()
+}
+
+const CLEAN: &str = r#"{"dataframe_records": [{"heating": "heat_pump", "floor": 3,
+    "position": [1.0, 2.0, 3.5], "sqft": 800.0, "rooms": [12, 20], "grade": "A", "id": 7}]}"#;
+
+#[test]
+fn the_limits_come_from_the_field_types() {
+    assert_eq!(
+        <Heating as SignatureType>::LIMIT,
+        ValueLimit::OneOf(&["gas", "heat_pump", "wood"])
+    );
+    assert_eq!(<u8 as SignatureType>::LIMIT, ValueLimit::range(0, 255));
+    assert_eq!(<i64 as SignatureType>::LIMIT, ValueLimit::None);
+    const U16: ValueLimit = ValueLimit::range(0, 65535);
+    assert_eq!(
+        <Option<[u16; 2]> as SignatureType>::LIMIT,
+        ValueLimit::Length {
+            len: 2,
+            items: &U16
+        }
+    );
+    assert_eq!(<Vec<f64> as SignatureType>::LIMIT, ValueLimit::None);
+}
+
+#[test]
+fn a_non_zero_field_refuses_zero() {
+    #[derive(Debug, Signature, Deserialize)]
+    #[allow(dead_code)]
+    struct Order {
+        quantity: std::num::NonZero<u16>,
+        delta: Option<std::num::NonZero<i32>>,
+    }
+    let checker = JsonChecker::for_type::<Order>();
+    let report =
+        checker.check(br#"[{"quantity": 0, "delta": 0}, {"quantity": 70000, "delta": -1}]"#);
+    assert_eq!(
+        errors(&report),
+        [
+            ("out_of_range", "/0/quantity"),
+            ("out_of_range", "/0/delta"),
+            ("out_of_range", "/1/quantity"),
+        ]
+    );
+    assert_eq!(
+        report.problems()[0].expected(),
+        Some("an integer from 1 to 65535")
+    );
+    let decoded = checker
+        .decode::<Order>(br#"[{"quantity": 2, "delta": null}]"#)
+        .unwrap();
+    assert_eq!(decoded.rows[0].quantity.get(), 2);
+    assert!(decoded.rows[0].delta.is_none());
+}
+
+#[test]
+fn every_limit_is_reported_with_the_schemas_problems_in_one_report() {
+    let checker = JsonChecker::for_type::<Flat>();
+    // An unknown variant, a `u8` of 300, three items short of a `[f64; 3]`, the column `sqft`
+    // missing; and in the second record an `i16` out of range inside an array, two characters
+    // for a `char`, and a negative `u64`.
+    let body = br#"{"dataframe_records": [
+        {"heating": "coal", "floor": 300, "position": [1.0, 2.0], "rooms": [], "grade": "A", "id": 1},
+        {"heating": "gas", "floor": 1, "position": [1.0, 2.0, 3.0], "sqft": 1.0, "rooms": [1, 40000], "grade": "AB", "id": -1}
+    ]}"#;
+    let report = checker.check(body);
+    assert_eq!(
+        errors(&report),
+        [
+            ("unknown_variant", "/dataframe_records/0/heating"),
+            ("out_of_range", "/dataframe_records/0/floor"),
+            ("wrong_length", "/dataframe_records/0/position"),
+            ("out_of_range", "/dataframe_records/1/rooms/1"),
+            ("wrong_length", "/dataframe_records/1/grade"),
+            ("out_of_range", "/dataframe_records/1/id"),
+            // Columns missing from some records are reported once the records are read.
+            ("missing_column", "/dataframe_records/0"),
+        ],
+        "{report}"
+    );
+    let variant = &report.problems()[0];
+    assert_eq!(
+        variant.expected(),
+        Some("one of `gas`, `heat_pump`, `wood`")
+    );
+    assert_eq!(variant.value(), Some("\"coal\""));
+    assert_eq!(
+        report.problems()[1].expected(),
+        Some("an integer from 0 to 255")
+    );
+    assert_eq!(report.problems()[2].found(), Some("2 items"));
+    // `decode` refuses with the same report, not serde's first error.
+    let refused = checker.decode::<Flat>(body).unwrap_err();
+    assert_eq!(errors(&refused), errors(&report));
+    // The schema alone knows none of these limits.
+    let plain = JsonChecker::for_schema(&Flat::input_schema()).check(body);
+    assert_eq!(errors(&plain), [("missing_column", "/dataframe_records/0")]);
+}
+
+#[test]
+fn a_clean_body_decodes_in_every_layout() {
+    let checker = JsonChecker::for_type::<Flat>();
+    let decoded = checker.decode::<Flat>(CLEAN.as_bytes()).unwrap();
+    assert!(decoded.report.is_valid());
+    let flat = &decoded.rows[0];
+    assert_eq!(
+        (
+            flat.heating == Heating::HeatPump,
+            flat.floor,
+            flat.position,
+            flat.grade,
+            flat.id
+        ),
+        (true, 3, [1.0, 2.0, 3.5], 'A', 7)
+    );
+    let split = br#"{"dataframe_split": {"columns": ["id", "grade", "rooms", "sqft", "position", "floor", "heating"],
+        "data": [[7, "A", [12, 20], 800.0, [1.0, 2.0, 3.5], 3, "heat_pump"]]}}"#;
+    assert_eq!(checker.decode::<Flat>(split).unwrap().rows, decoded.rows);
+    let split_bad = br#"{"dataframe_split": {"columns": ["id", "grade", "rooms", "sqft", "position", "floor", "heating"],
+        "data": [[7, "A", [12, 20], 800.0, [1.0, 2.0, 3.5], 256, "steam"]]}}"#;
+    assert_eq!(
+        errors(&checker.check(split_bad)),
+        [
+            ("out_of_range", "/dataframe_split/data/0/5"),
+            ("unknown_variant", "/dataframe_split/data/0/6"),
+        ]
+    );
+}
+
+#[test]
+fn the_mlflow_modes_check_the_limits_on_the_cast_values() {
+    let checker = JsonChecker::for_type::<Flat>()
+        .with_options(CheckOptions::new().with_mode(Mode::MlflowServing));
+    // "300" is cast to 300, which a `u8` cannot hold; "3" is cast to 3, which it can. (MLflow
+    // refuses a list of JSON integers for `array<integer>`: `rooms` is empty.)
+    let body = br#"{"dataframe_records": [
+        {"heating": "gas", "floor": "300", "position": [1.0, 2.0, 3.0], "sqft": 1.0, "rooms": [], "grade": "A", "id": 1},
+        {"heating": "gas", "floor": "3", "position": [1.0, 2.0, 3.0], "sqft": 1.0, "rooms": [], "grade": "A", "id": 1}
+    ]}"#;
+    let report = checker.check(body);
+    assert_eq!(
+        errors(&report),
+        [("out_of_range", "/dataframe_records/0/floor")]
+    );
+    let good = br#"{"dataframe_records": [{"heating": "gas", "floor": "3", "position": [1.0, 2.0, 3.0], "sqft": 1.0, "rooms": [], "grade": "A", "id": 1}]}"#;
+    let decoded = checker.decode::<Flat>(good).unwrap();
+    assert_eq!(decoded.rows[0].floor, 3);
+    assert!(
+        decoded
+            .report
+            .problems()
+            .iter()
+            .any(|p| p.kind() == ProblemKind::ValueChanged)
+    );
+}
+
+#[test]
+fn limits_reach_through_flatten_and_other_enums_keep_any_name() {
+    #[derive(Debug, Signature, Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        #[serde(flatten)]
+        inner: Inner,
+        label: Label,
+    }
+    #[derive(Debug, Signature, Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        level: i8,
+    }
+    #[derive(Debug, Signature, Deserialize)]
+    enum Label {
+        Known,
+        #[serde(other)]
+        Other,
+    }
+    let checker = JsonChecker::for_type::<Outer>();
+    let report = checker.check(br#"[{"level": -129, "label": "anything"}]"#);
+    assert_eq!(errors(&report), [("out_of_range", "/0/level")]);
+    assert_eq!(<Label as SignatureType>::LIMIT, ValueLimit::None);
+}
