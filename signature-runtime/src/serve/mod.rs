@@ -20,10 +20,27 @@
 //! |---|---|---|
 //! | 400 | `BAD_REQUEST` | the body is not a request MLflow reads: not JSON, no or several format keys, ragged rows, a CSV pandas refuses |
 //! | 400 | `INVALID_PARAMETER_VALUE` | the data does not match the signature (the message is the check's report: every problem with its JSON pointer, values hidden unless [`ServeOptions::with_full_reports`]) |
+//! | 408 | `DEADLINE_EXCEEDED` | the body did not arrive in full within [`ServeOptions::with_body_timeout`] (then the connection is closed) |
 //! | 413 | `RESOURCE_EXHAUSTED` | the body is over [`ServeOptions::with_max_body_bytes`] |
 //! | 500 | `INTERNAL_ERROR` | the model failed or panicked (the server keeps serving), or broke its output signature |
 //! | 503 | `TEMPORARILY_UNAVAILABLE` | [`ServeOptions::with_max_concurrent`] requests are running already |
 //! | 504 | `DEADLINE_EXCEEDED` | the request ran past [`ServeOptions::with_timeout`] |
+//!
+//! [`serve_with`] and [`run`] also protect the server from slow, idle and hostile clients,
+//! before any handler runs:
+//!
+//! | limit | default | past it |
+//! |---|---|---|
+//! | [`ServeOptions::with_header_timeout`]: time to send a first byte once connected, then a whole request head; time between an answer and the next request's head (the idle timeout of keep-alive connections) | 30 s | the connection is closed |
+//! | [`ServeOptions::with_body_timeout`]: time to send the whole body, from the end of its head | 30 s | 408, then the connection is closed |
+//! | [`ServeOptions::with_max_header_bytes`]: request line and headers together | 64 KiB | 431, then the connection is closed |
+//! | [`ServeOptions::with_max_headers`]: header count | 100 | 431, then the connection is closed |
+//! | [`ServeOptions::with_max_connections`]: connections open at once | 20,000 | new connections wait in the kernel's backlog until one closes |
+//!
+//! A connection that has sent nothing yet costs about 1.5 KiB of the server's memory
+//! (measured by `serve::ten_thousand_idle_connections_leave_the_server_answering_in_bounded_memory`
+//! in `tests/`), so the default cap holds idle connections to about 30 MiB. Past the process's
+//! file descriptor limit (`ulimit -n`) accepting pauses instead, as it does at the cap.
 //!
 //! [`gateway`] is the same protocol in front of an existing MLflow scoring server (Python):
 //! each `/invocations` body is checked, a bad one answered at once as above, a good one
@@ -79,6 +96,7 @@
 //! }
 //! ```
 
+mod connections;
 mod csv;
 mod error;
 mod extract;
@@ -120,6 +138,11 @@ pub struct ServeOptions {
     max_body_bytes: usize,
     max_concurrent: usize,
     timeout: Duration,
+    header_timeout: Duration,
+    body_timeout: Duration,
+    max_header_bytes: usize,
+    max_headers: usize,
+    max_connections: usize,
     title: String,
 }
 
@@ -132,6 +155,13 @@ impl Default for ServeOptions {
             max_concurrent: 256,
             // MLflow's MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT default.
             timeout: Duration::from_secs(60),
+            // hyper's default header timeout; as long again for a body: a 16 MiB body at
+            // 1 MB/s still arrives.
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
+            max_header_bytes: 64 * 1024,
+            max_headers: connections::HYPER_MAX_HEADERS,
+            max_connections: 20_000,
             title: "signature-runtime scoring server".to_owned(),
         }
     }
@@ -140,7 +170,7 @@ impl Default for ServeOptions {
 impl ServeOptions {
     /// The defaults: strict checks with extra columns ignored (a warning), reports with
     /// values hidden, bodies up to 16 MiB, 256 requests at once, 60 s per request (MLflow's
-    /// default timeout).
+    /// default timeout); and the connection limits of the [module docs](self).
     pub fn new() -> Self {
         ServeOptions::default()
     }
@@ -196,6 +226,51 @@ impl ServeOptions {
         self
     }
 
+    /// How long a client may take to send its first byte once connected, then a request's
+    /// whole head (request line and headers), and between an answer and the next request;
+    /// past it the connection is closed. This is also the idle timeout of keep-alive
+    /// connections.
+    /// Applies when served by [`serve_with`] or [`run`].
+    #[must_use]
+    pub fn with_header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a whole body once its head is in; past it the
+    /// request is answered 408 and the connection closed. Applies when served by
+    /// [`serve_with`] or [`run`].
+    #[must_use]
+    pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// The largest request head (request line and headers), in bytes; a larger one is
+    /// answered 431 and the connection closed. Applies when served by [`serve_with`] or
+    /// [`run`].
+    #[must_use]
+    pub fn with_max_header_bytes(mut self, max: usize) -> Self {
+        self.max_header_bytes = max;
+        self
+    }
+
+    /// The most headers a request may have; more are answered 431 and the connection
+    /// closed. Applies when served by [`serve_with`] or [`run`].
+    #[must_use]
+    pub fn with_max_headers(mut self, max: usize) -> Self {
+        self.max_headers = max;
+        self
+    }
+
+    /// How many connections are open at once; further clients wait in the kernel's backlog
+    /// until one closes. Applies when served by [`serve_with`] or [`run`].
+    #[must_use]
+    pub fn with_max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max.max(1);
+        self
+    }
+
     /// The title of the OpenAPI document.
     #[must_use]
     pub fn with_title(mut self, title: impl Into<String>) -> Self {
@@ -226,6 +301,31 @@ impl ServeOptions {
     /// The request timeout.
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// The time limit for a request's head, and the idle timeout of connections.
+    pub fn header_timeout(&self) -> Duration {
+        self.header_timeout
+    }
+
+    /// The time limit for a request's body.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout
+    }
+
+    /// The size limit of a request's head, in bytes.
+    pub fn max_header_bytes(&self) -> usize {
+        self.max_header_bytes
+    }
+
+    /// The header count limit.
+    pub fn max_headers(&self) -> usize {
+        self.max_headers
+    }
+
+    /// The open connection limit.
+    pub fn max_connections(&self) -> usize {
+        self.max_connections
     }
 }
 
@@ -283,16 +383,27 @@ where
         .with_state(server)
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then stops accepting
-/// connections and returns once the requests in flight are answered.
+/// Serves `router` on `listener` with the default connection limits until `shutdown`
+/// completes, then stops accepting connections and returns once the requests in flight are
+/// answered.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, router, &ServeOptions::default(), shutdown).await
+}
+
+/// [`serve`] with the connection limits of `options` (header and body timeouts, header
+/// limits, open connections: see the [module docs](self)); `options`' other settings belong
+/// to [`router`] and [`gateway`].
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    options: &ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    connections::serve(listener, router, options, shutdown).await
 }
 
 /// Serves `model` on `address` until SIGTERM or Ctrl-C, then finishes the requests in flight.
@@ -306,7 +417,8 @@ where
 {
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
-    serve(listener, router(model, options), shutdown_signal()).await
+    let router = router(model, options.clone());
+    serve_with(listener, router, &options, shutdown_signal()).await
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what container runtimes send to stop a server).
@@ -472,9 +584,12 @@ pub(crate) async fn read_body(
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.is::<LengthLimitError>() => Err(ServeError::too_large(limit)),
-        Err(error) => Err(ServeError::bad_request(format!(
-            "the request body could not be read: {error}"
-        ))),
+        Err(error) => match connections::body_timeout(&*error) {
+            Some(limit) => Err(ServeError::body_timeout(limit)),
+            None => Err(ServeError::bad_request(format!(
+                "the request body could not be read: {error}"
+            ))),
+        },
     }
 }
 
