@@ -1030,3 +1030,64 @@ fn serve_until_stdin_closes() {
     let mut rest = Vec::new();
     let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut rest);
 }
+
+/// The gateway's `/metrics`: the typed server's counts by endpoint, status and problem code,
+/// the check's and the upstream's times, and the requests the upstream did not answer.
+#[test]
+fn the_gateway_counts_statuses_problems_and_upstream_errors_in_metrics() {
+    let upstream = start(ServeOptions::new());
+    let signature = SignedModel::new(Linear).signature().clone();
+    let gateway = Running::start(
+        serve::gateway(
+            &signature,
+            &format!("http://{}", upstream.address),
+            ServeOptions::new(),
+        )
+        .unwrap(),
+    );
+    assert_eq!(invoke_json(gateway.address, GOOD).status, 200);
+    assert_eq!(invoke_json(gateway.address, GOOD).status, 200);
+    let bad = invoke_json(gateway.address, r#"{"dataframe_records": [{"sqft": "x"}]}"#);
+    assert_eq!(bad.status, 400);
+    let refused = request(
+        gateway.address,
+        "POST",
+        "/invocations",
+        Some("text/xml"),
+        b"<a/>",
+    );
+    assert_eq!(refused.status, 415);
+    assert_eq!(get(gateway.address, "/ping").status, 200);
+    drop(upstream);
+    assert_eq!(invoke_json(gateway.address, GOOD).status, 502);
+
+    let metrics = get(gateway.address, "/metrics");
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = metrics.body;
+    for line in [
+        "signature_requests_total{endpoint=\"/invocations\",status=\"200\"} 2",
+        "signature_requests_total{endpoint=\"/invocations\",status=\"400\"} 1",
+        "signature_requests_total{endpoint=\"/invocations\",status=\"415\"} 1",
+        "signature_requests_total{endpoint=\"/invocations\",status=\"502\"} 1",
+        "signature_requests_total{endpoint=\"/ping\",status=\"200\"} 1",
+        "signature_problems_total{code=\"wrong_type\",severity=\"error\"} 1",
+        "signature_problems_total{code=\"missing_column\",severity=\"error\"} 1",
+        "signature_upstream_errors_total 1",
+        "signature_invocation_seconds_bucket{stage=\"request\",le=\"+Inf\"} 5",
+        // Checked: the two good bodies, the bad one and the one upstream never answered.
+        "signature_invocation_seconds_count{stage=\"check\"} 4",
+        "signature_invocation_seconds_count{stage=\"upstream\"} 3",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line} missing from\n{text}"
+        );
+    }
+    assert!(!text.contains("stage=\"predict\""), "{text}");
+}

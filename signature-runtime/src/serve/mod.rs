@@ -46,7 +46,8 @@
 //! each `/invocations` body is checked, a bad one answered at once as above, a good one
 //! forwarded unchanged and the upstream's answer passed back as it came (502
 //! `TEMPORARILY_UNAVAILABLE` when the upstream does not answer); `/ping`, `/health` and
-//! `/version` are the upstream's. `mlsig serve --signature SIG --upstream URL` runs it.
+//! `/version` are the upstream's; `/signature`, `/openapi.json` and `/metrics` its own.
+//! `mlsig serve --signature SIG --upstream URL` runs it.
 //!
 //! Where MLflow differs: a failing model is 400 with a stack trace there, 500 here (the
 //! caller's body was fine); MLflow has no body limit (413) and no overload answer (503); its
@@ -58,7 +59,10 @@
 //!
 //! Every `/invocations` request runs in a `tracing` span `invocation` with the fields
 //! `format`, `rows`, `outcome`, `status`, `problems` (the listed problem codes), `check_us` and
-//! `predict_us`.
+//! `predict_us` (the gateway: `upstream_us`). `GET /metrics` counts requests by endpoint and
+//! status and problems by code, with histograms of the request's, the check's and the
+//! model's times (the gateway: the upstream's, and the requests the upstream did not
+//! answer).
 //!
 //! ```no_run
 //! use signature_runtime::model::{Model, NoParams, SignedModel};
@@ -112,9 +116,9 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
@@ -125,7 +129,7 @@ pub use error::ServeError;
 pub use extract::Rows;
 pub use gateway::{UpstreamError, gateway};
 
-use self::metrics::Metrics;
+use self::metrics::{Metrics, Tally};
 use crate::check::{CheckOptions, ExtraColumns, Mode};
 use crate::model::{Model, PredictError, Predictions, SignedModel};
 use crate::report::Report;
@@ -334,21 +338,10 @@ struct Server<M: Model> {
     model: SignedModel<M>,
     options: ServeOptions,
     slots: Arc<Semaphore>,
-    metrics: Metrics,
+    metrics: Arc<Metrics>,
     signature_json: String,
     openapi_json: String,
 }
-
-/// The endpoints, as the metrics label them: a fixed set, whatever paths clients ask for.
-const ENDPOINTS: [&str; 7] = [
-    "/invocations",
-    "/ping",
-    "/health",
-    "/version",
-    "/signature",
-    "/metrics",
-    "/openapi.json",
-];
 
 /// A router serving `model` with MLflow's scoring protocol (see the [module docs](self)).
 ///
@@ -360,11 +353,12 @@ where
     let model = model.with_check_options(options.check.clone());
     let signature_json = model.signature().to_dict().to_json();
     let openapi_json = openapi::document(model.signature(), &options.title).to_string();
+    let metrics = Arc::new(Metrics::default());
     let server = Arc::new(Server {
         slots: Arc::new(Semaphore::new(options.max_concurrent)),
         model,
         options,
-        metrics: Metrics::default(),
+        metrics: metrics.clone(),
         signature_json,
         openapi_json,
     });
@@ -374,11 +368,11 @@ where
         .route("/health", get(ping))
         .route("/version", get(version))
         .route("/signature", get(signature::<M>))
-        .route("/metrics", get(metrics::<M>))
+        .route("/metrics", metrics::route(metrics.clone()))
         .route("/openapi.json", get(openapi_document::<M>))
         .layer(middleware::from_fn_with_state(
-            server.clone(),
-            count_requests::<M>,
+            metrics,
+            metrics::count_requests,
         ))
         .with_state(server)
 }
@@ -446,21 +440,6 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing the requests in flight");
 }
 
-async fn count_requests<M: Model + Send + Sync + 'static>(
-    State(server): State<Arc<Server<M>>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let endpoint = ENDPOINTS
-        .iter()
-        .find(|&&endpoint| endpoint == request.uri().path())
-        .copied()
-        .unwrap_or("other");
-    let response = next.run(request).await;
-    server.metrics.request(endpoint, response.status().as_u16());
-    response
-}
-
 async fn ping() -> Response {
     with_type(StatusCode::OK, "\n".to_owned(), "application/json")
 }
@@ -490,16 +469,6 @@ async fn openapi_document<M: Model + Send + Sync + 'static>(
         StatusCode::OK,
         server.openapi_json.clone(),
         "application/json",
-    )
-}
-
-async fn metrics<M: Model + Send + Sync + 'static>(
-    State(server): State<Arc<Server<M>>>,
-) -> Response {
-    with_type(
-        StatusCode::OK,
-        server.metrics.render(),
-        "text/plain; version=0.0.4; charset=utf-8",
     )
 }
 
@@ -619,23 +588,16 @@ async fn invocations<M: Model + Send + Sync + 'static>(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let span = tracing::info_span!(
-        "invocation",
-        format = tracing::field::Empty,
-        rows = tracing::field::Empty,
-        outcome = tracing::field::Empty,
-        status = tracing::field::Empty,
-        problems = tracing::field::Empty,
-        check_us = tracing::field::Empty,
-        predict_us = tracing::field::Empty,
-    );
+    let span = metrics::invocation_span();
     let started = Instant::now();
     let format = match BodyFormat::of(&headers) {
         Ok(format) => format,
         Err(refusal) => {
-            span.record("outcome", "unsupported_media_type");
-            span.record("status", 415);
-            server.metrics.invocation(started.elapsed(), None, None);
+            let tally = Tally {
+                outcome: "unsupported_media_type",
+                ..Tally::default()
+            };
+            server.metrics.answered(&span, started, &tally, 415);
             return refusal.into_response();
         }
     };
@@ -653,32 +615,20 @@ async fn invocations<M: Model + Send + Sync + 'static>(
         predict: None,
         label: "timeout",
     });
-    if let Some(report) = &answer.report {
-        server.metrics.problems(report);
-        if let Some(rows) = report.rows() {
-            span.record("rows", rows);
-        }
-        let codes: Vec<&str> = report.problems().iter().map(|p| p.kind().code()).collect();
-        if !codes.is_empty() {
-            span.record("problems", codes.join(",").as_str());
-        }
-    }
-    if let Some(check) = answer.check {
-        span.record("check_us", check.as_micros() as u64);
-    }
-    if let Some(predict) = answer.predict {
-        span.record("predict_us", predict.as_micros() as u64);
-    }
-    server
-        .metrics
-        .invocation(started.elapsed(), answer.check, answer.predict);
-    span.record("outcome", answer.label);
+    let tally = Tally {
+        outcome: answer.label,
+        report: answer.report,
+        check: answer.check,
+        predict: answer.predict,
+        upstream: None,
+    };
     let response = match answer.response {
         Ok(body) => with_type(StatusCode::OK, body, "application/json"),
         Err(error) => error.into_response(),
     };
-    span.record("status", response.status().as_u16());
-    span.in_scope(|| tracing::info!("answered"));
+    server
+        .metrics
+        .answered(&span, started, &tally, response.status().as_u16());
     response
 }
 
