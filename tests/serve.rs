@@ -833,6 +833,10 @@ impl HostileClient {
     }
 }
 
+/// A hostile client: what it does, the head it sends, what it drips after, and the status it
+/// must be answered (`None`: the connection closed without one).
+type Hostile = (&'static str, Vec<u8>, Vec<u8>, Option<u16>);
+
 /// Every kind of hostile client against the server at `address` (configured with
 /// [`hostile_limits`]): while each is connected, `normal` is answered 200; the hostile one is
 /// answered `expected` (or cut off, `None`) once its limit passes, not before and not never.
@@ -848,8 +852,8 @@ fn hostile_clients_are_cut_off_while_others_are_served(
     };
     let ever = |body: &str| body.bytes().cycle().take(1000).collect::<Vec<u8>>();
     let chunks = b"1\r\n{\r\n".repeat(200);
-    // (what the client does, its head, what it drips, the answer it must get, the limit).
-    let timed: [(&str, Vec<u8>, Vec<u8>, Option<u16>); 5] = [
+    // (what the client does, its head, what it drips, the answer it must get).
+    let timed: [Hostile; 5] = [
         (
             "a body sent a byte at a time",
             post(&format!("Content-Length: {}\r\n", GOOD.len())),
