@@ -424,7 +424,22 @@ fn metrics_count_statuses_problems_and_latency() {
     invoke_json(server.address, GOOD);
     invoke_json(server.address, GOOD);
     invoke_json(server.address, r#"{"dataframe_records": [{"sqft": "x"}]}"#);
-    let metrics = get(server.address, "/metrics");
+    assert_metrics(
+        server.address,
+        &[
+            "signature_requests_total{endpoint=\"/invocations\",status=\"200\"} 2",
+            "signature_requests_total{endpoint=\"/invocations\",status=\"400\"} 1",
+            "signature_problems_total{code=\"wrong_type\",severity=\"error\"} 1",
+            "signature_problems_total{code=\"missing_column\",severity=\"error\"} 1",
+            "signature_invocation_seconds_bucket{stage=\"request\",le=\"+Inf\"} 3",
+            "signature_invocation_seconds_count{stage=\"predict\"} 2",
+        ],
+    );
+}
+
+/// Scrapes `/metrics` (Prometheus text) and checks it has each of `lines`; returns the text.
+fn assert_metrics(address: SocketAddr, lines: &[&str]) -> String {
+    let metrics = get(address, "/metrics");
     assert_eq!(metrics.status, 200);
     assert!(
         metrics
@@ -433,19 +448,13 @@ fn metrics_count_statuses_problems_and_latency() {
             .starts_with("text/plain")
     );
     let text = metrics.body;
-    for line in [
-        "signature_requests_total{endpoint=\"/invocations\",status=\"200\"} 2",
-        "signature_requests_total{endpoint=\"/invocations\",status=\"400\"} 1",
-        "signature_problems_total{code=\"wrong_type\",severity=\"error\"} 1",
-        "signature_problems_total{code=\"missing_column\",severity=\"error\"} 1",
-        "signature_invocation_seconds_bucket{stage=\"request\",le=\"+Inf\"} 3",
-        "signature_invocation_seconds_count{stage=\"predict\"} 2",
-    ] {
+    for line in lines {
         assert!(
-            text.lines().any(|l| l == line),
+            text.lines().any(|l| l == *line),
             "{line} missing from\n{text}"
         );
     }
+    text
 }
 
 /// The extractor, in a router of the user's own.
@@ -699,20 +708,22 @@ fn openapi_validator_python() -> Result<std::ffi::OsString, String> {
     Ok(python)
 }
 
+/// The gateway for [`Linear`]'s signature in front of `upstream`, served with `options`'
+/// connection limits.
+fn gateway_in_front_of(upstream: &Running, options: ServeOptions) -> Running {
+    let signature = SignedModel::new(Linear).signature().clone();
+    let upstream = format!("http://{}", upstream.address);
+    let router = serve::gateway(&signature, &upstream, options.clone()).unwrap();
+    Running::start_with(router, &options)
+}
+
 /// The gateway in front of one of our servers standing in for MLflow's: good bodies are
 /// forwarded and answered byte for byte as the upstream answers, bad ones never reach it.
 #[test]
 fn the_gateway_forwards_good_bodies_unchanged_and_answers_bad_ones_itself() {
     let upstream = start(ServeOptions::new());
+    let gateway = gateway_in_front_of(&upstream, ServeOptions::new());
     let signature = SignedModel::new(Linear).signature().clone();
-    let gateway = Running::start(
-        serve::gateway(
-            &signature,
-            &format!("http://{}", upstream.address),
-            ServeOptions::new(),
-        )
-        .unwrap(),
-    );
     let direct = invoke_json(upstream.address, GOOD);
     let through = invoke_json(gateway.address, GOOD);
     assert_eq!(
@@ -923,16 +934,7 @@ fn hostile_clients_are_cut_off_and_the_server_keeps_answering() {
 #[test]
 fn hostile_clients_are_cut_off_by_the_gateway_too() {
     let upstream = start(ServeOptions::new());
-    let signature = SignedModel::new(Linear).signature().clone();
-    let gateway = Running::start_with(
-        serve::gateway(
-            &signature,
-            &format!("http://{}", upstream.address),
-            hostile_limits(),
-        )
-        .unwrap(),
-        &hostile_limits(),
-    );
+    let gateway = gateway_in_front_of(&upstream, hostile_limits());
     hostile_clients_are_cut_off_while_others_are_served(gateway.address, &|| {
         invoke_json(gateway.address, GOOD)
     });
@@ -1040,15 +1042,7 @@ fn serve_until_stdin_closes() {
 #[test]
 fn the_gateway_counts_statuses_problems_and_upstream_errors_in_metrics() {
     let upstream = start(ServeOptions::new());
-    let signature = SignedModel::new(Linear).signature().clone();
-    let gateway = Running::start(
-        serve::gateway(
-            &signature,
-            &format!("http://{}", upstream.address),
-            ServeOptions::new(),
-        )
-        .unwrap(),
-    );
+    let gateway = gateway_in_front_of(&upstream, ServeOptions::new());
     assert_eq!(invoke_json(gateway.address, GOOD).status, 200);
     assert_eq!(invoke_json(gateway.address, GOOD).status, 200);
     let bad = invoke_json(gateway.address, r#"{"dataframe_records": [{"sqft": "x"}]}"#);
@@ -1065,33 +1059,22 @@ fn the_gateway_counts_statuses_problems_and_upstream_errors_in_metrics() {
     drop(upstream);
     assert_eq!(invoke_json(gateway.address, GOOD).status, 502);
 
-    let metrics = get(gateway.address, "/metrics");
-    assert_eq!(metrics.status, 200);
-    assert!(
-        metrics
-            .header("content-type")
-            .unwrap()
-            .starts_with("text/plain")
+    let text = assert_metrics(
+        gateway.address,
+        &[
+            "signature_requests_total{endpoint=\"/invocations\",status=\"200\"} 2",
+            "signature_requests_total{endpoint=\"/invocations\",status=\"400\"} 1",
+            "signature_requests_total{endpoint=\"/invocations\",status=\"415\"} 1",
+            "signature_requests_total{endpoint=\"/invocations\",status=\"502\"} 1",
+            "signature_requests_total{endpoint=\"/ping\",status=\"200\"} 1",
+            "signature_problems_total{code=\"wrong_type\",severity=\"error\"} 1",
+            "signature_problems_total{code=\"missing_column\",severity=\"error\"} 1",
+            "signature_upstream_errors_total 1",
+            "signature_invocation_seconds_bucket{stage=\"request\",le=\"+Inf\"} 5",
+            // Checked: the two good bodies, the bad one and the one upstream never answered.
+            "signature_invocation_seconds_count{stage=\"check\"} 4",
+            "signature_invocation_seconds_count{stage=\"upstream\"} 3",
+        ],
     );
-    let text = metrics.body;
-    for line in [
-        "signature_requests_total{endpoint=\"/invocations\",status=\"200\"} 2",
-        "signature_requests_total{endpoint=\"/invocations\",status=\"400\"} 1",
-        "signature_requests_total{endpoint=\"/invocations\",status=\"415\"} 1",
-        "signature_requests_total{endpoint=\"/invocations\",status=\"502\"} 1",
-        "signature_requests_total{endpoint=\"/ping\",status=\"200\"} 1",
-        "signature_problems_total{code=\"wrong_type\",severity=\"error\"} 1",
-        "signature_problems_total{code=\"missing_column\",severity=\"error\"} 1",
-        "signature_upstream_errors_total 1",
-        "signature_invocation_seconds_bucket{stage=\"request\",le=\"+Inf\"} 5",
-        // Checked: the two good bodies, the bad one and the one upstream never answered.
-        "signature_invocation_seconds_count{stage=\"check\"} 4",
-        "signature_invocation_seconds_count{stage=\"upstream\"} 3",
-    ] {
-        assert!(
-            text.lines().any(|l| l == line),
-            "{line} missing from\n{text}"
-        );
-    }
     assert!(!text.contains("stage=\"predict\""), "{text}");
 }
