@@ -42,8 +42,8 @@ rm -rf "$venv"
     || echo "setup-interop: warning: could not upgrade pip; continuing with the bundled one" >&2
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2 \
     || fail "pip install -r $requirements failed (is PyPI reachable?)"
-"$venv/bin/python" -c 'import mlflow, numpy, pandas, pyarrow, scipy' \
-    || fail "the new venv cannot import mlflow/numpy/pandas/pyarrow/scipy"
+"$venv/bin/python" -c 'import mlflow, numpy, pandas, pyarrow, scipy, openapi_spec_validator' \
+    || fail "the new venv cannot import mlflow/numpy/pandas/pyarrow/scipy/openapi_spec_validator"
 
 # Written last: its presence means every step above succeeded.
 echo "$want" >"$stamp"

@@ -7,7 +7,9 @@
 //!
 //! `cargo bench -p signature-tests --bench serve_load [-- CONNECTIONS OURS_REQUESTS MLFLOW_REQUESTS]`
 //! (defaults 8, 20000, 1000). Without MLflow (see `tests/support/mlflow.rs`) only our server
-//! is measured, and the output says so.
+//! is measured, and the output says so. With `SERVE_LOAD_AXUM=1`, the same router is also
+//! measured behind `axum::serve` (no timeouts, no connection cap), the baseline of our
+//! connection loop's cost; `SERVE_LOAD_SKIP_MLFLOW=1` leaves MLflow out.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -50,6 +52,10 @@ fn main() {
         .to_dict()
         .to_json();
     let mlflow = match interop_python() {
+        _ if std::env::var_os("SERVE_LOAD_SKIP_MLFLOW").is_some() => {
+            println!("MLflow NOT measured: SERVE_LOAD_SKIP_MLFLOW is set");
+            None
+        }
         Ok(python) => match MlflowServer::start(&python, &signature, 1) {
             Ok(server) => Some(server),
             Err(why) => {
@@ -62,7 +68,10 @@ fn main() {
             None
         }
     };
-    let ours = OurServer::start();
+    let ours = OurServer::start("serve_with");
+    let axum_baseline = std::env::var_os("SERVE_LOAD_AXUM")
+        .is_some()
+        .then(|| OurServer::start("axum::serve"));
     let client = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -79,6 +88,10 @@ fn main() {
         let mut results = Vec::new();
         let ours_result = client.block_on(load(ours.address, &body, connections, ours_requests));
         results.push(("ours", ours_result));
+        if let Some(baseline) = &axum_baseline {
+            let result = client.block_on(load(baseline.address, &body, connections, ours_requests));
+            results.push(("ours, axum::serve", result));
+        }
         if let Some(mlflow) = &mlflow {
             let theirs = client.block_on(load(mlflow.address, &body, connections, mlflow_requests));
             results.push(("mlflow", theirs));
@@ -92,7 +105,17 @@ fn main() {
                 ms(result.percentile(99.0))
             );
         }
-        if let [(_, ours), (_, theirs)] = results.as_slice() {
+        if let [(_, ours), (_, baseline), ..] = results.as_slice()
+            && axum_baseline.is_some()
+        {
+            println!(
+                "|  | ours / axum::serve | | {:.2} | {:.2} | {:.2} |",
+                ours.per_second() / baseline.per_second(),
+                ms(ours.percentile(50.0)) / ms(baseline.percentile(50.0)),
+                ms(ours.percentile(99.0)) / ms(baseline.percentile(99.0))
+            );
+        }
+        if let [(_, ours), .., ("mlflow", theirs)] = results.as_slice() {
             println!(
                 "|  | ratio | | {:.0}x | {:.0}x lower | {:.0}x lower |",
                 ours.per_second() / theirs.per_second(),
@@ -228,9 +251,10 @@ struct OurServer {
 }
 
 impl OurServer {
-    fn start() -> OurServer {
+    /// `role` is `serve_with` (our connection loop) or `axum::serve`.
+    fn start(role: &str) -> OurServer {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .env(ROLE, "server")
+            .env(ROLE, role)
             .stdout(Stdio::piped())
             .spawn()
             .expect("the server role starts");
@@ -280,8 +304,15 @@ fn serve_until_terminated() {
             SignedModel::new(LinearHousePrice),
             ServeOptions::new().with_mode(Mode::MlflowServing),
         );
-        serve::serve(listener, router, serve::shutdown_signal())
-            .await
-            .unwrap();
+        if std::env::var(ROLE).is_ok_and(|role| role == "axum::serve") {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(serve::shutdown_signal())
+                .await
+                .unwrap();
+        } else {
+            serve::serve(listener, router, serve::shutdown_signal())
+                .await
+                .unwrap();
+        }
     });
 }

@@ -158,6 +158,15 @@ pub struct Running {
 impl Running {
     /// Serves `router` on `127.0.0.1:0`.
     pub fn start(router: axum::Router) -> Running {
+        Running::start_with(router, &signature_runtime::serve::ServeOptions::default())
+    }
+
+    /// Serves `router` on `127.0.0.1:0` with the connection limits of `options`.
+    pub fn start_with(
+        router: axum::Router,
+        options: &signature_runtime::serve::ServeOptions,
+    ) -> Running {
+        let options = options.clone();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -169,9 +178,14 @@ impl Running {
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            runtime.block_on(signature_runtime::serve::serve(listener, router, async {
-                let _ = stopped.await;
-            }))
+            runtime.block_on(signature_runtime::serve::serve_with(
+                listener,
+                router,
+                &options,
+                async {
+                    let _ = stopped.await;
+                },
+            ))
         });
         Running {
             address,
@@ -209,5 +223,75 @@ impl Drop for Running {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// Opens `count` connections to `address` that send nothing, for as long as they are held.
+pub fn idle_connections(address: SocketAddr, count: usize) -> Vec<TcpStream> {
+    (0..count)
+        .map(|index| {
+            TcpStream::connect(address).unwrap_or_else(|error| {
+                panic!("idle connection {index} of {count} was refused: {error}")
+            })
+        })
+        .collect()
+}
+
+/// The resident memory of process `pid`, in KiB (`VmRSS` of `/proc/<pid>/status`).
+pub fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_else(|error| panic!("/proc/{pid}/status: {error}"));
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no VmRSS in /proc/{pid}/status"))
+}
+
+/// Makes sure this process may hold `needed` more file descriptors than it does: raises its
+/// soft limit up to the hard one with `prlimit` (the crate forbids `unsafe`, so no
+/// `setrlimit` here). `Err` says why it cannot.
+pub fn allow_open_files(needed: u64) -> Result<(), String> {
+    let open = std::fs::read_dir("/proc/self/fd").map_or(0, |fds| fds.count() as u64);
+    let want = open + needed;
+    let (soft, hard) = open_file_limits()?;
+    if soft >= want {
+        return Ok(());
+    }
+    if hard < want {
+        return Err(format!(
+            "the hard limit of open files is {hard}; {want} are needed"
+        ));
+    }
+    let raised = std::process::Command::new("prlimit")
+        .arg(format!("--pid={}", std::process::id()))
+        .arg(format!("--nofile={hard}:{hard}"))
+        .status()
+        .map_err(|error| format!("prlimit could not run: {error}"))?;
+    let (soft, _) = open_file_limits()?;
+    if raised.success() && soft >= want {
+        Ok(())
+    } else {
+        Err(format!(
+            "the soft limit of open files stayed at {soft} ({want} needed)"
+        ))
+    }
+}
+
+/// The soft and hard limits of open files of this process, from `/proc/self/limits`.
+fn open_file_limits() -> Result<(u64, u64), String> {
+    let limits = std::fs::read_to_string("/proc/self/limits")
+        .map_err(|error| format!("/proc/self/limits: {error}"))?;
+    let line = limits
+        .lines()
+        .find(|line| line.starts_with("Max open files"))
+        .ok_or("no \"Max open files\" in /proc/self/limits")?;
+    let mut numbers = line.split_whitespace().filter_map(|word| match word {
+        "unlimited" => Some(u64::MAX),
+        word => word.parse().ok(),
+    });
+    match (numbers.next(), numbers.next()) {
+        (Some(soft), Some(hard)) => Ok((soft, hard)),
+        _ => Err(format!("cannot read the limits in {line:?}")),
     }
 }

@@ -72,6 +72,20 @@ impl ServeError {
         )
     }
 
+    /// 408 `DEADLINE_EXCEEDED`: the client did not send its whole body within the
+    /// configured body timeout (a body sent a byte a second, or shorter than its
+    /// `Content-Length`). The connection is closed after the answer.
+    pub fn body_timeout(limit: std::time::Duration) -> Self {
+        ServeError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "DEADLINE_EXCEEDED",
+            format!(
+                "the request body was not received within {} ms",
+                limit.as_millis()
+            ),
+        )
+    }
+
     /// 413 `RESOURCE_EXHAUSTED`: a body over the configured size limit. (MLflow maps that
     /// code to 429; 413 is what HTTP clients and proxies understand for a body too large.)
     pub fn too_large(limit: usize) -> Self {

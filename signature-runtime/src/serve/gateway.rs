@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -19,7 +19,9 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 
+use super::metrics::{self, Metrics, Tally};
 use super::{BodyFormat, ServeError, ServeOptions, json_body, predict_error, read_body};
 use crate::check::JsonChecker;
 use crate::model::PredictError;
@@ -57,11 +59,14 @@ struct Gateway {
     upstream: String,
     signature_json: String,
     openapi_json: String,
+    metrics: Arc<Metrics>,
 }
 
 /// A router that checks `/invocations` bodies against `signature` and forwards the good ones
 /// to the MLflow scoring server at `upstream` (`http://host:port`). `/ping`, `/health` and
-/// `/version` are the upstream's; `/signature` and `/openapi.json` the gateway's.
+/// `/version` are the upstream's; `/signature`, `/openapi.json` and `/metrics` the gateway's,
+/// its spans and metrics those of the typed server (see the [module docs](super)) with the
+/// upstream's time and failures in place of the model's.
 pub fn gateway(
     signature: &ModelSignature,
     upstream: &str,
@@ -79,6 +84,7 @@ pub fn gateway(
             upstream: upstream.to_owned(),
         });
     }
+    let metrics = Arc::new(Metrics::for_gateway());
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
     connector.set_connect_timeout(Some(Duration::from_secs(10)));
@@ -91,6 +97,7 @@ pub fn gateway(
         signature_json: signature.to_dict().to_json(),
         openapi_json: super::openapi::document(signature, &options.title).to_string(),
         options,
+        metrics: metrics.clone(),
     });
     Ok(Router::new()
         .route("/invocations", post(invocations))
@@ -117,6 +124,11 @@ pub fn gateway(
                 )
             }),
         )
+        .route("/metrics", metrics::route(metrics.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::count_requests,
+        ))
         .with_state(state))
 }
 
@@ -125,57 +137,92 @@ async fn invocations(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let span = metrics::invocation_span();
+    let started = Instant::now();
+    let mut tally = Tally::default();
     let timeout = gateway.options.timeout;
-    match tokio::time::timeout(timeout, check_and_forward(gateway, headers, body)).await {
+    let answered = tokio::time::timeout(
+        timeout,
+        check_and_forward(&gateway, headers, body, &span, &mut tally).instrument(span.clone()),
+    )
+    .await;
+    let response = match answered {
         Ok(Ok(response)) => response,
         Ok(Err(error)) => error.into_response(),
-        Err(_) => ServeError::timeout(timeout).into_response(),
-    }
+        Err(_) => {
+            tally.outcome = "timeout";
+            ServeError::timeout(timeout).into_response()
+        }
+    };
+    gateway
+        .metrics
+        .answered(&span, started, &tally, response.status().as_u16());
+    response
 }
 
+/// Checks the body and forwards it when good, noting in `tally` what happened.
 async fn check_and_forward(
-    gateway: Arc<Gateway>,
+    gateway: &Arc<Gateway>,
     headers: HeaderMap,
     body: Body,
+    span: &tracing::Span,
+    tally: &mut Tally,
 ) -> Result<Response, ServeError> {
+    tally.outcome = "unsupported_media_type";
     let format = BodyFormat::of(&headers)?;
+    span.record("format", format.name());
+    tally.outcome = "overloaded";
     let _slot = gateway
         .slots
         .clone()
         .try_acquire_owned()
         .map_err(|_| ServeError::overloaded(gateway.options.max_concurrent))?;
+    tally.outcome = "unreadable_body";
     let bytes = read_body(&headers, body, gateway.options.max_body_bytes).await?;
     let checking = gateway.clone();
     let checked = bytes.clone();
-    tokio::task::spawn_blocking(move || {
+    let started = Instant::now();
+    let (report, refusal) = tokio::task::spawn_blocking(move || {
         let body = json_body(format, &checked, checking.inputs.as_ref())?;
         let report = checking.checker.check(&body);
         if report.is_valid() {
-            return Ok(());
+            return Ok((report, None));
         }
         let refused = PredictError::<std::convert::Infallible>::InvalidInput(report);
-        Err(predict_error(
-            refused,
-            format,
-            checking.inputs.as_ref(),
-            checking.options.full_reports,
-        )
-        .0)
+        let inputs = checking.inputs.as_ref();
+        match predict_error(refused, format, inputs, checking.options.full_reports) {
+            (refusal, Some(report)) => Ok((report, Some(refusal))),
+            (refusal, None) => Err(refusal),
+        }
     })
     .await
     .map_err(|e| ServeError::internal(format!("the check did not finish: {e}")))??;
+    tally.check = Some(started.elapsed());
+    tally.report = Some(report);
+    if let Some(refusal) = refusal {
+        tally.outcome = "invalid_input";
+        return Err(refusal);
+    }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .cloned()
         .unwrap_or(HeaderValue::from_static("application/json"));
-    forward(
-        &gateway,
+    let started = Instant::now();
+    let forwarded = forward(
+        gateway,
         Method::POST,
         "/invocations",
         Some(content_type),
         bytes,
     )
-    .await
+    .await;
+    tally.upstream = Some(started.elapsed());
+    tally.outcome = if forwarded.is_ok() {
+        "forwarded"
+    } else {
+        "upstream_failed"
+    };
+    forwarded
 }
 
 async fn pass_through(State(gateway): State<Arc<Gateway>>, uri: Uri) -> Response {
@@ -193,6 +240,7 @@ async fn forward(
     body: Bytes,
 ) -> Result<Response, ServeError> {
     let unreachable = |e: &dyn fmt::Display| {
+        gateway.metrics.upstream_error();
         ServeError::bad_gateway(format!(
             "the upstream {} did not answer: {e}",
             gateway.upstream

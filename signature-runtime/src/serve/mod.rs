@@ -7,11 +7,17 @@
 //!
 #![doc = include_str!("../../docs/serve-endpoints.md")]
 //!
+//! A connection that has sent nothing yet costs about 1.5 KiB of the server's memory
+//! (measured by `serve::ten_thousand_idle_connections_leave_the_server_answering_in_bounded_memory`
+//! in `tests/`), so the default cap holds idle connections to about 30 MiB. Past the process's
+//! file descriptor limit (`ulimit -n`) accepting pauses instead, as it does at the cap.
+//!
 //! [`gateway`] is the same protocol in front of an existing MLflow scoring server (Python):
 //! each `/invocations` body is checked, a bad one answered at once as above, a good one
 //! forwarded unchanged and the upstream's answer passed back as it came (502
 //! `TEMPORARILY_UNAVAILABLE` when the upstream does not answer); `/ping`, `/health` and
-//! `/version` are the upstream's. `mlsig serve --signature SIG --upstream URL` runs it.
+//! `/version` are the upstream's; `/signature`, `/openapi.json` and `/metrics` its own.
+//! `mlsig serve --signature SIG --upstream URL` runs it.
 //!
 //! Where MLflow differs: a failing model is 400 with a stack trace there, 500 here (the
 //! caller's body was fine); MLflow has no body limit (413) and no overload answer (503); its
@@ -25,7 +31,10 @@
 //!
 //! Every `/invocations` request runs in a `tracing` span `invocation` with the fields
 //! `format`, `rows`, `outcome`, `status`, `problems` (the listed problem codes), `check_us` and
-//! `predict_us`.
+//! `predict_us` (the gateway: `upstream_us`). `GET /metrics` counts requests by endpoint and
+//! status and problems by code, with histograms of the request's, the check's and the
+//! model's times (the gateway: the upstream's, and the requests the upstream did not
+//! answer).
 //!
 //! ```no_run
 //! use signature_runtime::model::{Model, NoParams, SignedModel};
@@ -63,6 +72,7 @@
 //! }
 //! ```
 
+mod connections;
 mod csv;
 mod error;
 mod extract;
@@ -78,9 +88,9 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
@@ -91,7 +101,7 @@ pub use error::ServeError;
 pub use extract::Rows;
 pub use gateway::{UpstreamError, gateway};
 
-use self::metrics::Metrics;
+use self::metrics::{Metrics, Tally};
 use crate::check::{CheckOptions, ExtraColumns, Mode};
 use crate::model::{Model, PredictError, Predictions, SignedModel};
 use crate::report::Report;
@@ -104,6 +114,11 @@ pub struct ServeOptions {
     max_body_bytes: usize,
     max_concurrent: usize,
     timeout: Duration,
+    header_timeout: Duration,
+    body_timeout: Duration,
+    max_header_bytes: usize,
+    max_headers: usize,
+    max_connections: usize,
     title: String,
 }
 
@@ -116,6 +131,13 @@ impl Default for ServeOptions {
             max_concurrent: 256,
             // MLflow's MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT default.
             timeout: Duration::from_secs(60),
+            // hyper's default header timeout; as long again for a body: a 16 MiB body at
+            // 1 MB/s still arrives.
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
+            max_header_bytes: 64 * 1024,
+            max_headers: connections::HYPER_MAX_HEADERS,
+            max_connections: 20_000,
             title: "signature-runtime scoring server".to_owned(),
         }
     }
@@ -124,7 +146,7 @@ impl Default for ServeOptions {
 impl ServeOptions {
     /// The defaults: strict checks with extra columns ignored (a warning), reports with
     /// values hidden, bodies up to 16 MiB, 256 requests at once, 60 s per request (MLflow's
-    /// default timeout).
+    /// default timeout); and the connection limits of the [module docs](self).
     pub fn new() -> Self {
         ServeOptions::default()
     }
@@ -180,6 +202,51 @@ impl ServeOptions {
         self
     }
 
+    /// How long a client may take to send its first byte once connected, then a request's
+    /// whole head (request line and headers), and between an answer and the next request;
+    /// past it the connection is closed. This is also the idle timeout of keep-alive
+    /// connections.
+    /// Applies when served by [`serve_with`] or [`run`].
+    #[must_use]
+    pub fn with_header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a whole body once its head is in; past it the
+    /// request is answered 408 and the connection closed. Applies when served by
+    /// [`serve_with`] or [`run`].
+    #[must_use]
+    pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// The largest request head (request line and headers), in bytes; a larger one is
+    /// answered 431 and the connection closed. Applies when served by [`serve_with`] or
+    /// [`run`].
+    #[must_use]
+    pub fn with_max_header_bytes(mut self, max: usize) -> Self {
+        self.max_header_bytes = max;
+        self
+    }
+
+    /// The most headers a request may have; more are answered 431 and the connection
+    /// closed. Applies when served by [`serve_with`] or [`run`].
+    #[must_use]
+    pub fn with_max_headers(mut self, max: usize) -> Self {
+        self.max_headers = max;
+        self
+    }
+
+    /// How many connections are open at once; further clients wait in the kernel's backlog
+    /// until one closes. Applies when served by [`serve_with`] or [`run`].
+    #[must_use]
+    pub fn with_max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max.max(1);
+        self
+    }
+
     /// The title of the OpenAPI document.
     #[must_use]
     pub fn with_title(mut self, title: impl Into<String>) -> Self {
@@ -211,6 +278,31 @@ impl ServeOptions {
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
+
+    /// The time limit for a request's head, and the idle timeout of connections.
+    pub fn header_timeout(&self) -> Duration {
+        self.header_timeout
+    }
+
+    /// The time limit for a request's body.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout
+    }
+
+    /// The size limit of a request's head, in bytes.
+    pub fn max_header_bytes(&self) -> usize {
+        self.max_header_bytes
+    }
+
+    /// The header count limit.
+    pub fn max_headers(&self) -> usize {
+        self.max_headers
+    }
+
+    /// The open connection limit.
+    pub fn max_connections(&self) -> usize {
+        self.max_connections
+    }
 }
 
 /// What the handlers share.
@@ -218,21 +310,10 @@ struct Server<M: Model> {
     model: SignedModel<M>,
     options: ServeOptions,
     slots: Arc<Semaphore>,
-    metrics: Metrics,
+    metrics: Arc<Metrics>,
     signature_json: String,
     openapi_json: String,
 }
-
-/// The endpoints, as the metrics label them: a fixed set, whatever paths clients ask for.
-const ENDPOINTS: [&str; 7] = [
-    "/invocations",
-    "/ping",
-    "/health",
-    "/version",
-    "/signature",
-    "/metrics",
-    "/openapi.json",
-];
 
 /// A router serving `model` with MLflow's scoring protocol (see the [module docs](self)).
 ///
@@ -244,11 +325,12 @@ where
     let model = model.with_check_options(options.check.clone());
     let signature_json = model.signature().to_dict().to_json();
     let openapi_json = openapi::document(model.signature(), &options.title).to_string();
+    let metrics = Arc::new(Metrics::default());
     let server = Arc::new(Server {
         slots: Arc::new(Semaphore::new(options.max_concurrent)),
         model,
         options,
-        metrics: Metrics::default(),
+        metrics: metrics.clone(),
         signature_json,
         openapi_json,
     });
@@ -258,25 +340,36 @@ where
         .route("/health", get(ping))
         .route("/version", get(version))
         .route("/signature", get(signature::<M>))
-        .route("/metrics", get(metrics::<M>))
+        .route("/metrics", metrics::route(metrics.clone()))
         .route("/openapi.json", get(openapi_document::<M>))
         .layer(middleware::from_fn_with_state(
-            server.clone(),
-            count_requests::<M>,
+            metrics,
+            metrics::count_requests,
         ))
         .with_state(server)
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then stops accepting
-/// connections and returns once the requests in flight are answered.
+/// Serves `router` on `listener` with the default connection limits until `shutdown`
+/// completes, then stops accepting connections and returns once the requests in flight are
+/// answered.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, router, &ServeOptions::default(), shutdown).await
+}
+
+/// [`serve`] with the connection limits of `options` (header and body timeouts, header
+/// limits, open connections: see the [module docs](self)); `options`' other settings belong
+/// to [`router`] and [`gateway`].
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    options: &ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    connections::serve(listener, router, options, shutdown).await
 }
 
 /// Serves `model` on `address` until SIGTERM or Ctrl-C, then finishes the requests in flight.
@@ -290,7 +383,8 @@ where
 {
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
-    serve(listener, router(model, options), shutdown_signal()).await
+    let router = router(model, options.clone());
+    serve_with(listener, router, &options, shutdown_signal()).await
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what container runtimes send to stop a server).
@@ -316,21 +410,6 @@ pub async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down: finishing the requests in flight");
-}
-
-async fn count_requests<M: Model + Send + Sync + 'static>(
-    State(server): State<Arc<Server<M>>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let endpoint = ENDPOINTS
-        .iter()
-        .find(|&&endpoint| endpoint == request.uri().path())
-        .copied()
-        .unwrap_or("other");
-    let response = next.run(request).await;
-    server.metrics.request(endpoint, response.status().as_u16());
-    response
 }
 
 async fn ping() -> Response {
@@ -362,16 +441,6 @@ async fn openapi_document<M: Model + Send + Sync + 'static>(
         StatusCode::OK,
         server.openapi_json.clone(),
         "application/json",
-    )
-}
-
-async fn metrics<M: Model + Send + Sync + 'static>(
-    State(server): State<Arc<Server<M>>>,
-) -> Response {
-    with_type(
-        StatusCode::OK,
-        server.metrics.render(),
-        "text/plain; version=0.0.4; charset=utf-8",
     )
 }
 
@@ -456,9 +525,12 @@ pub(crate) async fn read_body(
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.is::<LengthLimitError>() => Err(ServeError::too_large(limit)),
-        Err(error) => Err(ServeError::bad_request(format!(
-            "the request body could not be read: {error}"
-        ))),
+        Err(error) => match connections::body_timeout(&*error) {
+            Some(limit) => Err(ServeError::body_timeout(limit)),
+            None => Err(ServeError::bad_request(format!(
+                "the request body could not be read: {error}"
+            ))),
+        },
     }
 }
 
@@ -488,23 +560,16 @@ async fn invocations<M: Model + Send + Sync + 'static>(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let span = tracing::info_span!(
-        "invocation",
-        format = tracing::field::Empty,
-        rows = tracing::field::Empty,
-        outcome = tracing::field::Empty,
-        status = tracing::field::Empty,
-        problems = tracing::field::Empty,
-        check_us = tracing::field::Empty,
-        predict_us = tracing::field::Empty,
-    );
+    let span = metrics::invocation_span();
     let started = Instant::now();
     let format = match BodyFormat::of(&headers) {
         Ok(format) => format,
         Err(refusal) => {
-            span.record("outcome", "unsupported_media_type");
-            span.record("status", 415);
-            server.metrics.invocation(started.elapsed(), None, None);
+            let tally = Tally {
+                outcome: "unsupported_media_type",
+                ..Tally::default()
+            };
+            server.metrics.answered(&span, started, &tally, 415);
             return refusal.into_response();
         }
     };
@@ -522,32 +587,20 @@ async fn invocations<M: Model + Send + Sync + 'static>(
         predict: None,
         label: "timeout",
     });
-    if let Some(report) = &answer.report {
-        server.metrics.problems(report);
-        if let Some(rows) = report.rows() {
-            span.record("rows", rows);
-        }
-        let codes: Vec<&str> = report.problems().iter().map(|p| p.kind().code()).collect();
-        if !codes.is_empty() {
-            span.record("problems", codes.join(",").as_str());
-        }
-    }
-    if let Some(check) = answer.check {
-        span.record("check_us", check.as_micros() as u64);
-    }
-    if let Some(predict) = answer.predict {
-        span.record("predict_us", predict.as_micros() as u64);
-    }
-    server
-        .metrics
-        .invocation(started.elapsed(), answer.check, answer.predict);
-    span.record("outcome", answer.label);
+    let tally = Tally {
+        outcome: answer.label,
+        report: answer.report,
+        check: answer.check,
+        predict: answer.predict,
+        upstream: None,
+    };
     let response = match answer.response {
         Ok(body) => with_type(StatusCode::OK, body, "application/json"),
         Err(error) => error.into_response(),
     };
-    span.record("status", response.status().as_u16());
-    span.in_scope(|| tracing::info!("answered"));
+    server
+        .metrics
+        .answered(&span, started, &tally, response.status().as_u16());
     response
 }
 

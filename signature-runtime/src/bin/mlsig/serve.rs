@@ -8,6 +8,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
 use signature_runtime::load_signature;
@@ -40,6 +41,24 @@ pub(crate) struct ServeArgs {
     /// Quote the body's values in error messages (they are hidden by default).
     #[arg(long)]
     full_reports: bool,
+    /// Seconds a client may take to send a request's head, and may stay idle between
+    /// requests; then the connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = seconds)]
+    header_timeout: f64,
+    /// Seconds a client may take to send a request's body; then it is answered 408.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = seconds)]
+    body_timeout: f64,
+    /// Connections open at once; further clients wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    max_connections: usize,
+}
+
+/// A positive number of seconds, at most a day.
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 86_400.0 => Ok(seconds),
+        _ => Err(format!("`{text}` is not a number of seconds in (0, 86400]")),
+    }
 }
 
 pub(crate) fn run(args: &ServeArgs) -> ExitCode {
@@ -50,8 +69,11 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
     let options = ServeOptions::new()
         .with_mode(args.mode.into())
         .with_extra_columns(args.extra.into())
-        .with_full_reports(args.full_reports);
-    let router = match serve::gateway(&signature, &args.upstream, options) {
+        .with_full_reports(args.full_reports)
+        .with_header_timeout(Duration::from_secs_f64(args.header_timeout))
+        .with_body_timeout(Duration::from_secs_f64(args.body_timeout))
+        .with_max_connections(args.max_connections);
+    let router = match serve::gateway(&signature, &args.upstream, options.clone()) {
         Ok(router) => router,
         Err(error) => return crate::cannot_read(&error),
     };
@@ -73,7 +95,7 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
                 listener.local_addr()?,
                 args.upstream
             );
-            serve::serve(listener, router, serve::shutdown_signal()).await
+            serve::serve_with(listener, router, &options, serve::shutdown_signal()).await
         })
     });
     match served {
