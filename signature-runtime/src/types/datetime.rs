@@ -537,9 +537,8 @@ fn dateutil_text(text: &str) -> Option<PandasDatetimeText> {
                         match tokens.get(index + 1) {
                             // dateutil keeps microseconds.
                             Some(DateToken::Number(digits)) => {
-                                nanosecond = fraction_nanoseconds(
-                                    &digits.as_bytes()[..digits.len().min(6)],
-                                );
+                                nanosecond =
+                                    fraction_nanoseconds(&digits.as_bytes()[..digits.len().min(6)]);
                                 index += 2;
                             }
                             _ => return None,
@@ -943,7 +942,10 @@ mod tests {
         for (text, read) in [
             ("2021", "2021-01-01T00:00:00"),
             ("2021-05", "2021-05-01T00:00:00"),
-            (" 2021-01-01T10:00:00.123456789", "2021-01-01T10:00:00.123456789"),
+            (
+                " 2021-01-01T10:00:00.123456789",
+                "2021-01-01T10:00:00.123456789",
+            ),
             ("Jan 1 2021 10:00:00.2500009", "2021-01-01T10:00:00.250"),
             ("10:00:00.5", "2026-12-03T10:00:00.500"),
             ("10:00 pm", "2026-12-03T22:00:00"),
