@@ -171,14 +171,15 @@ async fn check_and_forward(
     tally.outcome = "unsupported_media_type";
     let format = BodyFormat::of(&headers)?;
     span.record("format", format.name());
+    tally.outcome = "unreadable_body";
+    let bytes = read_body(&headers, body, gateway.options.max_body_bytes).await?;
+    // Taken once the body is in (as by the typed server): slow senders keep nobody out.
     tally.outcome = "overloaded";
     let _slot = gateway
         .slots
         .clone()
         .try_acquire_owned()
         .map_err(|_| ServeError::overloaded(gateway.options.max_concurrent))?;
-    tally.outcome = "unreadable_body";
-    let bytes = read_body(&headers, body, gateway.options.max_body_bytes).await?;
     let checking = gateway.clone();
     let checked = bytes.clone();
     let started = Instant::now();

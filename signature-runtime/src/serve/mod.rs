@@ -188,7 +188,10 @@ impl ServeOptions {
         self
     }
 
-    /// How many `/invocations` requests run at once; one more is answered 503 at once.
+    /// How many `/invocations` requests are checked and predicted at once; one more is
+    /// answered 503 as soon as its body is in. A request takes its slot only once its body
+    /// has arrived: clients still sending bodies are bounded by the connection cap, the body
+    /// size limit and the body timeout, not by this limit.
     #[must_use]
     pub fn with_max_concurrent(mut self, max: usize) -> Self {
         self.max_concurrent = max.max(1);
@@ -604,7 +607,7 @@ async fn invocations<M: Model + Send + Sync + 'static>(
     response
 }
 
-/// Takes a slot, reads the body, then checks and predicts on a blocking thread (both are CPU
+/// Reads the body, takes a slot, then checks and predicts on a blocking thread (both are CPU
 /// work), a panic caught there.
 async fn answer<M: Model + Send + Sync + 'static>(
     server: Arc<Server<M>>,
@@ -619,6 +622,13 @@ async fn answer<M: Model + Send + Sync + 'static>(
         predict: None,
         label,
     };
+    // The slot is taken once the body is in: a client sending its body slowly must not keep
+    // others out. Bodies being read are bounded by the connection cap, the body size limit
+    // and the body timeout instead.
+    let bytes = match read_body(&headers, body, server.options.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(error) => return failed(error, "unreadable_body"),
+    };
     // The slot travels with the blocking work: a request that timed out still holds it
     // until its model returns, so the limit counts what really runs.
     let Ok(slot) = server.slots.clone().try_acquire_owned() else {
@@ -626,10 +636,6 @@ async fn answer<M: Model + Send + Sync + 'static>(
             ServeError::overloaded(server.options.max_concurrent),
             "overloaded",
         );
-    };
-    let bytes = match read_body(&headers, body, server.options.max_body_bytes).await {
-        Ok(bytes) => bytes,
-        Err(error) => return failed(error, "unreadable_body"),
     };
     let work = server.clone();
     let joined = tokio::task::spawn_blocking(move || {
