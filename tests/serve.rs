@@ -352,6 +352,77 @@ fn a_request_past_the_timeout_is_504() {
     );
 }
 
+/// Enough fast requests for the server to learn that its model is cheap, and to run the
+/// next ones on the async worker (`ServeOptions::with_inline_budget`), even after a panic
+/// (whose backtrace takes milliseconds) had it look slow.
+fn teach_that_the_model_is_cheap(address: SocketAddr) {
+    for _ in 0..100 {
+        assert_eq!(invoke_json(address, GOOD).status, 200);
+    }
+}
+
+/// A cheap model runs on the async worker; a panic there is still 500, and the server keeps
+/// serving. A model that turns slow there cannot be interrupted by the timeout: its request
+/// is answered 504 when it returns, and the next request runs on the blocking pool, where
+/// the timeout answers on time.
+#[test]
+fn a_model_that_turns_slow_on_the_worker_is_504_then_leaves_the_worker() {
+    // A budget far above a debug build's check and model, on a busy machine too.
+    let server = start(
+        ServeOptions::new()
+            .with_timeout(Duration::from_millis(200))
+            .with_inline_budget(Duration::from_millis(10)),
+    );
+    teach_that_the_model_is_cheap(server.address);
+    let answer = invoke_json(server.address, &house(13.0));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (500, "INTERNAL_ERROR")
+    );
+    assert!(answer.body.contains("unlucky house"), "{}", answer.body);
+    teach_that_the_model_is_cheap(server.address);
+    let started = Instant::now();
+    let answer = invoke_json(server.address, &house(999.0));
+    let on_the_worker = started.elapsed();
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (504, "DEADLINE_EXCEEDED")
+    );
+    assert!(
+        on_the_worker >= Duration::from_millis(1400),
+        "answered after {on_the_worker:?}: the slow run was not on the worker"
+    );
+    let started = Instant::now();
+    let answer = invoke_json(server.address, &house(999.0));
+    assert_eq!(answer.status, 504, "{}", answer.body);
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "answered after {:?}: the model stayed on the worker",
+        started.elapsed()
+    );
+    assert_eq!(invoke_json(server.address, GOOD).body, GOOD_ANSWER);
+}
+
+/// With no inline budget every request goes to the blocking pool: a model that turns slow
+/// after many fast requests is still answered 504 on time.
+#[test]
+fn without_an_inline_budget_the_timeout_always_answers_on_time() {
+    let server = start(
+        ServeOptions::new()
+            .with_timeout(Duration::from_millis(200))
+            .with_inline_budget(Duration::ZERO),
+    );
+    teach_that_the_model_is_cheap(server.address);
+    let started = Instant::now();
+    let answer = invoke_json(server.address, &house(999.0));
+    assert_eq!(answer.status, 504, "{}", answer.body);
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn requests_past_the_concurrency_limit_are_503() {
     let server = start(ServeOptions::new().with_max_concurrent(1));
