@@ -36,6 +36,8 @@ use signature_tests::mlflow_server::MlflowServer;
 /// No run of one server and size takes longer than this, whatever the request count.
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 const WARM_UP: usize = 200;
+/// How many turns ours and its baselines take, when baselines are measured.
+const ROUNDS: usize = 4;
 const ROLE: &str = "SERVE_LOAD_ROLE";
 
 fn main() {
@@ -106,24 +108,32 @@ fn main() {
     });
     for rows in sizes {
         let body = Bytes::from(dataframe_split(rows));
-        let mut results = Vec::new();
-        let ours_result = client.block_on(load(
-            ours.address,
-            &body,
-            connections,
-            ours_requests,
-            Some(ours.child.id()),
-        ));
-        results.push(("ours".to_owned(), ours_result));
-        for (role, baseline) in &baselines {
-            let result = client.block_on(load(
-                baseline.address,
-                &body,
-                connections,
-                ours_requests,
-                Some(baseline.child.id()),
-            ));
-            results.push((format!("ours, {role}"), result));
+        // Ours and its baselines take turns, a quarter of the requests at a time: on a
+        // machine whose other load comes and goes, each then sees the same mix of it.
+        let rounds = if baselines.is_empty() { 1 } else { ROUNDS };
+        let ours_and_baselines: Vec<(String, &OurServer)> =
+            std::iter::once(("ours".to_owned(), &ours))
+                .chain(
+                    baselines
+                        .iter()
+                        .map(|(role, server)| (format!("ours, {role}"), server)),
+                )
+                .collect();
+        let mut results: Vec<(String, LoadResult)> = ours_and_baselines
+            .iter()
+            .map(|(name, _)| (name.clone(), LoadResult::default()))
+            .collect();
+        for _ in 0..rounds {
+            for ((_, server), (_, total)) in ours_and_baselines.iter().zip(&mut results) {
+                let round = client.block_on(load(
+                    server.address,
+                    &body,
+                    connections,
+                    ours_requests / rounds,
+                    Some(server.child.id()),
+                ));
+                total.add(round);
+            }
         }
         if let Some(mlflow) = &mlflow {
             let theirs = client.block_on(load(
@@ -204,6 +214,7 @@ fn dataframe_split(rows: usize) -> String {
     )
 }
 
+#[derive(Default)]
 struct LoadResult {
     requests: usize,
     elapsed: Duration,
@@ -215,6 +226,20 @@ struct LoadResult {
 }
 
 impl LoadResult {
+    /// Adds the requests of another round.
+    fn add(&mut self, round: LoadResult) {
+        self.requests += round.requests;
+        self.elapsed += round.elapsed;
+        self.latencies.extend(round.latencies);
+        let sum = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+            (None, b) => b,
+            (a, None) => a,
+            (Some(a), Some(b)) => Some(a + b),
+        };
+        self.cpu = sum(self.cpu, round.cpu);
+        self.client_cpu = sum(self.client_cpu, round.client_cpu);
+    }
+
     fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
     }
