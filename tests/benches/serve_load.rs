@@ -11,7 +11,10 @@
 //! measured behind `axum::serve` (no timeouts, no connection cap), the baseline of our
 //! connection loop's cost; with `SERVE_LOAD_BLOCKING=1`, our server with every request's
 //! check and model handed to the blocking pool (`with_inline_budget(Duration::ZERO)`), the
-//! baseline of running cheap work on the async worker. `SERVE_LOAD_SKIP_MLFLOW=1` leaves
+//! baseline of running cheap work on the async worker (baselines and ours take turns, in
+//! four rounds, so that each sees the same share of the machine's other load). Each row
+//! also gives the CPU time per request of our server and of the client (Linux's
+//! schedstat). `SERVE_LOAD_SKIP_MLFLOW=1` leaves
 //! MLflow out. `SERVE_LOAD_WORKERS=N` gives our servers N tokio worker threads (default:
 //! tokio's, one per core); `SERVE_LOAD_ROWS=1,10` measures only those body sizes.
 
