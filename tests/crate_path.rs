@@ -21,6 +21,8 @@ mod fake {
         fn _signature_private_limits(limits: &mut Vec<(&'static str, derived::ValueLimit)>) {
             let _ = limits;
         }
+        // And the limit of the struct read from an object.
+        const _SIGNATURE_PRIVATE_LIMIT: derived::ValueLimit = derived::ValueLimit::None;
     }
 }
 

@@ -23,7 +23,7 @@ struct Knobs {
     scale: f64,
 }
 
-/// A linear model with trapdoors keyed by `sqft`: 13 panics, 666 fails, 997 to 999 take 1.5 s
+/// A linear model with trapdoors keyed by `sqft`: 13 panics, 666 fails, 993 to 999 take 1.5 s
 /// (and say they started, each in its own flag: tests running at once each have their own).
 struct Linear;
 
@@ -38,8 +38,8 @@ impl Model for Linear {
             match house.sqft {
                 13.0 => panic!("unlucky house"),
                 666.0 => return Err(std::io::Error::other("the model refuses this house")),
-                slow @ 997.0..=999.0 => {
-                    SLOW_STARTED[(slow - 997.0) as usize].store(true, Ordering::SeqCst);
+                slow @ 993.0..=999.0 => {
+                    SLOW_STARTED[(slow - 993.0) as usize].store(true, Ordering::SeqCst);
                     std::thread::sleep(Duration::from_millis(1500));
                 }
                 _ => {}
@@ -54,11 +54,11 @@ impl Model for Linear {
     }
 }
 
-static SLOW_STARTED: [AtomicBool; 3] = [const { AtomicBool::new(false) }; 3];
+static SLOW_STARTED: [AtomicBool; 7] = [const { AtomicBool::new(false) }; 7];
 
 /// Waits until the slow request with `sqft` is running in the model.
 fn wait_until_running(sqft: f64) {
-    let flag = &SLOW_STARTED[(sqft - 997.0) as usize];
+    let flag = &SLOW_STARTED[(sqft - 993.0) as usize];
     let deadline = Instant::now() + Duration::from_secs(30);
     while !flag.load(Ordering::SeqCst) {
         assert!(
@@ -339,15 +339,78 @@ fn bodies_over_the_limit_are_413_declared_or_not() {
 #[test]
 fn a_request_past_the_timeout_is_504() {
     let server = start(ServeOptions::new().with_timeout(Duration::from_millis(200)));
+    slow_house_is_504_on_time(server.address);
+}
+
+/// Enough fast requests for the server to learn that its model is cheap, and to run the
+/// next ones on the async worker (`ServeOptions::with_inline_budget`).
+fn teach_that_the_model_is_cheap(address: SocketAddr) {
+    for _ in 0..100 {
+        assert_eq!(invoke_json(address, GOOD).status, 200);
+    }
+}
+
+/// A cheap model runs on the async worker; a panic there is still 500, and the server keeps
+/// serving. A model that turns slow there cannot be interrupted by the timeout: its request
+/// is answered 504 when it returns, and the next request runs on the blocking pool, where
+/// the timeout answers on time.
+#[test]
+fn a_model_that_turns_slow_on_the_worker_is_504_then_leaves_the_worker() {
+    // A budget far above a debug build's check and model, on a busy machine too.
+    let inline = ServeOptions::new().with_inline_budget(Duration::from_millis(100));
+    // The default timeout here: a panic's backtrace can take longer than 200 ms to print.
+    let panicking = start(inline.clone());
+    teach_that_the_model_is_cheap(panicking.address);
+    let answer = invoke_json(panicking.address, &house(13.0));
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (500, "INTERNAL_ERROR")
+    );
+    assert!(answer.body.contains("unlucky house"), "{}", answer.body);
+    assert_eq!(invoke_json(panicking.address, GOOD).body, GOOD_ANSWER);
+    let server = start(inline.with_timeout(Duration::from_millis(200)));
+    teach_that_the_model_is_cheap(server.address);
     let started = Instant::now();
     let answer = invoke_json(server.address, &house(999.0));
+    let on_the_worker = started.elapsed();
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (504, "DEADLINE_EXCEEDED")
+    );
+    assert!(
+        on_the_worker >= Duration::from_millis(1400),
+        "answered after {on_the_worker:?}: the slow run was not on the worker"
+    );
+    // The next one went to the blocking pool.
+    slow_house_is_504_on_time(server.address);
+    assert_eq!(invoke_json(server.address, GOOD).body, GOOD_ANSWER);
+}
+
+/// With no inline budget every request goes to the blocking pool: a model that turns slow
+/// after many fast requests is still answered 504 on time.
+#[test]
+fn without_an_inline_budget_the_timeout_always_answers_on_time() {
+    let server = start(
+        ServeOptions::new()
+            .with_timeout(Duration::from_millis(200))
+            .with_inline_budget(Duration::ZERO),
+    );
+    teach_that_the_model_is_cheap(server.address);
+    slow_house_is_504_on_time(server.address);
+}
+
+/// A request the model takes 1.5 s over is answered 504 by a server with a 200 ms timeout,
+/// before the model returns.
+fn slow_house_is_504_on_time(address: SocketAddr) {
+    let started = Instant::now();
+    let answer = invoke_json(address, &house(999.0));
     assert_eq!(
         (answer.status, answer.error_code().as_str()),
         (504, "DEADLINE_EXCEEDED")
     );
     assert!(
         started.elapsed() < Duration::from_millis(1400),
-        "{:?}",
+        "answered after {:?}, once the model returned",
         started.elapsed()
     );
 }
@@ -365,6 +428,78 @@ fn requests_past_the_concurrency_limit_are_503() {
     );
     assert_eq!(slow.join().unwrap().status, 200);
     assert_eq!(invoke_json(server.address, GOOD).status, 200);
+}
+
+/// Clients sending their bodies slowly hold no concurrency slot: with two slots and four
+/// bodies still arriving, a normal client is answered 200 at once, and each slow body is
+/// predicted once it is in. The limit still refuses a request while two are running.
+#[test]
+fn slow_bodies_hold_no_concurrency_slot_while_running_requests_do() {
+    let server = start(ServeOptions::new().with_max_concurrent(2));
+    slow_bodies_hold_no_slot_at(server.address, [995.0, 996.0]);
+}
+
+#[test]
+fn slow_bodies_hold_no_concurrency_slot_of_the_gateway() {
+    let upstream = start(ServeOptions::new());
+    let gateway = gateway_in_front_of(&upstream, ServeOptions::new().with_max_concurrent(2));
+    slow_bodies_hold_no_slot_at(gateway.address, [993.0, 994.0]);
+}
+
+/// The server at `address` has two concurrency slots: four slow bodies leave a normal
+/// client answered at once; two requests running (houses `slow`, which the model takes
+/// 1.5 s over) fill them.
+fn slow_bodies_hold_no_slot_at(address: SocketAddr, slow: [f64; 2]) {
+    // The last 8, 10, 12 and 14 bytes of each body a byte every 200 ms: the bodies take
+    // 1.6 to 2.8 s to arrive, and arrive apart, so that their predictions (the gateway's
+    // forwarding takes milliseconds) do not need more than the two slots at once.
+    let trickling: Vec<_> = (0..4)
+        .map(|client| {
+            let (sent, dripped) = GOOD.split_at(GOOD.len() - 8 - 2 * client);
+            let head = format!(
+                "POST /invocations HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{sent}",
+                GOOD.len()
+            );
+            hostile_client(address, head.as_bytes(), dripped.as_bytes().to_vec())
+        })
+        .collect();
+    // Give the server time to start reading the four bodies before the normal client comes.
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let answer = invoke_json(address, GOOD);
+    let waited = started.elapsed();
+    assert_eq!(
+        answer.status, 200,
+        "beside four slow bodies: {}",
+        answer.body
+    );
+    assert!(
+        waited < Duration::from_millis(1000),
+        "the normal client waited {waited:?} for the slow bodies"
+    );
+    for client in trickling {
+        let (status, elapsed) = client.outcome();
+        assert_eq!(status, Some(200), "a slow body, once in, is predicted");
+        assert!(elapsed >= Duration::from_millis(1400), "{elapsed:?}");
+    }
+    // Two requests running in the model fill both slots: the next one is refused.
+    let running: Vec<_> = slow
+        .into_iter()
+        .map(|sqft| std::thread::spawn(move || invoke_json(address, &house(sqft))))
+        .collect();
+    for sqft in slow {
+        wait_until_running(sqft);
+    }
+    let answer = invoke_json(address, GOOD);
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (503, "TEMPORARILY_UNAVAILABLE")
+    );
+    for slow in running {
+        assert_eq!(slow.join().unwrap().status, 200);
+    }
+    assert_eq!(invoke_json(address, GOOD).status, 200);
 }
 
 #[test]

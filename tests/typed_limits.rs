@@ -214,3 +214,189 @@ fn limits_reach_through_flatten_and_other_enums_keep_any_name() {
     assert_eq!(errors(&report), [("out_of_range", "/0/level")]);
     assert_eq!(<Label as SignatureType>::LIMIT, ValueLimit::None);
 }
+
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+enum RoomKind {
+    Bedroom,
+    Kitchen,
+    Bath,
+}
+
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Room {
+    room_kind: RoomKind,
+    area: f64,
+    windows: u8,
+}
+
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+struct Address {
+    street: String,
+    floor: u8,
+    #[serde(flatten)]
+    unit: Unit,
+    #[signature(dtype = "long")]
+    code: u64,
+}
+
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+struct Unit {
+    door: char,
+}
+
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+struct Listing {
+    address: Address,
+    rooms: Vec<Room>,
+    previous: Option<Address>,
+    sqft: f64,
+}
+
+#[test]
+fn a_structs_limit_lists_its_fields_limits_by_serde_name() {
+    const U8: ValueLimit = ValueLimit::range(0, 255);
+    const KINDS: ValueLimit = ValueLimit::OneOf(&["Bath", "Bedroom", "Kitchen"]);
+    assert_eq!(
+        <Room as SignatureType>::LIMIT,
+        ValueLimit::Fields(&[
+            (Some("roomKind"), KINDS),
+            (Some("area"), ValueLimit::None),
+            (Some("windows"), U8),
+        ])
+    );
+    // A flattened field's limits in the same object; a `dtype` field has none.
+    assert_eq!(
+        <Address as SignatureType>::LIMIT,
+        ValueLimit::Fields(&[
+            (Some("street"), ValueLimit::None),
+            (Some("floor"), U8),
+            (
+                None,
+                ValueLimit::Fields(&[(Some("door"), ValueLimit::OneChar)])
+            ),
+        ])
+    );
+    // A struct none of whose fields has a limit has none.
+    #[derive(Signature, Deserialize)]
+    #[allow(dead_code)]
+    struct Plain {
+        x: f64,
+        y: String,
+    }
+    assert_eq!(<Plain as SignatureType>::LIMIT, ValueLimit::None);
+}
+
+#[test]
+fn limits_inside_nested_objects_are_reported_with_their_pointers_in_one_pass() {
+    let checker = JsonChecker::for_type::<Listing>();
+    // A `u8` of 300 in a struct column, an unknown enum variant and a `u8` of -1 inside a
+    // `Vec<Room>`, two characters for a flattened `char`, in an optional struct column; and
+    // the column `sqft` missing from the second record.
+    let body = br#"{"dataframe_records": [
+        {"address": {"street": "Main", "floor": 300, "door": "A", "code": 1},
+         "rooms": [{"roomKind": "Bedroom", "area": 12.0, "windows": 2},
+                   {"roomKind": "Cellar", "area": 8.0, "windows": -1}],
+         "previous": null, "sqft": 80.0},
+        {"address": {"street": "High", "floor": 2, "door": "B", "code": 2},
+         "rooms": [],
+         "previous": {"street": "Low", "floor": 1, "door": "CD", "code": 3}}
+    ]}"#;
+    let report = checker.check(body);
+    assert_eq!(
+        errors(&report),
+        [
+            ("out_of_range", "/dataframe_records/0/address/floor"),
+            ("unknown_variant", "/dataframe_records/0/rooms/1/roomKind"),
+            ("out_of_range", "/dataframe_records/0/rooms/1/windows"),
+            ("wrong_length", "/dataframe_records/1/previous/door"),
+            ("missing_column", "/dataframe_records/1"),
+        ],
+        "{report}"
+    );
+    assert_eq!(
+        report.problems()[1].expected(),
+        Some("one of `Bath`, `Bedroom`, `Kitchen`")
+    );
+    // `decode` refuses with the same report, not serde's first error.
+    let refused = checker.decode::<Listing>(body).unwrap_err();
+    assert_eq!(errors(&refused), errors(&report));
+    // The schema alone knows none of these limits.
+    let plain = JsonChecker::for_schema(&Listing::input_schema()).check(body);
+    assert_eq!(errors(&plain), [("missing_column", "/dataframe_records/1")]);
+    // The same values in the split layout, at their places there.
+    let split = br#"{"dataframe_split": {"columns": ["sqft", "rooms", "address", "previous"],
+        "data": [[1.0, [{"roomKind": "Kitchen", "area": 1.0, "windows": 256}],
+                  {"street": "S", "floor": 1, "door": "", "code": 1}, null]]}}"#;
+    assert_eq!(
+        errors(&checker.check(split)),
+        [
+            ("out_of_range", "/dataframe_split/data/0/1/0/windows"),
+            ("wrong_length", "/dataframe_split/data/0/2/door"),
+        ]
+    );
+}
+
+#[test]
+fn a_clean_nested_body_decodes() {
+    let checker = JsonChecker::for_type::<Listing>();
+    let body = br#"[{"address": {"street": "Main", "floor": 255, "door": "A", "code": 7},
+        "rooms": [{"roomKind": "Bath", "area": 4.5, "windows": 0}], "previous": null, "sqft": 40.0}]"#;
+    let decoded = checker.decode::<Listing>(body).unwrap();
+    assert!(decoded.report.is_valid(), "{}", decoded.report);
+    let listing = &decoded.rows[0];
+    assert_eq!(
+        (
+            listing.address.floor,
+            listing.address.unit.door,
+            listing.address.code,
+            &listing.rooms[0].room_kind
+        ),
+        (255, 'A', 7, &RoomKind::Bath)
+    );
+}
+
+#[test]
+fn every_nested_misfit_of_a_thousand_rows_is_reported() {
+    let checker = JsonChecker::for_type::<Listing>();
+    // Bad values in rows 0, 1 and 999 and every 97th row: a nested `u8` of 256 and an unknown
+    // variant inside the rooms.
+    let bad_rows: Vec<usize> = (0..1000)
+        .filter(|row| *row < 2 || row % 97 == 0 || *row == 999)
+        .collect();
+    let rows: Vec<String> = (0..1000)
+        .map(|row| {
+            let bad = bad_rows.contains(&row);
+            let (floor, kind) = if bad { (256, "Attic") } else { (row % 200, "Kitchen") };
+            format!(
+                r#"{{"address": {{"street": "S{row}", "floor": {floor}, "door": "A", "code": {row}}},
+                    "rooms": [{{"roomKind": "Bath", "area": 1.0, "windows": 1}},
+                              {{"roomKind": "{kind}", "area": 2.0, "windows": 3}}],
+                    "previous": null, "sqft": {row}.5}}"#
+            )
+        })
+        .collect();
+    let body = format!(r#"{{"dataframe_records": [{}]}}"#, rows.join(","));
+    let report = checker.check(body.as_bytes());
+    let expected: Vec<(&str, String)> = bad_rows
+        .iter()
+        .flat_map(|row| {
+            [
+                (
+                    "out_of_range",
+                    format!("/dataframe_records/{row}/address/floor"),
+                ),
+                (
+                    "unknown_variant",
+                    format!("/dataframe_records/{row}/rooms/1/roomKind"),
+                ),
+            ]
+        })
+        .collect();
+    let found: Vec<(&str, String)> = report
+        .errors()
+        .map(|p| (p.kind().code(), p.pointer().to_owned()))
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(report.rows(), Some(1000));
+}

@@ -103,6 +103,34 @@ fn limits(fields: &[Field<'_>]) -> TokenStream {
     }
 }
 
+/// `const _SIGNATURE_PRIVATE_LIMIT`: the limit of the struct read from a JSON object, each
+/// named input field's by its serde name, a flattened field's through its own type. A const,
+/// so that a struct column's `SignatureType::LIMIT` can be it: the method resolution that
+/// finds a `dtype` field's limit (see `limits`) is not available in a const, so those fields
+/// have none here.
+fn object_limit(fields: &[Field<'_>]) -> TokenStream {
+    let entries = fields.iter().filter_map(|field| {
+        let view = field.view(View::Input)?;
+        let ty = field.ty;
+        if field.flatten {
+            let signature = quote!(_signature::Signature);
+            let limit = quote_spanned!(ty.span()=> <#ty as #signature>::_SIGNATURE_PRIVATE_LIMIT);
+            return Some(quote!((::core::option::Option::None, #limit)));
+        }
+        if field.attrs.tensor.is_some() || field.attrs.dtype.is_some() {
+            return None;
+        }
+        let (name, _) = view.name.as_ref()?;
+        let signature_type = quote!(_signature::SignatureType);
+        let limit = quote_spanned!(ty.span()=> <#ty as #signature_type>::LIMIT);
+        Some(quote!((::core::option::Option::Some(#name), #limit)))
+    });
+    quote! {
+        const _SIGNATURE_PRIVATE_LIMIT: _signature::derived::ValueLimit =
+            _signature::derived::ValueLimit::fields(&[#(#entries),*]);
+    }
+}
+
 /// `const LIMIT` of a type serde reads as its one field, unless a `dtype` names the column
 /// type (the field's type then need not have one).
 fn field_limit(field: &Field<'_>) -> Option<TokenStream> {
@@ -149,6 +177,7 @@ fn structure(
     let output = fields.iter().filter_map(|f| entry(f, View::Output));
     let concrete = concrete_type(cont);
     let limits = limits(fields);
+    let object_limit = named.then(|| object_limit(fields));
     // The checks below run where the type is defined; `Signature::input_schema` then need not
     // run them again.
     let checked = concrete.is_some().then(|| {
@@ -166,6 +195,7 @@ fn structure(
             };
             #checked
             #limits
+            #object_limit
         }
     };
 
@@ -178,6 +208,8 @@ fn structure(
                     _signature::derived::TypeDescription::Object(
                         &<Self as _signature::Signature>::DESCRIPTION,
                     );
+                const LIMIT: _signature::derived::ValueLimit =
+                    <Self as _signature::Signature>::_SIGNATURE_PRIVATE_LIMIT;
             }
         });
     } else if !named && !tensors && fields.len() == 1 && fields[0].is_used() {

@@ -9,7 +9,14 @@
 //! (defaults 8, 20000, 1000). Without MLflow (see `tests/support/mlflow.rs`) only our server
 //! is measured, and the output says so. With `SERVE_LOAD_AXUM=1`, the same router is also
 //! measured behind `axum::serve` (no timeouts, no connection cap), the baseline of our
-//! connection loop's cost; `SERVE_LOAD_SKIP_MLFLOW=1` leaves MLflow out.
+//! connection loop's cost; with `SERVE_LOAD_BLOCKING=1`, our server with every request's
+//! check and model handed to the blocking pool (`with_inline_budget(Duration::ZERO)`), the
+//! baseline of running cheap work on the async worker (baselines and ours take turns, in
+//! four rounds, so that each sees the same share of the machine's other load). Each row
+//! also gives the CPU time per request of our server and of the client (Linux's
+//! schedstat). `SERVE_LOAD_SKIP_MLFLOW=1` leaves
+//! MLflow out. `SERVE_LOAD_WORKERS=N` gives our servers N tokio worker threads (default:
+//! tokio's, one per core); `SERVE_LOAD_ROWS=1,10` measures only those body sizes.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -32,6 +39,8 @@ use signature_tests::mlflow_server::MlflowServer;
 /// No run of one server and size takes longer than this, whatever the request count.
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 const WARM_UP: usize = 200;
+/// How many turns ours and its baselines take, when baselines are measured.
+const ROUNDS: usize = 4;
 const ROLE: &str = "SERVE_LOAD_ROLE";
 
 fn main() {
@@ -69,9 +78,15 @@ fn main() {
         }
     };
     let ours = OurServer::start("serve_with");
-    let axum_baseline = std::env::var_os("SERVE_LOAD_AXUM")
-        .is_some()
-        .then(|| OurServer::start("axum::serve"));
+    // Ours in another configuration, each measured in the same run as a baseline.
+    let baselines: Vec<(&str, OurServer)> = [
+        ("SERVE_LOAD_AXUM", "axum::serve"),
+        ("SERVE_LOAD_BLOCKING", "blocking pool"),
+    ]
+    .into_iter()
+    .filter(|(variable, _)| std::env::var_os(variable).is_some())
+    .map(|(_, role)| (role, OurServer::start(role)))
+    .collect();
     let client = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -81,43 +96,99 @@ fn main() {
         "{connections} connections, one client thread; {ours_requests} requests to ours, \
          {mlflow_requests} to MLflow per size (at most {TIME_LIMIT:?} each)"
     );
-    println!("| rows | server | requests | req/s | p50 | p99 |");
-    println!("|---:|---|---:|---:|---:|---:|");
-    for rows in [1, 10, 100] {
+    // The server's CPU time per request (all its threads, user and kernel, from Linux's
+    // schedstat): what a request costs, less disturbed by other load on the machine than
+    // requests per second are.
+    println!(
+        "| rows | server | requests | req/s | p50 | p99 | server CPU per request | client CPU per request |"
+    );
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|");
+    let sizes: Vec<usize> = std::env::var("SERVE_LOAD_ROWS").map_or(vec![1, 10, 100], |sizes| {
+        sizes
+            .split(',')
+            .filter_map(|n| n.trim().parse().ok())
+            .collect()
+    });
+    for rows in sizes {
         let body = Bytes::from(dataframe_split(rows));
-        let mut results = Vec::new();
-        let ours_result = client.block_on(load(ours.address, &body, connections, ours_requests));
-        results.push(("ours", ours_result));
-        if let Some(baseline) = &axum_baseline {
-            let result = client.block_on(load(baseline.address, &body, connections, ours_requests));
-            results.push(("ours, axum::serve", result));
+        // Ours and its baselines take turns, a quarter of the requests at a time: on a
+        // machine whose other load comes and goes, each then sees the same mix of it.
+        let rounds = if baselines.is_empty() { 1 } else { ROUNDS };
+        let ours_and_baselines: Vec<(String, &OurServer)> =
+            std::iter::once(("ours".to_owned(), &ours))
+                .chain(
+                    baselines
+                        .iter()
+                        .map(|(role, server)| (format!("ours, {role}"), server)),
+                )
+                .collect();
+        let mut results: Vec<(String, LoadResult)> = ours_and_baselines
+            .iter()
+            .map(|(name, _)| (name.clone(), LoadResult::default()))
+            .collect();
+        for _ in 0..rounds {
+            for ((_, server), (_, total)) in ours_and_baselines.iter().zip(&mut results) {
+                let round = client.block_on(load(
+                    server.address,
+                    &body,
+                    connections,
+                    ours_requests / rounds,
+                    Some(server.child.id()),
+                ));
+                total.add(round);
+            }
         }
         if let Some(mlflow) = &mlflow {
-            let theirs = client.block_on(load(mlflow.address, &body, connections, mlflow_requests));
-            results.push(("mlflow", theirs));
+            let theirs = client.block_on(load(
+                mlflow.address,
+                &body,
+                connections,
+                mlflow_requests,
+                None,
+            ));
+            results.push(("mlflow".to_owned(), theirs));
         }
         for (server, result) in &results {
+            let per_request = |cpu: Option<Duration>| {
+                cpu.map_or_else(
+                    || "-".to_owned(),
+                    |cpu| {
+                        format!(
+                            "{:.1} µs",
+                            cpu.as_secs_f64() * 1e6 / result.requests.max(1) as f64
+                        )
+                    },
+                )
+            };
+            let (cpu, client_cpu) = (per_request(result.cpu), per_request(result.client_cpu));
             println!(
-                "| {rows} | {server} | {} | {:.0} | {:.3} ms | {:.3} ms |",
+                "| {rows} | {server} | {} | {:.0} | {:.3} ms | {:.3} ms | {cpu} | {client_cpu} |",
                 result.requests,
                 result.per_second(),
                 ms(result.percentile(50.0)),
                 ms(result.percentile(99.0))
             );
         }
-        if let [(_, ours), (_, baseline), ..] = results.as_slice()
-            && axum_baseline.is_some()
-        {
+        let ours = &results[0].1;
+        for ((role, _), (_, baseline)) in baselines.iter().zip(&results[1..]) {
+            let cpu = match (ours.cpu, baseline.cpu) {
+                (Some(ours), Some(baseline)) => format!(
+                    "{:.2}",
+                    (ours.as_secs_f64() / ours_requests as f64)
+                        / (baseline.as_secs_f64() / ours_requests as f64)
+                ),
+                _ => "-".to_owned(),
+            };
             println!(
-                "|  | ours / axum::serve | | {:.2} | {:.2} | {:.2} |",
+                "|  | ours / {role} | | {:.2} | {:.2} | {:.2} | {cpu} | |",
                 ours.per_second() / baseline.per_second(),
                 ms(ours.percentile(50.0)) / ms(baseline.percentile(50.0)),
                 ms(ours.percentile(99.0)) / ms(baseline.percentile(99.0))
             );
         }
-        if let [(_, ours), .., ("mlflow", theirs)] = results.as_slice() {
+        if let Some((_, theirs)) = results.iter().find(|(server, _)| server == "mlflow") {
             println!(
-                "|  | ratio | | {:.0}x | {:.0}x lower | {:.0}x lower |",
+                "|  | ratio | | {:.0}x | {:.0}x lower | {:.0}x lower | | |",
                 ours.per_second() / theirs.per_second(),
                 ms(theirs.percentile(50.0)) / ms(ours.percentile(50.0)),
                 ms(theirs.percentile(99.0)) / ms(ours.percentile(99.0))
@@ -146,13 +217,32 @@ fn dataframe_split(rows: usize) -> String {
     )
 }
 
+#[derive(Default)]
 struct LoadResult {
     requests: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
+    /// The server's CPU time over the measured requests, when known.
+    cpu: Option<Duration>,
+    /// The client's (this process's).
+    client_cpu: Option<Duration>,
 }
 
 impl LoadResult {
+    /// Adds the requests of another round.
+    fn add(&mut self, round: LoadResult) {
+        self.requests += round.requests;
+        self.elapsed += round.elapsed;
+        self.latencies.extend(round.latencies);
+        let sum = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+            (None, b) => b,
+            (a, None) => a,
+            (Some(a), Some(b)) => Some(a + b),
+        };
+        self.cpu = sum(self.cpu, round.cpu);
+        self.client_cpu = sum(self.client_cpu, round.client_cpu);
+    }
+
     fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
     }
@@ -166,12 +256,14 @@ impl LoadResult {
 }
 
 /// `requests` POSTs of `body` over `connections` keep-alive connections (after a warm-up
-/// that is not counted), stopping early at [`TIME_LIMIT`]. Every answer must be 200.
+/// that is not counted), stopping early at [`TIME_LIMIT`]. Every answer must be 200. The CPU
+/// time of process `server`, when given, is measured over the counted requests.
 async fn load(
     address: SocketAddr,
     body: &Bytes,
     connections: usize,
     requests: usize,
+    server: Option<u32>,
 ) -> LoadResult {
     let warm = Arc::new(AtomicUsize::new(0));
     run_clients(
@@ -184,6 +276,8 @@ async fn load(
     )
     .await;
     let issued = Arc::new(AtomicUsize::new(0));
+    let cpu_before = server.and_then(cpu_time);
+    let client_cpu_before = cpu_time(std::process::id());
     let started = Instant::now();
     let latencies = run_clients(
         address,
@@ -194,11 +288,31 @@ async fn load(
         started + TIME_LIMIT,
     )
     .await;
+    let elapsed = started.elapsed();
+    let client_cpu = client_cpu_before
+        .zip(cpu_time(std::process::id()))
+        .map(|(before, after)| after.saturating_sub(before));
+    let cpu = cpu_before
+        .zip(server.and_then(cpu_time))
+        .map(|(before, after)| after.saturating_sub(before));
     LoadResult {
         requests: latencies.len(),
-        elapsed: started.elapsed(),
+        elapsed,
         latencies,
+        cpu,
+        client_cpu,
     }
+}
+
+/// The CPU time process `pid` has run for so far, all its threads (the first field of
+/// `/proc/PID/task/TID/schedstat`, in nanoseconds; Linux only).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let mut nanos = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        nanos += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(nanos))
 }
 
 async fn run_clients(
@@ -251,7 +365,7 @@ struct OurServer {
 }
 
 impl OurServer {
-    /// `role` is `serve_with` (our connection loop) or `axum::serve`.
+    /// `role` is `serve_with` (our connection loop), `axum::serve`, or `blocking pool`.
     fn start(role: &str) -> OurServer {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .env(ROLE, role)
@@ -296,15 +410,24 @@ impl Drop for OurServer {
 
 /// The server role: serves the model on a loopback port until SIGTERM.
 fn serve_until_terminated() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = std::env::var("SERVE_LOAD_WORKERS")
+        .ok()
+        .and_then(|w| w.parse().ok())
+    {
+        runtime.worker_threads(workers);
+    }
+    let runtime = runtime.enable_all().build().unwrap();
+    let role = std::env::var(ROLE).unwrap_or_default();
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         println!("{}", listener.local_addr().unwrap());
-        let router = serve::router(
-            SignedModel::new(LinearHousePrice),
-            ServeOptions::new().with_mode(Mode::MlflowServing),
-        );
-        if std::env::var(ROLE).is_ok_and(|role| role == "axum::serve") {
+        let mut options = ServeOptions::new().with_mode(Mode::MlflowServing);
+        if role == "blocking pool" {
+            options = options.with_inline_budget(Duration::ZERO);
+        }
+        let router = serve::router(SignedModel::new(LinearHousePrice), options);
+        if role == "axum::serve" {
             axum::serve(listener, router)
                 .with_graceful_shutdown(serve::shutdown_signal())
                 .await

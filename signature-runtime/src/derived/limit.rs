@@ -38,6 +38,10 @@ pub enum ValueLimit {
     },
     /// An array (or a map) each of whose items (values) is within the limit.
     Items(&'static ValueLimit),
+    /// An object (a struct with `#[derive(Signature)]`): the value under each named key within
+    /// its field's limit. A `None` name is a `#[serde(flatten)]` field, whose own fields are
+    /// keys of the same object. Fields with a `dtype` have no limit here.
+    Fields(&'static [(Option<&'static str>, ValueLimit)]),
 }
 
 impl ValueLimit {
@@ -47,6 +51,19 @@ impl ValueLimit {
             ValueLimit::None => ValueLimit::None,
             _ => ValueLimit::Items(items),
         }
+    }
+
+    /// The limit of a struct read from an object with `fields` (its serde names, and the
+    /// limits of their types): none when no field has one.
+    pub const fn fields(fields: &'static [(Option<&'static str>, ValueLimit)]) -> ValueLimit {
+        let mut index = 0;
+        while index < fields.len() {
+            if !matches!(fields[index].1, ValueLimit::None) {
+                return ValueLimit::Fields(fields);
+            }
+            index += 1;
+        }
+        ValueLimit::None
     }
 
     /// The limit of an integer type from `min` to `max`.

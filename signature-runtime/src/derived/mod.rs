@@ -95,6 +95,12 @@ pub trait Signature {
         let _ = limits;
     }
 
+    #[doc(hidden)]
+    /// The limit of this type read from a JSON object (a nested struct column, or a
+    /// `#[serde(flatten)]` field of one): [`ValueLimit::Fields`] of its input fields. Generated
+    /// by the derive. Not public API.
+    const _SIGNATURE_PRIVATE_LIMIT: ValueLimit = ValueLimit::None;
+
     /// The schema of this type read as a model input: serde's deserialize view (a field with a
     /// `#[serde(default)]` is optional; `skip_deserializing` fields are left out).
     fn input_schema() -> Schema {

@@ -25,6 +25,7 @@ use super::metrics::{self, Metrics, Tally};
 use super::{BodyFormat, ServeError, ServeOptions, json_body, predict_error, read_body};
 use crate::check::JsonChecker;
 use crate::model::PredictError;
+use crate::report::Report;
 use crate::types::{ModelSignature, Schema};
 
 /// The largest upstream answer passed back: far above any prediction body, and a bound on
@@ -54,6 +55,7 @@ struct Gateway {
     inputs: Option<Schema>,
     options: ServeOptions,
     slots: Arc<Semaphore>,
+    inline: super::inline::InlineGate,
     client: Client<HttpConnector, Full<Bytes>>,
     /// `http://host:port`, without a trailing slash.
     upstream: String,
@@ -92,6 +94,7 @@ pub fn gateway(
         checker: JsonChecker::for_signature(signature).with_options(options.check.clone()),
         inputs: signature.inputs().cloned(),
         slots: Arc::new(Semaphore::new(options.max_concurrent)),
+        inline: super::inline::InlineGate::new(options.inline_budget),
         client: Client::builder(TokioExecutor::new()).build(connector),
         upstream: upstream.trim_end_matches('/').to_owned(),
         signature_json: signature.to_dict().to_json(),
@@ -132,11 +135,9 @@ pub fn gateway(
         .with_state(state))
 }
 
-async fn invocations(
-    State(gateway): State<Arc<Gateway>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+async fn invocations(State(gateway): State<Arc<Gateway>>, request: Request<Body>) -> Response {
+    // The head taken apart, not extracted as a `HeaderMap` (which copies it).
+    let (axum::http::request::Parts { headers, .. }, body) = request.into_parts();
     let span = metrics::invocation_span();
     let started = Instant::now();
     let mut tally = Tally::default();
@@ -171,32 +172,28 @@ async fn check_and_forward(
     tally.outcome = "unsupported_media_type";
     let format = BodyFormat::of(&headers)?;
     span.record("format", format.name());
+    tally.outcome = "unreadable_body";
+    let bytes = read_body(&headers, body, gateway.options.max_body_bytes).await?;
+    // Taken once the body is in (as by the typed server): slow senders keep nobody out.
     tally.outcome = "overloaded";
     let _slot = gateway
         .slots
         .clone()
         .try_acquire_owned()
         .map_err(|_| ServeError::overloaded(gateway.options.max_concurrent))?;
-    tally.outcome = "unreadable_body";
-    let bytes = read_body(&headers, body, gateway.options.max_body_bytes).await?;
-    let checking = gateway.clone();
-    let checked = bytes.clone();
     let started = Instant::now();
-    let (report, refusal) = tokio::task::spawn_blocking(move || {
-        let body = json_body(format, &checked, checking.inputs.as_ref())?;
-        let report = checking.checker.check(&body);
-        if report.is_valid() {
-            return Ok((report, None));
-        }
-        let refused = PredictError::<std::convert::Infallible>::InvalidInput(report);
-        let inputs = checking.inputs.as_ref();
-        match predict_error(refused, format, inputs, checking.options.full_reports) {
-            (refusal, Some(report)) => Ok((report, Some(refusal))),
-            (refusal, None) => Err(refusal),
-        }
-    })
-    .await
-    .map_err(|e| ServeError::internal(format!("the check did not finish: {e}")))??;
+    // As the typed server runs its model: on this worker when the check is expected to be
+    // quick, otherwise on a blocking thread.
+    let (report, refusal) = if gateway.inline.runs_inline(bytes.len()) {
+        check(gateway, format, &bytes)?
+    } else {
+        let checking = gateway.clone();
+        let checked = bytes.clone();
+        tokio::task::spawn_blocking(move || check(&checking, format, &checked))
+            .await
+            .map_err(|e| ServeError::internal(format!("the check did not finish: {e}")))??
+    };
+    gateway.inline.observe(bytes.len(), started.elapsed());
     tally.check = Some(started.elapsed());
     tally.report = Some(report);
     if let Some(refusal) = refusal {
@@ -223,6 +220,25 @@ async fn check_and_forward(
         "upstream_failed"
     };
     forwarded
+}
+
+/// The check's report of a body, and the refusal to answer with when it failed.
+fn check(
+    gateway: &Gateway,
+    format: BodyFormat,
+    bytes: &Bytes,
+) -> Result<(Report, Option<ServeError>), ServeError> {
+    let body = json_body(format, bytes, gateway.inputs.as_ref())?;
+    let report = gateway.checker.check(&body);
+    if report.is_valid() {
+        return Ok((report, None));
+    }
+    let refused = PredictError::<std::convert::Infallible>::InvalidInput(report);
+    let inputs = gateway.inputs.as_ref();
+    match predict_error(refused, format, inputs, gateway.options.full_reports) {
+        (refusal, Some(report)) => Ok((report, Some(refusal))),
+        (refusal, None) => Err(refusal),
+    }
 }
 
 async fn pass_through(State(gateway): State<Arc<Gateway>>, uri: Uri) -> Response {

@@ -77,6 +77,7 @@ mod csv;
 mod error;
 mod extract;
 mod gateway;
+mod inline;
 mod metrics;
 mod openapi;
 
@@ -119,6 +120,7 @@ pub struct ServeOptions {
     max_header_bytes: usize,
     max_headers: usize,
     max_connections: usize,
+    inline_budget: Duration,
     title: String,
 }
 
@@ -138,6 +140,8 @@ impl Default for ServeOptions {
             max_header_bytes: 64 * 1024,
             max_headers: connections::HYPER_MAX_HEADERS,
             max_connections: 20_000,
+            // Tokio's advice for work between two awaits: 10 to 100 µs.
+            inline_budget: Duration::from_micros(50),
             title: "signature-runtime scoring server".to_owned(),
         }
     }
@@ -188,7 +192,10 @@ impl ServeOptions {
         self
     }
 
-    /// How many `/invocations` requests run at once; one more is answered 503 at once.
+    /// How many `/invocations` requests are checked and predicted at once; one more is
+    /// answered 503 as soon as its body is in. A request takes its slot only once its body
+    /// has arrived: clients still sending bodies are bounded by the connection cap, the body
+    /// size limit and the body timeout, not by this limit.
     #[must_use]
     pub fn with_max_concurrent(mut self, max: usize) -> Self {
         self.max_concurrent = max.max(1);
@@ -244,6 +251,22 @@ impl ServeOptions {
     #[must_use]
     pub fn with_max_connections(mut self, max: usize) -> Self {
         self.max_connections = max.max(1);
+        self
+    }
+
+    /// How long a request's check and model may be expected to take and still run on the
+    /// async worker that read the body, rather than be handed to tokio's blocking pool (a
+    /// hand-off costs two thread wake-ups, more than a cheap model on a small body takes).
+    /// The server learns the expected time from the runs so far, per byte of body; the first
+    /// few requests, bodies over 64 KiB, and every request after a run that took long go to
+    /// the blocking pool. A run on a worker cannot be interrupted: a model that turns slow
+    /// without warning holds up that worker's other connections once, and its request,
+    /// past the timeout when the model returns, is answered 504 then. `Duration::ZERO`
+    /// sends every request to the blocking pool. Default 50 µs. The [`gateway`] runs its
+    /// check the same way.
+    #[must_use]
+    pub fn with_inline_budget(mut self, budget: Duration) -> Self {
+        self.inline_budget = budget;
         self
     }
 
@@ -303,6 +326,11 @@ impl ServeOptions {
     pub fn max_connections(&self) -> usize {
         self.max_connections
     }
+
+    /// The expected time under which a request's work runs on the async worker.
+    pub fn inline_budget(&self) -> Duration {
+        self.inline_budget
+    }
 }
 
 /// What the handlers share.
@@ -310,6 +338,7 @@ struct Server<M: Model> {
     model: SignedModel<M>,
     options: ServeOptions,
     slots: Arc<Semaphore>,
+    inline: inline::InlineGate,
     metrics: Arc<Metrics>,
     signature_json: String,
     openapi_json: String,
@@ -328,6 +357,7 @@ where
     let metrics = Arc::new(Metrics::default());
     let server = Arc::new(Server {
         slots: Arc::new(Semaphore::new(options.max_concurrent)),
+        inline: inline::InlineGate::new(options.inline_budget),
         model,
         options,
         metrics: metrics.clone(),
@@ -557,9 +587,10 @@ struct Outcome {
 
 async fn invocations<M: Model + Send + Sync + 'static>(
     State(server): State<Arc<Server<M>>>,
-    headers: HeaderMap,
-    body: Body,
+    request: axum::extract::Request,
 ) -> Response {
+    // The head taken apart, not extracted as a `HeaderMap` (which copies it).
+    let (axum::http::request::Parts { headers, .. }, body) = request.into_parts();
     let span = metrics::invocation_span();
     let started = Instant::now();
     let format = match BodyFormat::of(&headers) {
@@ -577,16 +608,10 @@ async fn invocations<M: Model + Send + Sync + 'static>(
     let timeout = server.options.timeout;
     let answer = tokio::time::timeout(
         timeout,
-        answer(server.clone(), headers, body, format).instrument(span.clone()),
+        answer(server.clone(), headers, body, format, started).instrument(span.clone()),
     )
     .await
-    .unwrap_or_else(|_| Outcome {
-        response: Err(ServeError::timeout(timeout)),
-        report: None,
-        check: None,
-        predict: None,
-        label: "timeout",
-    });
+    .unwrap_or_else(|_| timed_out(timeout));
     let tally = Tally {
         outcome: answer.label,
         report: answer.report,
@@ -604,13 +629,25 @@ async fn invocations<M: Model + Send + Sync + 'static>(
     response
 }
 
-/// Takes a slot, reads the body, then checks and predicts on a blocking thread (both are CPU
-/// work), a panic caught there.
+fn timed_out(timeout: Duration) -> Outcome {
+    Outcome {
+        response: Err(ServeError::timeout(timeout)),
+        report: None,
+        check: None,
+        predict: None,
+        label: "timeout",
+    }
+}
+
+/// Reads the body, takes a slot, then checks and predicts (CPU work) on this worker when
+/// the [gate](inline::InlineGate) expects it to be quick, otherwise on a blocking thread; a
+/// panic caught either way.
 async fn answer<M: Model + Send + Sync + 'static>(
     server: Arc<Server<M>>,
     headers: HeaderMap,
     body: Body,
     format: BodyFormat,
+    started: Instant,
 ) -> Outcome {
     let failed = |error: ServeError, label| Outcome {
         response: Err(error),
@@ -618,6 +655,13 @@ async fn answer<M: Model + Send + Sync + 'static>(
         check: None,
         predict: None,
         label,
+    };
+    // The slot is taken once the body is in: a client sending its body slowly must not keep
+    // others out. Bodies being read are bounded by the connection cap, the body size limit
+    // and the body timeout instead.
+    let bytes = match read_body(&headers, body, server.options.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(error) => return failed(error, "unreadable_body"),
     };
     // The slot travels with the blocking work: a request that timed out still holds it
     // until its model returns, so the limit counts what really runs.
@@ -627,25 +671,20 @@ async fn answer<M: Model + Send + Sync + 'static>(
             "overloaded",
         );
     };
-    let bytes = match read_body(&headers, body, server.options.max_body_bytes).await {
-        Ok(bytes) => bytes,
-        Err(error) => return failed(error, "unreadable_body"),
-    };
+    if server.inline.runs_inline(bytes.len()) {
+        let outcome = predict_measured(&server, format, &bytes);
+        drop(slot);
+        // The timeout could not interrupt the run: past it, the answer is the timeout's.
+        let timeout = server.options.timeout;
+        if started.elapsed() > timeout {
+            return timed_out(timeout);
+        }
+        return outcome;
+    }
     let work = server.clone();
     let joined = tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        catch_unwind(AssertUnwindSafe(|| predict(&work, format, &bytes))).unwrap_or_else(|panic| {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic without a message".to_owned());
-            tracing::error!(%reason, "the model panicked");
-            failed(
-                ServeError::internal(format!("the model panicked: {reason}")),
-                "model_panicked",
-            )
-        })
+        predict_measured(&work, format, &bytes)
     })
     .await;
     joined.unwrap_or_else(|error| {
@@ -654,6 +693,31 @@ async fn answer<M: Model + Send + Sync + 'static>(
             "internal_error",
         )
     })
+}
+
+/// [`predict`] with a panic caught and answered 500, its time told to the inline gate.
+fn predict_measured<M: Model>(server: &Server<M>, format: BodyFormat, bytes: &Bytes) -> Outcome {
+    let started = Instant::now();
+    let outcome =
+        catch_unwind(AssertUnwindSafe(|| predict(server, format, bytes))).unwrap_or_else(|panic| {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_owned());
+            tracing::error!(%reason, "the model panicked");
+            Outcome {
+                response: Err(ServeError::internal(format!(
+                    "the model panicked: {reason}"
+                ))),
+                report: None,
+                check: None,
+                predict: None,
+                label: "model_panicked",
+            }
+        });
+    server.inline.observe(bytes.len(), started.elapsed());
+    outcome
 }
 
 fn predict<M: Model>(server: &Server<M>, format: BodyFormat, bytes: &Bytes) -> Outcome {

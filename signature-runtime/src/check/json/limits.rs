@@ -158,14 +158,30 @@ fn misfits_of(limit: ValueLimit, value: &Value, suffix: &mut String, out: &mut V
             );
         }
         (ValueLimit::Items(items), Value::Object(entries)) => {
-            let escaped = entries
-                .iter()
-                .map(|(key, v)| (key.replace('~', "~0").replace('/', "~1"), v));
+            let escaped = entries.iter().map(|(key, v)| (escape(key), v));
             each_item(*items, escaped, suffix, out);
+        }
+        (ValueLimit::Fields(fields), Value::Object(entries)) => {
+            for (name, limit) in fields {
+                match name {
+                    Some(name) => {
+                        if let Some(value) = entries.get(*name) {
+                            each_item(*limit, std::iter::once((escape(name), value)), suffix, out);
+                        }
+                    }
+                    // A flattened field's fields: keys of this same object.
+                    None => misfits_of(*limit, value, suffix, out),
+                }
+            }
         }
         // Another kind of value (`null`, or one a `dtype` maps to another type) has no limit.
         _ => {}
     }
+}
+
+/// An object key as a JSON pointer token.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// [`misfits_of`] for each item, at `suffix/token`.
