@@ -7,7 +7,10 @@
 //! - `wide_1000x2000`: 1,000 columns, 2,000 rows, `dataframe_split` and records with their keys
 //!   in order, sorted, shuffled once (every record in one order) and shuffled per record (also
 //!   written to `$SIGNATURE_BENCH_DIR`, default
-//!   `/tmp/signature-bench`, for `benches/mlflow_parse_enforce.py`);
+//!   `/tmp/signature-bench`, for `benches/mlflow_parse_enforce.py`); its column types repeat
+//!   with a period of four;
+//! - `wide_mixed_1000x2000`: the same with the column types in a seeded random order, as a
+//!   real model's features come (see `payloads::WideTypes` for why both);
 //! - `small_1row`: one house-price row, the body a scoring server sees most.
 //!
 //! ```text
@@ -22,11 +25,12 @@ use std::time::{Duration, Instant};
 mod payloads;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use payloads::{KeyOrder, RecordsBody, SplitBody};
+use payloads::{KeyOrder, RecordsBody, SplitBody, WideTypes};
 use signature_runtime::JsonChecker;
 
 fn bench(c: &mut Criterion) {
-    wide(c);
+    wide(c, WideTypes::Periodic);
+    wide(c, WideTypes::Mixed);
     small(c);
     house(c);
 }
@@ -83,11 +87,17 @@ fn house(c: &mut Criterion) {
 
 /// 1,000 columns, 2,000 rows: the key order of records must not matter. The baselines are
 /// the in-order records and serde_json's `IgnoredAny` on the same bytes.
-fn wide(c: &mut Criterion) {
-    let checker = JsonChecker::for_schema(&payloads::wide_schema());
-    let (split, records) = payloads::wide_bodies();
-    payloads::write_wide(&payloads::bench_dir(), &split, &records);
-    let mut group = c.benchmark_group("wide_1000x2000");
+fn wide(c: &mut Criterion, types: WideTypes) {
+    let checker = JsonChecker::for_schema(&payloads::wide_schema(types));
+    let (split, records) = payloads::wide_bodies(types);
+    let group_name = match types {
+        WideTypes::Periodic => {
+            payloads::write_wide(&payloads::bench_dir(), &split, &records);
+            "wide_1000x2000"
+        }
+        WideTypes::Mixed => "wide_mixed_1000x2000",
+    };
+    let mut group = c.benchmark_group(group_name);
     group
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
