@@ -183,7 +183,12 @@ async fn check_and_forward(
     let checked = bytes.clone();
     let started = Instant::now();
     let (report, refusal) = tokio::task::spawn_blocking(move || {
-        let body = json_body(format, &checked, checking.inputs.as_ref())?;
+        let body = json_body(
+            format,
+            &checked,
+            checking.inputs.as_ref(),
+            &checking.checker,
+        )?;
         let report = checking.checker.check(&body);
         if report.is_valid() {
             return Ok((report, None));
