@@ -28,9 +28,7 @@ fn options(selector: u8) -> CheckOptions {
     } else {
         ExtraColumns::Reject
     };
-    CheckOptions::new()
-        .with_mode(mode)
-        .with_extra_columns(extra)
+    CheckOptions::new().with_mode(mode).with_extra_columns(extra)
 }
 
 /// The report's own invariants, and that a second run gives the same report.
@@ -44,10 +42,7 @@ fn report(
     assert_eq!(report.direction(), direction);
     assert_eq!(
         report.is_compatible(),
-        !report
-            .findings()
-            .iter()
-            .any(|f| f.verdict() == Verdict::Breaking)
+        !report.findings().iter().any(|f| f.verdict() == Verdict::Breaking)
     );
     assert_eq!(report.breaking().count() == 0, report.is_compatible());
     for finding in report.findings() {
@@ -55,11 +50,7 @@ fn report(
         let _ = finding.place();
     }
     let _ = serde_json::to_string(&report).unwrap();
-    assert_eq!(
-        new.compatibility(old, direction, options),
-        report,
-        "not deterministic"
-    );
+    assert_eq!(new.compatibility(old, direction, options), report, "not deterministic");
     report
 }
 
@@ -83,10 +74,7 @@ fuzz_target!(|data: &[u8]| {
         for direction in DIRECTIONS {
             let itself = report(signature, signature, direction, &options);
             assert!(
-                itself
-                    .findings()
-                    .iter()
-                    .all(|f| f.verdict() == Verdict::Compatible),
+                itself.findings().iter().all(|f| f.verdict() == Verdict::Compatible),
                 "a signature against itself: {itself:?}"
             );
         }
