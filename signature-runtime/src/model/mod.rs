@@ -227,6 +227,7 @@ impl<M: Model> SignedModel<M> {
 
     /// The checker of inputs, built once with the model (the scoring server reads CSV
     /// headers with its name index).
+    #[cfg(feature = "serve")]
     pub(crate) fn input_checker(&self) -> &JsonChecker {
         &self.inputs
     }
