@@ -5,7 +5,10 @@ input examples, and small Parquet / Arrow IPC files of the types the frame tests
     .venv-interop/bin/python fuzz/seeds/make_seeds.py
 
 `check_json` keeps its hand-written seeds; `arrow_batches` builds its inputs from bytes, so
-its seeds are a few byte patterns.
+its seeds are a few byte patterns. `csv_body` takes the CSV bodies of the serving tests, plus
+bodies for its other input types (every scalar type, 1,000 columns); to write only those:
+
+    .venv-interop/bin/python -c 'import sys; sys.path.insert(0, "fuzz/seeds"); import make_seeds; make_seeds.write_csv_seeds()'
 """
 
 import glob
@@ -25,10 +28,10 @@ MAX_SEED = 4096
 RAW = re.compile(r'r(#+)"(.*?)"\1', re.S)
 
 
-def write(target, name, data):
+def write(target, name, data, max_size=MAX_SEED):
     if isinstance(data, str):
         data = data.encode()
-    if len(data) > MAX_SEED:
+    if len(data) > max_size:
         return
     folder = os.path.join(SEEDS, target)
     os.makedirs(folder, exist_ok=True)
@@ -163,6 +166,62 @@ def compatibility_pairs(signatures):
     return pairs + changes
 
 
+RUST_STRING = re.compile(r'"((?:[^"\\]|\\[\s\S])*)"')
+RUST_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "0": "\0"}
+
+
+def csv_texts():
+    """The CSV bodies of the serving tests: plain string literals whose first line is a header."""
+    files = [
+        os.path.join(ROOT, "tests", "serve.rs"),
+        os.path.join(ROOT, "tests", "interop_serve.rs"),
+        os.path.join(ROOT, "signature-runtime", "src", "serve", "csv.rs"),
+    ]
+    texts = []
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+        # What would put the scan of plain literals out of step: comments, raw strings, chars.
+        source = re.sub(r"(?m)^\s*//.*$", "", source)
+        source = RAW.sub("", source)
+        source = re.sub(r"'(\\.|[^\\'])'", "", source)
+        for match in RUST_STRING.finditer(source):
+            literal = match.group(1)
+            first = literal.split("\\n")[0]
+            if "\\n" not in literal or "{" in literal or not re.fullmatch(r'[\w,.\\"]+', first):
+                continue
+            text = re.sub(r"\\(.)", lambda m: RUST_ESCAPES.get(m.group(1), m.group(0)), literal)
+            if text not in texts:
+                texts.append(text)
+    return texts
+
+
+def write_csv_seeds():
+    """`csv_body`: a selector byte (bits 0-1 the input type, 2 the mode, 3 extra columns,
+    4-5 the content type, 6 a 256-byte limit, 7 full reports), then the body."""
+    for i, text in enumerate(csv_texts()):
+        for selector in (0x00, 0x04, 0x18, 0x94):
+            write("csv_body", f"test_{i:03}_{selector:02x}", bytes([selector]) + text.encode())
+    scalars = "string,double,float,long,integer,boolean,datetime,binary\n"
+    every = [
+        scalars + '"Salem, OR",1.5,2.5,3,4,True,2024-01-02 03:04:05,YWJj\n',
+        scalars + '"say ""hi""",-0.0,1e3,-9223372036854775808,2147483647,FALSE,2024-01-02,\n,,,,,,,\n',
+        "\ufeffboolean,string\r\ntrue,\"two\nlines\"\r\n\r\nTRUE,é\r\n",
+    ]
+    for i, text in enumerate(every):
+        for selector in (0x01, 0x05, 0x02, 0x06, 0x41):
+            write("csv_body", f"every_scalar_{i}_{selector:02x}", bytes([selector]) + text.encode())
+    names = [f"c{k:03}" for k in range(1000)]
+    cells = ["1.5", "3", "x", "7", "TRUE"]
+    wide = [
+        ",".join(names) + "\n" + ",".join(cells * 200) + "\n" + ",".join((cells[:3] + ["", ""]) * 200) + "\n",
+        ",".join(reversed(names)) + ",extra\n" + ",".join(reversed(cells * 200)) + ",9\n",
+    ]
+    for i, text in enumerate(wide):
+        for selector in (0x03, 0x07, 0x0B):
+            write("csv_body", f"wide_{i}_{selector:02x}", bytes([selector]) + text.encode(), max_size=1 << 16)
+
+
 def main():
     signatures = signature_texts()
     for i, text in enumerate(signatures):
@@ -201,6 +260,8 @@ def main():
 
     for i, pattern in enumerate([bytes(range(256)), bytes(64), b"\xff" * 64, bytes(range(255, -1, -3))]):
         write("arrow_batches", f"pattern_{i}", pattern)
+
+    write_csv_seeds()
 
 
 if __name__ == "__main__":

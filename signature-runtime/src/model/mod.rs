@@ -225,6 +225,13 @@ impl<M: Model> SignedModel<M> {
         &self.signature
     }
 
+    /// The checker of inputs, built once with the model (the scoring server reads CSV
+    /// headers with its name index).
+    #[cfg(feature = "serve")]
+    pub(crate) fn input_checker(&self) -> &JsonChecker {
+        &self.inputs
+    }
+
     /// The model inside.
     pub fn model(&self) -> &M {
         &self.model

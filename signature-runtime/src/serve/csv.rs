@@ -12,10 +12,17 @@
 use serde_json::{Map as JsonMap, Number, Value};
 
 use super::ServeError;
+use crate::check::JsonChecker;
 use crate::types::{ColumnType, DataType, Schema};
 
-/// The `dataframe_split` JSON body of a CSV body.
-pub(crate) fn to_split_body(csv: &[u8], schema: Option<&Schema>) -> Result<Vec<u8>, ServeError> {
+/// The `dataframe_split` JSON body of a CSV body; `checker` is the one built for `schema`,
+/// whose name index finds each header's column (a scan of the schema per header name would
+/// cost a million name comparisons per request at 1,000 columns).
+pub(crate) fn to_split_body(
+    csv: &[u8],
+    schema: Option<&Schema>,
+    checker: &JsonChecker,
+) -> Result<Vec<u8>, ServeError> {
     let text = std::str::from_utf8(csv).map_err(|e| {
         ServeError::bad_request(format!(
             "Invalid input. Ensure that input is a valid UTF-8 encoded string. Error: {e}"
@@ -29,17 +36,13 @@ pub(crate) fn to_split_body(csv: &[u8], schema: Option<&Schema>) -> Result<Vec<u
             "Failed to parse input as a Pandas DataFrame: the CSV body has no header row",
         )
     })?;
+    // A tensor schema has no columns: its names type no cell.
+    let columns = schema.and_then(Schema::columns).unwrap_or_default();
     let types: Vec<Option<&ColumnType>> = header
         .iter()
         .map(|name| {
-            schema
-                .and_then(Schema::columns)
-                .and_then(|columns| {
-                    columns
-                        .iter()
-                        .find(|c| c.name().and_then(|n| n.as_str()) == Some(name.as_str()))
-                })
-                .map(|c| c.ty())
+            let column = columns.get(checker.position_of(name)?)?;
+            Some(column.ty())
         })
         .collect();
     let mut data = Vec::new();
@@ -176,8 +179,12 @@ mod tests {
     use super::*;
     use crate::types::ColSpec;
 
+    fn split(csv: &[u8], schema: &Schema) -> Result<Vec<u8>, ServeError> {
+        to_split_body(csv, Some(schema), &JsonChecker::for_schema(schema))
+    }
+
     fn body(csv: &str, schema: &Schema) -> Value {
-        serde_json::from_slice(&to_split_body(csv.as_bytes(), Some(schema)).unwrap()).unwrap()
+        serde_json::from_slice(&split(csv.as_bytes(), schema).unwrap()).unwrap()
     }
 
     #[test]
@@ -205,10 +212,66 @@ mod tests {
     #[test]
     fn an_unclosed_quote_is_a_bad_request() {
         let schema = Schema::from_columns(vec![ColSpec::new("a", DataType::String)]).unwrap();
-        let error = to_split_body(b"a\n\"open\n", Some(&schema)).unwrap_err();
+        let error = split(b"a\n\"open\n", &schema).unwrap_err();
         assert_eq!(error.error_code(), "BAD_REQUEST");
         assert!(error.message().contains("line 2"), "{error}");
-        let error = to_split_body(b"", Some(&schema)).unwrap_err();
+        let error = split(b"", &schema).unwrap_err();
         assert!(error.message().contains("no header row"), "{error}");
+    }
+
+    /// 1,000 columns of four types, the header in reverse order with an extra column in the
+    /// middle: each cell is typed by its own column, found by name whatever its place.
+    #[test]
+    fn a_thousand_column_body_types_each_cell_by_its_column() {
+        let ty = |k: usize| {
+            [
+                DataType::Double,
+                DataType::Long,
+                DataType::String,
+                DataType::Boolean,
+            ][k % 4]
+        };
+        let schema = Schema::from_columns(
+            (0..1000)
+                .map(|k| ColSpec::new(format!("c{k:03}"), ty(k)))
+                .collect(),
+        )
+        .unwrap();
+        let mut names: Vec<String> = (0..1000).rev().map(|k| format!("c{k:03}")).collect();
+        names.insert(500, "extra".to_owned());
+        let cells: Vec<String> = names
+            .iter()
+            .map(|name| match name.strip_prefix('c') {
+                Some(k) if ty(k.parse().unwrap()) == DataType::Boolean => "TRUE".to_owned(),
+                Some(k) => k.trim_start_matches('0').to_owned() + "0",
+                None => "7".to_owned(),
+            })
+            .collect();
+        let csv = format!("{}\n{}\n", names.join(","), cells.join(","));
+        let json = body(&csv, &schema);
+        let row = json["dataframe_split"]["data"][0].as_array().unwrap();
+        assert_eq!(row.len(), 1001);
+        for (name, cell) in names.iter().zip(row) {
+            let Some(k) = name.strip_prefix('c').map(|k| k.parse::<usize>().unwrap()) else {
+                assert_eq!(cell, &serde_json::json!(7), "the extra column is inferred");
+                continue;
+            };
+            let expected = match ty(k) {
+                DataType::Double => serde_json::json!((k * 10) as f64),
+                DataType::Long => serde_json::json!(k * 10),
+                DataType::String => serde_json::json!(format!("{}", k * 10)),
+                _ => serde_json::json!(true),
+            };
+            assert_eq!(cell, &expected, "{name}");
+        }
+    }
+
+    /// A tensor schema has no columns: a header naming a tensor is read as pandas infers it.
+    #[test]
+    fn tensor_names_type_no_cell() {
+        let tensor = crate::types::TensorSpec::new("x", crate::types::NumpyDtype::Float64, [-1]);
+        let schema = Schema::from_tensors(vec![tensor]).unwrap();
+        let json = body("x\n3\n", &schema);
+        assert_eq!(json["dataframe_split"]["data"], serde_json::json!([[3]]));
     }
 }

@@ -106,8 +106,8 @@ where
         let format = BodyFormat::of(&parts.headers)?;
         let bytes = read_body(&parts.headers, body, options.max_body_bytes()).await?;
         let inputs = T::input_schema();
-        let body = json_body(format, &bytes, Some(&inputs))?;
         let checker = checker::<T, P>(options.check_options());
+        let body = json_body(format, &bytes, Some(&inputs), &checker)?;
         let refused = |error: PredictError<Infallible>| {
             predict_error(error, format, Some(&inputs), options.full_reports()).0
         };

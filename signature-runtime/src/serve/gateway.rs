@@ -228,7 +228,7 @@ fn check(
     format: BodyFormat,
     bytes: &Bytes,
 ) -> Result<(Report, Option<ServeError>), ServeError> {
-    let body = json_body(format, bytes, gateway.inputs.as_ref())?;
+    let body = json_body(format, bytes, gateway.inputs.as_ref(), &gateway.checker)?;
     let report = gateway.checker.check(&body);
     if report.is_valid() {
         return Ok((report, None));

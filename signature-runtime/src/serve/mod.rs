@@ -103,7 +103,7 @@ pub use extract::Rows;
 pub use gateway::{UpstreamError, gateway};
 
 use self::metrics::{Metrics, Tally};
-use crate::check::{CheckOptions, ExtraColumns, Mode};
+use crate::check::{CheckOptions, ExtraColumns, JsonChecker, Mode};
 use crate::model::{Model, PredictError, Predictions, SignedModel};
 use crate::report::Report;
 
@@ -564,15 +564,17 @@ pub(crate) async fn read_body(
     }
 }
 
-/// A `dataframe_split` JSON body for a CSV body, or the JSON body itself.
+/// A `dataframe_split` JSON body for a CSV body, or the JSON body itself; `checker` is the one
+/// built for `inputs` (its name index finds each CSV column's type).
 pub(crate) fn json_body<'a>(
     format: BodyFormat,
     bytes: &'a Bytes,
     inputs: Option<&crate::types::Schema>,
+    checker: &JsonChecker,
 ) -> Result<std::borrow::Cow<'a, [u8]>, ServeError> {
     match format {
         BodyFormat::Json => Ok(std::borrow::Cow::Borrowed(bytes.as_ref())),
-        BodyFormat::Csv => csv::to_split_body(bytes, inputs).map(std::borrow::Cow::Owned),
+        BodyFormat::Csv => csv::to_split_body(bytes, inputs, checker).map(std::borrow::Cow::Owned),
     }
 }
 
@@ -730,7 +732,8 @@ fn predict<M: Model>(server: &Server<M>, format: BodyFormat, bytes: &Bytes) -> O
         predict: None,
         label: "invalid_input",
     };
-    let body = match json_body(format, bytes, server.model.signature().inputs()) {
+    let inputs = server.model.signature().inputs();
+    let body = match json_body(format, bytes, inputs, server.model.input_checker()) {
         Ok(body) => body,
         Err(error) => {
             outcome.response = Err(error);

@@ -247,6 +247,15 @@ impl JsonChecker {
     }
 }
 
+/// The check's report with conform's own errors first, under the checker's cap.
+fn with_errors(checker: &JsonChecker, errors: Vec<Problem>, report: &Report) -> Report {
+    let mut collector = Collector::new(checker.options().max_problems().max(1));
+    for problem in errors.into_iter().chain(report.problems().iter().cloned()) {
+        collector.add(problem);
+    }
+    collector.finish(report.rows())
+}
+
 /// Gathers the columns as the check accepts their cells.
 struct ConformSink<'b> {
     body: &'b [u8],
@@ -280,7 +289,18 @@ impl<'b> ConformSink<'b> {
         let mut params = match self.params {
             Some((start, end)) => match serde_json::from_slice(&self.body[start..end]) {
                 Ok(params) => params,
-                Err(_) => return Err(report),
+                // The check passed them (an unknown param is not read), but a JSON value cannot
+                // hold them (`1e400`): an error of its own, as for a cell, never a refusal with
+                // a report that has none.
+                Err(error) => {
+                    let problem = Problem::new(
+                        ProblemKind::OutOfRange,
+                        Severity::Error,
+                        "/params",
+                        format!("the params cannot be held as JSON values: {error}"),
+                    );
+                    return Err(with_errors(checker, vec![problem], &report));
+                }
             },
             None => Map::new(),
         };
@@ -294,15 +314,7 @@ impl<'b> ConformSink<'b> {
             }
         }
         if !self.problems.is_empty() {
-            let mut collector = Collector::new(checker.options().max_problems().max(1));
-            for problem in self
-                .problems
-                .into_iter()
-                .chain(report.problems().iter().cloned())
-            {
-                collector.add(problem);
-            }
-            return Err(collector.finish(report.rows()));
+            return Err(with_errors(checker, self.problems, &report));
         }
         let longest = self.columns.iter().map(|c| c.values.len()).max();
         let rows = report
@@ -498,6 +510,23 @@ mod tests {
         ])
         .unwrap();
         JsonChecker::for_schema(&schema)
+    }
+
+    /// Found by the `check_json` fuzz target: an unknown param the check only warns about, whose
+    /// number no JSON value holds, made conform refuse with a report without an error.
+    #[test]
+    fn params_no_json_value_holds_are_an_error_of_conform() {
+        let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Double)]).unwrap();
+        let checker = JsonChecker::for_schema(&schema);
+        let body = br#"{"inputs": [{"x": 1.0}], "params": {"huge": 1e3147483648}}"#;
+        assert!(checker.check(body).is_valid());
+        let refused = checker.conform(body).unwrap_err();
+        assert!(!refused.is_valid(), "{refused}");
+        let problem = refused.errors().next().unwrap();
+        assert_eq!(
+            (problem.kind(), problem.pointer()),
+            (ProblemKind::OutOfRange, "/params")
+        );
     }
 
     #[test]

@@ -232,6 +232,14 @@ impl JsonChecker {
         })
     }
 
+    /// The position of the schema entry named `name` (a column with a text name, or a named
+    /// tensor), from the index the checker was built with: one lookup whatever the schema's
+    /// width, for the readers that turn other formats into bodies (the scoring server's CSV).
+    #[cfg(feature = "serve")]
+    pub(crate) fn position_of(&self, name: &str) -> Option<usize> {
+        self.names.get(name.as_bytes())
+    }
+
     /// The parameters the signature declares, if any.
     pub(in crate::check) fn param_schema(&self) -> Option<&ParamSchema> {
         self.params.as_ref()
