@@ -54,7 +54,9 @@ impl Rng {
 fn group(rng: &mut Rng, first_id: i64, rows: usize) -> RecordBatch {
     let ids: Vec<i64> = (0..rows as i64).map(|i| first_id + i).collect();
     let ages: Vec<i32> = (0..rows).map(|_| 18 + rng.below(70) as i32).collect();
-    let incomes: Vec<f64> = (0..rows).map(|_| 20_000.0 + rng.unit() * 180_000.0).collect();
+    let incomes: Vec<f64> = (0..rows)
+        .map(|_| 20_000.0 + rng.unit() * 180_000.0)
+        .collect();
     let balances: Vec<Option<f64>> = (0..rows)
         .map(|_| (rng.below(10) != 0).then(|| rng.unit() * 50_000.0))
         .collect();
@@ -76,7 +78,10 @@ fn group(rng: &mut Rng, first_id: i64, rows: usize) -> RecordBatch {
         ("id", Arc::new(Int64Array::from(ids)) as ArrayRef),
         ("age", Arc::new(Int32Array::from(ages)) as ArrayRef),
         ("income", Arc::new(Float64Array::from(incomes)) as ArrayRef),
-        ("balance", Arc::new(Float64Array::from(balances)) as ArrayRef),
+        (
+            "balance",
+            Arc::new(Float64Array::from(balances)) as ArrayRef,
+        ),
         ("score", Arc::new(Float32Array::from(scores)) as ArrayRef),
         ("visits", Arc::new(Int64Array::from(visits)) as ArrayRef),
         ("region", Arc::new(StringArray::from(regions)) as ArrayRef),

@@ -176,6 +176,8 @@ macro_rules! checker_setup {
 
 #[cfg(feature = "arrow")]
 pub mod arrow;
+#[cfg(feature = "datafusion")]
+pub mod datafusion;
 mod pandas;
 #[cfg(feature = "parquet")]
 pub mod parquet;
@@ -183,6 +185,10 @@ mod plan;
 #[cfg(feature = "polars")]
 pub mod polars;
 
+/// The DataFusion crate [`datafusion`](mod@datafusion) works with, re-exported so callers use
+/// the same version (and so the same arrow).
+#[cfg(feature = "datafusion")]
+pub use ::datafusion as datafusion_crate;
 /// The parquet crate the file checks read with.
 #[cfg(feature = "parquet")]
 pub use ::parquet as parquet_crate;
