@@ -130,56 +130,33 @@ fn unreadable_datasets_exit_2_naming_the_place() {
     let dir = scratch("unreadable");
     let signature = dir.join("signature.json");
     std::fs::write(&signature, SIGNATURE).unwrap();
+    let refused = |data: &Path, why: &str| {
+        let output = mlsig(&[
+            "check",
+            "--signature",
+            signature.to_str().unwrap(),
+            data.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{}", data.display());
+        assert!(stderr(&output).contains(why), "{}", stderr(&output));
+    };
 
     // No data files at all.
     let empty = dir.join("empty");
     std::fs::create_dir(&empty).unwrap();
-    let output = mlsig(&[
-        "check",
-        "--signature",
-        signature.to_str().unwrap(),
-        empty.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("no Parquet or Arrow IPC files"),
-        "{}",
-        stderr(&output)
-    );
+    refused(&empty, "no Parquet or Arrow IPC files");
 
     // A file that claims to be Parquet and is not.
     let broken = dir.join("broken");
     std::fs::create_dir(&broken).unwrap();
     write_dataset(&broken, 2, None);
     std::fs::write(broken.join("part-009.parquet"), "not parquet at all").unwrap();
-    let output = mlsig(&[
-        "check",
-        "--signature",
-        signature.to_str().unwrap(),
-        broken.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("part-009.parquet"),
-        "{}",
-        stderr(&output)
-    );
+    refused(&broken, "part-009.parquet");
 
     // Parquet and Arrow IPC files mixed.
     let mixed = dir.join("mixed");
     std::fs::create_dir(&mixed).unwrap();
     write_dataset(&mixed, 1, None);
     std::fs::write(mixed.join("z.arrow"), "ARROW1").unwrap();
-    let output = mlsig(&[
-        "check",
-        "--signature",
-        signature.to_str().unwrap(),
-        mixed.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("is not of the same format"),
-        "{}",
-        stderr(&output)
-    );
+    refused(&mixed, "is not of the same format");
 }

@@ -69,12 +69,12 @@ fn write_dataset(
     dir: &Path,
     files: u64,
     rows: u64,
-    spoil: impl Fn(u64, &mut Vec<u64>, &mut Vec<Option<String>>),
+    spoil: impl Fn(u64, &mut [u64], &mut [Option<String>]),
 ) -> Vec<RecordBatch> {
     (0..files)
         .map(|index| {
             let (mut ids, mut cities, prices) = batch(index, rows);
-            spoil(index, &mut ids, &mut cities);
+            spoil(index, &mut ids[..], &mut cities[..]);
             let batch = record_batch(ids, cities, prices);
             // Zero-padded, so the names sort in data order.
             let path = dir.join(format!("part-{index:03}.parquet"));
@@ -97,6 +97,23 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// A session of `partitions` partitions whose file scans keep their files: without work
 /// stealing, partition 0 reads the first files in path order, so the data order is the files'.
+/// The check of every Parquet file in `dir` through DataFusion on `partitions` partitions.
+fn check_dir(
+    rt: &tokio::runtime::Runtime,
+    dir: &Path,
+    partitions: usize,
+    checker: &ArrowChecker,
+) -> Report {
+    let ctx = context(partitions);
+    rt.block_on(async {
+        let frame = ctx
+            .read_parquet(dir.to_str().unwrap(), ParquetReadOptions::default())
+            .await
+            .unwrap();
+        check_dataframe(checker, frame).await.unwrap()
+    })
+}
+
 fn context(partitions: usize) -> SessionContext {
     let mut config = SessionConfig::new().with_target_partitions(partitions);
     config
@@ -114,7 +131,7 @@ fn json(report: &Report) -> serde_json::Value {
 /// An id past `i64::MAX` in file 1, a null city in file 3: each column's problems lie in one
 /// file, and in the signature's column order, so a check of all the data as one batch reports
 /// exactly the same problems in the same order.
-fn spoil_two(index: u64, ids: &mut Vec<u64>, cities: &mut Vec<Option<String>>) {
+fn spoil_two(index: u64, ids: &mut [u64], cities: &mut [Option<String>]) {
     if index == 1 {
         ids[2] = u64::MAX;
     }
@@ -124,7 +141,7 @@ fn spoil_two(index: u64, ids: &mut Vec<u64>, cities: &mut Vec<Option<String>>) {
 }
 
 /// A null city in row 7 of file 1.
-fn spoil_city(index: u64, _: &mut Vec<u64>, cities: &mut Vec<Option<String>>) {
+fn spoil_city(index: u64, _: &mut [u64], cities: &mut [Option<String>]) {
     if index == 1 {
         cities[7] = None;
     }
@@ -140,14 +157,7 @@ fn several_files_on_several_partitions_give_the_report_of_one_batch() {
     assert_eq!(expected.error_count(), 2, "{expected}");
     let rt = runtime();
     for partitions in [1, 2, 3, 8] {
-        let ctx = context(partitions);
-        let report = rt.block_on(async {
-            let frame = ctx
-                .read_parquet(dir.to_str().unwrap(), ParquetReadOptions::default())
-                .await
-                .unwrap();
-            check_dataframe(&checker, frame).await.unwrap()
-        });
+        let report = check_dir(&rt, &dir, partitions, &checker);
         assert_eq!(
             json(&report),
             json(&expected),
@@ -177,14 +187,7 @@ fn every_file_spoiled_gives_the_sequential_report_and_exact_counts() {
     assert_eq!(expected.problems().len(), 5, "{expected}");
     let rt = runtime();
     for partitions in [1, 4] {
-        let ctx = context(partitions);
-        let report = rt.block_on(async {
-            let frame = ctx
-                .read_parquet(dir.to_str().unwrap(), ParquetReadOptions::default())
-                .await
-                .unwrap();
-            check_dataframe(&checker, frame).await.unwrap()
-        });
+        let report = check_dir(&rt, &dir, partitions, &checker);
         assert_eq!(
             json(&report),
             json(&expected),

@@ -83,6 +83,7 @@ use super::ArrowChecker;
 /// one task per output partition. See the [module docs](self) for how the partitions' problems
 /// become one report.
 ///
+/// Runs on the Tokio runtime DataFusion itself runs on (it spawns one task per partition).
 /// An error is DataFusion's: the plan could not be built or executed (a file unreadable, a
 /// task that panicked).
 pub async fn check_dataframe(
@@ -355,6 +356,26 @@ fn one_input(signature: &Schema, index: usize) -> Result<Schema, DataFusionError
     single.map_err(external)
 }
 
+/// DataFusion compares and hashes functions to compare plans; ours are told apart by their
+/// `identity` (the checker's schema and options, as text), since a checker has no `Hash`.
+macro_rules! equal_by_identity {
+    ($function:ident) => {
+        impl PartialEq for $function {
+            fn eq(&self, other: &Self) -> bool {
+                self.identity == other.identity
+            }
+        }
+
+        impl Eq for $function {}
+
+        impl Hash for $function {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.identity.hash(state);
+            }
+        }
+    };
+}
+
 /// The function conforming one column: the column's own checker, on the column alone.
 #[derive(Debug)]
 struct ConformColumn {
@@ -392,19 +413,7 @@ impl ConformColumn {
     }
 }
 
-impl PartialEq for ConformColumn {
-    fn eq(&self, other: &Self) -> bool {
-        self.identity == other.identity
-    }
-}
-
-impl Eq for ConformColumn {}
-
-impl Hash for ConformColumn {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.identity.hash(state);
-    }
-}
+equal_by_identity!(ConformColumn);
 
 impl ScalarUDFImpl for ConformColumn {
     fn name(&self) -> &str {
@@ -474,19 +483,7 @@ struct RowErrors {
     identity: String,
 }
 
-impl PartialEq for RowErrors {
-    fn eq(&self, other: &Self) -> bool {
-        self.identity == other.identity
-    }
-}
-
-impl Eq for RowErrors {}
-
-impl Hash for RowErrors {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.identity.hash(state);
-    }
-}
+equal_by_identity!(RowErrors);
 
 impl ScalarUDFImpl for RowErrors {
     fn name(&self) -> &str {
