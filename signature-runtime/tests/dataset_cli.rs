@@ -159,4 +159,42 @@ fn unreadable_datasets_exit_2_naming_the_place() {
     write_dataset(&mixed, 1, None);
     std::fs::write(mixed.join("z.arrow"), "ARROW1").unwrap();
     refused(&mixed, "is not of the same format");
+
+    // Files whose schemas disagree: the first declares `bedrooms` non-nullable, the second
+    // holds a null there, which DataFusion refuses. Its message is printed once.
+    let disagree = dir.join("disagree");
+    std::fs::create_dir(&disagree).unwrap();
+    for (index, bedrooms) in [vec![Some(3), Some(2)], vec![Some(1), None]]
+        .into_iter()
+        .enumerate()
+    {
+        let batch = RecordBatch::try_from_iter([(
+            "bedrooms",
+            Arc::new(Int64Array::from(bedrooms)) as ArrayRef,
+        )])
+        .unwrap();
+        let path = disagree.join(format!("part-{index}.parquet"));
+        let mut writer =
+            ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None)
+                .unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+    }
+    let output = mlsig(&[
+        "check",
+        "--signature",
+        signature.to_str().unwrap(),
+        disagree.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("error: cannot read the dataset"),
+        "{message}"
+    );
+    assert_eq!(
+        message.matches("declared as non-nullable").count(),
+        1,
+        "{message}"
+    );
 }

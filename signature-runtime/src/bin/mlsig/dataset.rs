@@ -48,10 +48,12 @@ pub(crate) enum DatasetError {
     Listing { path: String, why: String },
     #[error(transparent)]
     File(#[from] signature_runtime::frame::parquet::FileError),
-    #[error("cannot read the dataset {path}: {source}")]
+    // The message includes DataFusion's, so it is not returned again as a source (nor is
+    // DataFusion's own chain, whose messages already repeat their causes).
+    #[error("cannot read the dataset {path}: {error}")]
     DataFusion {
         path: String,
-        source: DataFusionError,
+        error: DataFusionError,
     },
 }
 
@@ -198,7 +200,7 @@ impl Dataset {
     fn error(&self, source: DataFusionError) -> DatasetError {
         DatasetError::DataFusion {
             path: self.shown.clone(),
-            source,
+            error: source,
         }
     }
 }
