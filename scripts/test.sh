@@ -91,6 +91,9 @@ run_tests() {
 
 echo "==> cargo test --workspace --all-features" >&2
 run_tests --workspace --all-features "$@"
+# `datafusion` is tested in the all-features run above only: a matrix run of its own would build
+# DataFusion a second time with other features unified (minutes on CI's two cores), and clippy
+# in .ci/run already builds it with --all-features. The runs below never build it.
 # The feature matrix: the runtime alone (no derive, no Arrow), its default features with the
 # CLI but no Parquet (which must name a Parquet file as such), Arrow without Parquet, and Polars. Doctests need the derive, so these runs take the library and its tests; the
 # all-features run above covers the doctests.

@@ -49,9 +49,13 @@ fn ipc_blocks_outside_the_file_are_refused_before_anything_is_allocated() {
 #[test]
 fn a_parquet_chunk_with_a_negative_offset_is_refused() {
     let error = read_all("parquet_chunk_byte_range_negative.parquet").expect("refused");
+    // parquet 59.3 (DataFusion's) refuses this footer while decoding it, before our check of
+    // the chunks' byte ranges; parquet 60 decoded it and our check refused the chunk.
+    let message = error.to_string();
+    assert!(matches!(error, FileError::Parquet { .. }), "{message}");
     assert!(
-        error.to_string().contains("negative offset or size"),
-        "{error}"
+        message.contains("negative offset or size") || message.contains("Unexpected Encoding"),
+        "{message}"
     );
 }
 

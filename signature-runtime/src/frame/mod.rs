@@ -113,6 +113,8 @@ macro_rules! checker_setup {
 
 #[cfg(feature = "arrow")]
 pub mod arrow;
+#[cfg(feature = "datafusion")]
+pub mod datafusion;
 mod pandas;
 #[cfg(feature = "parquet")]
 pub mod parquet;
@@ -122,6 +124,10 @@ pub mod polars;
 #[cfg(test)]
 mod scenarios;
 
+/// The DataFusion crate [`datafusion`](mod@datafusion) works with, re-exported so callers use
+/// the same version (and so the same arrow).
+#[cfg(feature = "datafusion")]
+pub use ::datafusion as datafusion_crate;
 /// The parquet crate the file checks read with.
 #[cfg(feature = "parquet")]
 pub use ::parquet as parquet_crate;
