@@ -112,6 +112,49 @@ fn a_glob_names_the_bad_row_across_files_and_exits_1() {
     assert_eq!(json["problems"][0]["row"], 210);
 }
 
+/// The same check on a Ballista cluster, here one started inside `mlsig`
+/// (`MLSIG_BALLISTA=standalone`: a scheduler and an executor on loopback ports): the same
+/// report, in text and JSON, and the same file named for the bad row.
+#[cfg(feature = "ballista")]
+#[test]
+fn a_ballista_cluster_gives_the_local_report_and_names_the_file() {
+    let dir = scratch("ballista");
+    write_dataset(&dir, 4, Some(2));
+    let signature = dir.join("signature.json");
+    std::fs::write(&signature, SIGNATURE).unwrap();
+    let glob = dir.join("part-*.parquet");
+    let run = |format: &str, ballista: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mlsig"));
+        command
+            .args(["check", "--signature", signature.to_str().unwrap()])
+            .args(["--format", format, glob.to_str().unwrap()])
+            .env("MLSIG_THREADS", "2")
+            .env_remove("MLSIG_BALLISTA");
+        if let Some(url) = ballista {
+            command.env("MLSIG_BALLISTA", url);
+        }
+        command.output().unwrap()
+    };
+    for format in ["text", "json"] {
+        let local = run(format, None);
+        let remote = run(format, Some("standalone"));
+        assert_eq!(remote.status.code(), Some(1), "{}", stderr(&remote));
+        assert_eq!(stdout(&remote), stdout(&local));
+        assert_eq!(stderr(&remote), stderr(&local));
+    }
+    let remote = run("text", Some("standalone"));
+    assert!(
+        stdout(&remote).contains("(400 rows): 1 error"),
+        "{}",
+        stdout(&remote)
+    );
+    let file = dir.join("part-002.parquet");
+    assert_eq!(
+        stderr(&remote),
+        format!("note: row 210 is row 10 of {}\n", file.display())
+    );
+}
+
 #[test]
 fn infer_reads_every_file_of_a_dataset() {
     let dir = scratch("infer");

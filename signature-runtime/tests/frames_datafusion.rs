@@ -89,8 +89,10 @@ fn write_dataset(
 }
 
 fn runtime() -> tokio::runtime::Runtime {
+    // Timers and sockets for Ballista's scheduler and executor.
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .enable_all()
         .build()
         .unwrap()
 }
@@ -270,6 +272,31 @@ fn a_registered_table_is_checked_in_any_mode() {
     }
 }
 
+/// The SQL of the row-errors tests: each failing row's id and errors.
+const BAD_ROWS: &str = "SELECT CAST(id AS BIGINT) AS id, row_errors(id, city, price) AS errors \
+                        FROM houses WHERE row_errors(id, city, price) IS NOT NULL ORDER BY id";
+
+/// The `(id, errors)` pairs of [`BAD_ROWS`]' result.
+fn ids_and_errors(rows: &[RecordBatch]) -> Vec<(i64, String)> {
+    rows.iter()
+        .flat_map(|batch| {
+            let ids = batch.column(0).as_primitive::<Int64Type>().clone();
+            let errors = batch.column(1).as_string_view_opt().map_or_else(
+                || {
+                    batch
+                        .column(1)
+                        .as_string::<i32>()
+                        .iter()
+                        .map(|e| e.unwrap().to_owned())
+                        .collect::<Vec<_>>()
+                },
+                |view| view.iter().map(|e| e.unwrap().to_owned()).collect(),
+            );
+            ids.values().iter().copied().zip(errors).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 #[test]
 fn the_sql_function_names_each_bad_rows_errors() {
     let dir = support::scratch("udf");
@@ -286,34 +313,9 @@ fn the_sql_function_names_each_bad_rows_errors() {
         )
         .await
         .unwrap();
-        ctx.sql(
-            "SELECT CAST(id AS BIGINT) AS id, row_errors(id, city, price) AS errors FROM houses \
-             WHERE row_errors(id, city, price) IS NOT NULL ORDER BY id",
-        )
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap()
+        ctx.sql(BAD_ROWS).await.unwrap().collect().await.unwrap()
     });
-    let found: Vec<(i64, String)> = rows
-        .iter()
-        .flat_map(|batch| {
-            let ids = batch.column(0).as_primitive::<Int64Type>().clone();
-            let errors = batch.column(1).as_string_view_opt().map_or_else(
-                || {
-                    batch
-                        .column(1)
-                        .as_string::<i32>()
-                        .iter()
-                        .map(|e| e.unwrap().to_owned())
-                        .collect::<Vec<_>>()
-                },
-                |view| view.iter().map(|e| e.unwrap().to_owned()).collect(),
-            );
-            ids.values().iter().copied().zip(errors).collect::<Vec<_>>()
-        })
-        .collect();
+    let found = ids_and_errors(&rows);
     assert_eq!(found, vec![(207, "null_not_allowed: city".to_owned())]);
 
     // The valid rows: all but the one.
@@ -330,6 +332,42 @@ fn the_sql_function_names_each_bad_rows_errors() {
     // The wrong number of arguments is refused when the query is planned.
     let wrong = rt.block_on(async { ctx.sql("SELECT row_errors(id) FROM houses").await });
     assert!(wrong.is_err());
+}
+
+/// Checks that `collected`, a conformed frame's batches over the 1,200 rows of 4 files of
+/// 300, holds what the batch conformer gave (`expected`) in any row order.
+fn assert_conformed(collected: &[RecordBatch], expected: &RecordBatch) {
+    let got = concat_batches(&collected[0].schema(), collected).unwrap();
+    let types = |batch: &RecordBatch| {
+        batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| (f.name().clone(), f.data_type().to_string()))
+            .collect::<Vec<_>>()
+    };
+    // Strings may come back as views (DataFusion reads Parquet strings so); the numbers are
+    // the conformer's: UInt64 ids as Int64, float32 prices as Float64.
+    let expected_types = types(expected);
+    let got_types = types(&got);
+    assert_eq!(got_types[0], expected_types[0]);
+    assert_eq!(got_types[2], expected_types[2]);
+    let mut ids: Vec<i64> = got.column(0).as_primitive::<Int64Type>().values().to_vec();
+    ids.sort_unstable();
+    assert_eq!(ids, (0..1_200).collect::<Vec<i64>>());
+    let prices: f64 = got
+        .column(2)
+        .as_primitive::<Float64Type>()
+        .values()
+        .iter()
+        .sum();
+    let expected_prices: f64 = expected
+        .column(2)
+        .as_primitive::<Float64Type>()
+        .values()
+        .iter()
+        .sum();
+    assert_eq!(prices, expected_prices);
 }
 
 #[test]
@@ -350,38 +388,7 @@ fn conform_is_a_projection_with_the_batch_conformers_result() {
         assert!(conformed.report.is_valid(), "{}", conformed.report);
         conformed.frame.collect().await.unwrap()
     });
-    let got = concat_batches(&collected[0].schema(), &collected).unwrap();
-    let types = |batch: &RecordBatch| {
-        batch
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| (f.name().clone(), f.data_type().to_string()))
-            .collect::<Vec<_>>()
-    };
-    // Strings may come back as views (DataFusion reads Parquet strings so); the numbers are
-    // the conformer's: UInt64 ids as Int64, float32 prices as Float64.
-    let expected_types = types(&expected.batch);
-    let got_types = types(&got);
-    assert_eq!(got_types[0], expected_types[0]);
-    assert_eq!(got_types[2], expected_types[2]);
-    let mut ids: Vec<i64> = got.column(0).as_primitive::<Int64Type>().values().to_vec();
-    ids.sort_unstable();
-    assert_eq!(ids, (0..1_200).collect::<Vec<i64>>());
-    let prices: f64 = got
-        .column(2)
-        .as_primitive::<Float64Type>()
-        .values()
-        .iter()
-        .sum();
-    let expected_prices: f64 = expected
-        .batch
-        .column(2)
-        .as_primitive::<Float64Type>()
-        .values()
-        .iter()
-        .sum();
-    assert_eq!(prices, expected_prices);
+    assert_conformed(&collected, &expected.batch);
 }
 
 #[test]
@@ -447,4 +454,162 @@ fn a_dataset_infers_the_schema_of_all_its_data() {
     assert_eq!(inferred, expected);
     // The null city (in one file of four) makes the column optional.
     assert!(!inferred.columns().unwrap()[0].required());
+}
+
+/// The same checks on a Ballista cluster: a scheduler and an executor started in this process
+/// (Ballista's standalone mode, loopback ports), the plans sent to them as protobuf.
+#[cfg(feature = "ballista")]
+mod ballista {
+    use super::*;
+
+    use signature_runtime::frame::ballista::with_signature_codecs;
+    use signature_runtime::frame::ballista_crate::prelude::{SessionConfigExt, SessionContextExt};
+    use signature_runtime::frame::datafusion_crate::execution::SessionStateBuilder;
+
+    /// A Ballista session on a new standalone cluster: `partitions` partitions, file scans
+    /// without work stealing (as [`context`]), and our codecs when `codecs`.
+    async fn standalone(partitions: usize, codecs: bool) -> SessionContext {
+        let mut config = SessionConfig::new_with_ballista().with_target_partitions(partitions);
+        config
+            .options_mut()
+            .execution
+            .enable_file_stream_work_stealing = false;
+        let config = if codecs {
+            with_signature_codecs(config)
+        } else {
+            config
+        };
+        let state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .build();
+        SessionContext::standalone_with_state(state).await.unwrap()
+    }
+
+    #[test]
+    fn a_standalone_cluster_gives_the_local_report() {
+        let dir = support::scratch("ballista_check");
+        // A null city in every one of 8 files and an id past i64::MAX in file 2: more
+        // problems than the report lists, in several files.
+        write_dataset(&dir, 8, 1_000, |index, ids, cities| {
+            cities[(index as usize * 37) % 1_000] = None;
+            if index == 2 {
+                ids[500] = u64::MAX;
+            }
+        });
+        let options = CheckOptions::new().with_max_problems(4);
+        let checker = ArrowChecker::for_schema(&signature()).with_options(options);
+        let rt = runtime();
+        let local = check_dir(&rt, &dir, 2, &checker);
+        assert_eq!(local.error_count(), 9, "{local}");
+        let (remote, inferred) = rt.block_on(async {
+            let ctx = standalone(2, false).await;
+            let frame = ctx
+                .read_parquet(dir.to_str().unwrap(), ParquetReadOptions::default())
+                .await
+                .unwrap();
+            let report = check_dataframe(&checker, frame.clone()).await.unwrap();
+            // MLflow has no unsigned type, so the ids are left out of the inference.
+            let inferable = frame.select_columns(&["city", "price"]).unwrap();
+            (report, infer_dataframe(inferable).await.unwrap())
+        });
+        assert_eq!(json(&remote), json(&local), "{remote}");
+        // The first problems in data order, so in the first files (within a batch they are
+        // listed column by column): each row named from the start of the data, so its file is
+        // known from the files' 1,000 rows each.
+        let mut rows: Vec<u64> = remote.problems().iter().filter_map(|p| p.row()).collect();
+        rows.sort_unstable();
+        assert_eq!(rows, vec![0, 1_037, 2_074, 2_500], "{remote}");
+        let files: Vec<String> = rows
+            .iter()
+            .map(|row| format!("part-{:03}.parquet row {}", row / 1_000, row % 1_000))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "part-000.parquet row 0",
+                "part-001.parquet row 37",
+                "part-002.parquet row 74",
+                "part-002.parquet row 500"
+            ]
+        );
+        // The schema inferred from all the data, as locally: the nulls make `city` optional.
+        let local_inferred = rt.block_on(async {
+            let frame = context(2)
+                .read_parquet(dir.to_str().unwrap(), ParquetReadOptions::default())
+                .await
+                .unwrap();
+            infer_dataframe(frame.select_columns(&["city", "price"]).unwrap())
+                .await
+                .unwrap()
+        });
+        assert_eq!(inferred, local_inferred);
+    }
+
+    #[test]
+    fn row_errors_and_conform_run_on_the_executors_with_our_codecs() {
+        let dir = support::scratch("ballista_udf");
+        write_dataset(&dir, 3, 200, spoil_city);
+        let checker = ArrowChecker::for_schema(&signature());
+        let rt = runtime();
+        let found = rt.block_on(async {
+            let ctx = standalone(2, true).await;
+            // Registered after the cluster started, so its scheduler and executor do not have
+            // it by name: only the codec's bytes can bring it there.
+            ctx.register_udf(row_errors_udf(&checker, "row_errors").unwrap());
+            let path = dir.to_str().unwrap();
+            ctx.register_parquet("houses", path, ParquetReadOptions::default())
+                .await
+                .unwrap();
+            ctx.sql(BAD_ROWS).await.unwrap().collect().await.unwrap()
+        });
+        assert_eq!(
+            ids_and_errors(&found),
+            vec![(207, "null_not_allowed: city".to_owned())]
+        );
+
+        let dir = support::scratch("ballista_conform");
+        let batches = write_dataset(&dir, 4, 300, |_, _, _| {});
+        let whole = concat_batches(&batches[0].schema(), &batches).unwrap();
+        let expected = checker.conform(&whole).unwrap();
+        let collected = rt.block_on(async {
+            let ctx = standalone(2, true).await;
+            let frame = ctx
+                .read_parquet(dir.to_str().unwrap(), ParquetReadOptions::default())
+                .await
+                .unwrap();
+            let conformed = conform_dataframe(&checker, frame).unwrap();
+            conformed.frame.collect().await.unwrap()
+        });
+        assert_conformed(&collected, &expected.batch);
+    }
+
+    /// Why the codecs are needed: Ballista's own send a function by name alone, and the
+    /// scheduler's registry does not have ours.
+    #[test]
+    fn without_our_codecs_the_cluster_cannot_find_row_errors() {
+        let dir = support::scratch("ballista_no_codec");
+        write_dataset(&dir, 2, 100, spoil_city);
+        let checker = ArrowChecker::for_schema(&signature());
+        let error = runtime().block_on(async {
+            let ctx = standalone(1, false).await;
+            ctx.register_udf(row_errors_udf(&checker, "row_errors").unwrap());
+            let path = dir.to_str().unwrap();
+            ctx.register_parquet("houses", path, ParquetReadOptions::default())
+                .await
+                .unwrap();
+            ctx.sql(BAD_ROWS)
+                .await
+                .unwrap()
+                .collect()
+                .await
+                .unwrap_err()
+        });
+        // The scheduler cannot read the plan: `... LogicalExtensionCodec is not provided for
+        // scalar function row_errors`.
+        assert!(
+            error.to_string().contains("scalar function row_errors"),
+            "{error}"
+        );
+    }
 }

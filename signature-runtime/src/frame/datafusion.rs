@@ -329,9 +329,11 @@ pub fn conform_dataframe(
         let function = ConformColumn::new(
             ArrowChecker::for_schema(&column).with_options(options.clone()),
             &name,
-            source,
-        )
-        .map_err(ConformError::DataFusion)?;
+        );
+        // Refused here, when the plan is made, rather than on the first batch.
+        function
+            .output_type(source.data_type())
+            .map_err(ConformError::DataFusion)?;
         projection.push(
             ScalarUDF::new_from_impl(function)
                 .call(vec![ident(name.clone())])
@@ -376,40 +378,48 @@ macro_rules! equal_by_identity {
     };
 }
 
-/// The function conforming one column: the column's own checker, on the column alone.
+/// The function conforming one column: the column's own checker, on the column alone. It
+/// holds nothing but the checker and the column's name, so Ballista's codec
+/// ([`super::ballista`]) can rebuild it on an executor from those two.
 #[derive(Debug)]
-struct ConformColumn {
-    checker: ArrowChecker,
-    column: String,
-    field: Arc<Field>,
-    output: ArrowType,
+pub(crate) struct ConformColumn {
+    pub(crate) checker: ArrowChecker,
+    pub(crate) column: String,
     signature: Signature,
     /// What tells two of these apart, for DataFusion's plan comparisons.
     identity: String,
 }
 
 impl ConformColumn {
-    fn new(checker: ArrowChecker, column: &str, input: &Field) -> Result<Self, DataFusionError> {
-        let field = Arc::new(Field::new(column, input.data_type().clone(), true));
-        // The conformed type, from a batch without rows: it depends on the input's type only.
-        let empty = RecordBatch::new_empty(Arc::new(ArrowSchema::new(vec![Arc::clone(&field)])));
-        let output = match checker.conform(&empty) {
-            Ok(conformed) => conformed.batch.column(0).data_type().clone(),
-            Err(report) => return plan_err!("column `{column}` cannot be conformed: {report}"),
-        };
+    /// The name plans show; the codec recognizes the function by its type, not by this.
+    pub(crate) const NAME: &'static str = "signature_conform";
+
+    pub(crate) fn new(checker: ArrowChecker, column: &str) -> Self {
         let identity = format!(
-            "{column}: {:?} {:?} -> {output}",
+            "{column}: {:?} {:?}",
             checker.input_schema(),
             checker.options(),
         );
-        Ok(ConformColumn {
+        ConformColumn {
             checker,
             column: column.to_owned(),
-            field,
-            output,
             signature: Signature::any(1, Volatility::Immutable),
             identity,
-        })
+        }
+    }
+
+    fn field(&self, input: &ArrowType) -> Arc<Field> {
+        Arc::new(Field::new(&self.column, input.clone(), true))
+    }
+
+    /// The conformed type of a column of type `input`, from a batch without rows: it depends
+    /// on the input's type only.
+    fn output_type(&self, input: &ArrowType) -> Result<ArrowType, DataFusionError> {
+        let empty = RecordBatch::new_empty(Arc::new(ArrowSchema::new(vec![self.field(input)])));
+        match self.checker.conform(&empty) {
+            Ok(conformed) => Ok(conformed.batch.column(0).data_type().clone()),
+            Err(report) => plan_err!("column `{}` cannot be conformed: {report}", self.column),
+        }
     }
 }
 
@@ -417,15 +427,18 @@ equal_by_identity!(ConformColumn);
 
 impl ScalarUDFImpl for ConformColumn {
     fn name(&self) -> &str {
-        "signature_conform"
+        Self::NAME
     }
 
     fn signature(&self) -> &Signature {
         &self.signature
     }
 
-    fn return_type(&self, _arg_types: &[ArrowType]) -> Result<ArrowType, DataFusionError> {
-        Ok(self.output.clone())
+    fn return_type(&self, arg_types: &[ArrowType]) -> Result<ArrowType, DataFusionError> {
+        match arg_types {
+            [input] => self.output_type(input),
+            _ => plan_err!("{} takes one column", Self::NAME),
+        }
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue, DataFusionError> {
@@ -435,7 +448,7 @@ impl ScalarUDFImpl for ConformColumn {
         };
         let array = value.into_array(rows)?;
         let batch = RecordBatch::try_new(
-            Arc::new(ArrowSchema::new(vec![Arc::clone(&self.field)])),
+            Arc::new(ArrowSchema::new(vec![self.field(array.data_type())])),
             vec![array],
         )?;
         match self.checker.conform(&batch) {
@@ -474,10 +487,12 @@ pub fn row_errors_udf(checker: &ArrowChecker, name: &str) -> Result<ScalarUDF, D
     }))
 }
 
+/// The function of [`row_errors_udf`]; Ballista's codec ([`super::ballista`]) rebuilds it on
+/// an executor from its checker and name.
 #[derive(Debug)]
-struct RowErrors {
-    checker: ArrowChecker,
-    name: String,
+pub(crate) struct RowErrors {
+    pub(crate) checker: ArrowChecker,
+    pub(crate) name: String,
     columns: Vec<String>,
     signature: Signature,
     identity: String,

@@ -5,6 +5,11 @@
 //! `MLSIG_THREADS` sets the number of threads (and partitions) instead of one per core; memory
 //! grows with it (about one batch of each file being read per thread, plus the batches whose
 //! problems the report lists).
+//!
+//! With the `ballista` feature, `MLSIG_BALLISTA=df://HOST:PORT` reads the dataset on that
+//! Ballista cluster instead (its executors must see the files at the same paths), and
+//! `MLSIG_BALLISTA=standalone` on a scheduler and executor started in this process. The report
+//! is the same; see `frame::ballista`.
 
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -239,11 +244,17 @@ fn threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-fn runtime_and_context() -> std::io::Result<(tokio::runtime::Runtime, SessionContext)> {
+fn runtime_and_context() -> Result<(tokio::runtime::Runtime, SessionContext), DataFusionError> {
     let threads = threads();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
+        .enable_all()
         .build()?;
+    let ctx = runtime.block_on(context(threads))?;
+    Ok((runtime, ctx))
+}
+
+fn config(threads: usize) -> SessionConfig {
     let mut config = SessionConfig::new().with_target_partitions(threads);
     // Each partition keeps its files (contiguous, in path order) instead of taking files from
     // the others as it goes: the data order is then the files' order, so a row of the report
@@ -252,8 +263,39 @@ fn runtime_and_context() -> std::io::Result<(tokio::runtime::Runtime, SessionCon
         .options_mut()
         .execution
         .enable_file_stream_work_stealing = false;
-    let ctx = SessionContext::new_with_config(config);
-    Ok((runtime, ctx))
+    config
+}
+
+#[cfg(not(feature = "ballista"))]
+async fn context(threads: usize) -> Result<SessionContext, DataFusionError> {
+    Ok(SessionContext::new_with_config(config(threads)))
+}
+
+/// A local session, or a Ballista one when `MLSIG_BALLISTA` names a scheduler (or
+/// `standalone`).
+#[cfg(feature = "ballista")]
+async fn context(threads: usize) -> Result<SessionContext, DataFusionError> {
+    use signature_runtime::frame::ballista::with_signature_codecs;
+    use signature_runtime::frame::ballista_crate::prelude::{SessionConfigExt, SessionContextExt};
+    use signature_runtime::frame::datafusion_crate::execution::SessionStateBuilder;
+
+    let Some(url) = std::env::var("MLSIG_BALLISTA")
+        .ok()
+        .filter(|url| !url.is_empty())
+    else {
+        return Ok(SessionContext::new_with_config(config(threads)));
+    };
+    let state = SessionStateBuilder::new()
+        .with_config(with_signature_codecs(
+            config(threads).upgrade_for_ballista(),
+        ))
+        .with_default_features()
+        .build();
+    if url == "standalone" {
+        SessionContext::standalone_with_state(state).await
+    } else {
+        SessionContext::remote_with_state(&url, state).await
+    }
 }
 
 /// Checks every file of the dataset at `path` through DataFusion: one report, rows counted
@@ -265,7 +307,7 @@ pub(crate) fn check(
 ) -> Result<Report, DatasetError> {
     let dataset = Dataset::open(path)?;
     let checker = ArrowChecker::for_signature(signature).with_options(options);
-    let (runtime, ctx) = runtime_and_context().map_err(|e| dataset.error(e.into()))?;
+    let (runtime, ctx) = runtime_and_context().map_err(|e| dataset.error(e))?;
     let total_rows = dataset.file_rows.as_ref().map(|rows| rows.iter().sum());
     let bar = ProgressBar::start(total_rows, dataset.bytes);
     let done = Arc::clone(&bar.rows);
@@ -294,7 +336,7 @@ pub(crate) fn check(
 /// The schema MLflow's `infer_signature` gives for all of the dataset's data.
 pub(crate) fn infer(path: &Path) -> Result<Schema, DatasetError> {
     let dataset = Dataset::open(path)?;
-    let (runtime, ctx) = runtime_and_context().map_err(|e| dataset.error(e.into()))?;
+    let (runtime, ctx) = runtime_and_context().map_err(|e| dataset.error(e))?;
     runtime
         .block_on(async { infer_dataframe(dataset.frame(&ctx).await?).await })
         .map_err(|e| dataset.error(e))
