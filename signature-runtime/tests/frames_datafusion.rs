@@ -14,9 +14,11 @@ use signature_runtime::frame::arrow_array::{
     ArrayRef, Float32Array, RecordBatch, StringArray, UInt64Array,
 };
 use signature_runtime::frame::datafusion::{
-    check_dataframe, check_table, conform_dataframe, infer_dataframe, row_errors_udf,
+    check_dataframe, check_dataframes, check_table, conform_dataframe, infer_dataframe,
+    row_errors_udf,
 };
 use signature_runtime::frame::datafusion_crate::arrow::compute::concat_batches;
+use signature_runtime::frame::datafusion_crate::dataframe::DataFrame;
 use signature_runtime::frame::datafusion_crate::datasource::MemTable;
 use signature_runtime::frame::datafusion_crate::prelude::{
     ParquetReadOptions, Partitioning, SessionConfig, SessionContext,
@@ -196,6 +198,54 @@ fn every_file_spoiled_gives_the_sequential_report_and_exact_counts() {
             "{partitions} partitions:\n{report}"
         );
     }
+}
+
+/// The Parquet files of `dir`, one frame each, in path order.
+async fn frame_per_file(ctx: &SessionContext, dir: &Path) -> Vec<DataFrame> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    let mut frames = Vec::new();
+    for file in files {
+        let file = file.to_str().unwrap();
+        frames.push(
+            ctx.read_parquet(file, ParquetReadOptions::default())
+                .await
+                .unwrap(),
+        );
+    }
+    frames
+}
+
+#[test]
+fn frames_checked_as_one_dataset_follow_each_other() {
+    let dir = support::scratch("frames");
+    write_dataset(&dir, 6, 1_000, spoil_two);
+    let checker = ArrowChecker::for_schema(&signature());
+    let rt = runtime();
+    let expected = check_dir(&rt, &dir, 1, &checker);
+    assert_eq!(expected.error_count(), 2, "{expected}");
+    let ctx = context(2);
+    let (report, refused) = rt.block_on(async {
+        let report = check_dataframes(&checker, frame_per_file(&ctx, &dir).await)
+            .await
+            .unwrap();
+        // Frames of other columns cannot be one dataset.
+        let mut frames = frame_per_file(&ctx, &dir).await;
+        frames[1] = frames[1].clone().select_columns(&["id", "city"]).unwrap();
+        (
+            report,
+            check_dataframes(&checker, frames).await.unwrap_err(),
+        )
+    });
+    assert_eq!(json(&report), json(&expected), "{report}");
+    assert_eq!(report.problems()[1].row(), Some(3_007), "{report}");
+    assert!(
+        refused.to_string().contains("different columns"),
+        "{refused}"
+    );
 }
 
 #[test]
@@ -467,13 +517,15 @@ mod ballista {
     use signature_runtime::frame::datafusion_crate::execution::SessionStateBuilder;
 
     /// A Ballista session on a new standalone cluster: `partitions` partitions, file scans
-    /// without work stealing (as [`context`]), and our codecs when `codecs`.
+    /// without work stealing (as [`context`]) and a file never split into several partitions,
+    /// and our codecs when `codecs`.
     async fn standalone(partitions: usize, codecs: bool) -> SessionContext {
         let mut config = SessionConfig::new_with_ballista().with_target_partitions(partitions);
         config
             .options_mut()
             .execution
             .enable_file_stream_work_stealing = false;
+        config.options_mut().optimizer.repartition_file_scans = false;
         let config = if codecs {
             with_signature_codecs(config)
         } else {
@@ -502,17 +554,29 @@ mod ballista {
         let rt = runtime();
         let local = check_dir(&rt, &dir, 2, &checker);
         assert_eq!(local.error_count(), 9, "{local}");
-        let (remote, inferred) = rt.block_on(async {
+        let (whole, remote, inferred) = rt.block_on(async {
             let ctx = standalone(2, false).await;
+            let path = dir.to_str().unwrap();
             let frame = ctx
-                .read_parquet(dir.to_str().unwrap(), ParquetReadOptions::default())
+                .read_parquet(path, ParquetReadOptions::default())
                 .await
                 .unwrap();
-            let report = check_dataframe(&checker, frame.clone()).await.unwrap();
+            // The dataset as one frame: one job, whose two partitions come back in the order
+            // the cluster finishes them.
+            let whole = check_dataframe(&checker, frame.clone()).await.unwrap();
+            // A frame per file, in path order: a job each, all at once.
+            let frames = frame_per_file(&ctx, &dir).await;
+            let remote = check_dataframes(&checker, frames).await.unwrap();
             // MLflow has no unsigned type, so the ids are left out of the inference.
             let inferable = frame.select_columns(&["city", "price"]).unwrap();
-            (report, infer_dataframe(inferable).await.unwrap())
+            (whole, remote, infer_dataframe(inferable).await.unwrap())
         });
+        // Exact counts either way; the same problems listed when the order is the files'.
+        assert_eq!(
+            (whole.error_count(), whole.warning_count()),
+            (local.error_count(), local.warning_count()),
+            "{whole}"
+        );
         assert_eq!(json(&remote), json(&local), "{remote}");
         // The first problems in data order, so in the first files (within a batch they are
         // listed column by column): each row named from the start of the data, so its file is

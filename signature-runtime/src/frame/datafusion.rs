@@ -112,8 +112,52 @@ pub async fn check_dataframe_with_progress(
     frame: DataFrame,
     progress: Progress,
 ) -> Result<Report, DataFusionError> {
-    let logical = Arc::new(frame.schema().as_arrow().clone());
-    let streams = frame.execute_stream_partitioned().await?;
+    check_dataframes_with_progress(checker, vec![frame], progress).await
+}
+
+/// Checks several frames as one dataset, the rows of each after those of the one before it:
+/// one report, rows counted from the start of the first frame. Every frame is executed at
+/// once, each partition of each on its own task. The frames must have the same columns.
+///
+/// Where a frame is one job whose partitions come back in the order they finish (Ballista:
+/// see [`super::ballista`]), a frame per file (or per group of files read as one partition)
+/// keeps the data order the files' order.
+pub async fn check_dataframes(
+    checker: &ArrowChecker,
+    frames: Vec<DataFrame>,
+) -> Result<Report, DataFusionError> {
+    check_dataframes_with_progress(checker, frames, Arc::new(|_| {})).await
+}
+
+/// [`check_dataframes`], calling `progress` after each batch.
+pub async fn check_dataframes_with_progress(
+    checker: &ArrowChecker,
+    frames: Vec<DataFrame>,
+    progress: Progress,
+) -> Result<Report, DataFusionError> {
+    let Some(first) = frames.first() else {
+        return plan_err!("no data frame to check");
+    };
+    let logical = Arc::new(first.schema().as_arrow().clone());
+    // Names and types: files of one dataset may differ in what their writers marked nullable.
+    let columns = |schema: &ArrowSchema| -> Vec<(String, ArrowType)> {
+        schema
+            .fields()
+            .iter()
+            .map(|field| (field.name().clone(), field.data_type().clone()))
+            .collect()
+    };
+    let mut streams = Vec::new();
+    for frame in frames {
+        if columns(frame.schema().as_arrow()) != columns(&logical) {
+            return plan_err!(
+                "the data frames checked as one have different columns: {} and {}",
+                logical,
+                frame.schema().as_arrow()
+            );
+        }
+        streams.extend(frame.execute_stream_partitioned().await?);
+    }
     // The physical plan's schema, which every batch has; the DataFrame's logical schema may
     // differ from it in nullability only, which would make the checker match it again.
     let Some(schema) = streams.first().map(|stream| stream.schema()) else {

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use signature_runtime::frame::ArrowChecker;
-use signature_runtime::frame::datafusion::{check_dataframe_with_progress, infer_dataframe};
+use signature_runtime::frame::datafusion::{check_dataframes_with_progress, infer_dataframe};
 use signature_runtime::frame::datafusion_crate::dataframe::DataFrame;
 use signature_runtime::frame::datafusion_crate::error::DataFusionError;
 use signature_runtime::frame::datafusion_crate::execution::options::ArrowReadOptions;
@@ -162,12 +162,35 @@ impl Dataset {
         })
     }
 
-    async fn frame(&self, ctx: &SessionContext) -> Result<DataFrame, DataFusionError> {
-        let paths: Vec<String> = self
-            .files
+    fn paths(&self) -> Vec<String> {
+        self.files
             .iter()
             .map(|file| file.display().to_string())
-            .collect();
+            .collect()
+    }
+
+    /// The dataset as one frame, or (`per_file`) as a frame per file in path order.
+    async fn frames(
+        &self,
+        ctx: &SessionContext,
+        per_file: bool,
+    ) -> Result<Vec<DataFrame>, DataFusionError> {
+        let paths = self.paths();
+        if !per_file {
+            return Ok(vec![self.frame(ctx, paths).await?]);
+        }
+        let mut frames = Vec::with_capacity(paths.len());
+        for path in paths {
+            frames.push(self.frame(ctx, vec![path]).await?);
+        }
+        Ok(frames)
+    }
+
+    async fn frame(
+        &self,
+        ctx: &SessionContext,
+        paths: Vec<String>,
+    ) -> Result<DataFrame, DataFusionError> {
         // DataFusion refuses a file whose extension is not the one its options name.
         let extension = self.files[0]
             .extension()
@@ -244,14 +267,27 @@ fn threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-fn runtime_and_context() -> Result<(tokio::runtime::Runtime, SessionContext), DataFusionError> {
+/// Where the dataset is read: the runtime, the session, and whether its frames must be one
+/// per file to keep the files' order (a Ballista job gives its partitions in the order they
+/// finish).
+struct Session {
+    runtime: tokio::runtime::Runtime,
+    ctx: SessionContext,
+    per_file: bool,
+}
+
+fn session() -> Result<Session, DataFusionError> {
     let threads = threads();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .enable_all()
         .build()?;
-    let ctx = runtime.block_on(context(threads))?;
-    Ok((runtime, ctx))
+    let (ctx, per_file) = runtime.block_on(context(threads))?;
+    Ok(Session {
+        runtime,
+        ctx,
+        per_file,
+    })
 }
 
 fn config(threads: usize) -> SessionConfig {
@@ -267,14 +303,14 @@ fn config(threads: usize) -> SessionConfig {
 }
 
 #[cfg(not(feature = "ballista"))]
-async fn context(threads: usize) -> Result<SessionContext, DataFusionError> {
-    Ok(SessionContext::new_with_config(config(threads)))
+async fn context(threads: usize) -> Result<(SessionContext, bool), DataFusionError> {
+    Ok((SessionContext::new_with_config(config(threads)), false))
 }
 
 /// A local session, or a Ballista one when `MLSIG_BALLISTA` names a scheduler (or
 /// `standalone`).
 #[cfg(feature = "ballista")]
-async fn context(threads: usize) -> Result<SessionContext, DataFusionError> {
+async fn context(threads: usize) -> Result<(SessionContext, bool), DataFusionError> {
     use signature_runtime::frame::ballista::with_signature_codecs;
     use signature_runtime::frame::ballista_crate::prelude::{SessionConfigExt, SessionContextExt};
     use signature_runtime::frame::datafusion_crate::execution::SessionStateBuilder;
@@ -283,19 +319,22 @@ async fn context(threads: usize) -> Result<SessionContext, DataFusionError> {
         .ok()
         .filter(|url| !url.is_empty())
     else {
-        return Ok(SessionContext::new_with_config(config(threads)));
+        return Ok((SessionContext::new_with_config(config(threads)), false));
     };
+    let mut config = config(threads).upgrade_for_ballista();
+    // A job per file, each file one partition (not split into byte ranges), so the cluster
+    // reads the files in parallel and the check still sees them in path order.
+    config.options_mut().optimizer.repartition_file_scans = false;
     let state = SessionStateBuilder::new()
-        .with_config(with_signature_codecs(
-            config(threads).upgrade_for_ballista(),
-        ))
+        .with_config(with_signature_codecs(config))
         .with_default_features()
         .build();
-    if url == "standalone" {
-        SessionContext::standalone_with_state(state).await
+    let ctx = if url == "standalone" {
+        SessionContext::standalone_with_state(state).await?
     } else {
-        SessionContext::remote_with_state(&url, state).await
-    }
+        SessionContext::remote_with_state(&url, state).await?
+    };
+    Ok((ctx, true))
 }
 
 /// Checks every file of the dataset at `path` through DataFusion: one report, rows counted
@@ -307,15 +346,15 @@ pub(crate) fn check(
 ) -> Result<Report, DatasetError> {
     let dataset = Dataset::open(path)?;
     let checker = ArrowChecker::for_signature(signature).with_options(options);
-    let (runtime, ctx) = runtime_and_context().map_err(|e| dataset.error(e))?;
+    let session = session().map_err(|e| dataset.error(e))?;
     let total_rows = dataset.file_rows.as_ref().map(|rows| rows.iter().sum());
     let bar = ProgressBar::start(total_rows, dataset.bytes);
     let done = Arc::clone(&bar.rows);
-    let result = runtime.block_on(async {
-        let frame = dataset.frame(&ctx).await?;
-        check_dataframe_with_progress(
+    let result = session.runtime.block_on(async {
+        let frames = dataset.frames(&session.ctx, session.per_file).await?;
+        check_dataframes_with_progress(
             &checker,
-            frame,
+            frames,
             Arc::new(move |rows| {
                 done.fetch_add(rows, Ordering::Relaxed);
             }),
@@ -336,9 +375,13 @@ pub(crate) fn check(
 /// The schema MLflow's `infer_signature` gives for all of the dataset's data.
 pub(crate) fn infer(path: &Path) -> Result<Schema, DatasetError> {
     let dataset = Dataset::open(path)?;
-    let (runtime, ctx) = runtime_and_context().map_err(|e| dataset.error(e))?;
-    runtime
-        .block_on(async { infer_dataframe(dataset.frame(&ctx).await?).await })
+    let session = session().map_err(|e| dataset.error(e))?;
+    session
+        .runtime
+        .block_on(async {
+            let frame = dataset.frame(&session.ctx, dataset.paths()).await?;
+            infer_dataframe(frame).await
+        })
         .map_err(|e| dataset.error(e))
 }
 
