@@ -6,11 +6,16 @@
 //!
 //! - [`check_dataframe`](super::datafusion::check_dataframe), [`check_table`](super::datafusion::check_table)
 //!   and [`infer_dataframe`](super::datafusion::infer_dataframe) take a Ballista session as they
-//!   take a local one and give the same report. The plan they execute (the scan, any filter or
-//!   projection of the user's) runs on the executors; the checker runs in the calling process
-//!   on the rows the job sends back. Ballista's client gives a job's result as one stream, its
-//!   partitions one after another in order, so the data order is the one a local session with
-//!   one partition per file group gives, and the report names the same rows.
+//!   take a local one. The plan they execute (the scan, any filter or projection of the user's)
+//!   runs on the executors; the checker runs in the calling process on the rows the job sends
+//!   back. The counts are exact. A job's partitions come back one after another in the order
+//!   their tasks *finished* (Ballista's scheduler lists a job's output as tasks complete), so
+//!   for a frame of several partitions the problems listed, and the rows they name, may change
+//!   from run to run. For the local report exactly, check a frame per file (or per group of
+//!   files read as one partition, with `datafusion.optimizer.repartition_file_scans` off, so a
+//!   file is not split into byte ranges) with
+//!   [`check_dataframes`](super::datafusion::check_dataframes): a job each, all running at once,
+//!   merged in the order given. `mlsig` does so on Ballista.
 //! - [`row_errors_udf`](super::datafusion::row_errors_udf) and
 //!   [`conform_dataframe`](super::datafusion::conform_dataframe) put our functions into the
 //!   plan, so they run on the executors: Ballista sends the plan there as protobuf, and a
@@ -52,6 +57,7 @@
 //! let ctx = SessionContext::standalone_with_state(state).await?;
 //! ctx.register_udf(row_errors_udf(&checker, "row_errors")?);
 //! let frame = ctx.read_parquet("data/", ParquetReadOptions::default()).await?;
+//! // Exact counts; see above for the order of the problems listed.
 //! let report = check_dataframe(&checker, frame).await?;
 //! # Ok(())
 //! # }
