@@ -271,6 +271,79 @@ fn decode_udf(name: &str, buf: &[u8]) -> Option<Result<Arc<ScalarUDF>, DataFusio
     Some(decoded.map(Arc::new))
 }
 
+/// The function methods both codec traits have, alike: our scalar functions through
+/// [`encode_udf`]/[`decode_udf`], every other function through the wrapped codec.
+macro_rules! functions_through_ours {
+    () => {
+        fn try_decode_udf(
+            &self,
+            name: &str,
+            buf: &[u8],
+        ) -> Result<Arc<ScalarUDF>, DataFusionError> {
+            decode_udf(name, buf).unwrap_or_else(|| self.inner.try_decode_udf(name, buf))
+        }
+
+        fn try_encode_udf(
+            &self,
+            node: &ScalarUDF,
+            buf: &mut Vec<u8>,
+        ) -> Result<(), DataFusionError> {
+            if encode_udf(node, buf)? {
+                return Ok(());
+            }
+            self.inner.try_encode_udf(node, buf)
+        }
+
+        fn try_decode_higher_order_function(
+            &self,
+            name: &str,
+            buf: &[u8],
+        ) -> Result<Arc<HigherOrderUDF>, DataFusionError> {
+            self.inner.try_decode_higher_order_function(name, buf)
+        }
+
+        fn try_encode_higher_order_function(
+            &self,
+            node: &HigherOrderUDF,
+            buf: &mut Vec<u8>,
+        ) -> Result<(), DataFusionError> {
+            self.inner.try_encode_higher_order_function(node, buf)
+        }
+
+        fn try_decode_udaf(
+            &self,
+            name: &str,
+            buf: &[u8],
+        ) -> Result<Arc<AggregateUDF>, DataFusionError> {
+            self.inner.try_decode_udaf(name, buf)
+        }
+
+        fn try_encode_udaf(
+            &self,
+            node: &AggregateUDF,
+            buf: &mut Vec<u8>,
+        ) -> Result<(), DataFusionError> {
+            self.inner.try_encode_udaf(node, buf)
+        }
+
+        fn try_decode_udwf(
+            &self,
+            name: &str,
+            buf: &[u8],
+        ) -> Result<Arc<WindowUDF>, DataFusionError> {
+            self.inner.try_decode_udwf(name, buf)
+        }
+
+        fn try_encode_udwf(
+            &self,
+            node: &WindowUDF,
+            buf: &mut Vec<u8>,
+        ) -> Result<(), DataFusionError> {
+            self.inner.try_encode_udwf(node, buf)
+        }
+    };
+}
+
 /// Ballista's logical-plan codec with our functions: see the [module docs](self).
 #[derive(Debug)]
 pub struct SignatureLogicalCodec {
@@ -334,56 +407,7 @@ impl LogicalExtensionCodec for SignatureLogicalCodec {
         self.inner.try_encode_file_format(buf, node)
     }
 
-    fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>, DataFusionError> {
-        decode_udf(name, buf).unwrap_or_else(|| self.inner.try_decode_udf(name, buf))
-    }
-
-    fn try_encode_udf(&self, node: &ScalarUDF, buf: &mut Vec<u8>) -> Result<(), DataFusionError> {
-        if encode_udf(node, buf)? {
-            return Ok(());
-        }
-        self.inner.try_encode_udf(node, buf)
-    }
-
-    fn try_decode_higher_order_function(
-        &self,
-        name: &str,
-        buf: &[u8],
-    ) -> Result<Arc<HigherOrderUDF>, DataFusionError> {
-        self.inner.try_decode_higher_order_function(name, buf)
-    }
-
-    fn try_encode_higher_order_function(
-        &self,
-        node: &HigherOrderUDF,
-        buf: &mut Vec<u8>,
-    ) -> Result<(), DataFusionError> {
-        self.inner.try_encode_higher_order_function(node, buf)
-    }
-
-    fn try_decode_udaf(
-        &self,
-        name: &str,
-        buf: &[u8],
-    ) -> Result<Arc<AggregateUDF>, DataFusionError> {
-        self.inner.try_decode_udaf(name, buf)
-    }
-
-    fn try_encode_udaf(
-        &self,
-        node: &AggregateUDF,
-        buf: &mut Vec<u8>,
-    ) -> Result<(), DataFusionError> {
-        self.inner.try_encode_udaf(node, buf)
-    }
-
-    fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>, DataFusionError> {
-        self.inner.try_decode_udwf(name, buf)
-    }
-
-    fn try_encode_udwf(&self, node: &WindowUDF, buf: &mut Vec<u8>) -> Result<(), DataFusionError> {
-        self.inner.try_encode_udwf(node, buf)
-    }
+    functions_through_ours!();
 }
 
 /// Ballista's physical-plan codec with our functions: see the [module docs](self).
@@ -419,32 +443,7 @@ impl PhysicalExtensionCodec for SignaturePhysicalCodec {
         self.inner.try_encode(node, buf, proto_converter)
     }
 
-    fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>, DataFusionError> {
-        decode_udf(name, buf).unwrap_or_else(|| self.inner.try_decode_udf(name, buf))
-    }
-
-    fn try_encode_udf(&self, node: &ScalarUDF, buf: &mut Vec<u8>) -> Result<(), DataFusionError> {
-        if encode_udf(node, buf)? {
-            return Ok(());
-        }
-        self.inner.try_encode_udf(node, buf)
-    }
-
-    fn try_decode_higher_order_function(
-        &self,
-        name: &str,
-        buf: &[u8],
-    ) -> Result<Arc<HigherOrderUDF>, DataFusionError> {
-        self.inner.try_decode_higher_order_function(name, buf)
-    }
-
-    fn try_encode_higher_order_function(
-        &self,
-        node: &HigherOrderUDF,
-        buf: &mut Vec<u8>,
-    ) -> Result<(), DataFusionError> {
-        self.inner.try_encode_higher_order_function(node, buf)
-    }
+    functions_through_ours!();
 
     fn try_decode_expr(
         &self,
@@ -462,30 +461,6 @@ impl PhysicalExtensionCodec for SignaturePhysicalCodec {
         ctx: &PhysicalExprEncodeCtx<'_>,
     ) -> Result<(), DataFusionError> {
         self.inner.try_encode_expr(node, buf, ctx)
-    }
-
-    fn try_decode_udaf(
-        &self,
-        name: &str,
-        buf: &[u8],
-    ) -> Result<Arc<AggregateUDF>, DataFusionError> {
-        self.inner.try_decode_udaf(name, buf)
-    }
-
-    fn try_encode_udaf(
-        &self,
-        node: &AggregateUDF,
-        buf: &mut Vec<u8>,
-    ) -> Result<(), DataFusionError> {
-        self.inner.try_encode_udaf(node, buf)
-    }
-
-    fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>, DataFusionError> {
-        self.inner.try_decode_udwf(name, buf)
-    }
-
-    fn try_encode_udwf(&self, node: &WindowUDF, buf: &mut Vec<u8>) -> Result<(), DataFusionError> {
-        self.inner.try_encode_udwf(node, buf)
     }
 }
 
