@@ -120,7 +120,7 @@ pub async fn check_dataframe_with_progress(
 /// once, each partition of each on its own task. The frames must have the same columns.
 ///
 /// Where a frame is one job whose partitions come back in the order they finish (Ballista:
-/// see [`super::ballista`]), a frame per file (or per group of files read as one partition)
+/// see `frame::ballista` (feature `ballista`)), a frame per file (or per group of files read as one partition)
 /// keeps the data order the files' order.
 pub async fn check_dataframes(
     checker: &ArrowChecker,
@@ -424,7 +424,7 @@ macro_rules! equal_by_identity {
 
 /// The function conforming one column: the column's own checker, on the column alone. It
 /// holds nothing but the checker and the column's name, so Ballista's codec
-/// ([`super::ballista`]) can rebuild it on an executor from those two.
+/// (`frame::ballista` (feature `ballista`)) can rebuild it on an executor from those two.
 #[derive(Debug)]
 pub(crate) struct ConformColumn {
     pub(crate) checker: ArrowChecker,
@@ -531,7 +531,7 @@ pub fn row_errors_udf(checker: &ArrowChecker, name: &str) -> Result<ScalarUDF, D
     }))
 }
 
-/// The function of [`row_errors_udf`]; Ballista's codec ([`super::ballista`]) rebuilds it on
+/// The function of [`row_errors_udf`]; Ballista's codec (`frame::ballista` (feature `ballista`)) rebuilds it on
 /// an executor from its checker and name.
 #[derive(Debug)]
 pub(crate) struct RowErrors {
