@@ -119,9 +119,9 @@ pub async fn check_dataframe_with_progress(
 /// one report, rows counted from the start of the first frame. Every frame is executed at
 /// once, each partition of each on its own task. The frames must have the same columns.
 ///
-/// Where a frame is one job whose partitions come back in the order they finish (Ballista:
-/// see `frame::ballista` (feature `ballista`)), a frame per file (or per group of files read as one partition)
-/// keeps the data order the files' order.
+/// Where a frame is one job whose partitions come back in the order they finish (Ballista, see
+/// `frame::ballista` with the feature `ballista`), a frame per file (or per group of files read
+/// as one partition) keeps the data order the files' order.
 pub async fn check_dataframes(
     checker: &ArrowChecker,
     frames: Vec<DataFrame>,
