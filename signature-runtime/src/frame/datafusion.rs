@@ -423,8 +423,8 @@ macro_rules! equal_by_identity {
 }
 
 /// The function conforming one column: the column's own checker, on the column alone. It
-/// holds nothing but the checker and the column's name, so Ballista's codec
-/// (`frame::ballista` (feature `ballista`)) can rebuild it on an executor from those two.
+/// holds nothing but the checker and the column's name, so Ballista's codec (`frame::ballista`)
+/// can rebuild it on an executor from those two.
 #[derive(Debug)]
 pub(crate) struct ConformColumn {
     pub(crate) checker: ArrowChecker,
@@ -531,8 +531,8 @@ pub fn row_errors_udf(checker: &ArrowChecker, name: &str) -> Result<ScalarUDF, D
     }))
 }
 
-/// The function of [`row_errors_udf`]; Ballista's codec (`frame::ballista` (feature `ballista`)) rebuilds it on
-/// an executor from its checker and name.
+/// The function of [`row_errors_udf`]; Ballista's codec (`frame::ballista`) rebuilds it on an
+/// executor from its checker and name.
 #[derive(Debug)]
 pub(crate) struct RowErrors {
     pub(crate) checker: ArrowChecker,
