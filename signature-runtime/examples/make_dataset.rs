@@ -1,9 +1,12 @@
 //! Writes a dataset of many Parquet files for the dataset benchmarks (BENCHMARKS.md, "Datasets
-//! through DataFusion"): `part-00000.parquet`, … of 1,000,000 rows each (about 45 MB, zstd)
-//! until the total reaches the size asked for, plus `signature.json`, the signature they match.
+//! through DataFusion"): `part-00000.parquet`, … of 1,000,000 rows each (about 40 MB, zstd)
+//! until the total reaches the size asked for, plus `signature.json`, the signature they match,
+//! and `signature_pandas.json`, the same with the optional integer column `visits` declared
+//! `double`: MLflow's advice for integers with missing values, without which its
+//! `_enforce_schema` refuses the column pandas reads as float64 (the pandas yardstick uses it).
 //!
 //! ```text
-//! cargo run --release -p signature-runtime --features parquet --example make_dataset -- DIR GB
+//! cargo run --release -p signature-runtime --features parquet --example make_dataset -- target/dataset 5
 //! ```
 //!
 //! `GB` may be fractional (`0.5`); the issue's size is 5. Ten columns of the kinds scoring data
@@ -26,6 +29,9 @@ const ROWS_PER_FILE: usize = 1_000_000;
 const ROWS_PER_GROUP: usize = 131_072;
 
 const SIGNATURE: &str = r#"{"inputs": "[{\"type\": \"long\", \"name\": \"id\", \"required\": true}, {\"type\": \"integer\", \"name\": \"age\", \"required\": true}, {\"type\": \"double\", \"name\": \"income\", \"required\": true}, {\"type\": \"double\", \"name\": \"balance\", \"required\": false}, {\"type\": \"float\", \"name\": \"score\", \"required\": true}, {\"type\": \"long\", \"name\": \"visits\", \"required\": false}, {\"type\": \"string\", \"name\": \"region\", \"required\": true}, {\"type\": \"string\", \"name\": \"segment\", \"required\": false}, {\"type\": \"boolean\", \"name\": \"active\", \"required\": true}, {\"type\": \"datetime\", \"name\": \"seen\", \"required\": true}]", "outputs": null, "params": null}"#;
+
+/// `SIGNATURE` with `visits` a `double`, for MLflow's pandas path.
+const SIGNATURE_PANDAS: &str = r#"{"inputs": "[{\"type\": \"long\", \"name\": \"id\", \"required\": true}, {\"type\": \"integer\", \"name\": \"age\", \"required\": true}, {\"type\": \"double\", \"name\": \"income\", \"required\": true}, {\"type\": \"double\", \"name\": \"balance\", \"required\": false}, {\"type\": \"float\", \"name\": \"score\", \"required\": true}, {\"type\": \"double\", \"name\": \"visits\", \"required\": false}, {\"type\": \"string\", \"name\": \"region\", \"required\": true}, {\"type\": \"string\", \"name\": \"segment\", \"required\": false}, {\"type\": \"boolean\", \"name\": \"active\", \"required\": true}, {\"type\": \"datetime\", \"name\": \"seen\", \"required\": true}]", "outputs": null, "params": null}"#;
 
 const REGIONS: [&str; 8] = [
     "north", "south", "east", "west", "centre", "coast", "hills", "islands",
@@ -138,6 +144,7 @@ fn main() -> std::io::Result<()> {
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("signature.json"), SIGNATURE)?;
+    std::fs::write(dir.join("signature_pandas.json"), SIGNATURE_PANDAS)?;
     let target = (gb * 1e9) as u64;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut total, mut files) = (0u64, 0usize);

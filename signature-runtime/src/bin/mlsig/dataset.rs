@@ -304,6 +304,13 @@ fn config(threads: usize) -> SessionConfig {
 
 #[cfg(not(feature = "ballista"))]
 async fn context(threads: usize) -> Result<(SessionContext, bool), DataFusionError> {
+    // A cluster asked for is not quietly replaced by this machine.
+    if std::env::var_os("MLSIG_BALLISTA").is_some_and(|url| !url.is_empty()) {
+        return Err(DataFusionError::Configuration(
+            "MLSIG_BALLISTA is set, but this mlsig was built without the `ballista` feature"
+                .to_owned(),
+        ));
+    }
     Ok((SessionContext::new_with_config(config(threads)), false))
 }
 
