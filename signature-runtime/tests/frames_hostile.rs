@@ -92,13 +92,17 @@ fn a_page_past_its_column_chunk_is_refused_before_the_reader_sees_it() {
 
 /// 2.6 KB whose page header has a list of booleans two billion long inside nested lists:
 /// parquet 60 skips each boolean in no bytes, one at a time (17 s of CPU in the fuzzer). The
-/// walk counts the declared elements against the bytes left in the column chunk.
+/// walk counts the declared elements against the bytes left in the column chunk. parquet 59.3
+/// (DataFusion's) refuses this file's footer first (an encoding it does not know), before any
+/// page is read; either way it is refused as a Parquet error.
 #[test]
 fn a_page_header_declaring_billions_of_elements_is_refused() {
     let error = read_all("parquet_page_header_skip_slow.parquet").expect("refused");
     let message = error.to_string();
+    assert!(matches!(error, FileError::Parquet { .. }), "{message}");
     assert!(
-        message.contains("page 0: malformed page header: it declares more collection elements"),
+        message.contains("page 0: malformed page header: it declares more collection elements")
+            || message.contains("Unexpected Encoding"),
         "{message}"
     );
 }
