@@ -16,7 +16,7 @@
 //!   file is not split into byte ranges) with
 //!   [`check_dataframes`](super::datafusion::check_dataframes): a job each, all running at once,
 //!   merged in the order given. `mlsig` does so on Ballista.
-//! - [`row_errors_udf`](super::datafusion::row_errors_udf) and
+//! - [`row_errors_udf`] and
 //!   [`conform_dataframe`](super::datafusion::conform_dataframe) put our functions into the
 //!   plan, so they run on the executors: Ballista sends the plan there as protobuf, and a
 //!   function travels by name, with whatever bytes the session's codec writes for it. Ballista's
