@@ -91,6 +91,11 @@ run_tests() {
 
 echo "==> cargo test --workspace --all-features" >&2
 run_tests --workspace --all-features "$@"
+# `datafusion` and `ballista` are tested in the all-features run above only: a matrix run of its
+# own would build DataFusion a second time with other features unified (`ballista` turns on
+# DataFusion's default features, so even `datafusion` alone would be another build of its ~200
+# crates: minutes on CI's two cores), and clippy in .ci/run already checks them with
+# --all-features. The runs below never build them.
 # The feature matrix: the runtime alone (no derive, no Arrow), its default features with the
 # CLI but no Parquet (which must name a Parquet file as such), Arrow without Parquet, and Polars. Doctests need the derive, so these runs take the library and its tests; the
 # all-features run above covers the doctests.

@@ -617,6 +617,23 @@ impl Collector {
         self.omitted += 1;
     }
 
+    /// Counts `count` problems of `severity` that are not listed: the list was full when they
+    /// were found elsewhere (another partition of a dataset), so they are only counted.
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn count_many_unlisted(&mut self, severity: Severity, count: u64) {
+        match severity {
+            Severity::Error => self.errors += count,
+            Severity::Warning => self.warnings += count,
+        }
+        self.omitted += count;
+    }
+
+    /// How many problems were counted so far, listed or not: errors and warnings.
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn counts(&self) -> (u64, u64) {
+        (self.errors, self.warnings)
+    }
+
     fn count(&mut self, severity: Severity) {
         match severity {
             Severity::Error => self.errors += 1,

@@ -49,9 +49,13 @@ fn ipc_blocks_outside_the_file_are_refused_before_anything_is_allocated() {
 #[test]
 fn a_parquet_chunk_with_a_negative_offset_is_refused() {
     let error = read_all("parquet_chunk_byte_range_negative.parquet").expect("refused");
+    // parquet 59.3 (DataFusion's) refuses this footer while decoding it, before our check of
+    // the chunks' byte ranges; parquet 60 decoded it and our check refused the chunk.
+    let message = error.to_string();
+    assert!(matches!(error, FileError::Parquet { .. }), "{message}");
     assert!(
-        error.to_string().contains("negative offset or size"),
-        "{error}"
+        message.contains("negative offset or size") || message.contains("Unexpected Encoding"),
+        "{message}"
     );
 }
 
@@ -88,13 +92,17 @@ fn a_page_past_its_column_chunk_is_refused_before_the_reader_sees_it() {
 
 /// 2.6 KB whose page header has a list of booleans two billion long inside nested lists:
 /// parquet 60 skips each boolean in no bytes, one at a time (17 s of CPU in the fuzzer). The
-/// walk counts the declared elements against the bytes left in the column chunk.
+/// walk counts the declared elements against the bytes left in the column chunk. parquet 59.3
+/// (DataFusion's) refuses this file's footer first (an encoding it does not know), before any
+/// page is read; either way it is refused as a Parquet error.
 #[test]
 fn a_page_header_declaring_billions_of_elements_is_refused() {
     let error = read_all("parquet_page_header_skip_slow.parquet").expect("refused");
     let message = error.to_string();
+    assert!(matches!(error, FileError::Parquet { .. }), "{message}");
     assert!(
-        message.contains("page 0: malformed page header: it declares more collection elements"),
+        message.contains("page 0: malformed page header: it declares more collection elements")
+            || message.contains("Unexpected Encoding"),
         "{message}"
     );
 }

@@ -113,6 +113,10 @@ macro_rules! checker_setup {
 
 #[cfg(feature = "arrow")]
 pub mod arrow;
+#[cfg(feature = "ballista")]
+pub mod ballista;
+#[cfg(feature = "datafusion")]
+pub mod datafusion;
 mod pandas;
 #[cfg(feature = "parquet")]
 pub mod parquet;
@@ -122,6 +126,17 @@ pub mod polars;
 #[cfg(test)]
 mod scenarios;
 
+/// The Ballista crate [`ballista`](mod@ballista) works with (its `SessionContextExt` makes
+/// the sessions), re-exported so callers use the same version.
+#[cfg(feature = "ballista")]
+pub use ::ballista as ballista_crate;
+/// The DataFusion crate [`datafusion`](mod@datafusion) works with, re-exported so callers use
+/// the same version (and so the same arrow).
+#[cfg(feature = "datafusion")]
+pub use ::datafusion as datafusion_crate;
+/// The datafusion-proto crate whose codec traits [`ballista`](mod@ballista) implements.
+#[cfg(feature = "ballista")]
+pub use ::datafusion_proto as datafusion_proto_crate;
 /// The parquet crate the file checks read with.
 #[cfg(feature = "parquet")]
 pub use ::parquet as parquet_crate;

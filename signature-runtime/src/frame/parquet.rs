@@ -664,7 +664,7 @@ pub fn infer_file_with(path: &Path, limits: &ReadLimits) -> Result<Schema, FileE
 
 /// Two batches' schemas as one: `required` only where both say so; `any` (a batch of nulls
 /// only) gives way to the other side's type.
-fn merge(a: &Schema, b: &Schema) -> Result<Schema, InferError> {
+pub(crate) fn merge(a: &Schema, b: &Schema) -> Result<Schema, InferError> {
     let (Some(a), Some(b)) = (a.columns(), b.columns()) else {
         return Ok(a.clone());
     };

@@ -252,8 +252,8 @@ pub(crate) fn parquet_of_run_pages(
         file.column_orders().cloned(),
     );
     let footer = ParquetMetaData::new(file, vec![row_group]);
+    // The chunk names no page index (set to none above), so the writer writes none.
     ParquetMetaDataWriter::new(&mut bytes, &footer)
-        .with_preserve_page_index_locations(false)
         .finish()
         .unwrap();
     std::fs::write(&path, bytes).unwrap();

@@ -43,7 +43,8 @@ pub(crate) struct CheckArgs {
     max_body_bytes: u64,
     /// The request body (JSON, as sent to MLflow's `/invocations`), `-` for standard input;
     /// with the `parquet` feature, also a Parquet or Arrow IPC file, checked with the same
-    /// `--mode` and `--extra`.
+    /// `--mode` and `--extra`; with the `datafusion` feature, also a directory or a glob
+    /// (`data/part-*.parquet`) of such files, checked in parallel.
     body: PathBuf,
 }
 
@@ -133,6 +134,12 @@ fn check(
     max_body_bytes: u64,
     options: CheckOptions,
 ) -> Result<Report, ExitCode> {
+    // A directory or a glob of Parquet/IPC files: checked through DataFusion (dataset.rs).
+    #[cfg(feature = "datafusion")]
+    if crate::dataset::is_dataset(path) {
+        return crate::dataset::check(signature, path, options)
+            .map_err(|error| crate::cannot_read(&error));
+    }
     let kind = if path.as_os_str() == "-" {
         None
     } else {

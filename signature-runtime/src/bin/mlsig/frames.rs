@@ -14,7 +14,8 @@ use signature_runtime::{CheckOptions, ModelSignature, Report};
 
 #[derive(Debug, Args)]
 pub(crate) struct InferArgs {
-    /// A Parquet (`.parquet`, `.pq`) or Arrow IPC (`.arrow`, `.feather`, `.ipc`, `.arrows`) file.
+    /// A Parquet (`.parquet`, `.pq`) or Arrow IPC (`.arrow`, `.feather`, `.ipc`, `.arrows`) file;
+    /// with the `datafusion` feature, also a directory or a glob of them (all their data).
     file: PathBuf,
 }
 
@@ -34,6 +35,11 @@ pub(crate) fn run_infer(args: &InferArgs) -> ExitCode {
 /// The signature (inputs only) MLflow's `infer_signature` gives for a Parquet or Arrow IPC
 /// file's data.
 pub(crate) fn infer_signature(path: &Path) -> Result<ModelSignature, Box<dyn std::error::Error>> {
+    #[cfg(feature = "datafusion")]
+    if crate::dataset::is_dataset(path) {
+        let schema = crate::dataset::infer(path)?;
+        return Ok(ModelSignature::new(Some(schema), None, None)?);
+    }
     let schema = infer_file(path)?;
     Ok(ModelSignature::new(Some(schema), None, None)?)
 }

@@ -1,6 +1,8 @@
 //! `mlsig`: read, print and check MLflow model signatures from the command line.
 
 mod check;
+#[cfg(feature = "datafusion")]
+mod dataset;
 mod diff;
 mod export;
 #[cfg(feature = "parquet")]

@@ -44,6 +44,12 @@ pub struct Conformed {
 checker_setup!(ArrowChecker, ArrowSchema);
 
 impl ArrowChecker {
+    /// The input schema checked against (`None`: the signature has no inputs).
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn input_schema(&self) -> Option<&Schema> {
+        self.schema.as_ref()
+    }
+
     /// Checks a batch: its schema, then its values.
     pub fn check(&self, batch: &RecordBatch) -> Report {
         let mut run = self.batches(batch.schema_ref());
@@ -206,6 +212,28 @@ impl BatchCheck<'_> {
             .with_column(column)
             .with_note("this is a bug in signature-runtime; please report it"),
         );
+    }
+
+    /// Moves past `rows` rows known to hold no problem (checked elsewhere, in parallel), so
+    /// the next batch's rows are counted after them.
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn skip_rows(&mut self, rows: u64) {
+        self.rows += rows;
+    }
+
+    /// Counts problems found elsewhere that the report does not list (it is full).
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn count_unlisted(&mut self, errors: u64, warnings: u64) {
+        self.errors += errors;
+        self.problems.count_many_unlisted(Severity::Error, errors);
+        self.problems
+            .count_many_unlisted(Severity::Warning, warnings);
+    }
+
+    /// How many problems were counted so far, listed or not: errors and warnings.
+    #[cfg(feature = "datafusion")]
+    pub(crate) fn problem_counts(&self) -> (u64, u64) {
+        self.problems.counts()
     }
 
     /// How many rows were checked so far.
