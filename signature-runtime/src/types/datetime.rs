@@ -78,16 +78,11 @@ impl Datetime {
         if fraction.len() > 6 {
             return Err(NotADateOrDatetime);
         }
-        let micros = fraction
-            .iter()
-            .chain(std::iter::repeat(&b'0'))
-            .take(6)
-            .fold(0, |value, digit| value * 10 + u32::from(digit - b'0'));
-        let time = NaiveTime::from_hms_micro_opt(
+        let time = NaiveTime::from_hms_nano_opt(
             time.hour,
             time.minute.unwrap_or(0),
             time.second.unwrap_or(0),
-            micros,
+            fraction_nanoseconds(fraction),
         )
         .ok_or(Unparseable)?;
         let utc = date.and_time(time) - Duration::minutes(iso.offset.unwrap_or(0));
