@@ -12,7 +12,10 @@ use signature_runtime::mlflow::{Budget, ReadLimits};
 use signature_runtime::{ColSpec, DataType, Schema};
 
 mod support;
-use support::parquet::{Page, parquet_of_run_pages, parquet_with_page, read_rows as read_with};
+use support::parquet::{
+    Page, full_field, list_header, parquet_nested, parquet_of_run_pages, parquet_with_footer_fields,
+    parquet_with_page, read_rows as read_with, thrift,
+};
 use support::scratch;
 
 fn fixture(name: &str) -> PathBuf {
@@ -378,6 +381,107 @@ fn unknown_fields_declaring_billions_of_booleans_are_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Found by `frame_files` on parquet 59.3: a footer of 619 bytes whose unknown fields declare
+/// lists of hundreds of millions of booleans, which the crate skips one step at a time (half
+/// a second for this file; a megabyte of such lists would take hours). The footer walk
+/// refuses it at the first list.
+#[test]
+fn a_footer_declaring_billions_of_elements_is_refused() {
+    let error = read_all("parquet_footer_skip_slow.parquet").expect("refused");
+    let message = error.to_string();
+    assert!(matches!(error, FileError::Parquet { .. }), "{message}");
+    assert!(
+        message.contains("malformed footer at byte 41 of 619: it declares more collection elements than the footer has bytes"),
+        "{message}"
+    );
+}
+
+/// Footer fields the crate does not know, as a newer writer may add: read as the crate reads
+/// them when short, refused at the first list longer than the footer.
+#[test]
+fn unknown_footer_fields_are_walked_and_boolean_floods_refused() {
+    let dir = scratch("footer_fields");
+    // Fifty lists of two billion booleans each: a hundred billion skip steps for the crate.
+    let mut flood = Vec::new();
+    for id in 0..50 {
+        full_field(100 + id, thrift::LIST, &mut flood);
+        list_header(thrift::BOOL_TRUE, i32::MAX as u64, &mut flood);
+    }
+    let path = parquet_with_footer_fields(&dir, "flood.parquet", &flood);
+    let error = read_with(&path, &ReadLimits::default()).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains(": it declares more collection elements than the footer has bytes (2147483647 more)"),
+        "{message}"
+    );
+    // A known field is read by its number, whatever its wire type: `num_rows` written as a
+    // binary, whose "bytes" the crate reads as more fields, the flood among them. A walk by
+    // wire types would skip them.
+    let mut retyped = Vec::new();
+    full_field(3, thrift::BINARY, &mut retyped);
+    let mut hidden = Vec::new();
+    full_field(100, thrift::LIST, &mut hidden);
+    list_header(thrift::BOOL_TRUE, i32::MAX as u64, &mut hidden);
+    retyped.push(hidden.len() as u8);
+    retyped.extend(hidden);
+    let path = parquet_with_footer_fields(&dir, "retyped.parquet", &retyped);
+    let message = read_with(&path, &ReadLimits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("more collection elements than the footer has bytes (2147483647 more)"),
+        "{message}"
+    );
+    // Row groups declared by the billion: refused before the crate reserves room for them.
+    let mut row_groups = Vec::new();
+    full_field(4, thrift::LIST, &mut row_groups);
+    list_header(thrift::STRUCT, 1 << 30, &mut row_groups);
+    let path = parquet_with_footer_fields(&dir, "row_groups.parquet", &row_groups);
+    let message = read_with(&path, &ReadLimits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("more collection elements than the footer has bytes"), "{message}");
+    // Short unknown fields of every kind: the file reads as it did.
+    let mut short = Vec::new();
+    full_field(100, thrift::LIST, &mut short);
+    short.push(0x35); // three i32s
+    short.extend([2, 4, 6]);
+    full_field(101, thrift::BINARY, &mut short);
+    short.extend([3, b'a', b'b', b'c']);
+    full_field(102, thrift::STRUCT, &mut short);
+    full_field(1, thrift::I64, &mut short);
+    short.extend([0x80, 0x01]);
+    short.push(0);
+    full_field(103, thrift::BOOL_TRUE, &mut short);
+    let path = parquet_with_footer_fields(&dir, "short.parquet", &short);
+    assert_eq!(read_with(&path, &ReadLimits::default()).unwrap(), 1_000);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A schema nested tens of thousands of levels deep in a footer under a megabyte: the crate
+/// builds the tree recursively, so the walk stops it at `frame_depth`.
+#[test]
+fn a_schema_nested_past_frame_depth_is_refused() {
+    let dir = scratch("nested");
+    let deep = parquet_nested(&dir, "deep.parquet", 100_000);
+    assert!(std::fs::metadata(&deep).unwrap().len() < 1 << 20);
+    let refused = |path: &Path| {
+        let (budget, message) = budget_refused(path, &ReadLimits::default());
+        assert_eq!(budget, Budget::FrameDepth);
+        assert!(
+            message.contains("over the `frame_depth` budget (128 levels of nesting in the schema)"),
+            "{message}"
+        );
+    };
+    refused(&deep);
+    // At the limit (the leaf 128 levels below the root) the file is handed to the reader: no
+    // row group, no rows.
+    let at_limit = parquet_nested(&dir, "at_limit.parquet", 128);
+    assert_eq!(read_with(&at_limit, &ReadLimits::default()).unwrap(), 0);
+    refused(&parquet_nested(&dir, "past.parquet", 129));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn every_hostile_file_is_an_error_for_check_and_infer() {
     let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Long)]).unwrap();
@@ -390,7 +494,7 @@ fn every_hostile_file_is_an_error_for_check_and_infer() {
         assert!(infer_file(&path).is_err(), "{}", path.display());
         assert!(check_file(&checker, &path).is_err(), "{}", path.display());
     }
-    assert_eq!(seen, 7);
+    assert_eq!(seen, 8);
 }
 
 /// Found by `frame_files`: a file with two columns of the same name. Any check reports the

@@ -37,7 +37,9 @@ use crate::types::{ColSpec, ColumnType, Object, Property, Schema};
 
 use super::ArrowChecker;
 
+mod footer;
 mod pages;
+mod thrift;
 
 /// Rows per batch read from a Parquet file: large enough to amortise the per-batch work,
 /// small enough to bound memory (64k rows of 10 numeric columns are 5 MB). Wider files are
@@ -341,6 +343,9 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
             {
                 let claimed = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
                 metadata_budget(u64::from(claimed))?;
+                // Walked before the reader sees it: some footers cost it seconds to skip
+                // through, and its schema builder recurses (see `footer`).
+                check_footer(&mut file, file_len, u64::from(claimed), limits, &shown)?;
             }
             let builder = guarded(&shown, || {
                 ParquetRecordBatchReaderBuilder::try_new(file).map_err(&parquet_error)
@@ -559,6 +564,55 @@ fn check_blocks_inside(
         }
     }
     Ok(Ok(()))
+}
+
+/// Walks the Parquet footer of `footer_len` bytes before the last eight (see `footer`). A
+/// footer longer than the file is left to the reader, which reports it.
+fn check_footer(
+    file: &mut File,
+    file_len: u64,
+    footer_len: u64,
+    limits: &ReadLimits,
+    shown: &str,
+) -> Result<(), FileError> {
+    let io = |source| FileError::Io {
+        path: shown.to_owned(),
+        source,
+    };
+    let Some(footer_start) = file_len.checked_sub(8 + footer_len) else {
+        return Ok(());
+    };
+    // Within `frame_metadata_bytes`, checked by the caller.
+    let mut bytes = vec![0u8; usize::try_from(footer_len).unwrap_or(usize::MAX)];
+    file.seek(SeekFrom::Start(footer_start)).map_err(io)?;
+    file.read_exact(&mut bytes).map_err(io)?;
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut input = bytes.as_slice();
+    let mut reader = thrift::CompactReader {
+        input: &mut input,
+        read: 0,
+        available: footer_len,
+        elements_left: footer_len,
+        room: "the footer",
+    };
+    let walked = footer::walk(&mut reader).map_err(|error| match error {
+        thrift::ThriftError::Io(source) => io(source),
+        thrift::ThriftError::Malformed(why) => FileError::Parquet {
+            path: shown.to_owned(),
+            source: ParquetError::General(format!(
+                "malformed footer at byte {} of {footer_len}: {why}",
+                reader.read
+            )),
+        },
+    })?;
+    if walked.schema_depth > limits.frame_depth {
+        return Err(FileError::Budget(BudgetExceeded::new(
+            Budget::FrameDepth,
+            limits.frame_depth,
+            shown,
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses column chunks that claim to lie past the end of the file: the reader would

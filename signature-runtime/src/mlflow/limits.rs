@@ -50,6 +50,11 @@ pub struct ReadLimits {
     pub frame_metadata_bytes: u64,
     /// Columns of a Parquet or Arrow IPC file, nested fields counted one by one (100,000).
     pub frame_columns: usize,
+    /// Nesting of a Parquet file's schema, the root's children at depth 1 (128; a list takes
+    /// two levels, so a column of lists of lists of structs is 5 deep). The `parquet` crate
+    /// builds the schema tree recursively, so a footer nesting tens of thousands of levels
+    /// deep would overflow the stack.
+    pub frame_depth: usize,
     /// Bytes a Parquet page may declare it holds once decompressed (256 MiB; pyarrow, Polars,
     /// Spark and DuckDB write pages of about 1 MiB, larger only around one very large
     /// value). The reader allocates what a page declares before decompressing it, so a small
@@ -100,6 +105,7 @@ impl Default for ReadLimits {
             type_depth: 32,
             frame_metadata_bytes: 256 * MIB,
             frame_columns: 100_000,
+            frame_depth: 128,
             frame_page_bytes: 256 * MIB,
             frame_page_values: 1 << 28,
             frame_chunk_values: 1 << 31,
@@ -140,6 +146,8 @@ pub enum Budget {
     FrameMetadataBytes,
     /// [`ReadLimits::frame_columns`].
     FrameColumns,
+    /// [`ReadLimits::frame_depth`].
+    FrameDepth,
     /// [`ReadLimits::frame_page_bytes`].
     FramePageBytes,
     /// [`ReadLimits::frame_page_values`].
@@ -169,6 +177,7 @@ impl Budget {
             Budget::TypeDepth => "type_depth",
             Budget::FrameMetadataBytes => "frame_metadata_bytes",
             Budget::FrameColumns => "frame_columns",
+            Budget::FrameDepth => "frame_depth",
             Budget::FramePageBytes => "frame_page_bytes",
             Budget::FramePageValues => "frame_page_values",
             Budget::FrameChunkValues => "frame_chunk_values",
@@ -191,6 +200,7 @@ impl Budget {
             Budget::Columns => "entries in one list",
             Budget::TypeDepth => "levels of nested types",
             Budget::FrameColumns => "columns",
+            Budget::FrameDepth => "levels of nesting in the schema",
             Budget::FramePageBytes => "bytes in one page once decompressed",
             Budget::FramePageValues => "values in one page",
             Budget::FrameChunkValues => "values declared in one column of a row group or batch",

@@ -25,8 +25,11 @@ pub(crate) fn read_rows(path: &Path, limits: &ReadLimits) -> Result<usize, FileE
 }
 
 /// Compact-protocol Thrift, as a Parquet page header is written.
-mod thrift {
+pub(crate) mod thrift {
+    pub(crate) const BOOL_TRUE: u8 = 1;
     pub(crate) const I32: u8 = 5;
+    pub(crate) const I64: u8 = 6;
+    pub(crate) const BINARY: u8 = 8;
     pub(crate) const LIST: u8 = 9;
     pub(crate) const STRUCT: u8 = 12;
 
@@ -256,6 +259,72 @@ pub(crate) fn parquet_of_run_pages(
     ParquetMetaDataWriter::new(&mut bytes, &footer)
         .finish()
         .unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A Parquet file of 1,000 required `x` longs (written by the parquet crate) whose footer
+/// ends with the fields `extra` (each a compact-protocol field, its number written in full),
+/// after the ones the crate wrote.
+pub(crate) fn parquet_with_footer_fields(dir: &Path, name: &str, extra: &[u8]) -> PathBuf {
+    let path = parquet_with_page(dir, name, None);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let footer_end = bytes.len() - 8;
+    let footer_len = u32::from_le_bytes(bytes[footer_end..footer_end + 4].try_into().unwrap());
+    // The footer's last byte ends `FileMetaData`: the new fields go before it.
+    assert_eq!(bytes[footer_end - 1], 0);
+    bytes.splice(footer_end - 1..footer_end - 1, extra.iter().copied());
+    let footer_len = footer_len + extra.len() as u32;
+    let tail = bytes.len() - 8;
+    bytes[tail..tail + 4].copy_from_slice(&footer_len.to_le_bytes());
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// A field header with its number written in full (after any previous field).
+pub(crate) fn full_field(id: i16, wire_type: u8, out: &mut Vec<u8>) {
+    out.push(wire_type);
+    thrift::varint(thrift::zigzag(i64::from(id)), 0, out);
+}
+
+/// A list header of `count` elements of wire type `element_type`.
+pub(crate) fn list_header(element_type: u8, count: u64, out: &mut Vec<u8>) {
+    out.push(0xf0 | element_type);
+    thrift::varint(count, 0, out);
+}
+
+/// A Parquet file whose footer's schema is `depth` groups nested one in the other around
+/// one `long` leaf, with no row group: made by hand, since no writer nests that deep.
+pub(crate) fn parquet_nested(dir: &Path, name: &str, depth: usize) -> PathBuf {
+    use thrift::*;
+    let mut footer = Vec::new();
+    i32_field(1, 2, 0, &mut footer); // 1: version
+    field(1, LIST, &mut footer); // 2: schema
+    list_header(STRUCT, depth as u64 + 1, &mut footer);
+    for level in 0..=depth {
+        if level == depth {
+            i32_field(1, 2, 0, &mut footer); // 1: INT64
+            i32_field(2, 0, 0, &mut footer); // 3: REQUIRED
+        } else if level > 0 {
+            i32_field(3, 0, 0, &mut footer); // 3: REQUIRED
+        }
+        field(if level == 0 { 4 } else { 1 }, BINARY, &mut footer); // 4: name
+        footer.extend([1, b'g']);
+        if level < depth {
+            i32_field(1, 1, 0, &mut footer); // 5: num_children
+        }
+        footer.push(0);
+    }
+    field(1, I64, &mut footer); // 3: num_rows
+    footer.push(0);
+    field(1, LIST, &mut footer); // 4: row_groups, none
+    footer.push(0x0c);
+    footer.push(0);
+    let mut bytes = b"PAR1".to_vec();
+    bytes.extend(&footer);
+    bytes.extend((footer.len() as u32).to_le_bytes());
+    bytes.extend(b"PAR1");
+    let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
 }
