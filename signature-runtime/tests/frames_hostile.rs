@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use signature_runtime::frame::ArrowChecker;
+use signature_runtime::frame::{ArrowChecker, InferError};
 use signature_runtime::frame::parquet::{FileError, check_file, infer_file, open};
 use signature_runtime::mlflow::{Budget, ReadLimits};
 use signature_runtime::{ColSpec, DataType, Schema};
@@ -536,6 +536,26 @@ fn a_file_repeating_a_column_name_is_not_inferred() {
     let report = check_file(&ArrowChecker::for_schema(&schema), &path).unwrap();
     assert!(report.to_string().contains("duplicate_key"), "{report}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Found by `frame_files`: `o: struct<x: double, tags: list<string>>` with a row whose `tags`
+/// is `[None]`. MLflow infers `array<string>` and then turns the null into text; no check here
+/// accepts a null item, so infer refuses the file, naming the place, rather than give a
+/// schema the file itself fails (Strict reports the null item as `null_not_allowed`).
+#[test]
+fn a_file_with_null_list_items_is_not_inferred() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/null_items_in_a_struct.parquet");
+    let error = infer_file(&path).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        matches!(&error, FileError::Infer { source: InferError::NullItems { place, count: 1 }, .. } if place == "o.tags[]"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`o.tags[]` holds 1 null item; no MLflow array or map type allows null items"),
+        "{message}"
+    );
 }
 
 /// Found by `frame_files`: a file with no batch whose schema has a malformed map (its entries

@@ -18,7 +18,7 @@ use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType as ArrowType, Field, Fields, Schema as ArrowSchema, TimeUnit};
 
 use crate::Mode;
-use crate::frame::InferSchema;
+use crate::frame::{InferError, InferSchema};
 use crate::report::{ProblemKind, Report, Severity};
 use crate::types::{
     Array as ArrayType, ColSpec, ColumnType, DataType, Map, NumpyDtype, Object, Property, Schema,
@@ -1022,9 +1022,95 @@ fn an_inferred_schema_accepts_its_batch() {
     assert!(report.is_valid(), "{report}");
 }
 
+/// Null list items and map values have no MLflow type that any check here accepts: infer
+/// refuses them, naming the place and the count, rather than give a schema the same data
+/// fails. Nulls under a null row do not count, and all-null items make `array<any>`.
+#[test]
+fn null_items_are_not_inferred() {
+    let tags = |rows: Vec<Option<Vec<Option<&str>>>>| {
+        let mut builder = ListBuilder::new(StringBuilder::new());
+        for row in rows {
+            match row {
+                Some(items) => {
+                    for item in items {
+                        builder.values().append_option(item);
+                    }
+                    builder.append(true);
+                }
+                None => builder.append(false),
+            }
+        }
+        arc(builder.finish())
+    };
+    let err = batch(vec![(
+        "tags",
+        tags(vec![Some(vec![Some("a"), None]), Some(vec![None]), None]),
+    )])
+    .infer_schema()
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("`tags[]` holds 2 null items; no MLflow array or map type allows null items"),
+        "{err}"
+    );
+    // A map's null value, inside a struct.
+    let map = string_to_long_map(&[&[("a", Some(1)), ("b", None)]]);
+    let object = StructArray::from(vec![(
+        Arc::new(Field::new("m", map.data_type().clone(), true)),
+        arc(map),
+    )]);
+    let err = batch(vec![("o", arc(object))]).infer_schema().unwrap_err();
+    assert!(
+        matches!(&err, InferError::NullItems { place, count: 1 } if place == "o.m{}"),
+        "{err}"
+    );
+    // Items under a null list row, or under a null struct row, are not data.
+    let hidden = ListArray::new(
+        Arc::new(Field::new("item", ArrowType::Int64, true)),
+        OffsetBuffer::from_lengths([1, 1]),
+        arc(Int64Array::from(vec![Some(1), None])),
+        Some(vec![true, false].into()),
+    );
+    let schema = Schema::infer(&batch(vec![("l", arc(hidden.clone()))])).unwrap();
+    assert_eq!(
+        schema,
+        Schema::from_columns(vec![ColSpec::new("l", ArrayType::new(DataType::Long)).optional()])
+            .unwrap()
+    );
+    let under_null_struct = StructArray::new(
+        Fields::from(vec![Field::new("l", hidden.data_type().clone(), true)]),
+        vec![arc(ListArray::new(
+            Arc::new(Field::new("item", ArrowType::Int64, true)),
+            OffsetBuffer::from_lengths([1, 1]),
+            arc(Int64Array::from(vec![Some(1), None])),
+            None,
+        ))],
+        Some(vec![true, false].into()),
+    );
+    let input = batch(vec![("o", arc(under_null_struct))]);
+    let schema = Schema::infer(&input).unwrap();
+    let report = ArrowChecker::for_schema(&schema).check(&input);
+    assert!(report.is_valid(), "{schema:?}\n{report}");
+    // All items null: `array<any>`, which takes them.
+    let nulls = ListArray::new(
+        Arc::new(Field::new("item", ArrowType::Null, true)),
+        OffsetBuffer::from_lengths([2]),
+        arc(NullArray::new(2)),
+        None,
+    );
+    let input = batch(vec![("n", arc(nulls))]);
+    let schema = Schema::infer(&input).unwrap();
+    assert_eq!(
+        schema,
+        Schema::from_columns(vec![ColSpec::new("n", ArrayType::new(ColumnType::AnyType))]).unwrap()
+    );
+    assert!(ArrowChecker::for_schema(&schema).check(&input).is_valid());
+}
+
 /// A timezone-aware column is accepted as `datetime` in Strict, conformed to the same instants
 /// in naive UTC nanoseconds with a warning saying the timezone was dropped; the MLflow modes
 /// refuse it, as MLflow does.
+#[test]
 fn timezone_aware_timestamps_keep_their_instants() {
     let schema = Schema::from_columns(vec![ColSpec::new("x", DataType::Datetime)]).unwrap();
     let tz = TimestampMicrosecondArray::from(vec![Some(1_700_000_000_000_001), None])

@@ -80,7 +80,7 @@ impl Values<'_> {
             NodeKind::Keep | NodeKind::Leaf(None) => {}
             NodeKind::Leaf(Some(cast)) => self.leaf(cast, array, locate, path),
             NodeKind::Pandas(leaf) => self.pandas(leaf, array, locate, path),
-            NodeKind::List { item, len } => self.list(item, *len, array, locate, path),
+            NodeKind::List { item, len } => self.list(item, *len, array, parent, locate, path),
             NodeKind::Struct(fields) => {
                 let Some(array) = array.as_struct_opt() else {
                     return;
@@ -108,8 +108,13 @@ impl Values<'_> {
                 let offsets = map.value_offsets();
                 let (start, end) = span(offsets);
                 let values = map.entries().column(1).slice(start, end - start);
+                let rows = NullBuffer::union(map.nulls(), parent);
+                let valid = items_validity(rows.as_ref(), offsets.len() - 1, end - start, |row| {
+                    let at = |row: usize| usize::try_from(offsets[row]).unwrap_or(0);
+                    at(row).saturating_sub(start)..at(row + 1).saturating_sub(start)
+                });
                 let locate_child = |j: usize| locate(owner(offsets, j + start));
-                self.check(value, &values, None, &locate_child, &path.value());
+                self.check(value, &values, valid.as_ref(), &locate_child, &path.value());
             }
         }
     }
@@ -246,67 +251,89 @@ impl Values<'_> {
         }
     }
 
+    /// A list column's items, each checked only in rows that are data: a row that is null, or
+    /// whose enclosing struct row (`parent`) is, holds no items however its offsets read.
     fn list(
         &mut self,
         item: &Node,
         len: Len,
         array: &dyn Array,
+        parent: Option<&NullBuffer>,
         locate: &dyn Fn(usize) -> usize,
         path: &FieldPath,
     ) {
+        let rows = NullBuffer::union(array.nulls(), parent);
+        let rows = rows.as_ref();
         match array.data_type() {
-            ArrowType::List(_) => self.offsets_list::<i32>(item, len, array, locate, path),
-            ArrowType::LargeList(_) => self.offsets_list::<i64>(item, len, array, locate, path),
+            ArrowType::List(_) => self.offsets_list::<i32>(item, len, array, rows, locate, path),
+            ArrowType::LargeList(_) => {
+                self.offsets_list::<i64>(item, len, array, rows, locate, path)
+            }
             ArrowType::FixedSizeList(_, size) => {
                 let Some(list) = array.as_fixed_size_list_opt() else {
                     return;
                 };
                 let size = usize::try_from(*size).unwrap_or(0).max(1);
+                let valid = items_validity(rows, list.len(), list.values().len(), |row| {
+                    row * size..(row + 1) * size
+                });
                 let locate_child = |j: usize| locate(j / size);
-                self.check(item, list.values(), None, &locate_child, &path.item());
+                self.check(item, list.values(), valid.as_ref(), &locate_child, &path.item());
             }
-            ArrowType::ListView(_) => self.view_list::<i32>(item, len, array, locate, path),
-            ArrowType::LargeListView(_) => self.view_list::<i64>(item, len, array, locate, path),
+            ArrowType::ListView(_) => self.view_list::<i32>(item, len, array, rows, locate, path),
+            ArrowType::LargeListView(_) => {
+                self.view_list::<i64>(item, len, array, rows, locate, path)
+            }
             _ => {}
         }
     }
 
-    /// A List or LargeList column: its rows' lengths, then its items.
+    /// A List or LargeList column: its rows' lengths, then its items (`rows`: which rows are
+    /// data).
     fn offsets_list<O: OffsetSizeTrait>(
         &mut self,
         item: &Node,
         len: Len,
         array: &dyn Array,
+        rows: Option<&NullBuffer>,
         locate: &dyn Fn(usize) -> usize,
         path: &FieldPath,
     ) {
         let Some(list) = array.as_list_opt::<O>() else {
             return;
         };
-        let (offsets, nulls, values) = (list.value_offsets(), list.nulls(), list.values());
+        let (offsets, values) = (list.value_offsets(), list.values());
         let lengths = offsets.windows(2).map(|w| (w[1] - w[0]).as_usize());
-        self.lengths(len, lengths, nulls, locate, path);
+        self.lengths(len, lengths, rows, locate, path);
         let (start, end) = span(offsets);
         let values = values.slice(start, end - start);
+        let valid = items_validity(rows, list.len(), end - start, |row| {
+            offsets[row].as_usize().saturating_sub(start)
+                ..offsets[row + 1].as_usize().saturating_sub(start)
+        });
         let locate_child = |j: usize| locate(owner(offsets, j + start));
-        self.check(item, &values, None, &locate_child, &path.item());
+        self.check(item, &values, valid.as_ref(), &locate_child, &path.item());
     }
 
-    /// A ListView or LargeListView column: its rows' lengths, then its items.
+    /// A ListView or LargeListView column: its rows' lengths, then its items (`rows`: which
+    /// rows are data).
     fn view_list<O: OffsetSizeTrait>(
         &mut self,
         item: &Node,
         len: Len,
         array: &dyn Array,
+        rows: Option<&NullBuffer>,
         locate: &dyn Fn(usize) -> usize,
         path: &FieldPath,
     ) {
         let Some(list) = array.as_list_view_opt::<O>() else {
             return;
         };
-        let (offsets, sizes) = (list.value_offsets(), list.value_sizes());
-        let (nulls, values) = (list.nulls(), list.values());
-        self.lengths(len, sizes.iter().map(|s| s.as_usize()), nulls, locate, path);
+        let (offsets, sizes, values) = (list.value_offsets(), list.value_sizes(), list.values());
+        self.lengths(len, sizes.iter().map(|s| s.as_usize()), rows, locate, path);
+        let valid = items_validity(rows, list.len(), values.len(), |row| {
+            offsets[row].as_usize()..offsets[row].as_usize() + sizes[row].as_usize()
+        });
         let locate_child = |j: usize| {
             let row = offsets
                 .iter()
@@ -315,7 +342,7 @@ impl Values<'_> {
                 .unwrap_or(0);
             locate(row)
         };
-        self.check(item, values.as_ref(), None, &locate_child, &path.item());
+        self.check(item, values.as_ref(), valid.as_ref(), &locate_child, &path.item());
     }
 
     fn lengths(
@@ -369,6 +396,27 @@ fn span<O: OffsetSizeTrait>(offsets: &[O]) -> (usize, usize) {
     let start = offsets.first().map_or(0, |o| o.as_usize());
     let end = offsets.last().map_or(0, |o| o.as_usize()).max(start);
     (start, end)
+}
+
+/// Which of `items` items are data: those in the range (`range`) of a valid row of `rows`;
+/// `None` when every row of the `row_count` is valid (every item counts).
+fn items_validity(
+    rows: Option<&NullBuffer>,
+    row_count: usize,
+    items: usize,
+    range: impl Fn(usize) -> std::ops::Range<usize>,
+) -> Option<NullBuffer> {
+    let rows = rows.filter(|rows| rows.null_count() > 0)?;
+    let mut valid = arrow_buffer::BooleanBufferBuilder::new(items);
+    valid.append_n(items, false);
+    for row in (0..row_count).filter(|&row| rows.is_valid(row)) {
+        for item in range(row) {
+            if item < items {
+                valid.set_bit(item, true);
+            }
+        }
+    }
+    Some(NullBuffer::new(valid.finish()))
 }
 
 /// The row whose range holds child index `j`.

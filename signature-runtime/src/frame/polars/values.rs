@@ -8,7 +8,7 @@ use polars_core::prelude::DataType as PlType;
 use polars_core::utils::arrow::array::{
     Array, FixedSizeListArray, ListArray, PrimitiveArray, StructArray,
 };
-use polars_core::utils::arrow::bitmap::Bitmap;
+use polars_core::utils::arrow::bitmap::{Bitmap, MutableBitmap};
 
 use crate::frame::{FieldPath, ROWS_LISTED, problems};
 use crate::report::{Problem, ProblemKind};
@@ -134,7 +134,8 @@ impl Values<'_> {
                 let lengths = offsets
                     .windows(2)
                     .map(|w| usize::try_from(w[1] - w[0]).unwrap_or(0));
-                self.lengths(*len, lengths, list.validity(), locate, path);
+                let rows = rows_validity(list.validity(), parent);
+                self.lengths(*len, lengths, rows.as_ref(), locate, path);
                 let start = offsets
                     .first()
                     .map_or(0, |o| usize::try_from(*o).unwrap_or(0));
@@ -145,12 +146,17 @@ impl Values<'_> {
                     .min(list.values().len());
                 let start = start.min(end);
                 let values = list.values().sliced(start, end - start);
+                let rows = rows_validity(list.validity(), parent);
+                let valid = items_validity(rows.as_ref(), list.len(), end - start, |row| {
+                    let at = |row: usize| usize::try_from(offsets[row]).unwrap_or(0);
+                    at(row).saturating_sub(start)..at(row + 1).saturating_sub(start)
+                });
                 let locate_child = |j: usize| locate(owner(offsets, j + start));
                 self.check(
                     item,
                     inner,
                     values.as_ref(),
-                    None,
+                    valid.as_ref(),
                     &locate_child,
                     &path.item(),
                 );
@@ -160,12 +166,16 @@ impl Values<'_> {
                     return;
                 };
                 let size = list.size().max(1);
+                let rows = rows_validity(list.validity(), parent);
+                let valid = items_validity(rows.as_ref(), list.len(), list.values().len(), |row| {
+                    row * size..(row + 1) * size
+                });
                 let locate_child = |j: usize| locate(j / size);
                 self.check(
                     item,
                     inner,
                     list.values().as_ref(),
-                    None,
+                    valid.as_ref(),
                     &locate_child,
                     &path.item(),
                 );
@@ -174,12 +184,7 @@ impl Values<'_> {
                 let Some(array) = array.as_any().downcast_ref::<StructArray>() else {
                     return;
                 };
-                let valid = match (array.validity(), parent) {
-                    (Some(own), Some(parent)) => Some(own & parent),
-                    (Some(own), None) => Some(own.clone()),
-                    (None, Some(parent)) => Some(parent.clone()),
-                    (None, None) => None,
-                };
+                let valid = rows_validity(array.validity(), parent);
                 for ((child, node), field) in array.values().iter().zip(nodes).zip(fields) {
                     self.check(
                         node,
@@ -372,4 +377,33 @@ fn valid_hits<T>(
             hit(hits, i, first_row, locate);
         }
     }
+}
+
+/// Which rows are data: valid themselves and in a valid enclosing struct row.
+fn rows_validity(own: Option<&Bitmap>, parent: Option<&Bitmap>) -> Option<Bitmap> {
+    match (own, parent) {
+        (Some(own), Some(parent)) => Some(own & parent),
+        (Some(own), None) => Some(own.clone()),
+        (None, Some(parent)) => Some(parent.clone()),
+        (None, None) => None,
+    }
+}
+
+/// Which of `items` items of a list are data: those in the range (`range`) of a row that is
+/// (`rows`); `None` when every one of the `row_count` rows is. A null row, or one under a
+/// null struct row, holds no items however its offsets read.
+fn items_validity(
+    rows: Option<&Bitmap>,
+    row_count: usize,
+    items: usize,
+    range: impl Fn(usize) -> std::ops::Range<usize>,
+) -> Option<Bitmap> {
+    let rows = rows.filter(|rows| rows.unset_bits() > 0)?;
+    let mut valid = MutableBitmap::from_len_zeroed(items);
+    for row in (0..row_count).filter(|&row| rows.get_bit(row)) {
+        for item in range(row).filter(|&item| item < items) {
+            valid.set(item, true);
+        }
+    }
+    Some(valid.into())
 }
