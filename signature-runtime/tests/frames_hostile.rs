@@ -381,6 +381,20 @@ fn unknown_fields_declaring_billions_of_booleans_are_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Found by `frame_files` on arrow-ipc 59.3: a stream message of a 1.6 KB file claiming a body
+/// of 1.9 petabytes, which the reader zero-fills before reading (an out-of-memory abort).
+/// Every message's body is checked against the file before the reader starts.
+#[test]
+fn an_ipc_stream_message_claiming_a_body_past_the_file_is_refused() {
+    let error = read_all("ipc_stream_body_zeroed_gigabytes.arrows").expect("refused");
+    let message = error.to_string();
+    assert!(matches!(error, FileError::Arrow { .. }), "{message}");
+    assert!(
+        message.contains("message 1 of the stream, at byte 632, claims a body of 1970324836974616 bytes, beyond the end of the 1648-byte file"),
+        "{message}"
+    );
+}
+
 /// Found by `frame_files` on parquet 59.3: a footer of 619 bytes whose unknown fields declare
 /// lists of hundreds of millions of booleans, which the crate skips one step at a time (half
 /// a second for this file; a megabyte of such lists would take hours). The footer walk
@@ -494,7 +508,7 @@ fn every_hostile_file_is_an_error_for_check_and_infer() {
         assert!(infer_file(&path).is_err(), "{}", path.display());
         assert!(check_file(&checker, &path).is_err(), "{}", path.display());
     }
-    assert_eq!(seen, 8);
+    assert_eq!(seen, 9);
 }
 
 /// Found by `frame_files`: a file with two columns of the same name. Any check reports the

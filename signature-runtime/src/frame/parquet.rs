@@ -388,6 +388,7 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
                     |i: usize| i32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
                 let claimed = if word(0) == -1 { word(4) } else { word(0) };
                 metadata_budget(u64::try_from(claimed).unwrap_or(0))?;
+                check_stream_messages(&mut file, file_len, &shown)?;
             }
             file.seek(SeekFrom::Start(0)).map_err(io)?;
             if is_file {
@@ -612,6 +613,79 @@ fn check_footer(
             shown,
         )));
     }
+    Ok(())
+}
+
+/// Refuses an Arrow IPC stream one of whose messages claims metadata or a body past the end
+/// of the file (the schema message's size is checked against
+/// [`ReadLimits::frame_metadata_bytes`] before): arrow-ipc zero-fills a buffer of the body length a message declares before reading it, so a
+/// few bytes could claim gigabytes. Each message is its length, its metadata (whose
+/// `bodyLength` is read here) and its body; the walk seeks from message to message. A message
+/// whose metadata does not parse ends the walk: the reader reports it.
+fn check_stream_messages(file: &mut File, file_len: u64, shown: &str) -> Result<(), FileError> {
+    let io = |source| FileError::Io {
+        path: shown.to_owned(),
+        source,
+    };
+    let mut offset = 0u64;
+    let mut index = 0;
+    // The next little-endian word of the stream, if the file holds one.
+    let word = |file: &mut File, offset: &mut u64| -> Result<Option<i32>, FileError> {
+        if *offset + 4 > file_len {
+            return Ok(None);
+        }
+        let mut bytes = [0u8; 4];
+        file.read_exact(&mut bytes).map_err(io)?;
+        *offset += 4;
+        Ok(Some(i32::from_le_bytes(bytes)))
+    };
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    loop {
+        let Some(mut length) = word(file, &mut offset)? else {
+            break;
+        };
+        if length == -1 {
+            // The continuation marker (Arrow 0.15 on), then the length.
+            let Some(after) = word(file, &mut offset)? else {
+                break;
+            };
+            length = after;
+        }
+        // Zero ends the stream; a negative length is left to the reader.
+        let Ok(metadata_len) = u64::try_from(length) else {
+            break;
+        };
+        if metadata_len == 0 {
+            break;
+        }
+        let beyond = |what: &str, claimed: i64| FileError::Arrow {
+            path: shown.to_owned(),
+            source: ArrowError::ParseError(format!(
+                "message {index} of the stream, at byte {offset}, claims {what} of {claimed} \
+                 bytes, beyond the end of the {file_len}-byte file"
+            )),
+        };
+        if offset + metadata_len > file_len {
+            return Err(beyond("metadata", i64::from(length)));
+        }
+        let mut metadata = vec![0u8; usize::try_from(metadata_len).unwrap_or(usize::MAX)];
+        file.read_exact(&mut metadata).map_err(io)?;
+        let Ok(message) = arrow_ipc::root_as_message(&metadata) else {
+            break;
+        };
+        let body = message.bodyLength();
+        let body_end = u64::try_from(body)
+            .ok()
+            .and_then(|body| (offset + metadata_len).checked_add(body))
+            .filter(|&end| end <= file_len);
+        let Some(body_end) = body_end else {
+            return Err(beyond("a body", body));
+        };
+        offset = body_end;
+        file.seek(SeekFrom::Start(offset)).map_err(io)?;
+        index += 1;
+    }
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
     Ok(())
 }
 
