@@ -197,6 +197,16 @@ fn item_ranges(array: &dyn Array) -> Option<(arrow_array::ArrayRef, ItemRange<'_
     fn offsets<O: arrow_array::OffsetSizeTrait>(offsets: &[O]) -> ItemRange<'_> {
         Box::new(move |row| offsets[row].as_usize()..offsets[row + 1].as_usize())
     }
+    fn views<O: arrow_array::OffsetSizeTrait>(
+        list: &arrow_array::GenericListViewArray<O>,
+    ) -> (arrow_array::ArrayRef, ItemRange<'_>) {
+        let (starts, sizes) = (list.value_offsets(), list.value_sizes());
+        let range = move |row: usize| {
+            let start = starts[row].as_usize();
+            start..start + sizes[row].as_usize()
+        };
+        (list.values().clone(), Box::new(range))
+    }
     Some(match array.data_type() {
         ArrowType::List(_) => {
             let list = array.as_list_opt::<i32>()?;
@@ -214,28 +224,8 @@ fn item_ranges(array: &dyn Array) -> Option<(arrow_array::ArrayRef, ItemRange<'_
                 Box::new(move |row| row * size..(row + 1) * size),
             )
         }
-        ArrowType::ListView(_) => {
-            let list = array.as_list_view_opt::<i32>()?;
-            let (starts, sizes) = (list.value_offsets(), list.value_sizes());
-            (
-                list.values().clone(),
-                Box::new(move |row| {
-                    let start = usize::try_from(starts[row]).unwrap_or(0);
-                    start..start + usize::try_from(sizes[row]).unwrap_or(0)
-                }),
-            )
-        }
-        ArrowType::LargeListView(_) => {
-            let list = array.as_list_view_opt::<i64>()?;
-            let (starts, sizes) = (list.value_offsets(), list.value_sizes());
-            (
-                list.values().clone(),
-                Box::new(move |row| {
-                    let start = usize::try_from(starts[row]).unwrap_or(0);
-                    start..start + usize::try_from(sizes[row]).unwrap_or(0)
-                }),
-            )
-        }
+        ArrowType::ListView(_) => views(array.as_list_view_opt::<i32>()?),
+        ArrowType::LargeListView(_) => views(array.as_list_view_opt::<i64>()?),
         ArrowType::Map(..) => {
             let map = array.as_map_opt()?;
             (map.values().clone(), offsets(map.value_offsets()))
