@@ -395,6 +395,19 @@ fn an_ipc_stream_message_claiming_a_body_past_the_file_is_refused() {
     );
 }
 
+/// Found by `frame_files`: a six-byte stream whose first word claims a schema message of 2 GB.
+/// The length was checked only in files of eight bytes or more, and the reader allocated it
+/// (3.4 s and 1.9 GB in a release build).
+#[test]
+fn a_stream_too_short_for_its_schema_length_is_refused() {
+    let error = read_all("ipc_stream_schema_length_past_a_six_byte_file.arrows").expect("refused");
+    let message = error.to_string();
+    assert!(
+        matches!(&error, FileError::Budget(exceeded) if exceeded.budget() == Budget::FrameMetadataBytes),
+        "{message}"
+    );
+}
+
 /// Found by `frame_files` on parquet 59.3: a footer of 619 bytes whose unknown fields declare
 /// lists of hundreds of millions of booleans, which the crate skips one step at a time (half
 /// a second for this file; a megabyte of such lists would take hours). The footer walk
@@ -508,7 +521,7 @@ fn every_hostile_file_is_an_error_for_check_and_infer() {
         assert!(infer_file(&path).is_err(), "{}", path.display());
         assert!(check_file(&checker, &path).is_err(), "{}", path.display());
     }
-    assert_eq!(seen, 9);
+    assert_eq!(seen, 10);
 }
 
 /// Found by `frame_files`: a file with two columns of the same name. Any check reports the

@@ -381,13 +381,21 @@ pub fn open_with(path: &Path, limits: &ReadLimits) -> Result<Batches, FileError>
                         .map_err(io)?
                         .map_err(&arrow_error)?;
                 }
-            } else if head.len() == 8 {
+            } else {
                 // A stream opens with its schema message: a continuation marker and the
-                // length, or (before Arrow 0.15) the length alone.
-                let word =
-                    |i: usize| i32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
-                let claimed = if word(0) == -1 { word(4) } else { word(0) };
-                metadata_budget(u64::try_from(claimed).unwrap_or(0))?;
+                // length, or (before Arrow 0.15) the length alone. A file too short to hold
+                // them is still walked: the reader would allocate a length it reads in part.
+                let word = |i: usize| {
+                    head.get(i..i + 4)
+                        .map(|w| i32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+                };
+                let claimed = match word(0) {
+                    Some(-1) => word(4),
+                    other => other,
+                };
+                if let Some(claimed) = claimed {
+                    metadata_budget(u64::try_from(claimed).unwrap_or(0))?;
+                }
                 check_stream_messages(&mut file, file_len, &shown)?;
             }
             file.seek(SeekFrom::Start(0)).map_err(io)?;
