@@ -6,15 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
-use signature_runtime::frame::{ArrowChecker, InferError};
 use signature_runtime::frame::parquet::{FileError, check_file, infer_file, open};
+use signature_runtime::frame::{ArrowChecker, InferError};
 use signature_runtime::mlflow::{Budget, ReadLimits};
 use signature_runtime::{ColSpec, DataType, Schema};
 
 mod support;
 use support::parquet::{
-    Page, full_field, list_header, parquet_nested, parquet_of_run_pages, parquet_with_footer_fields,
-    parquet_with_page, read_rows as read_with, thrift,
+    Page, full_field, list_header, parquet_nested, parquet_of_run_pages,
+    parquet_with_footer_fields, parquet_with_page, read_rows as read_with, thrift,
 };
 use support::scratch;
 
@@ -438,7 +438,9 @@ fn unknown_footer_fields_are_walked_and_boolean_floods_refused() {
     let error = read_with(&path, &ReadLimits::default()).unwrap_err();
     let message = error.to_string();
     assert!(
-        message.contains(": it declares more collection elements than the footer has bytes (2147483647 more)"),
+        message.contains(
+            ": it declares more collection elements than the footer has bytes (2147483647 more)"
+        ),
         "{message}"
     );
     // A known field is read by its number, whatever its wire type: `num_rows` written as a
@@ -467,7 +469,10 @@ fn unknown_footer_fields_are_walked_and_boolean_floods_refused() {
     let message = read_with(&path, &ReadLimits::default())
         .unwrap_err()
         .to_string();
-    assert!(message.contains("more collection elements than the footer has bytes"), "{message}");
+    assert!(
+        message.contains("more collection elements than the footer has bytes"),
+        "{message}"
+    );
     // Short unknown fields of every kind: the file reads as it did.
     let mut short = Vec::new();
     full_field(100, thrift::LIST, &mut short);
@@ -580,7 +585,9 @@ fn a_file_with_null_list_items_is_not_inferred() {
         "{message}"
     );
     assert!(
-        message.contains("`o.tags[]` holds 1 null item; no MLflow array or map type allows null items"),
+        message.contains(
+            "`o.tags[]` holds 1 null item; no MLflow array or map type allows null items"
+        ),
         "{message}"
     );
 }

@@ -15,9 +15,11 @@
 //!
 //! Parquet files may use any codec the format has (Snappy, gzip, Brotli, LZ4, LZ4_RAW, zstd);
 //! Arrow IPC files and streams may be uncompressed or LZ4- or zstd-compressed. Before any data
-//! is read, the footer's size, the number of columns and every Parquet page header (declared
-//! size and values) are checked against the budgets of [`ReadLimits`], so a small hostile file
-//! cannot make the reader allocate gigabytes or spin for seconds.
+//! is read, the footer's size, the number of columns, the Parquet footer's contents (its
+//! collections against its length, its schema's depth) and every Parquet page header
+//! (declared size and values), and every IPC footer block and stream message (against the
+//! file's length) are checked against the budgets of [`ReadLimits`], so a small hostile file
+//! cannot make the reader allocate gigabytes, spin for seconds or overflow its stack.
 
 use std::fmt;
 use std::fs::File;
@@ -626,8 +628,8 @@ fn check_footer(
 
 /// Refuses an Arrow IPC stream one of whose messages claims metadata or a body past the end
 /// of the file (the schema message's size is checked against
-/// [`ReadLimits::frame_metadata_bytes`] before): arrow-ipc zero-fills a buffer of the body length a message declares before reading it, so a
-/// few bytes could claim gigabytes. Each message is its length, its metadata (whose
+/// [`ReadLimits::frame_metadata_bytes`] before): arrow-ipc zero-fills a buffer of the body
+/// length a message declares before reading it, so a few bytes could claim gigabytes. Each message is its length, its metadata (whose
 /// `bodyLength` is read here) and its body; the walk seeks from message to message. A message
 /// whose metadata does not parse ends the walk: the reader reports it.
 fn check_stream_messages(file: &mut File, file_len: u64, shown: &str) -> Result<(), FileError> {

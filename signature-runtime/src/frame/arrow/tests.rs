@@ -1049,8 +1049,9 @@ fn null_items_are_not_inferred() {
     .infer_schema()
     .unwrap_err();
     assert!(
-        err.to_string()
-            .starts_with("`tags[]` holds 2 null items; no MLflow array or map type allows null items"),
+        err.to_string().starts_with(
+            "`tags[]` holds 2 null items; no MLflow array or map type allows null items"
+        ),
         "{err}"
     );
     // A map's null value, inside a struct.
@@ -1074,8 +1075,10 @@ fn null_items_are_not_inferred() {
     let schema = Schema::infer(&batch(vec![("l", arc(hidden.clone()))])).unwrap();
     assert_eq!(
         schema,
-        Schema::from_columns(vec![ColSpec::new("l", ArrayType::new(DataType::Long)).optional()])
-            .unwrap()
+        Schema::from_columns(vec![
+            ColSpec::new("l", ArrayType::new(DataType::Long)).optional()
+        ])
+        .unwrap()
     );
     let under_null_struct = StructArray::new(
         Fields::from(vec![Field::new("l", hidden.data_type().clone(), true)]),

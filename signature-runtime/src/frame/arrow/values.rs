@@ -278,7 +278,13 @@ impl Values<'_> {
                     row * size..(row + 1) * size
                 });
                 let locate_child = |j: usize| locate(j / size);
-                self.check(item, list.values(), valid.as_ref(), &locate_child, &path.item());
+                self.check(
+                    item,
+                    list.values(),
+                    valid.as_ref(),
+                    &locate_child,
+                    &path.item(),
+                );
             }
             ArrowType::ListView(_) => self.view_list::<i32>(item, len, array, rows, locate, path),
             ArrowType::LargeListView(_) => {
@@ -342,7 +348,13 @@ impl Values<'_> {
                 .unwrap_or(0);
             locate(row)
         };
-        self.check(item, values.as_ref(), valid.as_ref(), &locate_child, &path.item());
+        self.check(
+            item,
+            values.as_ref(),
+            valid.as_ref(),
+            &locate_child,
+            &path.item(),
+        );
     }
 
     fn lengths(

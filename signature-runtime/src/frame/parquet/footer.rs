@@ -232,7 +232,11 @@ static STATISTICS: Known = Known {
 
 static PAGE_ENCODING_STATS: Known = Known {
     name: "PageEncodingStats",
-    fields: &[(1, Shape::Integer), (2, Shape::Integer), (3, Shape::Integer)],
+    fields: &[
+        (1, Shape::Integer),
+        (2, Shape::Integer),
+        (3, Shape::Integer),
+    ],
 };
 
 static SIZE_STATISTICS: Known = Known {

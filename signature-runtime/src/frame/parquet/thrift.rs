@@ -82,9 +82,7 @@ impl Input for &[u8] {
 
     fn skip_ahead(&mut self, count: u64) -> std::io::Result<()> {
         let count = usize::try_from(count).unwrap_or(usize::MAX);
-        *self = self
-            .get(count..)
-            .ok_or(std::io::ErrorKind::UnexpectedEof)?;
+        *self = self.get(count..).ok_or(std::io::ErrorKind::UnexpectedEof)?;
         Ok(())
     }
 }

@@ -708,8 +708,10 @@ fn null_items_are_not_inferred() {
     let schema = Schema::infer(&frame(vec![rows])).unwrap();
     assert_eq!(
         schema,
-        Schema::from_columns(vec![ColSpec::new("l", ArrayType::new(DataType::Long)).optional()])
-            .unwrap()
+        Schema::from_columns(vec![
+            ColSpec::new("l", ArrayType::new(DataType::Long)).optional()
+        ])
+        .unwrap()
     );
 }
 
