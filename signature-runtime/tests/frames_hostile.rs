@@ -6,10 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
+use signature_runtime::frame::ArrowChecker;
 use signature_runtime::frame::parquet::{FileError, check_file, infer_file, open};
-use signature_runtime::frame::{ArrowChecker, InferError};
 use signature_runtime::mlflow::{Budget, ReadLimits};
-use signature_runtime::{ColSpec, DataType, Schema};
+use signature_runtime::report::ProblemKind;
+use signature_runtime::types::Array as ArrayType;
+use signature_runtime::{ColSpec, ColumnType, DataType, Schema};
 
 mod support;
 use support::parquet::{
@@ -571,24 +573,37 @@ fn a_file_repeating_a_column_name_is_not_inferred() {
 }
 
 /// Found by `frame_files`: `o: struct<x: double, tags: list<string>>` with a row whose `tags`
-/// is `[None]`. MLflow infers `array<string>` and then turns the null into text; no check here
-/// accepts a null item, so infer refuses the file, naming the place, rather than give a
-/// schema the file itself fails (Strict reports the null item as `null_not_allowed`).
+/// is `[None]`. Infer gives `array<string>`, as MLflow's `infer_signature` does (its
+/// enforcement then turns the null into text); Strict refuses null items, its documented
+/// difference, and names them: the one kind of error a file's own inferred schema may give it
+/// (the `frame_files` target asserts exactly that).
 #[test]
-fn a_file_with_null_list_items_is_not_inferred() {
+fn a_file_with_null_list_items_infers_mlflows_type_and_strict_names_the_nulls() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/null_items_in_a_struct.parquet");
-    let error = infer_file(&path).unwrap_err();
-    let message = error.to_string();
-    assert!(
-        matches!(&error, FileError::Infer { source: InferError::NullItems { place, count: 1 }, .. } if place == "o.tags[]"),
-        "{message}"
+    let schema = infer_file(&path).unwrap();
+    let object = schema
+        .columns()
+        .expect("columns")
+        .iter()
+        .find_map(|column| match column.ty() {
+            ColumnType::Object(object) if column.name().is_some_and(|name| name == "o") => {
+                Some(object.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{schema:?}"));
+    assert_eq!(
+        object.property("tags").map(|p| p.dtype().clone()),
+        Some(ColumnType::Array(ArrayType::new(DataType::String)))
     );
+    let report = check_file(&ArrowChecker::for_schema(&schema), &path).unwrap();
+    let errors: Vec<_> = report.errors().collect();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0].kind(), ProblemKind::NullNotAllowed);
     assert!(
-        message.contains(
-            "`o.tags[]` holds 1 null item; no MLflow array or map type allows null items"
-        ),
-        "{message}"
+        report.to_string().contains("`o.tags[]` has 1 null"),
+        "{report}"
     );
 }
 

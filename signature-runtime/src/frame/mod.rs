@@ -170,23 +170,6 @@ pub enum InferError {
         /// The frame library's name of the type.
         found: String,
     },
-    /// A list holds null items, or a map null values, in some row (`place` is the items:
-    /// `tags[]`, `o.scores{}`). MLflow's `infer_signature` infers the items' type regardless,
-    /// and its enforcement then turns the nulls into the text `None`, `false` or NaN or
-    /// refuses them; no check here accepts them (see the module's "Nulls"), so no schema is
-    /// inferred that the data itself would fail.
-    #[error(
-        "`{place}` holds {count} null {what}; no MLflow array or map type allows null items \
-         (MLflow would turn them into text `None`, `false` or NaN, or refuse them), so none \
-         is inferred: drop or fill them first",
-        what = if *count == 1 { "item" } else { "items" }
-    )]
-    NullItems {
-        /// The items, within their column (`tags[]`, `o.scores{}`).
-        place: String,
-        /// How many null items the data holds there.
-        count: u64,
-    },
     /// The columns do not make a valid schema (no columns at all).
     #[error(transparent)]
     Schema(#[from] SchemaError),

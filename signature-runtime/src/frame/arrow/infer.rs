@@ -32,9 +32,6 @@ impl InferSchema for RecordBatch {
     /// | Null, or a Struct without fields | `any`, optional |
     ///
     /// UInt64 and every other type are [`InferError::Unsupported`], as MLflow refuses uint64.
-    /// A list with a null item or a map with a null value (in a valid row; items not all
-    /// null, which make `array<any>`) is [`InferError::NullItems`], where MLflow infers the items' type and its enforcement
-    /// then changes or refuses the nulls.
     fn infer_schema(&self) -> Result<Schema, InferError> {
         let mut columns = Vec::with_capacity(self.num_columns());
         for (field, array) in self.schema_ref().fields().iter().zip(self.columns()) {
@@ -116,10 +113,6 @@ fn infer(
         | ArrowType::LargeListView(_) => {
             let values = list_values(array).ok_or_else(|| unsupported(array, column, path))?;
             let items = infer(values.as_ref(), None, column, &path.item())?;
-            // Items of type `any` (all null) take nulls: only typed items are refused.
-            if !matches!(items, ColumnType::AnyType) {
-                refuse_null_items(array, parent, column, &path.item())?;
-            }
             Ok(ColumnType::Array(ArrayType::new(items)))
         }
         ArrowType::Struct(_) => {
@@ -152,86 +145,10 @@ fn infer(
                 return Err(unsupported(array, column, path));
             }
             let values = infer(map.values().as_ref(), None, column, &path.value())?;
-            if !matches!(values, ColumnType::AnyType) {
-                refuse_null_items(array, parent, column, &path.value())?;
-            }
             Ok(ColumnType::Map(Map::new(values)))
         }
         _ => Err(unsupported(array, column, path)),
     }
-}
-
-/// [`InferError::NullItems`] when a row of the list or map `array` that is valid (and whose
-/// parent is) holds a null item or value.
-fn refuse_null_items(
-    array: &dyn Array,
-    parent: Option<&NullBuffer>,
-    column: &str,
-    place: &FieldPath,
-) -> Result<(), InferError> {
-    let Some((items, range)) = item_ranges(array) else {
-        return Ok(());
-    };
-    let Some(item_nulls) = items.logical_nulls().filter(|nulls| nulls.null_count() > 0) else {
-        return Ok(());
-    };
-    let valid = NullBuffer::union(array.logical_nulls().as_ref(), parent);
-    let count: usize = (0..array.len())
-        .filter(|&row| valid.as_ref().is_none_or(|valid| valid.is_valid(row)))
-        .map(|row| range(row).filter(|&item| item_nulls.is_null(item)).count())
-        .sum();
-    if count == 0 {
-        return Ok(());
-    }
-    Err(InferError::NullItems {
-        place: place.within(column),
-        count: count as u64,
-    })
-}
-
-/// Row ranges into the items.
-type ItemRange<'a> = Box<dyn Fn(usize) -> std::ops::Range<usize> + 'a>;
-
-/// The items of a list or map array (a map's values) and each row's range of them.
-fn item_ranges(array: &dyn Array) -> Option<(arrow_array::ArrayRef, ItemRange<'_>)> {
-    fn offsets<O: arrow_array::OffsetSizeTrait>(offsets: &[O]) -> ItemRange<'_> {
-        Box::new(move |row| offsets[row].as_usize()..offsets[row + 1].as_usize())
-    }
-    fn views<O: arrow_array::OffsetSizeTrait>(
-        list: &arrow_array::GenericListViewArray<O>,
-    ) -> (arrow_array::ArrayRef, ItemRange<'_>) {
-        let (starts, sizes) = (list.value_offsets(), list.value_sizes());
-        let range = move |row: usize| {
-            let start = starts[row].as_usize();
-            start..start + sizes[row].as_usize()
-        };
-        (list.values().clone(), Box::new(range))
-    }
-    Some(match array.data_type() {
-        ArrowType::List(_) => {
-            let list = array.as_list_opt::<i32>()?;
-            (list.values().clone(), offsets(list.value_offsets()))
-        }
-        ArrowType::LargeList(_) => {
-            let list = array.as_list_opt::<i64>()?;
-            (list.values().clone(), offsets(list.value_offsets()))
-        }
-        ArrowType::FixedSizeList(..) => {
-            let list = array.as_fixed_size_list_opt()?;
-            let size = usize::try_from(list.value_length()).unwrap_or(0);
-            (
-                list.values().clone(),
-                Box::new(move |row| row * size..(row + 1) * size),
-            )
-        }
-        ArrowType::ListView(_) => views(array.as_list_view_opt::<i32>()?),
-        ArrowType::LargeListView(_) => views(array.as_list_view_opt::<i64>()?),
-        ArrowType::Map(..) => {
-            let map = array.as_map_opt()?;
-            (map.values().clone(), offsets(map.value_offsets()))
-        }
-        _ => return None,
-    })
 }
 
 fn list_values(array: &dyn Array) -> Option<arrow_array::ArrayRef> {

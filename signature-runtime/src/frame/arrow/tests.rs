@@ -18,7 +18,7 @@ use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType as ArrowType, Field, Fields, Schema as ArrowSchema, TimeUnit};
 
 use crate::Mode;
-use crate::frame::{InferError, InferSchema};
+use crate::frame::InferSchema;
 use crate::report::{ProblemKind, Report, Severity};
 use crate::types::{
     Array as ArrayType, ColSpec, ColumnType, DataType, Map, NumpyDtype, Object, Property, Schema,
@@ -1022,11 +1022,14 @@ fn an_inferred_schema_accepts_its_batch() {
     assert!(report.is_valid(), "{report}");
 }
 
-/// Null list items and map values have no MLflow type that any check here accepts: infer
-/// refuses them, naming the place and the count, rather than give a schema the same data
-/// fails. Nulls under a null row do not count, and all-null items make `array<any>`.
+/// Null list items infer the items' type, as MLflow's `infer_signature` does (its
+/// enforcement then takes them as NaN, or turns them into text). Strict refuses them, which
+/// is its documented difference, naming the items: the only errors a file's own inferred
+/// schema may give it. Items of a null row, or of a row under a null struct row, are not
+/// data and are neither counted nor checked; all-null items infer `array<any>`, which takes
+/// them.
 #[test]
-fn null_items_are_not_inferred() {
+fn null_items_infer_the_items_type_and_strict_names_them() {
     let tags = |rows: Vec<Option<Vec<Option<&str>>>>| {
         let mut builder = ListBuilder::new(StringBuilder::new());
         for row in rows {
@@ -1042,28 +1045,29 @@ fn null_items_are_not_inferred() {
         }
         arc(builder.finish())
     };
-    let err = batch(vec![(
+    let input = batch(vec![(
         "tags",
         tags(vec![Some(vec![Some("a"), None]), Some(vec![None]), None]),
-    )])
-    .infer_schema()
-    .unwrap_err();
-    assert!(
-        err.to_string().starts_with(
-            "`tags[]` holds 2 null items; no MLflow array or map type allows null items"
-        ),
-        "{err}"
-    );
-    // A map's null value, inside a struct.
-    let map = string_to_long_map(&[&[("a", Some(1)), ("b", None)]]);
-    let object = StructArray::from(vec![(
-        Arc::new(Field::new("m", map.data_type().clone(), true)),
-        arc(map),
     )]);
-    let err = batch(vec![("o", arc(object))]).infer_schema().unwrap_err();
+    let schema = Schema::infer(&input).unwrap();
+    assert_eq!(
+        schema,
+        Schema::from_columns(vec![
+            ColSpec::new("tags", ArrayType::new(DataType::String)).optional()
+        ])
+        .unwrap()
+    );
+    let report = ArrowChecker::for_schema(&schema).check(&input);
+    assert_eq!(
+        kinds(&report),
+        vec![ProblemKind::NullNotAllowed],
+        "{report}"
+    );
     assert!(
-        matches!(&err, InferError::NullItems { place, count: 1 } if place == "o.m{}"),
-        "{err}"
+        report
+            .to_string()
+            .contains("`tags[]` has 2 nulls (rows 0, 1)"),
+        "{report}"
     );
     // Items under a null list row, or under a null struct row, are not data.
     let hidden = ListArray::new(
@@ -1072,14 +1076,9 @@ fn null_items_are_not_inferred() {
         arc(Int64Array::from(vec![Some(1), None])),
         Some(vec![true, false].into()),
     );
-    let schema = Schema::infer(&batch(vec![("l", arc(hidden.clone()))])).unwrap();
-    assert_eq!(
-        schema,
-        Schema::from_columns(vec![
-            ColSpec::new("l", ArrayType::new(DataType::Long)).optional()
-        ])
-        .unwrap()
-    );
+    let input = batch(vec![("l", arc(hidden.clone()))]);
+    let schema = Schema::infer(&input).unwrap();
+    assert!(ArrowChecker::for_schema(&schema).check(&input).is_valid());
     let under_null_struct = StructArray::new(
         Fields::from(vec![Field::new("l", hidden.data_type().clone(), true)]),
         vec![arc(ListArray::new(

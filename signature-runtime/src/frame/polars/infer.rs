@@ -28,9 +28,6 @@ impl InferSchema for DataFrame {
     /// | Null, or a Struct without fields | `any`, optional |
     ///
     /// UInt64 and every other type are [`InferError::Unsupported`], as MLflow refuses uint64.
-    /// A list with a null item (in a valid row; items not all null, which make `array<any>`)
-    /// is [`InferError::NullItems`], where MLflow infers the items' type and its enforcement
-    /// then changes or refuses the nulls.
     fn infer_schema(&self) -> Result<Schema, InferError> {
         let mut columns = Vec::with_capacity(self.width());
         for column in self.columns() {
@@ -38,7 +35,7 @@ impl InferSchema for DataFrame {
             let mut ty = infer(column.dtype(), name, &FieldPath::default())?;
             let chunks = column.as_materialized_series().chunks();
             let parts: Vec<Part<'_>> = chunks.iter().map(|c| (c.as_ref(), None)).collect();
-            properties_required(&mut ty, column.dtype(), &parts, name, &FieldPath::default())?;
+            properties_required(&mut ty, column.dtype(), &parts);
             let required = !matches!(ty, ColumnType::AnyType)
                 && column.null_count() == 0
                 && !parts.iter().any(|(c, _)| missing(column.dtype(), *c, None));
@@ -121,71 +118,27 @@ fn missing(dtype: &PlType, array: &dyn Array, parent: Option<&Bitmap>) -> bool {
 type Part<'a> = (&'a dyn Array, Option<Bitmap>);
 
 /// Sets `required` on every property of the objects in `ty` from the data: optional when the
-/// field is null (or NaN) in some row whose struct is valid, or its type is `any`; and refuses
-/// null items of typed lists ([`InferError::NullItems`]). `column` and `path` name the place.
-fn properties_required(
-    ty: &mut ColumnType,
-    dtype: &PlType,
-    parts: &[Part<'_>],
-    column: &str,
-    path: &FieldPath,
-) -> Result<(), InferError> {
+/// field is null (or NaN) in some row whose struct is valid, or its type is `any`.
+fn properties_required(ty: &mut ColumnType, dtype: &PlType, parts: &[Part<'_>]) {
     match (ty, dtype) {
         (ColumnType::Array(array), PlType::List(item)) => {
-            let lists: Vec<(&ListArray<i64>, &Option<Bitmap>)> = parts
+            let children: Vec<Part<'_>> = parts
                 .iter()
-                .filter_map(|(c, parent)| {
-                    Some((c.as_any().downcast_ref::<ListArray<i64>>()?, parent))
-                })
-                .collect();
-            if !matches!(array.items(), ColumnType::AnyType) {
-                let count = lists
-                    .iter()
-                    .map(|(list, parent)| {
-                        let offsets = list.offsets().as_slice();
-                        let rows = (list.len(), list.validity(), parent.as_ref());
-                        null_items(rows, list.values().as_ref(), |row| {
-                            let at = |row: usize| usize::try_from(offsets[row]).unwrap_or(0);
-                            at(row)..at(row + 1)
-                        })
-                    })
-                    .sum();
-                refuse_null_items(count, column, path)?;
-            }
-            let children: Vec<Part<'_>> = lists
-                .iter()
-                .map(|(l, _)| (l.values().as_ref(), None))
+                .filter_map(|(c, _)| c.as_any().downcast_ref::<ListArray<i64>>())
+                .map(|l| (l.values().as_ref(), None))
                 .collect();
             let mut items = array.items().clone();
-            properties_required(&mut items, item, &children, column, &path.item())?;
+            properties_required(&mut items, item, &children);
             *array = ArrayType::new(items);
         }
         (ColumnType::Array(array), PlType::Array(item, _)) => {
-            let lists: Vec<(&FixedSizeListArray, &Option<Bitmap>)> = parts
+            let children: Vec<Part<'_>> = parts
                 .iter()
-                .filter_map(|(c, parent)| {
-                    Some((c.as_any().downcast_ref::<FixedSizeListArray>()?, parent))
-                })
-                .collect();
-            if !matches!(array.items(), ColumnType::AnyType) {
-                let count = lists
-                    .iter()
-                    .map(|(list, parent)| {
-                        let size = list.size();
-                        let rows = (list.len(), list.validity(), parent.as_ref());
-                        null_items(rows, list.values().as_ref(), |row| {
-                            row * size..(row + 1) * size
-                        })
-                    })
-                    .sum();
-                refuse_null_items(count, column, path)?;
-            }
-            let children: Vec<Part<'_>> = lists
-                .iter()
-                .map(|(l, _)| (l.values().as_ref(), None))
+                .filter_map(|(c, _)| c.as_any().downcast_ref::<FixedSizeListArray>())
+                .map(|l| (l.values().as_ref(), None))
                 .collect();
             let mut items = array.items().clone();
-            properties_required(&mut items, item, &children, column, &path.item())?;
+            properties_required(&mut items, item, &children);
             *array = ArrayType::new(items);
         }
         (ColumnType::Object(object), PlType::Struct(fields)) => {
@@ -213,8 +166,7 @@ fn properties_required(
                     })
                     .collect();
                 let mut pty = property.dtype().clone();
-                let place = path.property(field.name());
-                properties_required(&mut pty, field.dtype(), &children, column, &place)?;
+                properties_required(&mut pty, field.dtype(), &children);
                 let required = !matches!(pty, ColumnType::AnyType)
                     && !children
                         .iter()
@@ -227,38 +179,4 @@ fn properties_required(
         }
         _ => {}
     }
-    Ok(())
-}
-
-/// How many null items the `row_count` rows of a list chunk hold where they are data (valid,
-/// in a valid struct row); `range` gives a row's items.
-fn null_items(
-    (row_count, own, parent): (usize, Option<&Bitmap>, Option<&Bitmap>),
-    items: &dyn Array,
-    range: impl Fn(usize) -> std::ops::Range<usize>,
-) -> u64 {
-    let Some(item_validity) = items.validity().filter(|v| v.unset_bits() > 0) else {
-        return 0;
-    };
-    let is_data = |row: usize| {
-        own.is_none_or(|own| own.get_bit(row)) && parent.is_none_or(|parent| parent.get_bit(row))
-    };
-    (0..row_count)
-        .filter(|&row| is_data(row))
-        .map(|row| {
-            range(row)
-                .filter(|&item| item < item_validity.len() && !item_validity.get_bit(item))
-                .count() as u64
-        })
-        .sum()
-}
-
-fn refuse_null_items(count: u64, column: &str, path: &FieldPath) -> Result<(), InferError> {
-    if count == 0 {
-        return Ok(());
-    }
-    Err(InferError::NullItems {
-        place: path.item().within(column),
-        count,
-    })
 }

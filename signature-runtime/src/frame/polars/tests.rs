@@ -10,7 +10,7 @@ use polars_core::utils::arrow::bitmap::Bitmap;
 use polars_core::datatypes::{Categories, FrozenCategories};
 
 use crate::Mode;
-use crate::frame::{InferError, InferSchema};
+use crate::frame::InferSchema;
 use crate::report::{ProblemKind, Report};
 use crate::types::{
     Array as ArrayType, ColSpec, ColumnType, DataType, Map, NumpyDtype, Object, Property, Schema,
@@ -680,28 +680,34 @@ fn arrays_are_tensor_dimensions() {
 
 /// The expectations are the rule table's (`frame/mod.rs`), written by hand: the real MLflow's
 /// inference is asked for the same rules on Arrow data in `tests/interop_frames.rs`.
-/// Null list items have no MLflow type any check here accepts: infer refuses them, naming the
-/// place and the count (see the Arrow twin, `null_items_are_not_inferred`).
+/// Null list items infer the items' type, as MLflow does, and Strict names them (see the
+/// Arrow twin, `null_items_infer_the_items_type_and_strict_names_them`); a null list row holds
+/// no items.
 #[test]
-fn null_items_are_not_inferred() {
+fn null_items_infer_the_items_type_and_strict_names_them() {
     let tags = || {
         l([
             Series::new("".into(), [Some("a"), None]),
             Series::new("".into(), [None::<&str>]),
         ])
     };
-    let err = Schema::infer(&frame(vec![tags().with_name("tags".into())])).unwrap_err();
-    assert!(
-        matches!(&err, InferError::NullItems { place, count: 2 } if place == "tags[]"),
-        "{err}"
+    let input = frame(vec![struct_of("o", &[tags().with_name("t".into())])]);
+    let schema = Schema::infer(&input).unwrap();
+    let expected = Object::new(vec![Property::new("t", ArrayType::new(DataType::String))]).unwrap();
+    assert_eq!(
+        schema,
+        Schema::from_columns(vec![ColSpec::new("o", expected)]).unwrap()
     );
-    let object = struct_of("o", &[tags().with_name("t".into())]);
-    let err = Schema::infer(&frame(vec![object])).unwrap_err();
-    assert!(
-        matches!(&err, InferError::NullItems { place, count: 2 } if place == "o.t[]"),
-        "{err}"
+    let report = PolarsChecker::for_schema(&schema).check(&input);
+    assert_eq!(
+        kinds(&report),
+        vec![ProblemKind::NullNotAllowed],
+        "{report}"
     );
-    // A null list row holds no items; all-null items make `array<any>`.
+    assert!(
+        report.to_string().contains("`o.t[]` has 2 nulls"),
+        "{report}"
+    );
     let mut rows = l([Series::new("".into(), [1i64])]).with_name("l".into());
     let null_row = Series::full_null("l".into(), 1, rows.dtype());
     rows.extend(&null_row).unwrap();
