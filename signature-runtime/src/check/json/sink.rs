@@ -78,6 +78,14 @@ pub(in crate::check) trait CellSink {
     /// Whether the check calls the sink at all: `false` compiles every hook away.
     const ACTIVE: bool;
 
+    /// Whether the fast path may hand this sink a row's cells as it reads them, before it
+    /// knows the row is clean, and call [`CellSink::row_abandoned`] when it is not (the
+    /// general path then hands on the row again). For a sink that keeps one row's cells in
+    /// slots it overwrites: the fast path then needs no space of its own to hold a row back
+    /// (an allocation per small body) and copies no cell twice. Otherwise the fast path keeps
+    /// the row's cells aside until the row is known clean.
+    const TAKES_TENTATIVE: bool = false;
+
     /// The body's rows start at the JSON pointer `place`, arriving as `arrival` says (the
     /// pointer is the sink's to keep: a usual place is a constant, any other was made for it).
     fn rows_begin(&mut self, arrival: Arrival, place: Cow<'static, str>);
@@ -87,6 +95,10 @@ pub(in crate::check) trait CellSink {
 
     /// Row `row` is complete; `clean` when the check has found no error so far.
     fn row_end(&mut self, row: u64, clean: bool);
+
+    /// The cells handed on since the last row's end were tentative ([`CellSink::TAKES_TENTATIVE`])
+    /// and the fast path gave the row up: forget them; the general path hands the row on anew.
+    fn row_abandoned(&mut self) {}
 
     /// The `params` object's span in the body.
     fn params(&mut self, start: usize, end: usize);
