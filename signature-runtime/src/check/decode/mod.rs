@@ -105,8 +105,8 @@ impl JsonChecker {
             heap.resize(columns, None);
             heap.as_mut_slice()
         };
-        let sink = TypedSink::<T>::new(body, &shape, slots);
-        let (report, mut sink) = self.check_into(body, sink);
+        let mut sink = TypedSink::<T>::new(body, &shape, slots);
+        let (report, _) = self.check_into(body, &mut sink);
         if !report.is_valid() {
             return Err((report, None));
         }
