@@ -111,34 +111,18 @@ fn clean_small_bodies_allocate_nothing_to_check_and_what_serde_does_to_decode() 
     typed::clean_small_bodies_are_decoded_allocating_what_serde_does();
 }
 
+/// The benches' house-price row type (`House`, with `Signature` under `derive`) and records body.
+#[cfg(feature = "derive")]
+#[path = "../benches/payloads/mod.rs"]
+mod payloads;
+
 #[cfg(feature = "derive")]
 mod typed {
-    use serde::Deserialize;
     use signature_runtime::{JsonChecker, Signature};
     use stats_alloc::Region;
 
+    use super::payloads::{House, RecordsBody};
     use super::{BODIES, GLOBAL};
-
-    #[derive(Debug, Signature, Deserialize)]
-    #[allow(dead_code)]
-    struct House {
-        sqft: i64,
-        bedrooms: i64,
-        bathrooms: f64,
-        lat: f64,
-        lon: f64,
-        city: String,
-        zip: String,
-        has_pool: bool,
-        year_built: i64,
-        lot_size: i64,
-    }
-
-    /// The records body as serde reads it.
-    #[derive(Deserialize)]
-    struct Records {
-        dataframe_records: Vec<House>,
-    }
 
     /// Allocations and reallocations per call of `decode`, over 100 calls after a first one.
     fn per_call(mut decode: impl FnMut()) -> usize {
@@ -168,7 +152,7 @@ mod typed {
             // (one row, read by name from the records body whatever its layout was).
             let records = br#"{"dataframe_records": [{"sqft": 1200, "bedrooms": 3, "bathrooms": 2.5, "lat": 37.77, "lon": -122.42, "city": "Salem", "zip": "94016", "has_pool": false, "year_built": 1990, "lot_size": 5000}]}"#;
             let serde = per_call(|| {
-                let rows = serde_json::from_slice::<Records>(std::hint::black_box(records));
+                let rows = serde_json::from_slice::<RecordsBody>(std::hint::black_box(records));
                 std::hint::black_box(rows.ok());
             });
             // An escaped key needs its text decoded, and columns in another order their own
