@@ -102,7 +102,7 @@ impl<'b> CellDeserializer<'_, 'b> {
 
     /// Reads `bytes` with serde_json, all of them. Out of line and cold: a clean scalar cell
     /// never comes here, and every field of `T` would otherwise carry this code inline
-    /// between its hot paths (the decode's code then outgrew the instruction cache).
+    /// between its hot paths (more code for the instruction cache to hold per row).
     #[cold]
     #[inline(never)]
     fn json<R>(

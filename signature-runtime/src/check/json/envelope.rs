@@ -2,11 +2,11 @@
 
 use super::{Abort, Cell, CellSink, FORMAT_KEYS, LLM_KEYS, Run, Seg, Step, shape_text};
 use crate::check::scanner::{StrToken, SyntaxError};
+use crate::pandas_rules::values::{Route, Series};
+use crate::report::{ProblemKind, Severity};
 
 /// The top-level key of a request's parameters.
 const PARAMS: &str = "params";
-use crate::pandas_rules::values::{Route, Series};
-use crate::report::{ProblemKind, Severity};
 
 impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn body(&mut self) -> Step {
