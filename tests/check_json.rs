@@ -315,6 +315,34 @@ fn wrong_envelopes_are_reported() {
     }
 }
 
+/// A top-level key written with escapes is the key it spells: the format keys and `params`
+/// are compared as bytes only when a key has no escapes.
+#[test]
+fn escaped_envelope_keys_are_the_keys_they_spell() {
+    let checker = house_price();
+    let cases: [(&str, Vec<(&str, String)>); 4] = [
+        (r#"{"dataframe\u005frecords": []}"#, vec![]),
+        (
+            r#"{"dataframe_records": [], "dataframe\u005frecords": []}"#,
+            vec![p("duplicate_key", "/dataframe_records")],
+        ),
+        (
+            r#"{"dataframe_records": [], "params": {}, "p\u0061rams": {}}"#,
+            vec![p("duplicate_key", "/params")],
+        ),
+        (
+            r#"{"dataframe\u005frecord": []}"#,
+            vec![
+                p("bad_envelope", "/dataframe_record"),
+                p("bad_envelope", ""),
+            ],
+        ),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(codes(&checker, body), expected, "{body}");
+    }
+}
+
 #[test]
 fn columns_named_twice_and_keys_twice() {
     let checker = house_price();

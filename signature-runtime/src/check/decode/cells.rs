@@ -100,7 +100,11 @@ impl<'b> CellDeserializer<'_, 'b> {
         }
     }
 
-    /// Reads `bytes` with serde_json, all of them.
+    /// Reads `bytes` with serde_json, all of them. Out of line and cold: a clean scalar cell
+    /// never comes here, and every field of `T` would otherwise carry this code inline
+    /// between its hot paths (more code for the instruction cache to hold per row).
+    #[cold]
+    #[inline(never)]
     fn json<R>(
         bytes: &'b [u8],
         read: impl FnOnce(

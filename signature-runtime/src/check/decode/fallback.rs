@@ -66,6 +66,17 @@ impl<'c> Shape<'c> {
         }
     }
 
+    /// The column names the typed sink decodes rows by; `None` when a body of this schema is
+    /// decoded after the check ([`rows`]).
+    pub(super) fn row_names(&self) -> Option<&'c [String]> {
+        self.names.filter(|_| !self.tensor)
+    }
+
+    /// How many cells a row of the typed sink has (none when it decodes nothing).
+    pub(super) fn row_columns(&self) -> usize {
+        self.row_names().map_or(0, <[String]>::len)
+    }
+
     /// The name of the only column, when the schema has exactly one named column.
     fn single(&self) -> Option<&str> {
         match self.names {

@@ -94,8 +94,19 @@ impl JsonChecker {
     {
         // The checker's names: they are what the check hands cells by (made once per checker).
         let shape = Shape::of(self);
-        let sink = TypedSink::<T>::new(body, &shape);
-        let (report, mut sink) = self.check_into(body, sink);
+        // A row's cells, in place on the stack for a schema of usual width: a small body's
+        // decode then allocates only what `T` holds, as serde does.
+        let columns = shape.row_columns();
+        let mut inline = [None; INLINE_COLUMNS];
+        let mut heap = Vec::new();
+        let slots = if columns <= INLINE_COLUMNS {
+            &mut inline[..columns]
+        } else {
+            heap.resize(columns, None);
+            heap.as_mut_slice()
+        };
+        let mut sink = TypedSink::<T>::new(body, &shape, slots);
+        let (report, _) = self.check_into(body, &mut sink);
         if !report.is_valid() {
             return Err((report, None));
         }
@@ -216,13 +227,16 @@ enum Outcome<T> {
     NotByRow,
 }
 
+/// The widest schema whose row of cells [`JsonChecker::decode`] keeps on the stack.
+const INLINE_COLUMNS: usize = 32;
+
 /// Decodes each row into `T` as the check accepts it.
 struct TypedSink<'b, 's, T> {
     body: &'b [u8],
     /// The schema's column names by index; `None` when this layout is not decoded here.
     names: Option<&'s [String]>,
-    /// The current row's cells, by schema column (reused from row to row).
-    cells: Vec<Option<Scanned>>,
+    /// The current row's cells, by schema column (reused from row to row; lent by the caller).
+    cells: &'s mut [Option<Scanned>],
     /// An `inputs` object's cells, column by column, until the check is done.
     by_column: Option<Vec<Vec<Scanned>>>,
     /// The texts an MLflow mode's casts made of cells ([`Scanned::CastText`]): the current
@@ -237,12 +251,12 @@ struct TypedSink<'b, 's, T> {
 }
 
 impl<'b, 's, T> TypedSink<'b, 's, T> {
-    fn new(body: &'b [u8], shape: &Shape<'s>) -> Self {
-        let names = shape.names.filter(|_| !shape.tensor);
+    /// A sink for the rows of a body; `cells` has one slot per [`Shape::row_columns`].
+    fn new(body: &'b [u8], shape: &Shape<'s>, cells: &'s mut [Option<Scanned>]) -> Self {
         TypedSink {
             body,
-            names,
-            cells: vec![None; names.map_or(0, <[String]>::len)],
+            names: shape.row_names(),
+            cells,
             by_column: None,
             texts: Vec::new(),
             outcome: Outcome::NotByRow,
@@ -267,7 +281,7 @@ impl<T: DeserializeOwned> TypedSink<'_, '_, T> {
             for (slot, column) in self.cells.iter_mut().zip(&columns) {
                 *slot = column.get(at).copied();
             }
-            let cells = RowCells::new(self.body, names, &self.cells, &self.texts);
+            let cells = RowCells::new(self.body, names, self.cells, &self.texts);
             match T::deserialize(MapAccessDeserializer::new(cells)) {
                 Ok(value) => decoded.push(value),
                 Err(error) => {
@@ -282,6 +296,8 @@ impl<T: DeserializeOwned> TypedSink<'_, '_, T> {
 
 impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
     const ACTIVE: bool = true;
+    // A row's cells go to their slots, which the next row overwrites.
+    const TAKES_TENTATIVE: bool = true;
 
     fn rows_begin(&mut self, arrival: Arrival, place: Cow<'static, str>) {
         let Some(names) = self.names else {
@@ -314,7 +330,7 @@ impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
             return;
         };
         if clean {
-            let cells = RowCells::new(self.body, names, &self.cells, &self.texts);
+            let cells = RowCells::new(self.body, names, self.cells, &self.texts);
             match T::deserialize(MapAccessDeserializer::new(cells)) {
                 Ok(value) => rows.push(value),
                 Err(error) => {
@@ -327,6 +343,11 @@ impl<T: DeserializeOwned> CellSink for TypedSink<'_, '_, T> {
             *rows = Vec::new();
             self.stopped = true;
         }
+        self.cells.fill(None);
+        self.texts.clear();
+    }
+
+    fn row_abandoned(&mut self) {
         self.cells.fill(None);
         self.texts.clear();
     }

@@ -168,7 +168,7 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
     #[inline]
     pub(super) fn clean_record(&mut self, plan: &CleanRecordPlan, row: u64) -> bool {
         let checker = self.checker;
-        self.clean_step(row, |scanner, scratch, start, depth, max_depth| {
+        self.clean_step(row, |scanner, scratch, sink, start, depth, max_depth| {
             let CleanScratch { kept, record } = scratch;
             record.reset(plan.cells.len());
             let columns = (plan, &checker.names, checker.required_mask.as_slice());
@@ -179,11 +179,7 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
                 record,
                 (depth, max_depth),
                 S::ACTIVE,
-                |k, value| {
-                    if S::ACTIVE {
-                        kept.push((k, value));
-                    }
-                },
+                |k, value| keep_cell(sink, kept, row, k, value),
             )
         })
     }
@@ -192,26 +188,34 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
     /// consumed, `false` with the cursor where it was when the general path must check it.
     #[inline]
     pub(super) fn clean_row(&mut self, plan: &CleanRowPlan, row: u64) -> bool {
-        self.clean_step(row, |scanner, scratch, start, depth, max_depth| {
+        self.clean_step(row, |scanner, scratch, sink, start, depth, max_depth| {
             clean_row_end(scanner, start, &plan.cells, depth, max_depth, |n, value| {
                 if S::ACTIVE
                     && let Some(&Some(k)) = plan.columns.get(n)
                 {
-                    scratch.kept.push((k, value));
+                    keep_cell(sink, &mut scratch.kept, row, k, value);
                 }
             })
         })
     }
 
-    /// Runs `scan` from the cursor, with where to keep the row's cells for the sink, the depth
-    /// of the row's cells and the deepest they may nest: the cursor moves to where it says
-    /// the clean row ends, and the sink gets the row, or the cursor stays and the sink gets
-    /// nothing (the general path hands it the row).
+    /// Runs `scan` from the cursor, with where to keep the row's cells for the sink (see
+    /// [`keep_cell`]), the depth of the row's cells and the deepest they may nest: the cursor
+    /// moves to where it says the clean row ends, and the sink gets the row, or the cursor
+    /// stays and the sink gets nothing, or is told to forget the row's tentative cells (the
+    /// general path hands it the row).
     #[inline(always)]
     fn clean_step(
         &mut self,
         row: u64,
-        scan: impl FnOnce(&mut Scanner<'_>, &mut CleanScratch, usize, usize, usize) -> Option<usize>,
+        scan: impl FnOnce(
+            &mut Scanner<'_>,
+            &mut CleanScratch,
+            &mut S,
+            usize,
+            usize,
+            usize,
+        ) -> Option<usize>,
     ) -> bool {
         let max_depth = self.checker.options.max_depth;
         // The row is one level below the cursor's depth: the general path refuses it.
@@ -223,13 +227,14 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
         match scan(
             &mut self.scanner,
             &mut self.clean,
+            &mut self.sink,
             start,
             self.depth + 1,
             max_depth,
         ) {
             Some(end) => {
                 self.scanner.seek(end);
-                if S::ACTIVE {
+                if S::ACTIVE && !S::TAKES_TENTATIVE {
                     for &(column, value) in &self.clean.kept {
                         self.sink.cell(column, row, value);
                     }
@@ -239,8 +244,30 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
             }
             None => {
                 self.scanner.seek(start);
+                if S::ACTIVE && S::TAKES_TENTATIVE {
+                    self.sink.row_abandoned();
+                }
                 false
             }
+        }
+    }
+}
+
+/// Hands column `column`'s cell of row `row`, read on the fast path, on to `sink` at once when
+/// it takes tentative cells, else keeps it in `kept` until the row is known clean.
+#[inline(always)]
+fn keep_cell<S: CellSink>(
+    sink: &mut S,
+    kept: &mut Vec<(usize, Scanned)>,
+    row: u64,
+    column: usize,
+    value: Scanned,
+) {
+    if S::ACTIVE {
+        if S::TAKES_TENTATIVE {
+            sink.cell(column, row, value);
+        } else {
+            kept.push((column, value));
         }
     }
 }
@@ -897,17 +924,30 @@ mod tests {
     }
 
     /// Writes down what a sink is handed, numbers by value (the fast path hands on a decimal's
-    /// value where the general path hands on its text).
-    struct Recorder<'b> {
+    /// value where the general path hands on its text). `TENTATIVE`: takes a row's cells
+    /// before the fast path knows the row is clean, and forgets them when told to.
+    struct Recorder<'b, const TENTATIVE: bool = false> {
         body: &'b [u8],
         events: Vec<String>,
+        /// The events before the current row's cells.
+        row_start: usize,
     }
 
-    impl CellSink for Recorder<'_> {
+    impl<const TENTATIVE: bool> CellSink for Recorder<'_, TENTATIVE> {
         const ACTIVE: bool = true;
+        const TAKES_TENTATIVE: bool = TENTATIVE;
 
         fn rows_begin(&mut self, arrival: Arrival, place: std::borrow::Cow<'static, str>) {
             self.events.push(format!("begin {arrival:?} {place}"));
+            self.row_start = self.events.len();
+        }
+
+        fn row_abandoned(&mut self) {
+            assert!(
+                TENTATIVE,
+                "only a sink taking tentative cells is told to forget them"
+            );
+            self.events.truncate(self.row_start);
         }
 
         fn cell(&mut self, column: usize, row: u64, value: Scanned) {
@@ -923,6 +963,7 @@ mod tests {
 
         fn row_end(&mut self, row: u64, clean: bool) {
             self.events.push(format!("end {row} {clean}"));
+            self.row_start = self.events.len();
         }
 
         fn params(&mut self, start: usize, end: usize) {
@@ -941,16 +982,27 @@ mod tests {
         let fast = checker.check(bytes);
         let general = checker.check_without_fast_paths(bytes);
         prop_assert_eq!(&fast, &general, "{}", body);
-        let recorder = || Recorder {
+        let recorder = || Recorder::<false> {
             body: bytes,
             events: Vec::new(),
+            row_start: 0,
         };
         let (fast_report, fast_sink) = checker.check_into(bytes, recorder());
         let (general_report, general_sink) =
             checker.check_into_without_fast_paths(bytes, recorder());
         prop_assert_eq!(&fast_report, &fast, "{}", body);
         prop_assert_eq!(&general_report, &general, "{}", body);
-        prop_assert_eq!(fast_sink.events, general_sink.events, "{}", body);
+        prop_assert_eq!(&fast_sink.events, &general_sink.events, "{}", body);
+        // A sink taking tentative cells ends up with the same, once it has forgotten those of
+        // the rows the fast path gave up.
+        let tentative = Recorder::<true> {
+            body: bytes,
+            events: Vec::new(),
+            row_start: 0,
+        };
+        let (tentative_report, tentative_sink) = checker.check_into(bytes, tentative);
+        prop_assert_eq!(&tentative_report, &fast, "{}", body);
+        prop_assert_eq!(&tentative_sink.events, &general_sink.events, "{}", body);
         Ok(())
     }
 

@@ -1,9 +1,12 @@
 //! The body and its envelope: which format a body uses, and its top-level keys.
 
 use super::{Abort, Cell, CellSink, FORMAT_KEYS, LLM_KEYS, Run, Seg, Step, shape_text};
-use crate::check::scanner::SyntaxError;
+use crate::check::scanner::{StrToken, SyntaxError};
 use crate::pandas_rules::values::{Route, Series};
 use crate::report::{ProblemKind, Severity};
+
+/// The top-level key of a request's parameters.
+const PARAMS: &str = "params";
 
 impl<S: CellSink> Run<'_, '_, S> {
     pub(super) fn body(&mut self) -> Step {
@@ -53,16 +56,25 @@ impl<S: CellSink> Run<'_, '_, S> {
         let mut first = true;
         while let Some(key) = self.key(first)? {
             first = false;
-            let name = self.key_text(key);
-            let format_key = FORMAT_KEYS.iter().find(|k| **k == name).copied();
+            let known = self.envelope_key(key);
             // A known key as a constant: the pointer to it needs no look at the body.
-            self.path.push(match format_key {
-                Some(format_key) => Seg::Name(format_key),
-                None if name == "params" => Seg::Name("params"),
+            self.path.push(match known {
+                Some(known) => Seg::Name(known),
                 None => Seg::Key(key),
             });
-            if let Some(format_key) = format_key {
-                match format {
+            match known {
+                Some(PARAMS) => {
+                    if params_seen {
+                        self.error(ProblemKind::DuplicateKey, || {
+                            "`params` is given twice".to_owned()
+                        });
+                        self.skip()?;
+                    } else {
+                        params_seen = true;
+                        self.params()?;
+                    }
+                }
+                Some(format_key) => match format {
                     Some(previous) => {
                         let (kind, message) = if previous == format_key {
                             (
@@ -86,47 +98,8 @@ impl<S: CellSink> Run<'_, '_, S> {
                         let rows = self.format(format_key)?;
                         self.rows = rows;
                     }
-                }
-            } else if name == "params" {
-                if params_seen {
-                    self.error(ProblemKind::DuplicateKey, || {
-                        "`params` is given twice".to_owned()
-                    });
-                    self.skip()?;
-                } else {
-                    params_seen = true;
-                    self.params()?;
-                }
-            } else if self.mlflow.is_none() && LLM_KEYS.contains(&&*name) {
-                if llm_key_seen {
-                    self.skip()?;
-                } else {
-                    llm_key_seen = true;
-                    self.strict_llm_key(&name)?;
-                }
-            } else if self.mlflow.is_some() {
-                self.report(Severity::Warning, |run| {
-                    run.here(
-                        ProblemKind::BadEnvelope,
-                        Severity::Warning,
-                        format!("unknown key `{name}` in the request is ignored"),
-                    )
-                    .with_note("MLflow ignores top-level keys it does not know")
-                });
-                self.skip()?;
-            } else {
-                self.report(Severity::Error, |run| {
-                    run.here(
-                        ProblemKind::BadEnvelope,
-                        Severity::Error,
-                        format!("unknown key `{name}` in the request"),
-                    )
-                    .with_expected(
-                        "one of `dataframe_split`, `dataframe_records`, `instances`, \
-                         `inputs`, and optionally `params`",
-                    )
-                });
-                self.skip()?;
+                },
+                None => self.other_envelope_key(key, &mut llm_key_seen)?,
             }
             self.path.pop();
         }
@@ -143,6 +116,63 @@ impl<S: CellSink> Run<'_, '_, S> {
                      `inputs`",
                 )
             });
+        }
+        Ok(())
+    }
+
+    /// Which of the format keys or `params` the top-level key `key` is, if any. Compared as
+    /// bytes when the key has no escapes (as it always has in practice): text is made of the
+    /// key only when it is escaped.
+    fn envelope_key(&self, key: StrToken) -> Option<&'static str> {
+        let raw = &self.scanner.bytes()[key.range()];
+        let unescaped;
+        let text = if key.escaped {
+            unescaped = self.key_text(key);
+            unescaped.as_bytes()
+        } else {
+            raw
+        };
+        FORMAT_KEYS
+            .iter()
+            .chain(&[PARAMS])
+            .find(|known| known.as_bytes() == text)
+            .copied()
+    }
+
+    /// A top-level key that is neither a format key nor `params`: a key of the unified-LLM
+    /// form (Strict), or an unknown key.
+    fn other_envelope_key(&mut self, key: StrToken, llm_key_seen: &mut bool) -> Step {
+        let name = self.key_text(key);
+        if self.mlflow.is_none() && LLM_KEYS.contains(&&*name) {
+            if *llm_key_seen {
+                self.skip()?;
+            } else {
+                *llm_key_seen = true;
+                self.strict_llm_key(&name)?;
+            }
+        } else if self.mlflow.is_some() {
+            self.report(Severity::Warning, |run| {
+                run.here(
+                    ProblemKind::BadEnvelope,
+                    Severity::Warning,
+                    format!("unknown key `{name}` in the request is ignored"),
+                )
+                .with_note("MLflow ignores top-level keys it does not know")
+            });
+            self.skip()?;
+        } else {
+            self.report(Severity::Error, |run| {
+                run.here(
+                    ProblemKind::BadEnvelope,
+                    Severity::Error,
+                    format!("unknown key `{name}` in the request"),
+                )
+                .with_expected(
+                    "one of `dataframe_split`, `dataframe_records`, `instances`, \
+                     `inputs`, and optionally `params`",
+                )
+            });
+            self.skip()?;
         }
         Ok(())
     }

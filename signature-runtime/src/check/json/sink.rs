@@ -78,6 +78,14 @@ pub(in crate::check) trait CellSink {
     /// Whether the check calls the sink at all: `false` compiles every hook away.
     const ACTIVE: bool;
 
+    /// Whether the fast path may hand this sink a row's cells as it reads them, before it
+    /// knows the row is clean, and call [`CellSink::row_abandoned`] when it is not (the
+    /// general path then hands on the row again). For a sink that keeps one row's cells in
+    /// slots it overwrites: the fast path then needs no space of its own to hold a row back
+    /// (an allocation per small body) and copies no cell twice. Otherwise the fast path keeps
+    /// the row's cells aside until the row is known clean.
+    const TAKES_TENTATIVE: bool = false;
+
     /// The body's rows start at the JSON pointer `place`, arriving as `arrival` says (the
     /// pointer is the sink's to keep: a usual place is a constant, any other was made for it).
     fn rows_begin(&mut self, arrival: Arrival, place: Cow<'static, str>);
@@ -88,6 +96,10 @@ pub(in crate::check) trait CellSink {
     /// Row `row` is complete; `clean` when the check has found no error so far.
     fn row_end(&mut self, row: u64, clean: bool);
 
+    /// The cells handed on since the last row's end were tentative ([`CellSink::TAKES_TENTATIVE`])
+    /// and the fast path gave the row up: forget them; the general path hands the row on anew.
+    fn row_abandoned(&mut self) {}
+
     /// The `params` object's span in the body.
     fn params(&mut self, start: usize, end: usize);
 
@@ -97,6 +109,43 @@ pub(in crate::check) trait CellSink {
     fn cast_text(&mut self, text: String) -> Scanned {
         drop(text);
         Scanned::Refused
+    }
+}
+
+/// A sink lent to a check: the check moves a pointer rather than the sink (a typed decode's
+/// sink is a few hundred bytes, copied in and out of the check per call otherwise).
+impl<S: CellSink> CellSink for &mut S {
+    const ACTIVE: bool = S::ACTIVE;
+    const TAKES_TENTATIVE: bool = S::TAKES_TENTATIVE;
+
+    #[inline]
+    fn rows_begin(&mut self, arrival: Arrival, place: Cow<'static, str>) {
+        (**self).rows_begin(arrival, place);
+    }
+
+    #[inline]
+    fn cell(&mut self, column: usize, row: u64, value: Scanned) {
+        (**self).cell(column, row, value);
+    }
+
+    #[inline]
+    fn row_end(&mut self, row: u64, clean: bool) {
+        (**self).row_end(row, clean);
+    }
+
+    #[inline]
+    fn row_abandoned(&mut self) {
+        (**self).row_abandoned();
+    }
+
+    #[inline]
+    fn params(&mut self, start: usize, end: usize) {
+        (**self).params(start, end);
+    }
+
+    #[inline]
+    fn cast_text(&mut self, text: String) -> Scanned {
+        (**self).cast_text(text)
     }
 }
 
