@@ -333,7 +333,7 @@ pub(crate) fn window_prefix([low, high]: [u64; 2], len: usize) -> [u64; 2] {
 /// closes the string, and a text that equals none is refused by the caller anyway. Why not
 /// [`plain_string_end`]: its loop and its slice for the name cost more than the key's
 /// lookup, and a record whose keys come in a fresh order pays them at every key (measured:
-/// 5–8% of such a record's check, BENCHMARKS.md).
+/// 4–8% of such a record's check, BENCHMARKS.md).
 #[inline(always)]
 pub(crate) fn short_key(bytes: &[u8], i: usize) -> Option<(usize, [u64; 2])> {
     if bytes.get(i) != Some(&b'"') {
