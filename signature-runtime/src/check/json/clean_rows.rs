@@ -1084,11 +1084,11 @@ mod tests {
         }
     }
 
-    /// Keys read through the first pass's 16-byte window: names of 1 to 20 bytes (the
+    /// Keys read through the first pass's 16-byte window: names of 2 to 20 bytes (the
     /// window holds a key of at most 15 and its quote), non-ASCII ones, keys given escaped,
-    /// records in a fresh order each, and every cut of the body's last record (windows that
-    /// would run past the input's end): the fast path reports and hands a sink what the
-    /// general path does.
+    /// records in a fresh order each, and the body cut at each byte through its last record's
+    /// first keys and its end (windows that would run past the input's end): the fast path
+    /// reports and hands a sink what the general path does.
     #[test]
     fn keys_at_the_edges_of_the_key_window_get_the_same_report_on_both_paths() {
         const WIDTH: usize = 120;
