@@ -290,6 +290,60 @@ pub(crate) fn skip_bare_value(bytes: &[u8], i: usize) -> usize {
     )
 }
 
+/// The 16 bytes of the input at `at` as two little-endian words (the first byte lowest), if
+/// it has them: one load, whatever the length of the key in it.
+#[inline(always)]
+fn window(bytes: &[u8], at: usize) -> Option<[u64; 2]> {
+    let chunk: &[u8; 16] = bytes.get(at..at.checked_add(16)?)?.try_into().ok()?;
+    let (low, high) = chunk.split_at(8);
+    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or_default());
+    Some([word(low), word(high)])
+}
+
+/// The index of the first byte a window's marks (high bits, per word) mark, 16 when none is:
+/// two `tzcnt`s and a select, no branch.
+#[inline(always)]
+fn first_marked([low, high]: [u64; 2]) -> usize {
+    let in_low = low.trailing_zeros();
+    let from_high = 64 + high.trailing_zeros();
+    (if low != 0 { in_low } else { from_high } / 8) as usize
+}
+
+/// The low `len` bytes of a window's two words (`len` at most 16), the rest zeroed: a name's
+/// words from the bytes that hold it and what follows.
+#[inline(always)]
+pub(crate) fn window_prefix([low, high]: [u64; 2], len: usize) -> [u64; 2] {
+    // `checked_shr` gives 0 for a shift of 64, which keeps nothing.
+    let keep = |n: usize| {
+        u64::MAX
+            .checked_shr((64 - 8 * n.min(8)) as u32)
+            .unwrap_or(0)
+    };
+    [low & keep(len), high & keep(len.saturating_sub(8))]
+}
+
+/// The text of the string at `i` (on its opening quote) up to the next quote, when that quote
+/// is among the 16 bytes after the opening one: its length (at most 15) and its bytes as two
+/// words, zero past its end. `None` when `i` is not on a quote or the window has no quote (a
+/// longer string, or fewer than 16 bytes left in the input), and the caller reads the string
+/// with [`plain_string_end`].
+///
+/// Only for matching against names with no quote, backslash or control character in them
+/// (the records' keys): a text that equals such a name holds none either, so the quote found
+/// closes the string, and a text that equals none is refused by the caller anyway. Why not
+/// [`plain_string_end`]: its loop and its slice for the name cost more than the key's
+/// lookup, and a record whose keys come in a fresh order pays them at every key (measured:
+/// 4–8% of such a record's check, BENCHMARKS.md).
+#[inline(always)]
+pub(crate) fn short_key(bytes: &[u8], i: usize) -> Option<(usize, [u64; 2])> {
+    if bytes.get(i) != Some(&b'"') {
+        return None;
+    }
+    let text = window(bytes, i.checked_add(1)?)?;
+    let len = first_marked(text.map(|word| bytes_equal(word, b'"') & HIGH_BITS));
+    (len < 16).then(|| (len, window_prefix(text, len)))
+}
+
 /// The tokenizer: a position in the input.
 #[derive(Debug)]
 pub(crate) struct Scanner<'a> {
@@ -760,7 +814,96 @@ pub(crate) fn unescape(raw: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// What [`short_key`] must give, byte by byte: the text up to the first quote after the
+    /// opening one when that quote is among the next 16 bytes and the input holds those 16.
+    fn short_key_by_bytes(bytes: &[u8], i: usize) -> Option<(usize, [u64; 2])> {
+        if bytes.get(i) != Some(&b'"') || bytes.len() < i + 17 {
+            return None;
+        }
+        let len = bytes[i + 1..i + 17].iter().position(|&b| b == b'"')?;
+        let mut text = [0u8; 16];
+        text[..len].copy_from_slice(&bytes[i + 1..i + 1 + len]);
+        let (low, high) = text.split_at(8);
+        Some((
+            len,
+            [
+                u64::from_le_bytes(low.try_into().unwrap()),
+                u64::from_le_bytes(high.try_into().unwrap()),
+            ],
+        ))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Keys of every length around the window's 16 bytes, with quotes, escapes, control
+        /// and non-ASCII bytes in them, anywhere in the input up to its very end.
+        #[test]
+        fn a_short_key_is_what_the_bytes_say(
+            before in "[a-z \\\"]{0,3}",
+            key in prop::collection::vec(
+                prop_oneof![
+                    8 => prop::sample::select(&b"abcxyz_019"[..]),
+                    1 => prop::sample::select(&b"\"\\\n\x01 "[..]),
+                    1 => prop::sample::select(&[0xC3u8, 0xA9, 0xFF][..]),
+                ],
+                0..20,
+            ),
+            after in prop_oneof![Just(""), Just("\""), Just("\": 1"), Just("\":1, \"next_key\": 2}")],
+        ) {
+            let mut body = before.into_bytes();
+            let i = body.len();
+            body.push(b'"');
+            body.extend_from_slice(&key);
+            body.extend_from_slice(after.as_bytes());
+            let expected = short_key_by_bytes(&body, i);
+            prop_assert_eq!(short_key(&body, i), expected, "{:?}", String::from_utf8_lossy(&body));
+            // Where a plain string's end is known from the scalar reader, the window agrees.
+            if let (Some(end), Some((len, _))) = (plain_string_end(&body, i), expected) {
+                prop_assert_eq!(end, i + len + 2);
+            }
+            // From the byte before (a quote or not), and from the key's own bytes.
+            for at in i.saturating_sub(1)..body.len() {
+                prop_assert_eq!(short_key(&body, at), short_key_by_bytes(&body, at), "at {}", at);
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_key_ends_within_the_window_or_is_left_to_the_scalar_reader() {
+        for len in [0, 1, 7, 8, 9, 15, 16, 17] {
+            let key = "k".repeat(len);
+            // Followed by enough input for the window, and ending the input.
+            let long = format!("\"{key}\": 1, \"a_next_key\": 2}}");
+            let short = format!("\"{key}\"");
+            let found = short_key(long.as_bytes(), 0);
+            if len <= 15 {
+                let (got, words) = found.expect("a key within the window");
+                assert_eq!(got, len);
+                assert_eq!(
+                    words,
+                    window_prefix(window(long.as_bytes(), 1).unwrap(), len)
+                );
+            } else {
+                assert_eq!(found, None, "{len}: its quote is past the window");
+            }
+            // Fewer than 16 bytes after the opening quote: no window, whatever the key.
+            if short.len() < 17 {
+                assert_eq!(short_key(short.as_bytes(), 0), None, "{short}");
+            }
+        }
+        // An escaped quote is a quote to the window: the caller matches names, which have
+        // none of these, so such a key matches nothing.
+        assert_eq!(
+            short_key(b"\"a\\\"b\": 1, \"xxxxxxxxxx\": 2}", 0).map(|(len, _)| len),
+            Some(2)
+        );
+        assert_eq!(short_key(b"x\"abc\": 1, \"xxxxxxxxxxx\": 2}", 0), None);
+    }
 
     #[test]
     fn a_bare_value_ends_at_the_first_delimiter_wherever_it_falls() {

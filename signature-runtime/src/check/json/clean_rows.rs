@@ -23,7 +23,8 @@
 use super::names::{NameIndex, Words};
 use super::{CellSink, JsonChecker, Layout, Run, Scanned, Seen, Slot};
 use crate::check::scanner::{
-    IntValue, Scanner, digit_run, plain_string_end, skip_bare_value, skip_digits, skip_whitespace,
+    IntValue, Scanner, digit_run, plain_string_end, short_key, skip_bare_value, skip_digits,
+    skip_whitespace,
 };
 use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
 
@@ -512,8 +513,15 @@ impl RecordScratch {
             let (k, key_end) = match hit {
                 Some(end) => (predicted, end),
                 None => {
-                    let end = plain_string_end(bytes, i)?;
-                    let k = names.get_in(bytes, i + 1, end - 1)?;
+                    let (k, end) = match short_key(bytes, i) {
+                        Some((len, text)) => {
+                            (names.get_short(Words::from_words(text), len)?, i + len + 2)
+                        }
+                        None => {
+                            let end = plain_string_end(bytes, i)?;
+                            (names.get_in(bytes, i + 1, end - 1)?, end)
+                        }
+                    };
                     // Try the prediction again once it would have been right.
                     predicting = k == predicted;
                     self.successors[previous] = k;
@@ -1125,6 +1133,71 @@ mod tests {
             }
             let clean = format!("[{}, {}]", records[0], records[1]);
             assert!(checker.check(clean.as_bytes()).is_valid(), "{layout}");
+        }
+    }
+
+    /// Keys read through the first pass's 16-byte window: names of 2 to 20 bytes (the
+    /// window holds a key of at most 15 and its quote), non-ASCII ones, keys given escaped,
+    /// records in a fresh order each, and the body cut at each byte through its last record's
+    /// first keys and its end (windows that would run past the input's end): the fast path
+    /// reports and hands a sink what the general path does.
+    #[test]
+    fn keys_at_the_edges_of_the_key_window_get_the_same_report_on_both_paths() {
+        const WIDTH: usize = 120;
+        let name = |i: usize| match i % 6 {
+            // 15, 16 and 17 bytes: the last that fits the window, and the first two past it.
+            0 => format!("c{i:0>14}"),
+            1 => format!("c{i:0>15}"),
+            2 => format!("c{i:0>16}"),
+            3 => format!("é{i}"),
+            4 => format!("k{i}{}", "x".repeat(i % 17)),
+            _ => format!("c{i}"),
+        };
+        let schema = Schema::from_columns(
+            (0..WIDTH)
+                .map(|i| ColSpec::new(name(i), [DataType::Long, DataType::String][i % 2]))
+                .collect(),
+        )
+        .expect("a valid schema");
+        let checker = JsonChecker::for_schema(&schema);
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut records = Vec::new();
+        for row in 0..6 {
+            let mut order: Vec<usize> = (0..WIDTH).collect();
+            for i in (1..WIDTH).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                order.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            let members: Vec<String> = order
+                .iter()
+                .map(|&i| {
+                    let key = match (row, i % 6) {
+                        // The same name escaped: the fast path gives the record up.
+                        (4, 3) => name(i).replace('é', "\\u00e9"),
+                        _ => name(i),
+                    };
+                    let value = if i % 2 == 0 {
+                        format!("{row}")
+                    } else {
+                        format!("\"v{row}\"")
+                    };
+                    format!("\"{key}\": {value}")
+                })
+                .collect();
+            records.push(format!("{{{}}}", members.join(", ")));
+        }
+        let body = format!("[{}]", records.join(", "));
+        let report = checker.check(body.as_bytes());
+        assert!(report.is_valid(), "{:?}", report.problems());
+        same_on_both_paths_for(&checker, &body).unwrap();
+        // Every cut through the last record's first keys and its end.
+        let last = body.rfind('{').unwrap();
+        for cut in (last..last + 60).chain(body.len() - 40..body.len()) {
+            if let Some(cut_body) = body.get(..cut) {
+                same_on_both_paths_for(&checker, cut_body).unwrap();
+            }
         }
     }
 

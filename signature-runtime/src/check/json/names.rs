@@ -9,6 +9,8 @@
 //! table: a lookup probes at most the longest run of occupied slots the schema's names made,
 //! and the table is at most half full.
 
+use crate::check::scanner::window_prefix;
+
 /// The entries of a schema (or of a parameter schema), by the bytes of their names.
 ///
 /// Two arrays: a table of small slots that a lookup probes, and the names by the index they
@@ -78,16 +80,14 @@ impl Words {
         }
         let (low, high) = buf.split_at(8);
         let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or_default());
-        // Bytes past the name's end are zeroed: `checked_shr` gives 0 for a shift of 64.
-        let keep = |n: usize| {
-            u64::MAX
-                .checked_shr((64 - 8 * n.min(8)) as u32)
-                .unwrap_or(0)
-        };
-        Words([
-            word(low) & keep(len),
-            word(high) & keep(len.saturating_sub(8)),
-        ])
+        Words(window_prefix([word(low), word(high)], len))
+    }
+
+    /// The words of up to [`PREFIX`] bytes, little-endian, zero past their end (as
+    /// [`short_key`](crate::check::scanner::short_key) gives a key).
+    #[inline(always)]
+    pub(super) fn from_words(words: [u64; 2]) -> Words {
+        Words(words)
     }
 
     pub(super) fn of(name: &[u8]) -> Words {
@@ -180,9 +180,31 @@ impl NameIndex {
         self.find(name, Words::at(bytes, start, name.len()))
     }
 
+    /// [`NameIndex::get`] for a name of `len` bytes, at most [`PREFIX`], whose bytes (zero
+    /// past its end) are `prefix`: no slice to compare, no loop over its bytes.
+    #[inline(always)]
+    pub(super) fn get_short(&self, prefix: Words, len: usize) -> Option<usize> {
+        if len > PREFIX {
+            return None;
+        }
+        let hash = self.prefix_hash(prefix, len);
+        self.probe(hash, |target| {
+            self.names
+                .get(target)
+                .is_some_and(|entry| entry.prefix == prefix && entry.len as usize == len)
+        })
+    }
+
     #[inline(always)]
     fn find(&self, name: &[u8], prefix: Words) -> Option<usize> {
         let hash = self.hash(name, prefix);
+        self.probe(hash, |target| self.is_named(target, name, prefix))
+    }
+
+    /// The target of the first slot from `hash`'s on whose tag matches and whose name
+    /// `confirms` accepts; `None` at the first free slot.
+    #[inline(always)]
+    fn probe(&self, hash: u64, confirms: impl Fn(usize) -> bool) -> Option<usize> {
         let (tag, low) = (self.tag(hash), self.target_mask());
         // An empty table (`Default`) has no slot: `get` below finds none.
         let mask = self.slots.len().wrapping_sub(1);
@@ -194,7 +216,7 @@ impl NameIndex {
             }
             if (entry ^ tag) & !low == 0 {
                 let target = (entry & low) as usize - 1;
-                if self.is_named(target, name, prefix) {
+                if confirms(target) {
                     return Some(target);
                 }
             }
@@ -230,19 +252,29 @@ impl NameIndex {
 
     #[inline(always)]
     fn hash(&self, name: &[u8], prefix: Words) -> u64 {
-        let Words([low, high]) = prefix;
-        let mut hash = (low ^ name.len() as u64).wrapping_mul(MIX) ^ high;
-        // Names longer than the prefix: the rest eight bytes at a time (rare, off the hot
-        // path).
-        if let Some(rest) = name.get(PREFIX..) {
-            for word in rest.chunks(8) {
-                let mut buf = [0u8; 8];
-                buf[..word.len()].copy_from_slice(word);
-                hash = (hash ^ u64::from_le_bytes(buf))
-                    .wrapping_mul(MIX)
-                    .rotate_left(23);
-            }
+        let short = self.prefix_hash(prefix, name.len());
+        if name.len() <= PREFIX {
+            return short;
         }
+        // Names longer than the prefix: the rest eight bytes at a time (rare, off the hot
+        // path), mixed into the short hash's state.
+        let mut hash = short;
+        for word in name.get(PREFIX..).unwrap_or_default().chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..word.len()].copy_from_slice(word);
+            hash = (hash ^ u64::from_le_bytes(buf))
+                .wrapping_mul(MIX)
+                .rotate_left(23);
+        }
+        hash.wrapping_mul(MIX)
+    }
+
+    /// The hash of a name of `len` bytes from its first [`PREFIX`] bytes alone, which is its
+    /// whole hash when it is no longer.
+    #[inline(always)]
+    fn prefix_hash(&self, prefix: Words, len: usize) -> u64 {
+        let Words([low, high]) = prefix;
+        let hash = (low ^ len as u64).wrapping_mul(MIX) ^ high;
         // The top bits of the product are the best mixed: they pick the slot (at least one
         // bit: the table has two slots or more).
         hash.wrapping_mul(MIX)
@@ -251,7 +283,7 @@ impl NameIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::NameIndex;
+    use super::{NameIndex, PREFIX, Words};
 
     #[test]
     fn finds_every_name_of_a_wide_schema_and_nothing_else() {
@@ -307,6 +339,50 @@ mod tests {
             assert_eq!(index.get_in(body.as_bytes(), 2, 1 + name.len()), None);
             assert_eq!(index.get_in(body.as_bytes(), 2, 3 + name.len()), None);
         }
+    }
+
+    #[test]
+    fn a_short_name_is_found_from_its_words_as_from_its_bytes() {
+        let names = [
+            "",
+            "a",
+            "f999",
+            "abcdefgh",
+            "abcdefgh1",
+            "fifteen_bytes_1",
+            "sixteen_bytes_16",
+            "seventeen_bytes17",
+            "é",
+            "x\0",
+        ];
+        let index = NameIndex::new(names.iter().enumerate().map(|(i, n)| (*n, i)));
+        for (i, name) in names.iter().enumerate() {
+            let bytes = name.as_bytes();
+            let found = index.get_short(Words::of(bytes), bytes.len());
+            if bytes.len() <= PREFIX {
+                assert_eq!(found, Some(i), "{name:?}");
+                assert_eq!(found, index.get(bytes), "{name:?}");
+            } else {
+                // Past the prefix the words cannot tell: only `get` reads the rest.
+                assert_eq!(found, None, "{name:?}");
+                assert_eq!(index.get(bytes), Some(i), "{name:?}");
+            }
+        }
+        // The same words with another length, and names that are not there.
+        assert_eq!(index.get_short(Words::of(b"f999"), 3), None);
+        // The words are zero past a name's end, so a name ending in a zero byte shares them
+        // with the shorter one: the length tells them apart.
+        assert_eq!(index.get_short(Words::of(b"x"), 2), Some(9));
+        assert_eq!(index.get_short(Words::of(b"x"), 1), None);
+        for absent in ["b", "f99", "abcdefgh2", "sixteen_bytes_17"] {
+            let bytes = absent.as_bytes();
+            assert_eq!(
+                index.get_short(Words::of(bytes), bytes.len()),
+                None,
+                "{absent}"
+            );
+        }
+        assert_eq!(NameIndex::default().get_short(Words::of(b"a"), 1), None);
     }
 
     #[test]
