@@ -400,3 +400,26 @@ fn every_nested_misfit_of_a_thousand_rows_is_reported() {
     assert_eq!(found, expected);
     assert_eq!(report.rows(), Some(1000));
 }
+
+/// Found by the `check_json` fuzz target: an unknown param the check passes (a warning, its
+/// value unread) that no JSON value can hold. The decode refuses the body with an error of its
+/// own at `/params`, as `conform` does, not with "does not deserialise".
+#[test]
+fn params_no_json_value_holds_are_an_error_of_decode() {
+    let checker = JsonChecker::for_type::<Flat>();
+    let body = CLEAN.replace("}]}", r#"}], "params": {"huge": 1e3147483648}}"#);
+    assert!(checker.check(body.as_bytes()).is_valid());
+    let refused = checker.decode::<Flat>(body.as_bytes()).unwrap_err();
+    assert_eq!(
+        errors(&refused),
+        vec![("out_of_range", "/params")],
+        "{refused}"
+    );
+    assert!(
+        refused
+            .to_string()
+            .contains("the params cannot be held as JSON values: number out of range"),
+        "{refused}"
+    );
+    assert_eq!(refused.warnings().count(), 1, "{refused}");
+}

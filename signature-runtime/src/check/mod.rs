@@ -110,3 +110,24 @@ pub use decode::Decoded;
 pub use json::JsonChecker;
 
 pub use crate::options::{CheckOptions, ExtraColumns, Mode};
+
+/// The body's `params` object (at `span`, as the check found it) as JSON values, for
+/// `conform` and `decode`. The check passed them, but it does not read an unknown param's
+/// value, which a JSON value may be unable to hold (`1e400`): that is an error of its own at
+/// `/params`, never a refusal whose report has none.
+pub(crate) fn params_as_json(
+    body: &[u8],
+    span: Option<(usize, usize)>,
+) -> Result<serde_json::Map<String, serde_json::Value>, crate::report::Problem> {
+    let Some((start, end)) = span else {
+        return Ok(serde_json::Map::new());
+    };
+    serde_json::from_slice(&body[start..end]).map_err(|error| {
+        crate::report::Problem::new(
+            crate::report::ProblemKind::OutOfRange,
+            crate::report::Severity::Error,
+            "/params",
+            format!("the params cannot be held as JSON values: {error}"),
+        )
+    })
+}

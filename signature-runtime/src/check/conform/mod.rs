@@ -286,23 +286,9 @@ impl<'b> ConformSink<'b> {
     }
 
     fn finish(self, checker: &JsonChecker, report: Report) -> Result<ConformedBody, Report> {
-        let mut params = match self.params {
-            Some((start, end)) => match serde_json::from_slice(&self.body[start..end]) {
-                Ok(params) => params,
-                // The check passed them (an unknown param is not read), but a JSON value cannot
-                // hold them (`1e400`): an error of its own, as for a cell, never a refusal with
-                // a report that has none.
-                Err(error) => {
-                    let problem = Problem::new(
-                        ProblemKind::OutOfRange,
-                        Severity::Error,
-                        "/params",
-                        format!("the params cannot be held as JSON values: {error}"),
-                    );
-                    return Err(with_errors(checker, vec![problem], &report));
-                }
-            },
-            None => Map::new(),
+        let mut params = match super::params_as_json(self.body, self.params) {
+            Ok(params) => params,
+            Err(problem) => return Err(with_errors(checker, vec![problem], &report)),
         };
         for spec in checker
             .param_schema()

@@ -112,14 +112,13 @@ impl JsonChecker {
         }
         sink.transpose(report.rows());
         let result = match sink.outcome {
-            Outcome::Rows(rows) => {
-                let params = match sink.params {
-                    Some((start, end)) => serde_json::from_slice(&body[start..end])
-                        .map_err(|e| (e, Some("/params".to_owned()), None)),
-                    None => Ok(Map::new()),
-                };
-                params.map(|params| (rows, params))
-            }
+            Outcome::Rows(rows) => match super::params_as_json(body, sink.params) {
+                Ok(params) => Ok((rows, params)),
+                Err(problem) => {
+                    let reason = problem.message().to_owned();
+                    return Err((before_the_check(problem, &report, self), Some(reason)));
+                }
+            },
             Outcome::Refused { error, row } => {
                 Err((error, Some(sink.place.into_owned()), Some(row)))
             }
@@ -205,11 +204,17 @@ fn undecodable<T>(
     if let Some(row) = row {
         problem = problem.with_row(row);
     }
+    before_the_check(problem, report, checker)
+}
+
+/// The valid `report` of the check with `problem`, an error the decode found, listed first.
+fn before_the_check(problem: Problem, report: &Report, checker: &JsonChecker) -> Report {
     let mut collector = Collector::new(checker.options().max_problems().max(1));
     collector.add(problem);
     for problem in report.problems() {
         collector.add(problem.clone());
     }
+    // The check passed: what it left unlisted are warnings.
     for _ in 0..report.omitted() {
         collector.count_unlisted(Severity::Warning);
     }
