@@ -118,16 +118,16 @@ pub use crate::options::{CheckOptions, ExtraColumns, Mode};
 pub(crate) fn params_as_json(
     body: &[u8],
     span: Option<(usize, usize)>,
-) -> Result<serde_json::Map<String, serde_json::Value>, crate::report::Problem> {
+) -> Result<serde_json::Map<String, serde_json::Value>, Box<crate::report::Problem>> {
     let Some((start, end)) = span else {
         return Ok(serde_json::Map::new());
     };
     serde_json::from_slice(&body[start..end]).map_err(|error| {
-        crate::report::Problem::new(
+        Box::new(crate::report::Problem::new(
             crate::report::ProblemKind::OutOfRange,
             crate::report::Severity::Error,
             "/params",
             format!("the params cannot be held as JSON values: {error}"),
-        )
+        ))
     })
 }

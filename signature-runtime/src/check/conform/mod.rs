@@ -288,7 +288,7 @@ impl<'b> ConformSink<'b> {
     fn finish(self, checker: &JsonChecker, report: Report) -> Result<ConformedBody, Report> {
         let mut params = match super::params_as_json(self.body, self.params) {
             Ok(params) => params,
-            Err(problem) => return Err(with_errors(checker, vec![problem], &report)),
+            Err(problem) => return Err(with_errors(checker, vec![*problem], &report)),
         };
         for spec in checker
             .param_schema()

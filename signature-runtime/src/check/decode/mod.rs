@@ -116,7 +116,7 @@ impl JsonChecker {
                 Ok(params) => Ok((rows, params)),
                 Err(problem) => {
                     let reason = problem.message().to_owned();
-                    return Err((before_the_check(problem, &report, self), Some(reason)));
+                    return Err((before_the_check(*problem, &report, self), Some(reason)));
                 }
             },
             Outcome::Refused { error, row } => {
