@@ -631,7 +631,8 @@ fn check_footer(
 /// [`ReadLimits::frame_metadata_bytes`] before): arrow-ipc zero-fills a buffer of the body
 /// length a message declares before reading it, so a few bytes could claim gigabytes. Each message is its length, its metadata (whose
 /// `bodyLength` is read here) and its body; the walk seeks from message to message. A message
-/// whose metadata does not parse ends the walk: the reader reports it.
+/// whose metadata does not parse ends the walk: the reader reports it. The file is left
+/// wherever the walk stopped; the caller rewinds it for the reader.
 fn check_stream_messages(file: &mut File, file_len: u64, shown: &str) -> Result<(), FileError> {
     let io = |source| FileError::Io {
         path: shown.to_owned(),
@@ -695,7 +696,6 @@ fn check_stream_messages(file: &mut File, file_len: u64, shown: &str) -> Result<
         file.seek(SeekFrom::Start(offset)).map_err(io)?;
         index += 1;
     }
-    file.seek(SeekFrom::Start(0)).map_err(io)?;
     Ok(())
 }
 
