@@ -423,3 +423,100 @@ fn params_no_json_value_holds_are_an_error_of_decode() {
     );
     assert_eq!(refused.warnings().count(), 1, "{refused}");
 }
+
+/// A type of scalar fields only, three of them narrower integers: its records and rows take the
+/// fast path, which checks the fields' ranges in place of the columns' own.
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+struct Reading {
+    sensor: u16,
+    level: u8,
+    offset: i8,
+    count: Option<u32>,
+    value: f64,
+}
+
+#[test]
+fn narrow_integers_decode_at_their_edges_and_past_them_are_reported_in_every_row() {
+    const FIELDS: [&str; 5] = ["sensor", "level", "offset", "count", "value"];
+    let checker = JsonChecker::for_type::<Reading>();
+    let expected: Vec<Reading> = (0..1_000u32)
+        .map(|i| Reading {
+            sensor: if i % 2 == 0 { u16::MAX } else { i as u16 },
+            level: if i % 3 == 0 { u8::MAX } else { (i % 200) as u8 },
+            offset: if i % 5 == 0 { i8::MIN } else { i8::MAX },
+            count: (i % 7 != 0).then_some(if i % 2 == 0 { u32::MAX } else { i }),
+            value: f64::from(i) / 4.0,
+        })
+        .collect();
+    // The rows as records (keys rotated, a fresh order from one record to the next) or as
+    // `dataframe_split`, with `past`'s values (row, field, text) in place of the rows' own.
+    let body = |records: bool, past: &[(usize, &str, &str)]| {
+        let rows = expected.iter().enumerate().map(|(i, r)| {
+            let count = r.count.map_or("null".to_owned(), |c| c.to_string());
+            let mut cells = [
+                r.sensor.to_string(),
+                r.level.to_string(),
+                r.offset.to_string(),
+                count,
+                format!("{:?}", r.value),
+            ];
+            for (_, field, text) in past.iter().filter(|(row, ..)| *row == i) {
+                let at = FIELDS.iter().position(|f| f == field).unwrap();
+                cells[at] = (*text).to_owned();
+            }
+            if !records {
+                return format!("[{}]", cells.join(", "));
+            }
+            let mut members: Vec<String> = FIELDS
+                .iter()
+                .zip(&cells)
+                .map(|(f, c)| format!(r#""{f}": {c}"#))
+                .collect();
+            members.rotate_left(i % FIELDS.len());
+            format!("{{{}}}", members.join(", "))
+        });
+        let rows = rows.collect::<Vec<_>>().join(", ");
+        match records {
+            true => format!(r#"{{"dataframe_records": [{rows}]}}"#),
+            false => format!(
+                r#"{{"dataframe_split": {{"columns": ["sensor", "level", "offset", "count", "value"], "data": [{rows}]}}}}"#
+            ),
+        }
+    };
+    for records in [true, false] {
+        let decoded = checker
+            .decode::<Reading>(body(records, &[]).as_bytes())
+            .unwrap();
+        assert!(decoded.report.is_valid(), "{:?}", decoded.report);
+        assert_eq!(decoded.rows, expected);
+    }
+
+    // One past each edge, in rows among clean ones: each reported where it is, nothing else.
+    let past = [
+        (100, "sensor", "65536"),
+        (200, "level", "256"),
+        (300, "offset", "-129"),
+        (400, "offset", "128"),
+        (500, "count", "4294967296"),
+        (600, "level", "-1"),
+    ];
+    for records in [true, false] {
+        let report = checker.check(body(records, &past).as_bytes());
+        let pointer = |row: usize, field: &str| match records {
+            true => format!("/dataframe_records/{row}/{field}"),
+            false => {
+                let at = FIELDS.iter().position(|f| *f == field).unwrap();
+                format!("/dataframe_split/data/{row}/{at}")
+            }
+        };
+        let expected: Vec<(&str, String)> = past
+            .iter()
+            .map(|(row, field, _)| ("out_of_range", pointer(*row, field)))
+            .collect();
+        let found: Vec<(&str, String)> = errors(&report)
+            .into_iter()
+            .map(|(code, at)| (code, at.to_owned()))
+            .collect();
+        assert_eq!(found, expected);
+    }
+}

@@ -94,7 +94,7 @@ fn bench(c: &mut Criterion) {
 }
 
 /// The house-price rows with narrower integers: `u32`, `u8` and `u16` fields, whose ranges a
-/// checker built for the type checks (and so reads their columns off the fast path).
+/// checker built for the type checks (on the fast path, within the ranges).
 #[derive(serde::Deserialize, signature_runtime::Signature)]
 #[allow(dead_code)]
 struct NarrowHouse {
@@ -112,7 +112,8 @@ struct NarrowHouse {
 
 /// A checker built for a type (`JsonChecker::for_type`) against one built for its schema, on
 /// one clean house-price row: `House` has no limit beyond its MLflow types, so the two must
-/// check alike; `NarrowHouse` has three, checked on the general path. Same-moment ratios.
+/// check alike; `NarrowHouse` has three integer ranges, which the fast path checks in place of
+/// the columns' own (so it checks alike too). Same-moment ratios.
 fn for_type(c: &mut Criterion) {
     let (split, records) = payloads::house_bodies(1);
     let mut group = c.benchmark_group("small_for_type_1row");

@@ -21,9 +21,22 @@ impl<S: CellSink> Run<'_, '_, S> {
         let checker = self.checker;
         let column = &checker.columns[k];
         let limit = column.limit;
-        if let (Cell::Leaf(spec), None, ValueLimit::None) = (&column.cell, &self.mlflow, limit) {
+        if let (Cell::Leaf(spec), None) = (&column.cell, &self.mlflow) {
             self.column = Some(k);
-            return self.leaf_value(*spec, !column.required);
+            if limit == ValueLimit::None {
+                return self.leaf_value(*spec, !column.required);
+            }
+            // A Rust field's limit on a Strict scalar: checked on the value the scalar check
+            // took, and the sink handed what that check scanned, as the fast paths hand it
+            // (they take a value within an integer field's range themselves).
+            self.peek()?;
+            let start = self.scanner.pos();
+            let errors = self.collector.error_count();
+            let value = self.leaf_value(*spec, !column.required)?;
+            if self.collector.error_count() == errors {
+                self.check_limit(limit, start, self.scanner.pos(), &Served::AsSent);
+            }
+            return Ok(value);
         }
         self.peek()?;
         let start = self.scanner.pos();

@@ -6,11 +6,12 @@
 //! slot, the error plumbing, the cursor kept in memory) costs as much as reading the bytes.
 //!
 //! What it assumes: it reports nothing and changes no state but the cursor. It accepts a row
-//! only when every cell is one the general path accepts without a problem (Strict rules),
-//! with exactly one value per column (for records: each column at most once and every
-//! required one, keyed by its name as plain ASCII without escapes, in any order); numbers
-//! only in their plain forms (no exponent, at most 19 digits for an integer column, an
-//! integer a float column holds exactly). At the first thing it does not accept (a problem, a
+//! only when every cell is one the general path accepts without a problem (Strict rules, and
+//! for a checker built for a type, an integer field's range), with exactly one value per
+//! column (for records: each column at most once and every required one, keyed by its name
+//! as plain ASCII without escapes, in any order); numbers only in their plain forms (no
+//! exponent, at most 19 digits for an integer column, an integer a float column holds
+//! exactly). At the first thing it does not accept (a problem, a
 //! syntax error, a rarer number form, an extra or repeated key, a row of the wrong length),
 //! the cursor goes back to the row's start and the general path checks that row: every
 //! problem is the general path's own, with its pointer, row and column, and a body with
@@ -83,7 +84,7 @@ impl CleanCell {
 impl CleanRowPlan {
     /// The plan for rows whose positions go to `slots`, or `None` when a position needs more
     /// than the fast path does (a nested or tensor column, base64 or datetime text).
-    pub(super) fn for_slots(slots: &[Slot]) -> Option<CleanRowPlan> {
+    pub(super) fn for_slots(slots: &[Slot], checker: &JsonChecker) -> Option<CleanRowPlan> {
         let mut cells = Vec::with_capacity(slots.len());
         let mut columns = Vec::with_capacity(slots.len());
         for slot in slots {
@@ -94,7 +95,12 @@ impl CleanRowPlan {
                     nullable,
                 } => (CleanCell::for_leaf(spec, nullable)?, Some(k)),
                 Slot::Skip => (CleanCell::Skip, None),
-                Slot::Column(_) | Slot::TensorElement => return None,
+                // A column with a limit of its Rust type (see `JsonChecker::fast_leaf`).
+                Slot::Column(k) => {
+                    let (spec, nullable) = checker.fast_leaf(k)?;
+                    (CleanCell::for_leaf(spec, nullable)?, Some(k))
+                }
+                Slot::TensorElement => return None,
             };
             cells.push(cell);
             columns.push(column);
@@ -125,8 +131,9 @@ impl CleanRecordPlan {
         let (keys, cells) = checker
             .columns
             .iter()
-            .map(|column| {
-                let (spec, nullable) = column.leaf?;
+            .enumerate()
+            .map(|(k, column)| {
+                let (spec, nullable) = checker.fast_leaf(k)?;
                 let key = column.plain_key.as_deref()?;
                 Some((
                     (key.into(), Words::of(key)),
@@ -145,7 +152,7 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
         if !self.fast_paths || self.mlflow.is_some() {
             return None;
         }
-        CleanRowPlan::for_slots(slots)
+        CleanRowPlan::for_slots(slots, self.checker)
     }
 
     /// The fast path's plan for records, if it can take them.
@@ -762,6 +769,7 @@ mod tests {
     use crate::check::json::{Arrival, CellSink, Scanned};
 
     use crate::check::JsonChecker;
+    use crate::derived::ValueLimit;
     use crate::types::{ColSpec, DataType, Schema};
 
     /// Cells the fast path must take, or hand to the general path, without a report changing:
@@ -1014,8 +1022,38 @@ mod tests {
         Ok(())
     }
 
+    /// [`checker`] as built for a Rust type whose `a` is a `u8`, `b` an `i8` and `g` an
+    /// `Option<u16>`: the fast paths take those columns' values within the fields' ranges.
+    fn limited_checker() -> JsonChecker {
+        let mut checker = checker();
+        for (k, min, max) in [(0, 0, 255), (1, -128, 127), (6, 0, 65_535)] {
+            checker.columns[k].limit = ValueLimit::Range { min, max };
+        }
+        let options = checker.options.clone();
+        let checker = checker.with_options(options);
+        assert!(checker.clean_split.is_some() && checker.clean_records.is_some());
+        checker
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_fast_path_changes_no_report_on_records_with_limits(
+            records in prop::collection::vec(prop_oneof![12 => record(), 1 => Just("[]".to_owned())], 0..5)
+        ) {
+            let body = format!(r#"{{"dataframe_records": [{}]}}"#, records.join(", "));
+            same_on_both_paths_for(&limited_checker(), &body)?;
+        }
+
+        #[test]
+        fn the_fast_path_changes_no_report_with_limits(rows in rows()) {
+            let body = format!(
+                r#"{{"dataframe_split": {{"columns": ["a", "b", "c", "d", "e", "f", "g", "x"], "data": [{}]}}}}"#,
+                rows.join(", ")
+            );
+            same_on_both_paths_for(&limited_checker(), &body)?;
+        }
 
         #[test]
         fn the_fast_path_changes_no_report_on_records(
@@ -1032,6 +1070,63 @@ mod tests {
                 rows.join(", ")
             );
             same_on_both_paths(&body)?;
+        }
+    }
+
+    /// Values at and past a Rust field's range, in every layout the fast paths take: those
+    /// within pass on the fast path, those past it are reported by the general path, with the
+    /// same report and cells either way.
+    #[test]
+    fn values_at_the_edges_of_a_fields_range_get_the_same_report_on_both_paths() {
+        let checker = limited_checker();
+        // `a`, `b`, `g`, and the problem expected (none for a clean row).
+        let edges = [
+            ("0", "-128", "0", None),
+            ("255", "127", "65535", None),
+            ("7", "-7", "null", None),
+            ("256", "0", "null", Some("out_of_range")),
+            ("-1", "0", "1", Some("out_of_range")),
+            ("1", "128", "1", Some("out_of_range")),
+            ("1", "-129", "1", Some("out_of_range")),
+            ("1", "1", "65536", Some("out_of_range")),
+            ("1", "1", "-1", Some("out_of_range")),
+            ("1.0", "1", "1", Some("wrong_type")),
+        ];
+        for (a, b, g, problem) in edges {
+            let cells = format!(r#"{a}, {b}, 1.5, 2.5, "s", true, {g}"#);
+            let record = format!(
+                r#"{{"a": {a}, "b": {b}, "c": 1.5, "d": 2.5, "e": "s", "f": true, "g": {g}}}"#
+            );
+            let shuffled = format!(
+                r#"{{"g": {g}, "f": true, "e": "s", "d": 2.5, "c": 1.5, "b": {b}, "a": {a}}}"#
+            );
+            let reversed = format!(r#"{g}, true, "s", 2.5, 1.5, {b}, {a}"#);
+            let bodies = [
+                // The schema's columns in its order, then in another order.
+                format!(
+                    r#"{{"dataframe_split": {{"columns": ["a", "b", "c", "d", "e", "f", "g"], "data": [[{cells}], [{cells}]]}}}}"#
+                ),
+                format!(
+                    r#"{{"dataframe_split": {{"columns": ["g", "f", "e", "d", "c", "b", "a"], "data": [[{reversed}]]}}}}"#
+                ),
+                format!(r#"{{"dataframe_records": [{record}, {shuffled}, {record}]}}"#),
+            ];
+            for body in &bodies {
+                let report = checker.check(body.as_bytes());
+                let codes: Vec<_> = report.problems().iter().map(|p| p.kind().code()).collect();
+                match problem {
+                    None => assert!(codes.is_empty(), "{body}: {codes:?}"),
+                    Some(code) => {
+                        assert!(
+                            !codes.is_empty() && codes.iter().all(|c| *c == code),
+                            "{body}: {codes:?}"
+                        );
+                    }
+                }
+                if let Err(failure) = same_on_both_paths_for(&checker, body) {
+                    panic!("{failure}");
+                }
+            }
         }
     }
 

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::scanner::{Literal, NumToken, Scanner, StrToken, SyntaxError, unescape};
-use super::values::LeafSpec;
+use super::values::{Leaf, LeafSpec};
 use super::{CheckOptions, ExtraColumns, Mode};
 use crate::derived::{Signature, ValueLimit};
 use crate::pandas_rules::values::{Route, Series};
@@ -191,7 +191,8 @@ impl JsonChecker {
         let strict = options.mode == Mode::Strict;
         for column in &mut self.columns {
             // The MLflow modes take scalar cells off the Strict fast path, once per column, and
-            // so does a limit of the Rust type (checked on the general path).
+            // so does a limit of the Rust type (checked per cell; the fast paths take an
+            // integer field's range themselves: see `fast_leaf`).
             column.leaf = match &column.cell {
                 Cell::Leaf(spec) if strict && column.limit == ValueLimit::None => {
                     Some((*spec, !column.required))
@@ -208,7 +209,7 @@ impl JsonChecker {
     fn plan_fast_paths(&mut self) {
         let schema_slots: Vec<Slot> = (0..self.columns.len()).map(Slot::Column).collect();
         self.schema_fast_slots = schema_slots.iter().map(|s| self.fast_slot(*s)).collect();
-        self.clean_split = CleanRowPlan::for_slots(&self.schema_fast_slots);
+        self.clean_split = CleanRowPlan::for_slots(&self.schema_fast_slots, self);
         self.clean_records = CleanRecordPlan::for_checker(self);
     }
 
@@ -382,6 +383,34 @@ impl JsonChecker {
         let _ = run.body();
         let rows = run.rows;
         (run.collector.finish(rows), run.sink)
+    }
+
+    /// Column `k`'s check on the fast paths: its scalar check, or for an integer column whose
+    /// Rust field takes a narrower range (a checker built for a type, in Strict), that check
+    /// narrowed to the field's range. A value in the range needs nothing more; any other makes
+    /// the fast path give its row up to the general path, which checks and reports the limit.
+    fn fast_leaf(&self, k: usize) -> Option<(LeafSpec, bool)> {
+        let column = self.columns.get(k)?;
+        if column.leaf.is_some() || self.options.mode != Mode::Strict {
+            return column.leaf;
+        }
+        let (
+            Cell::Leaf(spec),
+            ValueLimit::Range {
+                min: low,
+                max: high,
+            },
+        ) = (&column.cell, column.limit)
+        else {
+            return None;
+        };
+        let Leaf::Int { min, max } = spec.leaf else {
+            return None;
+        };
+        let min = i64::try_from(i128::from(min).max(low)).ok()?;
+        let max = u64::try_from(i128::from(max).min(high)).ok()?;
+        let leaf = Leaf::Int { min, max };
+        Some((LeafSpec { leaf, ..*spec }, !column.required))
     }
 
     /// The slot with a scalar column's check resolved, for the per-cell loop.
