@@ -424,8 +424,9 @@ fn params_no_json_value_holds_are_an_error_of_decode() {
     assert_eq!(refused.warnings().count(), 1, "{refused}");
 }
 
-/// A type of scalar fields only, three of them narrower integers: its records and rows take the
-/// fast path, which checks the fields' ranges in place of the columns' own.
+/// A type of scalar fields only, three of them narrower integers and one an enum: its records
+/// and rows take the fast path, which checks the fields' ranges in place of the columns' own
+/// and the enum's variant names.
 #[derive(Debug, PartialEq, Signature, Deserialize)]
 struct Reading {
     sensor: u16,
@@ -433,11 +434,27 @@ struct Reading {
     offset: i8,
     count: Option<u32>,
     value: f64,
+    unit: Measure,
+}
+
+#[derive(Clone, Debug, PartialEq, Signature, Deserialize)]
+enum Measure {
+    #[serde(rename = "°C")]
+    Celsius,
+    #[serde(alias = "kelvin")]
+    Kelvin,
+    Percent,
 }
 
 #[test]
-fn narrow_integers_decode_at_their_edges_and_past_them_are_reported_in_every_row() {
-    const FIELDS: [&str; 5] = ["sensor", "level", "offset", "count", "value"];
+fn narrow_integers_and_enums_decode_at_their_edges_and_past_them_are_reported_in_every_row() {
+    const FIELDS: [&str; 6] = ["sensor", "level", "offset", "count", "value", "unit"];
+    const UNITS: [(&str, Measure); 4] = [
+        ("°C", Measure::Celsius),
+        ("Kelvin", Measure::Kelvin),
+        ("kelvin", Measure::Kelvin),
+        ("Percent", Measure::Percent),
+    ];
     let checker = JsonChecker::for_type::<Reading>();
     let expected: Vec<Reading> = (0..1_000u32)
         .map(|i| Reading {
@@ -446,6 +463,7 @@ fn narrow_integers_decode_at_their_edges_and_past_them_are_reported_in_every_row
             offset: if i % 5 == 0 { i8::MIN } else { i8::MAX },
             count: (i % 7 != 0).then_some(if i % 2 == 0 { u32::MAX } else { i }),
             value: f64::from(i) / 4.0,
+            unit: UNITS[i as usize % 4].1.clone(),
         })
         .collect();
     // The rows as records (keys rotated, a fresh order from one record to the next) or as
@@ -459,6 +477,7 @@ fn narrow_integers_decode_at_their_edges_and_past_them_are_reported_in_every_row
                 r.offset.to_string(),
                 count,
                 format!("{:?}", r.value),
+                format!("\"{}\"", UNITS[i % 4].0),
             ];
             for (_, field, text) in past.iter().filter(|(row, ..)| *row == i) {
                 let at = FIELDS.iter().position(|f| f == field).unwrap();
@@ -479,7 +498,7 @@ fn narrow_integers_decode_at_their_edges_and_past_them_are_reported_in_every_row
         match records {
             true => format!(r#"{{"dataframe_records": [{rows}]}}"#),
             false => format!(
-                r#"{{"dataframe_split": {{"columns": ["sensor", "level", "offset", "count", "value"], "data": [{rows}]}}}}"#
+                r#"{{"dataframe_split": {{"columns": ["sensor", "level", "offset", "count", "value", "unit"], "data": [{rows}]}}}}"#
             ),
         }
     };
@@ -499,6 +518,9 @@ fn narrow_integers_decode_at_their_edges_and_past_them_are_reported_in_every_row
         (400, "offset", "128"),
         (500, "count", "4294967296"),
         (600, "level", "-1"),
+        (700, "unit", r#""Celsius""#),
+        (800, "unit", r#""KELVIN""#),
+        (900, "unit", r#""°c""#),
     ];
     for records in [true, false] {
         let report = checker.check(body(records, &past).as_bytes());
@@ -511,7 +533,14 @@ fn narrow_integers_decode_at_their_edges_and_past_them_are_reported_in_every_row
         };
         let expected: Vec<(&str, String)> = past
             .iter()
-            .map(|(row, field, _)| ("out_of_range", pointer(*row, field)))
+            .map(|(row, field, _)| {
+                let code = if *field == "unit" {
+                    "unknown_variant"
+                } else {
+                    "out_of_range"
+                };
+                (code, pointer(*row, field))
+            })
             .collect();
         let found: Vec<(&str, String)> = errors(&report)
             .into_iter()

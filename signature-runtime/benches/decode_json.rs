@@ -110,10 +110,43 @@ struct NarrowHouse {
     lot_size: i64,
 }
 
+/// The house-price rows with the city as a Rust enum (the bodies' ten cities): a checker built
+/// for the type checks the variants' names (on the fast path).
+#[derive(serde::Deserialize, signature_runtime::Signature)]
+#[allow(dead_code)]
+struct EnumHouse {
+    sqft: i64,
+    bedrooms: i64,
+    bathrooms: f64,
+    lat: f64,
+    lon: f64,
+    city: City,
+    zip: String,
+    has_pool: bool,
+    year_built: i64,
+    lot_size: i64,
+}
+
+#[derive(serde::Deserialize, signature_runtime::Signature)]
+#[allow(dead_code)]
+enum City {
+    Springfield,
+    Riverton,
+    Lakeside,
+    Fairview,
+    Greenville,
+    Bristol,
+    Clinton,
+    Georgetown,
+    Salem,
+    Madison,
+}
+
 /// A checker built for a type (`JsonChecker::for_type`) against one built for its schema, on
 /// one clean house-price row: `House` has no limit beyond its MLflow types, so the two must
 /// check alike; `NarrowHouse` has three integer ranges, which the fast path checks in place of
-/// the columns' own (so it checks alike too). Same-moment ratios.
+/// the columns' own, and `EnumHouse` an enum's variant names, which the fast path compares.
+/// Same-moment ratios.
 fn for_type(c: &mut Criterion) {
     let (split, records) = payloads::house_bodies(1);
     let mut group = c.benchmark_group("small_for_type_1row");
@@ -137,6 +170,11 @@ fn for_type(c: &mut Criterion) {
             "narrow",
             JsonChecker::for_schema(&NarrowHouse::input_schema()),
             JsonChecker::for_type::<NarrowHouse>(),
+        ),
+        (
+            "enum",
+            JsonChecker::for_schema(&EnumHouse::input_schema()),
+            JsonChecker::for_type::<EnumHouse>(),
         ),
     ];
     for (format, body) in [("split", &split), ("records", &records)] {

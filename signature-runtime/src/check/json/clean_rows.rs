@@ -7,12 +7,12 @@
 //!
 //! What it assumes: it reports nothing and changes no state but the cursor. It accepts a row
 //! only when every cell is one the general path accepts without a problem (Strict rules, and
-//! for a checker built for a type, an integer field's range), with exactly one value per
-//! column (for records: each column at most once and every required one, keyed by its name
-//! as plain ASCII without escapes, in any order); numbers only in their plain forms (no
-//! exponent, at most 19 digits for an integer column, an integer a float column holds
-//! exactly). At the first thing it does not accept (a problem, a
-//! syntax error, a rarer number form, an extra or repeated key, a row of the wrong length),
+//! for a checker built for a type, an integer field's range or an enum's variants), with
+//! exactly one value per column (for records: each column at most once and every required
+//! one, keyed by its name as plain ASCII without escapes, in any order); numbers only in their
+//! plain forms (no exponent, at most 19 digits for an integer column, an integer a float
+//! column holds exactly). At the first thing it does not accept (a problem, a syntax error, a
+//! rarer number form, an extra or repeated key, a row of the wrong length),
 //! the cursor goes back to the row's start and the general path checks that row: every
 //! problem is the general path's own, with its pointer, row and column, and a body with
 //! errors costs one extra look at its bad rows only.
@@ -22,12 +22,14 @@
 //! sink from the general path only.
 
 use super::names::{NameIndex, Words};
-use super::{CellSink, JsonChecker, Layout, Run, Scanned, Seen, Slot};
+use super::{Cell, CellSink, JsonChecker, Layout, Run, Scanned, Seen, Slot};
+use crate::check::Mode;
 use crate::check::scanner::{
     IntValue, Scanner, digit_run, plain_string_end, short_key, skip_bare_value, skip_digits,
     skip_whitespace,
 };
 use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
+use crate::derived::ValueLimit;
 
 /// What the fast path checks at one position of a row.
 #[derive(Clone, Copy, Debug)]
@@ -45,6 +47,12 @@ enum CleanCell {
         nullable: bool,
     },
     Str {
+        nullable: bool,
+    },
+    /// A string naming one of a Rust enum's variants (as serde names them), written without
+    /// escapes (any other string leaves the row to the general path).
+    OneOf {
+        names: &'static [&'static str],
         nullable: bool,
     },
     Bool {
@@ -81,6 +89,42 @@ impl CleanCell {
     }
 }
 
+impl CleanCell {
+    /// The fast path's check for schema column `k`: its scalar check, or, in a checker built
+    /// for a Rust type (in Strict), for an integer column whose field takes a narrower range,
+    /// that check narrowed to the range, and for a string column whose field is an enum, the
+    /// variants' names. A value within needs nothing more; any other makes the fast path give
+    /// its row up to the general path, which checks and reports the limit.
+    fn for_column(checker: &JsonChecker, k: usize) -> Option<CleanCell> {
+        let column = checker.columns.get(k)?;
+        if let Some((spec, nullable)) = column.leaf {
+            return CleanCell::for_leaf(spec, nullable);
+        }
+        let Cell::Leaf(spec) = &column.cell else {
+            return None;
+        };
+        if checker.options.mode != Mode::Strict {
+            return None;
+        }
+        let nullable = !column.required;
+        match (spec.leaf, column.limit) {
+            (
+                Leaf::Int { min, max },
+                ValueLimit::Range {
+                    min: low,
+                    max: high,
+                },
+            ) => {
+                let min = i64::try_from(i128::from(min).max(low)).ok()?;
+                let max = u64::try_from(i128::from(max).min(high)).ok()?;
+                Some(CleanCell::Int { min, max, nullable })
+            }
+            (Leaf::Str, ValueLimit::OneOf(names)) => Some(CleanCell::OneOf { names, nullable }),
+            _ => None,
+        }
+    }
+}
+
 impl CleanRowPlan {
     /// The plan for rows whose positions go to `slots`, or `None` when a position needs more
     /// than the fast path does (a nested or tensor column, base64 or datetime text).
@@ -95,11 +139,8 @@ impl CleanRowPlan {
                     nullable,
                 } => (CleanCell::for_leaf(spec, nullable)?, Some(k)),
                 Slot::Skip => (CleanCell::Skip, None),
-                // A column with a limit of its Rust type (see `JsonChecker::fast_leaf`).
-                Slot::Column(k) => {
-                    let (spec, nullable) = checker.fast_leaf(k)?;
-                    (CleanCell::for_leaf(spec, nullable)?, Some(k))
-                }
+                // A column with a limit of its Rust type (see `CleanCell::for_column`).
+                Slot::Column(k) => (CleanCell::for_column(checker, k)?, Some(k)),
                 Slot::TensorElement => return None,
             };
             cells.push(cell);
@@ -133,11 +174,10 @@ impl CleanRecordPlan {
             .iter()
             .enumerate()
             .map(|(k, column)| {
-                let (spec, nullable) = checker.fast_leaf(k)?;
                 let key = column.plain_key.as_deref()?;
                 Some((
                     (key.into(), Words::of(key)),
-                    CleanCell::for_leaf(spec, nullable)?,
+                    CleanCell::for_column(checker, k)?,
                 ))
             })
             .collect::<Option<(Vec<_>, Vec<_>)>>()?;
@@ -617,6 +657,14 @@ fn clean_cell_end(
             let token = scanner.string().ok()?;
             return Some((scanner.pos(), Scanned::from(token)));
         }
+        CleanCell::OneOf { names, .. } if first == b'"' => {
+            let end = plain_string_end(bytes, i)?;
+            let text = bytes.get(i + 1..end - 1)?;
+            return names
+                .iter()
+                .any(|name| name.as_bytes() == text)
+                .then_some((end, Scanned::Str(i + 1, end - 1)));
+        }
         CleanCell::Bool { .. } if first == b't' => {
             return word_end(bytes, i, b"true").map(|end| (end, Scanned::Bool(true)));
         }
@@ -631,6 +679,7 @@ fn clean_cell_end(
         CleanCell::Int { nullable, .. }
         | CleanCell::Float { nullable, .. }
         | CleanCell::Str { nullable }
+        | CleanCell::OneOf { nullable, .. }
         | CleanCell::Bool { nullable } => nullable,
     };
     if nullable && first == b'n' {
@@ -1022,13 +1071,15 @@ mod tests {
         Ok(())
     }
 
-    /// [`checker`] as built for a Rust type whose `a` is a `u8`, `b` an `i8` and `g` an
-    /// `Option<u16>`: the fast paths take those columns' values within the fields' ranges.
+    /// [`checker`] as built for a Rust type whose `a` is a `u8`, `b` an `i8`, `g` an
+    /// `Option<u16>` and `e` an `Option` of an enum: the fast paths take those columns' values
+    /// within the fields' ranges, and the enum's variants.
     fn limited_checker() -> JsonChecker {
         let mut checker = checker();
         for (k, min, max) in [(0, 0, 255), (1, -128, 127), (6, 0, 65_535)] {
             checker.columns[k].limit = ValueLimit::Range { min, max };
         }
+        checker.columns[4].limit = ValueLimit::OneOf(&["x", "é", "s", "a\nb"]);
         let options = checker.options.clone();
         let checker = checker.with_options(options);
         assert!(checker.clean_split.is_some() && checker.clean_records.is_some());
@@ -1073,34 +1124,42 @@ mod tests {
         }
     }
 
-    /// Values at and past a Rust field's range, in every layout the fast paths take: those
-    /// within pass on the fast path, those past it are reported by the general path, with the
-    /// same report and cells either way.
+    /// Values at and past a Rust field's range, and strings naming an enum's variant or none,
+    /// in every layout the fast paths take: those within pass on the fast path, the others are
+    /// reported by the general path, with the same report and cells either way.
     #[test]
-    fn values_at_the_edges_of_a_fields_range_get_the_same_report_on_both_paths() {
+    fn values_at_the_edges_of_a_fields_limit_get_the_same_report_on_both_paths() {
         let checker = limited_checker();
-        // `a`, `b`, `g`, and the problem expected (none for a clean row).
+        // `a`, `b`, `g`, `e`, and the problem expected (none for a clean row).
         let edges = [
-            ("0", "-128", "0", None),
-            ("255", "127", "65535", None),
-            ("7", "-7", "null", None),
-            ("256", "0", "null", Some("out_of_range")),
-            ("-1", "0", "1", Some("out_of_range")),
-            ("1", "128", "1", Some("out_of_range")),
-            ("1", "-129", "1", Some("out_of_range")),
-            ("1", "1", "65536", Some("out_of_range")),
-            ("1", "1", "-1", Some("out_of_range")),
-            ("1.0", "1", "1", Some("wrong_type")),
+            ("0", "-128", "0", r#""s""#, None),
+            ("255", "127", "65535", r#""x""#, None),
+            ("7", "-7", "null", "null", None),
+            ("7", "-7", "null", r#""é""#, None),
+            // A variant written with escapes: the general path decodes it.
+            ("7", "-7", "null", r#""\u0073""#, None),
+            ("7", "-7", "null", r#""a\nb""#, None),
+            ("256", "0", "null", r#""s""#, Some("out_of_range")),
+            ("-1", "0", "1", r#""s""#, Some("out_of_range")),
+            ("1", "128", "1", r#""s""#, Some("out_of_range")),
+            ("1", "-129", "1", r#""s""#, Some("out_of_range")),
+            ("1", "1", "65536", r#""s""#, Some("out_of_range")),
+            ("1", "1", "-1", r#""s""#, Some("out_of_range")),
+            ("1.0", "1", "1", r#""s""#, Some("wrong_type")),
+            ("1", "1", "1", r#""S""#, Some("unknown_variant")),
+            ("1", "1", "1", r#""ss""#, Some("unknown_variant")),
+            ("1", "1", "1", r#""""#, Some("unknown_variant")),
+            ("1", "1", "1", r#""\u0053""#, Some("unknown_variant")),
         ];
-        for (a, b, g, problem) in edges {
-            let cells = format!(r#"{a}, {b}, 1.5, 2.5, "s", true, {g}"#);
+        for (a, b, g, e, problem) in edges {
+            let cells = format!(r#"{a}, {b}, 1.5, 2.5, {e}, true, {g}"#);
             let record = format!(
-                r#"{{"a": {a}, "b": {b}, "c": 1.5, "d": 2.5, "e": "s", "f": true, "g": {g}}}"#
+                r#"{{"a": {a}, "b": {b}, "c": 1.5, "d": 2.5, "e": {e}, "f": true, "g": {g}}}"#
             );
             let shuffled = format!(
-                r#"{{"g": {g}, "f": true, "e": "s", "d": 2.5, "c": 1.5, "b": {b}, "a": {a}}}"#
+                r#"{{"g": {g}, "f": true, "e": {e}, "d": 2.5, "c": 1.5, "b": {b}, "a": {a}}}"#
             );
-            let reversed = format!(r#"{g}, true, "s", 2.5, 1.5, {b}, {a}"#);
+            let reversed = format!(r#"{g}, true, {e}, 2.5, 1.5, {b}, {a}"#);
             let bodies = [
                 // The schema's columns in its order, then in another order.
                 format!(

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::scanner::{Literal, NumToken, Scanner, StrToken, SyntaxError, unescape};
-use super::values::{Leaf, LeafSpec};
+use super::values::LeafSpec;
 use super::{CheckOptions, ExtraColumns, Mode};
 use crate::derived::{Signature, ValueLimit};
 use crate::pandas_rules::values::{Route, Series};
@@ -192,7 +192,8 @@ impl JsonChecker {
         for column in &mut self.columns {
             // The MLflow modes take scalar cells off the Strict fast path, once per column, and
             // so does a limit of the Rust type (checked per cell; the fast paths take an
-            // integer field's range themselves: see `fast_leaf`).
+            // integer field's range and an enum's variants themselves: see
+            // `CleanCell::for_column`).
             column.leaf = match &column.cell {
                 Cell::Leaf(spec) if strict && column.limit == ValueLimit::None => {
                     Some((*spec, !column.required))
@@ -383,34 +384,6 @@ impl JsonChecker {
         let _ = run.body();
         let rows = run.rows;
         (run.collector.finish(rows), run.sink)
-    }
-
-    /// Column `k`'s check on the fast paths: its scalar check, or for an integer column whose
-    /// Rust field takes a narrower range (a checker built for a type, in Strict), that check
-    /// narrowed to the field's range. A value in the range needs nothing more; any other makes
-    /// the fast path give its row up to the general path, which checks and reports the limit.
-    fn fast_leaf(&self, k: usize) -> Option<(LeafSpec, bool)> {
-        let column = self.columns.get(k)?;
-        if column.leaf.is_some() || self.options.mode != Mode::Strict {
-            return column.leaf;
-        }
-        let (
-            Cell::Leaf(spec),
-            ValueLimit::Range {
-                min: low,
-                max: high,
-            },
-        ) = (&column.cell, column.limit)
-        else {
-            return None;
-        };
-        let Leaf::Int { min, max } = spec.leaf else {
-            return None;
-        };
-        let min = i64::try_from(i128::from(min).max(low)).ok()?;
-        let max = u64::try_from(i128::from(max).min(high)).ok()?;
-        let leaf = Leaf::Int { min, max };
-        Some((LeafSpec { leaf, ..*spec }, !column.required))
     }
 
     /// The slot with a scalar column's check resolved, for the per-cell loop.
