@@ -28,7 +28,7 @@ impl<S: CellSink> Run<'_, '_, S> {
             }
             // A Rust field's limit on a Strict scalar: checked on the value the scalar check
             // took, and the sink handed what that check scanned, as the fast paths hand it
-            // (they take a value within an integer field's range themselves).
+            // (they check integer ranges and enum variants themselves: `CleanCell::for_column`).
             self.peek()?;
             let start = self.scanner.pos();
             let errors = self.collector.error_count();

@@ -87,9 +87,7 @@ impl CleanCell {
             Leaf::Base64 | Leaf::Datetime | Leaf::ParamDatetime | Leaf::Any => None,
         }
     }
-}
 
-impl CleanCell {
     /// The fast path's check for schema column `k`: its scalar check, or, in a checker built
     /// for a Rust type (in Strict), for an integer column whose field takes a narrower range,
     /// that check narrowed to the range, and for a string column whose field is an enum, the
