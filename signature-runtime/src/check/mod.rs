@@ -111,6 +111,10 @@ pub use json::JsonChecker;
 
 pub use crate::options::{CheckOptions, ExtraColumns, Mode};
 
+use serde_json::{Map, Value};
+
+use crate::report::{Problem, ProblemKind, Severity};
+
 /// The body's `params` object (at `span`, as the check found it) as JSON values, for
 /// `conform` and `decode`. The check passed them, but it does not read an unknown param's
 /// value, which a JSON value may be unable to hold (`1e400`): that is an error of its own at
@@ -118,14 +122,14 @@ pub use crate::options::{CheckOptions, ExtraColumns, Mode};
 pub(crate) fn params_as_json(
     body: &[u8],
     span: Option<(usize, usize)>,
-) -> Result<serde_json::Map<String, serde_json::Value>, Box<crate::report::Problem>> {
+) -> Result<Map<String, Value>, Box<Problem>> {
     let Some((start, end)) = span else {
-        return Ok(serde_json::Map::new());
+        return Ok(Map::new());
     };
     serde_json::from_slice(&body[start..end]).map_err(|error| {
-        Box::new(crate::report::Problem::new(
-            crate::report::ProblemKind::OutOfRange,
-            crate::report::Severity::Error,
+        Box::new(Problem::new(
+            ProblemKind::OutOfRange,
+            Severity::Error,
             "/params",
             format!("the params cannot be held as JSON values: {error}"),
         ))

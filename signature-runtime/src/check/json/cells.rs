@@ -21,31 +21,35 @@ impl<S: CellSink> Run<'_, '_, S> {
         let checker = self.checker;
         let column = &checker.columns[k];
         let limit = column.limit;
-        if let (Cell::Leaf(spec), None) = (&column.cell, &self.mlflow) {
+        // A Strict scalar: what the scalar check scanned goes to the sink, as the fast paths
+        // hand it (they check integer ranges and enum variants themselves:
+        // `CleanCell::for_column`).
+        let strict_leaf = match (&column.cell, &self.mlflow) {
+            (Cell::Leaf(spec), None) => Some(*spec),
+            _ => None,
+        };
+        if let (Some(spec), ValueLimit::None) = (strict_leaf, limit) {
             self.column = Some(k);
-            if limit == ValueLimit::None {
-                return self.leaf_value(*spec, !column.required);
-            }
-            // A Rust field's limit on a Strict scalar: checked on the value the scalar check
-            // took, and the sink handed what that check scanned, as the fast paths hand it
-            // (they check integer ranges and enum variants themselves: `CleanCell::for_column`).
-            self.peek()?;
-            let start = self.scanner.pos();
-            let errors = self.collector.error_count();
-            let value = self.leaf_value(*spec, !column.required)?;
-            if self.collector.error_count() == errors {
-                self.check_limit(limit, start, self.scanner.pos(), &Served::AsSent);
-            }
-            return Ok(value);
+            return self.leaf_value(spec, !column.required);
         }
         self.peek()?;
         let start = self.scanner.pos();
         let errors = self.collector.error_count();
-        let served = self.cell_checked(k)?;
+        let (served, scanned) = match strict_leaf {
+            Some(spec) => {
+                self.column = Some(k);
+                let scanned = self.leaf_value(spec, !column.required)?;
+                (Served::AsSent, Some(scanned))
+            }
+            None => (self.cell_checked(k)?, None),
+        };
         let end = self.scanner.pos();
         // The Rust type's limit, on a value its column type took (as MLflow cast it).
         if limit != ValueLimit::None && self.collector.error_count() == errors {
             self.check_limit(limit, start, end, &served);
+        }
+        if let Some(scanned) = scanned {
+            return Ok(scanned);
         }
         if !S::ACTIVE {
             return Ok(Scanned::Raw(start, end));
