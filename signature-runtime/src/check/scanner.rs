@@ -271,25 +271,6 @@ fn skip_plain_ascii(bytes: &[u8], i: usize) -> usize {
     )
 }
 
-/// The index of the first byte at or after `i` that ends a bare value (a number or a
-/// literal): whitespace or a control character, `,`, `}`, or a non-ASCII byte; or the
-/// input's length. Eight bytes at a time.
-#[inline(always)]
-pub(crate) fn skip_bare_value(bytes: &[u8], i: usize) -> usize {
-    skip_until(
-        bytes,
-        i,
-        // Bytes up to the space borrow into their high bit; non-ASCII bytes have it set.
-        |word| {
-            bytes_equal(word, b',')
-                | bytes_equal(word, b'}')
-                | word.wrapping_sub(ONES * 0x21)
-                | word
-        },
-        |b| b <= b' ' || b == b',' || b == b'}' || !b.is_ascii(),
-    )
-}
-
 /// The 16 bytes of the input at `at` as two little-endian words (the first byte lowest), if
 /// it has them: one load, whatever the length of the key in it.
 #[inline(always)]
@@ -903,44 +884,6 @@ mod tests {
             Some(2)
         );
         assert_eq!(short_key(b"x\"abc\": 1, \"xxxxxxxxxxx\": 2}", 0), None);
-    }
-
-    #[test]
-    fn a_bare_value_ends_at_the_first_delimiter_wherever_it_falls() {
-        for value in [
-            "1",
-            "-12.5e3",
-            "true",
-            "null",
-            "12345678",
-            "123456789012345678901",
-            "",
-        ] {
-            for (tail, stops) in [
-                (",", true),
-                ("}", true),
-                (" ", true),
-                ("\n", true),
-                ("\t", true),
-                ("é", true),
-                ("]", false),
-                (":", false),
-                ("\"", false),
-            ] {
-                // At the input's end, before its end, and past an eight-byte chunk.
-                for pad in ["", "1234567"] {
-                    let text = format!("{pad}{value}{tail}x");
-                    let end = skip_bare_value(text.as_bytes(), 0);
-                    if stops {
-                        assert_eq!(end, pad.len() + value.len(), "{text:?}");
-                    } else {
-                        assert!(end > pad.len() + value.len(), "{text:?}");
-                    }
-                }
-            }
-            let text = value.to_owned();
-            assert_eq!(skip_bare_value(text.as_bytes(), 0), text.len());
-        }
     }
 
     fn skip(text: &str) -> Result<usize, SyntaxError> {

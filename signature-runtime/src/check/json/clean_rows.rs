@@ -25,8 +25,7 @@ use super::names::{NameIndex, Words};
 use super::{Cell, CellSink, JsonChecker, Layout, Run, Scanned, Seen, Slot};
 use crate::check::Mode;
 use crate::check::scanner::{
-    IntValue, Scanner, digit_run, plain_string_end, short_key, skip_bare_value, skip_digits,
-    skip_whitespace,
+    IntValue, Scanner, digit_run, plain_string_end, short_key, skip_digits, skip_whitespace,
 };
 use crate::check::values::{Leaf, LeafSpec, safe_int_digits};
 use crate::derived::ValueLimit;
@@ -157,6 +156,8 @@ pub(super) struct CleanRecordPlan {
     /// Per schema column, its check. Apart from the keys: a record out of order reaches
     /// only this, at random places, and its entries are half the size with the keys apart.
     cells: Vec<CleanCell>,
+    /// Per schema column, what its cell certainly takes, for [`quick_cell_end`].
+    takes: Vec<Takes>,
 }
 
 impl CleanRecordPlan {
@@ -178,8 +179,9 @@ impl CleanRecordPlan {
                     CleanCell::for_column(checker, k)?,
                 ))
             })
-            .collect::<Option<(Vec<_>, Vec<_>)>>()?;
-        Some(CleanRecordPlan { keys, cells })
+            .collect::<Option<(Vec<_>, Vec<CleanCell>)>>()?;
+        let takes = cells.iter().map(|&cell| Takes::of(cell)).collect();
+        Some(CleanRecordPlan { keys, cells, takes })
     }
 }
 
@@ -224,7 +226,6 @@ impl<'c, S: CellSink> Run<'_, 'c, S> {
                 columns,
                 record,
                 (depth, max_depth),
-                S::ACTIVE,
                 |k, value| keep_cell(sink, kept, row, k, value),
             )
         })
@@ -355,16 +356,11 @@ fn clean_row_end(
 ///
 /// The keys may come in any order. Each is first compared with the name the order predicts
 /// (the column after the previous key's, or in a wide schema the column that followed the
-/// previous key in the last record out of order) and its cell checked at once: one
-/// comparison per key for the usual record. At a key the order does not predict, a schema of
-/// at most [`NARROW`] columns has each key looked up and its cell checked as it comes; a
-/// wider one has the rest of the record read in two passes: the first looks each key up and
-/// only notes where its value lies, the second checks those values in the schema's order.
-/// Why two: with keys in a fresh order per record (a client's hash map), checking each cell
-/// as it comes dispatches on an unpredictable column type per cell (a branch mispredicted
-/// most of the time) and waits on the lookup before reading on; the first pass branches only
-/// on the value's syntax and its lookups overlap, and the second meets the types in the
-/// schema's order, as an in-order record does.
+/// previous key in the last record out of order) and its cell checked at once by the
+/// column's check: one comparison per key for the usual record, and the checks in an order
+/// the processor learns. From a key the order does not predict on, the rest of the record
+/// goes to [`RecordScratch::members_out_of_order`], which looks each key up and reads each
+/// value before it knows the column's type.
 ///
 /// Each column's cell goes to `emit` with the column's index, in the record's order.
 // The same loop as `clean_row_end` with a key before each cell. One generic member loop for
@@ -376,7 +372,6 @@ fn clean_record_end(
     (plan, names, required): (&CleanRecordPlan, &NameIndex, &[u64]),
     scratch: &mut RecordScratch,
     (depth, max_depth): (usize, usize),
-    keep: bool,
     mut emit: impl FnMut(usize, Scanned),
 ) -> Option<usize> {
     let bytes = scanner.bytes();
@@ -388,7 +383,6 @@ fn clean_record_end(
     let (seen, successors) = (&mut scratch.seen, &scratch.successors);
     // The previous key's place in `successors` (0 before the first key).
     let mut previous = 0;
-    let mut predicting = true;
     let mut first = true;
     loop {
         match bytes.get(i) {
@@ -398,25 +392,13 @@ fn clean_record_end(
             _ => return None,
         }
         // The schema's order until a record has left it.
-        let predicted = successors.get(previous).copied().unwrap_or(previous);
-        let hit = match plan.keys.get(predicted) {
-            Some((key, words)) if predicting => plain_key_end(bytes, i, key, *words),
-            _ => None,
-        };
-        let (k, key_end) = match hit {
-            Some(end) => (predicted, end),
-            None if plan.cells.len() > NARROW => break,
-            None => {
-                if bytes.get(i) != Some(&b'"') {
-                    return None;
-                }
-                let end = plain_string_end(bytes, i)?;
-                let k = names.get_in(bytes, i + 1, end - 1)?;
-                // Try the prediction again once it would have been right (sorted keys come
-                // in runs of the schema's order).
-                predicting = k == predicted;
-                (k, end)
-            }
+        let k = successors.get(previous).copied().unwrap_or(previous);
+        let Some(key_end) = plan
+            .keys
+            .get(k)
+            .and_then(|(key, words)| plain_key_end(bytes, i, key, *words))
+        else {
+            break;
         };
         first = false;
         let &cell = plan.cells.get(k)?;
@@ -433,48 +415,20 @@ fn clean_record_end(
         i = skip_whitespace(bytes, end);
         previous = k + 1;
     }
-    // A key the order did not predict at `i`: the rest of the record in two passes.
-    let end = scratch.note_members(scanner, i, (plan, names), previous, keep)?;
-    let RecordScratch {
-        seen,
-        checked,
-        spans,
-        order,
-        values,
-        ..
-    } = scratch;
-    if !seen.covers(required) {
-        return None;
-    }
-    // The second pass, in the schema's order: each noted value must be a clean cell ending
-    // where the first pass found its end.
-    for (word, (&given, &early)) in seen.words().iter().zip(checked.iter()).enumerate() {
-        let mut waiting = given & !early;
-        while waiting != 0 {
-            let k = word * 64 + waiting.trailing_zeros() as usize;
-            waiting &= waiting - 1;
-            let (start, value_end) = *spans.get(k)?;
-            let (cell_end, value) =
-                clean_cell_end(scanner, start, *plan.cells.get(k)?, depth, max_depth)?;
-            if cell_end != value_end {
-                return None;
-            }
-            if keep && let Some(slot) = values.get_mut(k) {
-                *slot = value;
-            }
-        }
-    }
-    if keep {
-        for &k in order.iter() {
-            emit(k, *values.get(k)?);
-        }
-    }
-    Some(end)
+    let end = scratch.members_out_of_order(
+        scanner,
+        i,
+        (plan, names),
+        previous,
+        (depth, max_depth),
+        &mut emit,
+    )?;
+    scratch.seen.covers(required).then_some(end)
 }
 
-/// The widest schema whose records out of order are checked in one pass, each key looked up
-/// as it comes: the two passes need space per column, which a narrow schema's small bodies
-/// should not allocate, and gain little on a few columns.
+/// The widest schema whose records do not have the order of their keys learned: that needs
+/// space per column, which a narrow schema's small bodies should not allocate, and a record
+/// of a few columns out of order costs a few lookups.
 const NARROW: usize = 64;
 
 /// The fast path's working space, kept by the run from row to row (allocated at most once
@@ -487,26 +441,17 @@ pub(super) struct CleanScratch {
     record: RecordScratch,
 }
 
-/// What the record fast path keeps between records (made at the first record out of order,
-/// then reused: a check allocates it once).
+/// What the record fast path keeps between records.
 #[derive(Debug, Default)]
 struct RecordScratch {
     /// The columns the record gives.
     seen: Seen,
-    /// The words of `seen` when the record's keys left the schema's order: those columns'
-    /// cells were checked as they were read.
-    checked: Vec<u64>,
-    /// Per column, the span of its value in the record when the second pass checks it.
-    spans: Vec<(usize, usize)>,
-    /// Which column followed which in the last record that left the schema's order: at
-    /// `k + 1` the column after column `k`, at 0 the first column. A client's records usually
-    /// share one key order (sorted, or a frame's column order): from the second record on,
-    /// each key is then confirmed by one comparison rather than looked up.
+    /// Which column followed which in the last record of a wide schema that left the
+    /// schema's order: at `k + 1` the column after column `k`, at 0 the first column (empty
+    /// until then; made once per check). A client's records usually share one key order
+    /// (sorted, or a frame's column order): from the second record on, each key is then
+    /// confirmed by one comparison rather than looked up.
     successors: Vec<usize>,
-    /// The columns the second pass checks, in the record's order (only for a sink).
-    order: Vec<usize>,
-    /// Per column, its cell as the second pass read it (only for a sink).
-    values: Vec<Scanned>,
 }
 
 impl RecordScratch {
@@ -516,32 +461,32 @@ impl RecordScratch {
         self.seen.reset(columns);
     }
 
-    /// The first pass over the members from the key at `i` on: each key looked up and marked,
-    /// its value's span noted; where the record ends (after its `}`), or `None` at anything
-    /// the fast path does not take.
+    /// The members from the key at `i` on, where a record left the order its keys were
+    /// predicted in: each key compared with the prediction while it holds, else looked up,
+    /// and marked; its value read by [`quick_cell_end`] and handed to `emit`. Where the record
+    /// ends (after its `}`), or `None` at anything the fast path does not take.
+    ///
+    /// Why values are read before their column's type is known: with keys in a fresh order
+    /// per record (a client's hash map), a branch on the column's type meets the types in an
+    /// order the processor cannot learn, and is decided only once the key's lookup is done;
+    /// the value's first byte is at hand at once, so the branch on it is decided early, and
+    /// the column's check is then arithmetic on what was read. Measured against checking in
+    /// two passes (values noted in the record's order, checked in the schema's):
+    /// `BENCHMARKS.md`, 2026-12-03, "Keys in a fresh order per record: values read first".
     #[inline]
-    fn note_members(
+    fn members_out_of_order(
         &mut self,
         scanner: &mut Scanner<'_>,
         mut i: usize,
         (plan, names): (&CleanRecordPlan, &NameIndex),
         mut previous: usize,
-        keep: bool,
+        (depth, max_depth): (usize, usize),
+        emit: &mut impl FnMut(usize, Scanned),
     ) -> Option<usize> {
         let columns = plan.cells.len();
-        self.checked.clear();
-        self.checked.extend_from_slice(self.seen.words());
-        if self.spans.len() < columns {
-            self.spans.resize(columns, (0, 0));
-        }
-        if self.successors.len() <= columns {
+        let learn = columns > NARROW;
+        if learn && self.successors.len() <= columns {
             self.successors = (0..=columns).collect();
-        }
-        if keep {
-            self.order.clear();
-            if self.values.len() < columns {
-                self.values.resize(columns, Scanned::Null);
-            }
         }
         let bytes = scanner.bytes();
         // The key at `i` was just compared with the prediction.
@@ -550,7 +495,7 @@ impl RecordScratch {
             if bytes.get(i) != Some(&b'"') {
                 return None;
             }
-            let predicted = *self.successors.get(previous)?;
+            let predicted = self.successors.get(previous).copied().unwrap_or(previous);
             let hit = match plan.keys.get(predicted) {
                 Some((key, words)) if predicting => plain_key_end(bytes, i, key, *words),
                 _ => None,
@@ -567,9 +512,12 @@ impl RecordScratch {
                             (names.get_in(bytes, i + 1, end - 1)?, end)
                         }
                     };
-                    // Try the prediction again once it would have been right.
+                    // Try the prediction again once it would have been right (sorted keys
+                    // come in runs of the schema's order).
                     predicting = k == predicted;
-                    self.successors[previous] = k;
+                    if learn && let Some(next) = self.successors.get_mut(previous) {
+                        *next = k;
+                    }
                     (k, end)
                 }
             };
@@ -582,11 +530,15 @@ impl RecordScratch {
                 return None;
             }
             i = skip_whitespace(bytes, i + 1);
-            let end = scalar_end(scanner, i)?;
-            *self.spans.get_mut(k)? = (i, end);
-            if keep {
-                self.order.push(k);
-            }
+            let (end, value) = quick_cell_end(
+                scanner,
+                i,
+                *plan.takes.get(k)?,
+                *plan.cells.get(k)?,
+                depth,
+                max_depth,
+            )?;
+            emit(k, value);
             i = skip_whitespace(bytes, end);
             match bytes.get(i) {
                 Some(b'}') => return Some(i + 1),
@@ -597,21 +549,141 @@ impl RecordScratch {
     }
 }
 
-/// Where the scalar at `i` seems to end: a string's closing quote, or any other value's first
-/// byte that is whitespace, `,`, `}` or not ASCII. Only a boundary for the second pass, which
-/// reads the value and refuses it unless it ends exactly there.
-#[inline(always)]
-fn scalar_end(scanner: &mut Scanner<'_>, i: usize) -> Option<usize> {
-    let bytes = scanner.bytes();
-    if *bytes.get(i)? == b'"' {
-        if let Some(end) = plain_string_end(bytes, i) {
-            return Some(end);
+/// A value's kind as [`quick_take`] reads it, one bit each.
+const INTEGER: u8 = 1;
+const FRACTION: u8 = 2;
+const STRING: u8 = 4;
+const BOOLEAN: u8 = 8;
+const NULL: u8 = 16;
+
+/// What a column's cell certainly takes, as bits and bounds tested without a branch on the
+/// column's type: a subset of what [`clean_cell_end`] accepts for it.
+#[derive(Clone, Copy, Debug)]
+struct Takes {
+    /// The kinds of value the column takes (`INTEGER`, …).
+    kinds: u8,
+    /// The integer part's most digits of a plain fraction the column takes.
+    fraction_digits: u8,
+    /// The integers the column takes: from `int_min` to `int_max`.
+    int_min: i64,
+    int_max: u64,
+}
+
+impl Takes {
+    /// What a column checked by `cell` certainly takes.
+    fn of(cell: CleanCell) -> Takes {
+        let nothing = Takes {
+            kinds: 0,
+            fraction_digits: 0,
+            int_min: 0,
+            int_max: 0,
+        };
+        let null = |nullable: bool| if nullable { NULL } else { 0 };
+        match cell {
+            CleanCell::Int { min, max, nullable } => Takes {
+                kinds: INTEGER | null(nullable),
+                int_min: min,
+                int_max: max,
+                ..nothing
+            },
+            CleanCell::Float {
+                mantissa_bits,
+                max,
+                safe_int_digits,
+                nullable,
+            } => {
+                // Integers of at most `mantissa_bits` bits are exact in the float.
+                let exact = 1u64 << mantissa_bits.min(62);
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let limit = exact.min(max.floor() as u64);
+                Takes {
+                    kinds: INTEGER | FRACTION | null(nullable),
+                    fraction_digits: u8::try_from(safe_int_digits).unwrap_or(u8::MAX),
+                    int_min: -i64::try_from(limit).unwrap_or(i64::MAX),
+                    int_max: limit,
+                }
+            }
+            CleanCell::Str { nullable } => Takes {
+                kinds: STRING | null(nullable),
+                ..nothing
+            },
+            CleanCell::Bool { nullable } => Takes {
+                kinds: BOOLEAN | null(nullable),
+                ..nothing
+            },
+            // Their values are compared with names or skipped: left to `clean_cell_end`.
+            CleanCell::OneOf { .. } | CleanCell::Skip => nothing,
         }
-        scanner.seek(i);
-        scanner.string().ok()?;
-        return Some(scanner.pos());
     }
-    Some(skip_bare_value(bytes, i + 1))
+}
+
+/// What [`clean_cell_end`] gives for `cell` (whose [`Takes`] are `takes`), read the other
+/// way round: [`quick_take`] first, then the column's own check for a value it leaves.
+#[inline(always)]
+fn quick_cell_end(
+    scanner: &mut Scanner<'_>,
+    i: usize,
+    takes: Takes,
+    cell: CleanCell,
+    depth: usize,
+    max_depth: usize,
+) -> Option<(usize, Scanned)> {
+    match quick_take(scanner.bytes(), i, takes) {
+        Some(taken) => Some(taken),
+        None => clean_cell_end(scanner, i, cell, depth, max_depth),
+    }
+}
+
+/// Where the value at `i` ends and what it is, when a column that takes `takes` certainly
+/// accepts it: the value read by its first byte, then tested against `takes` with no branch
+/// on the column's type (the branch a processor cannot predict when a record's keys come in
+/// a fresh order, and one that would wait on the key's lookup). `None` leaves the value to
+/// [`clean_cell_end`]; `Some` is what `clean_cell_end` gives.
+#[inline(always)]
+fn quick_take(bytes: &[u8], i: usize, takes: Takes) -> Option<(usize, Scanned)> {
+    let (kind, fits, end, value) = match *bytes.get(i)? {
+        b'"' => {
+            plain_string_end(bytes, i).map(|end| (STRING, true, end, Scanned::Str(i + 1, end - 1)))
+        }
+        b'-' | b'0'..=b'9' => quick_number(bytes, i, takes),
+        b't' => word_end(bytes, i, b"true").map(|end| (BOOLEAN, true, end, Scanned::Bool(true))),
+        b'f' => word_end(bytes, i, b"false").map(|end| (BOOLEAN, true, end, Scanned::Bool(false))),
+        b'n' => word_end(bytes, i, b"null").map(|end| (NULL, true, end, Scanned::Null)),
+        _ => None,
+    }?;
+    // `&`, not `&&`: both are at hand, and a second branch would gain nothing.
+    ((takes.kinds & kind != 0) & fits).then_some((end, value))
+}
+
+/// The number at `i` read as [`clean_cell_end`] reads it for a float or an integer column:
+/// its kind, whether `takes`' bounds hold it, where it ends and its value; `None` for a form
+/// the fast path leaves to the general path (an exponent, `-0`, more than 19 digits).
+#[inline(always)]
+fn quick_number(bytes: &[u8], i: usize, takes: Takes) -> Option<(u8, bool, usize, Scanned)> {
+    let (negative, end, digits, magnitude) = integer_part(bytes, i)?;
+    match bytes.get(end) {
+        Some(b'.') => {
+            let fraction = end + 1;
+            let end = skip_digits(bytes, fraction);
+            if end == fraction || matches!(bytes.get(end), Some(b'e' | b'E')) {
+                return None;
+            }
+            let fits = digits <= usize::from(takes.fraction_digits);
+            let value = match decimal_value(bytes, magnitude, digits, fraction, end) {
+                Some(v) if negative => Scanned::FloatValue(-v),
+                Some(v) => Scanned::FloatValue(v),
+                None => Scanned::Float(i, end),
+            };
+            Some((FRACTION, fits, end, value))
+        }
+        Some(b'e' | b'E') => None,
+        _ if digits > 19 => None,
+        _ => {
+            let value = IntValue::read_as_serde_json(negative, magnitude)?;
+            let fits = value.fits(takes.int_min, takes.int_max);
+            Some((INTEGER, fits, end, Scanned::Int(value)))
+        }
+    }
 }
 
 /// Where the string `"key"` at `i` ends, if it is there (`words` are the key's first bytes).
@@ -950,7 +1022,7 @@ mod tests {
             3 => (0..7usize, 1..7u8).prop_map(|(i, how)| Some((i, how, ""))),
         ];
         // After the change, the keys may all move: the record then takes the fast path's
-        // two passes, and the records after it may share its order.
+        // lookups, and the records after it may share its order.
         let reorder = prop_oneof![4 => Just(0), 1 => 1..7usize, 1 => Just(7)];
         (valid, change, reorder).prop_map(|(values, change, reorder)| {
             let mut members: Vec<String> = ["a", "b", "c", "d", "e", "f", "g"]
@@ -1189,7 +1261,8 @@ mod tests {
 
     /// A 300-column schema's records with keys in the schema's order, in one shuffled order
     /// for all, and each in its own order, with broken cells and keys among them: the fast
-    /// path (in one pass or two) reports and hands a sink what the general path does.
+    /// path (in order, on a learned order, or looking keys up) reports and hands a sink what
+    /// the general path does.
     #[test]
     fn wide_records_out_of_order_get_the_same_report_and_cells_on_both_paths() {
         const WIDTH: usize = 300;
@@ -1266,7 +1339,7 @@ mod tests {
                         .join(", ")
                 ),
             ];
-            // A value the first pass's scan to the next delimiter takes whole, which the second
+            // A value that runs into the next delimiter without being one, which the fast path
             // must refuse (one per body: the general path stops at the first syntax error).
             for (n, bad) in ["12a", "tru", "1.", "\"a\"b", "nullx", "-", "1]", "2.5.5"]
                 .iter()
@@ -1288,7 +1361,7 @@ mod tests {
         }
     }
 
-    /// Keys read through the first pass's 16-byte window: names of 2 to 20 bytes (the
+    /// Keys read through the lookup's 16-byte window: names of 2 to 20 bytes (the
     /// window holds a key of at most 15 and its quote), non-ASCII ones, keys given escaped,
     /// records in a fresh order each, and the body cut at each byte through its last record's
     /// first keys and its end (windows that would run past the input's end): the fast path
@@ -1398,6 +1471,137 @@ mod tests {
             if let Some(value) = value {
                 let parsed: f64 = text.parse().unwrap();
                 prop_assert_eq!(value.to_bits(), parsed.to_bits(), "{}", text);
+            }
+        }
+    }
+
+    /// Every kind of fast-path check, with the ranges of the Rust types a field can have.
+    fn every_clean_cell() -> Vec<super::CleanCell> {
+        use super::CleanCell;
+        let float = |mantissa_bits: u32, max: f64, nullable: bool| CleanCell::Float {
+            mantissa_bits,
+            max,
+            safe_int_digits: crate::check::values::safe_int_digits(max),
+            nullable,
+        };
+        let mut cells = Vec::new();
+        for nullable in [false, true] {
+            for (min, max) in [
+                (i64::MIN, i64::MAX.unsigned_abs()),
+                (i64::from(i32::MIN), u64::from(i32::MAX.unsigned_abs())),
+                (-128, 127),
+                (0, 255),
+                (0, u64::MAX),
+                (0, 0),
+            ] {
+                cells.push(CleanCell::Int { min, max, nullable });
+            }
+            cells.push(float(53, f64::MAX, nullable));
+            cells.push(float(24, f64::from(f32::MAX), nullable));
+            cells.push(float(11, 65504.0, nullable));
+            cells.push(CleanCell::Str { nullable });
+            cells.push(CleanCell::OneOf {
+                names: &["Paris", "Lyon"],
+                nullable,
+            });
+            cells.push(CleanCell::Bool { nullable });
+        }
+        cells.push(CleanCell::Skip);
+        cells
+    }
+
+    /// What the value-first read and the column's own check give for `text` as `cell`'s
+    /// value, followed by the rest of a record.
+    fn both_reads(cell: super::CleanCell, text: &str) -> (String, String, bool) {
+        let body = format!("{text}, \"next\": 1}}");
+        let takes = super::Takes::of(cell);
+        let mut first = super::Scanner::new(body.as_bytes());
+        let mut second = super::Scanner::new(body.as_bytes());
+        let quick = super::quick_cell_end(&mut first, 0, takes, cell, 1, 128);
+        let own = super::clean_cell_end(&mut second, 0, cell, 1, 128);
+        let decided = super::quick_take(body.as_bytes(), 0, takes).is_some();
+        (format!("{quick:?}"), format!("{own:?}"), decided)
+    }
+
+    #[test]
+    fn values_read_first_get_what_the_columns_own_check_gives() {
+        let edges = [
+            "255",
+            "256",
+            "-128",
+            "-129",
+            "2048",
+            "2049",
+            "65504",
+            "65505",
+            "-16777216",
+            "-16777217",
+            "-9007199254740992",
+            "-9007199254740993",
+            "18014398509481984",
+            "12345.678",
+            "1234567.5",
+            "123456789012345678.5",
+            "\"Paris\"",
+            "\"Lyon\"",
+            "\"Nice\"",
+            "\"Par\\u0069s\"",
+        ];
+        for cell in every_clean_cell() {
+            for text in CELLS.iter().chain(&edges) {
+                let (quick, own, _) = both_reads(cell, text);
+                assert_eq!(quick, own, "{cell:?} {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn common_values_are_decided_without_the_columns_own_check() {
+        use super::CleanCell;
+        let long = CleanCell::Int {
+            min: i64::MIN,
+            max: i64::MAX.unsigned_abs(),
+            nullable: true,
+        };
+        let double = every_clean_cell()[6];
+        let string = CleanCell::Str { nullable: false };
+        let boolean = CleanCell::Bool { nullable: false };
+        for (cell, text) in [
+            (long, "0"),
+            (long, "-9223372036854775808"),
+            (long, "null"),
+            (double, "-12.375"),
+            (double, "9007199254740992"),
+            (string, "\"Lakeside\""),
+            (boolean, "false"),
+        ] {
+            let (quick, own, decided) = both_reads(cell, text);
+            assert!(decided, "{cell:?} {text:?}");
+            assert_eq!(quick, own);
+        }
+        // Left to the column's own check: an enum's names, a skipped column, an exponent.
+        let one_of = every_clean_cell()[10];
+        assert!(matches!(one_of, CleanCell::OneOf { .. }));
+        assert!(!both_reads(one_of, "\"Paris\"").2);
+        assert!(!both_reads(CleanCell::Skip, "1").2);
+        assert!(!both_reads(double, "1e5").2);
+    }
+
+    proptest! {
+        #[test]
+        fn numbers_read_first_get_what_the_columns_own_check_gives(
+            integer in prop_oneof![
+                any::<i64>().prop_map(|n| n.to_string()),
+                (0u32..64, -2i64..=2).prop_map(|(bits, step)| (i128::from(1u64 << bits) + i128::from(step)).to_string()),
+                (0u32..64, -2i64..=2).prop_map(|(bits, step)| (-(i128::from(1u64 << bits)) + i128::from(step)).to_string()),
+                "-?[0-9]{1,22}",
+            ],
+            fraction in prop_oneof![Just(String::new()), "\\.[0-9]{0,20}", "[eE][-+]?[0-9]{1,3}"],
+        ) {
+            let text = format!("{integer}{fraction}");
+            for cell in every_clean_cell() {
+                let (quick, own, _) = both_reads(cell, &text);
+                prop_assert_eq!(quick, own, "{:?} {}", cell, text);
             }
         }
     }
