@@ -154,7 +154,8 @@ pub(super) struct CleanRecordPlan {
     /// Per schema column, its key and the key's first bytes as words.
     keys: Vec<(Box<[u8]>, Words)>,
     /// Per schema column, its check. Apart from the keys: a record out of order reaches
-    /// only this, at random places, and its entries are half the size with the keys apart.
+    /// only this and `takes`, at random places, and their entries are smaller with the keys
+    /// apart.
     cells: Vec<CleanCell>,
     /// Per schema column, what its cell certainly takes, for [`quick_cell_end`].
     takes: Vec<Takes>,
