@@ -154,10 +154,17 @@ pub(super) struct CleanRecordPlan {
     /// Per schema column, its key and the key's first bytes as words.
     keys: Vec<(Box<[u8]>, Words)>,
     /// Per schema column, its check. Apart from the keys: a record out of order reaches
-    /// only this and `takes`, at random places, and their entries are smaller with the keys
-    /// apart.
+    /// only this and `take_class`, at random places, and their entries are smaller with the
+    /// keys apart.
     cells: Vec<CleanCell>,
-    /// Per schema column, what its cell certainly takes, for [`quick_cell_end`].
+    /// Per schema column, the place in `takes` of what its cell certainly takes, for
+    /// [`quick_cell_end`]. One byte a column, not a [`Takes`] (24 bytes): a record out of
+    /// order reads it at a random column, and a 1,000-column schema's then fits the L1 cache
+    /// beside the name index.
+    take_class: Vec<u8>,
+    /// The distinct [`Takes`] of the columns (a schema has a few: one per type, nullable or
+    /// not, and per range of a Rust integer field); at 0, one that takes nothing, for the
+    /// columns of any past the 255th distinct one (left to their own check).
     takes: Vec<Takes>,
 }
 
@@ -181,8 +188,13 @@ impl CleanRecordPlan {
                 ))
             })
             .collect::<Option<(Vec<_>, Vec<CleanCell>)>>()?;
-        let takes = cells.iter().map(|&cell| Takes::of(cell)).collect();
-        Some(CleanRecordPlan { keys, cells, takes })
+        let (take_class, takes) = Takes::classes(&cells);
+        Some(CleanRecordPlan {
+            keys,
+            cells,
+            take_class,
+            takes,
+        })
     }
 }
 
@@ -393,7 +405,7 @@ fn clean_record_end(
             _ => return None,
         }
         // The schema's order until a record has left it.
-        let k = successors.get(previous).copied().unwrap_or(previous);
+        let k = successors.get(previous).map_or(previous, |&k| k as usize);
         let Some(key_end) = plan
             .keys
             .get(k)
@@ -452,7 +464,9 @@ struct RecordScratch {
     /// until then; made once per check). A client's records usually share one key order
     /// (sorted, or a frame's column order): from the second record on, each key is then
     /// confirmed by one comparison rather than looked up.
-    successors: Vec<usize>,
+    /// `u32`, not `usize`: read at a random place per key, half the bytes to cache (a schema
+    /// has fewer than `u32::MAX` columns, as [`NameIndex`] requires).
+    successors: Vec<u32>,
 }
 
 impl RecordScratch {
@@ -487,7 +501,7 @@ impl RecordScratch {
         let columns = plan.cells.len();
         let learn = columns > NARROW;
         if learn && self.successors.len() <= columns {
-            self.successors = (0..=columns).collect();
+            self.successors = (0..=u32::try_from(columns).ok()?).collect();
         }
         let bytes = scanner.bytes();
         // The key at `i` was just compared with the prediction.
@@ -496,7 +510,10 @@ impl RecordScratch {
             if bytes.get(i) != Some(&b'"') {
                 return None;
             }
-            let predicted = self.successors.get(previous).copied().unwrap_or(previous);
+            let predicted = self
+                .successors
+                .get(previous)
+                .map_or(previous, |&k| k as usize);
             let hit = match plan.keys.get(predicted) {
                 Some((key, words)) if predicting => plain_key_end(bytes, i, key, *words),
                 _ => None,
@@ -517,7 +534,8 @@ impl RecordScratch {
                     // come in runs of the schema's order).
                     predicting = k == predicted;
                     if learn && let Some(next) = self.successors.get_mut(previous) {
-                        *next = k;
+                        // `k` is below `columns`, which fits a `u32` (above).
+                        *next = k as u32;
                     }
                     (k, end)
                 }
@@ -534,7 +552,7 @@ impl RecordScratch {
             let (end, value) = quick_cell_end(
                 scanner,
                 i,
-                *plan.takes.get(k)?,
+                *plan.takes.get(usize::from(*plan.take_class.get(k)?))?,
                 *plan.cells.get(k)?,
                 depth,
                 max_depth,
@@ -559,7 +577,7 @@ const NULL: u8 = 16;
 
 /// What a column's cell certainly takes, as bits and bounds tested without a branch on the
 /// column's type: a subset of what [`clean_cell_end`] accepts for it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Takes {
     /// The kinds of value the column takes (`INTEGER`, …).
     kinds: u8,
@@ -571,14 +589,41 @@ struct Takes {
 }
 
 impl Takes {
+    /// What a column takes whose values all go to its own check.
+    const NOTHING: Takes = Takes {
+        kinds: 0,
+        fraction_digits: 0,
+        int_min: 0,
+        int_max: 0,
+    };
+
+    /// Per cell, the place in the returned list of what it takes: the distinct [`Takes`] of
+    /// `cells`, after [`Takes::NOTHING`] at 0, which also stands for those of any past the
+    /// 255th distinct one (a scan per cell: a schema has a few distinct ones).
+    fn classes(cells: &[CleanCell]) -> (Vec<u8>, Vec<Takes>) {
+        let mut takes = vec![Takes::NOTHING];
+        let classes = cells
+            .iter()
+            .map(|&cell| {
+                let of_cell = Takes::of(cell);
+                match takes.iter().position(|known| *known == of_cell) {
+                    Some(class) => u8::try_from(class).unwrap_or(0),
+                    None => match u8::try_from(takes.len()) {
+                        Ok(class) => {
+                            takes.push(of_cell);
+                            class
+                        }
+                        Err(_) => 0,
+                    },
+                }
+            })
+            .collect();
+        (classes, takes)
+    }
+
     /// What a column checked by `cell` certainly takes.
     fn of(cell: CleanCell) -> Takes {
-        let nothing = Takes {
-            kinds: 0,
-            fraction_digits: 0,
-            int_min: 0,
-            int_max: 0,
-        };
+        let nothing = Takes::NOTHING;
         let null = |nullable: bool| if nullable { NULL } else { 0 };
         match cell {
             CleanCell::Int { min, max, nullable } => Takes {
@@ -1593,6 +1638,50 @@ mod tests {
         assert!(!both_reads(one_of, "\"Paris\"").2);
         assert!(!both_reads(CleanCell::Skip, "1").2);
         assert!(!both_reads(double, "1e5").2);
+    }
+
+    #[test]
+    fn columns_share_what_they_take_and_those_past_the_255th_kind_take_their_own_check() {
+        use super::{CleanCell, Takes};
+        // 300 integer columns of distinct ranges, each twice, then a string column.
+        let ranges: Vec<CleanCell> = (0..300u64)
+            .map(|max| CleanCell::Int {
+                min: 0,
+                max,
+                nullable: false,
+            })
+            .collect();
+        let mut cells: Vec<CleanCell> = ranges.iter().chain(&ranges).copied().collect();
+        cells.push(CleanCell::Str { nullable: false });
+        let (classes, takes) = Takes::classes(&cells);
+        assert_eq!(classes.len(), cells.len());
+        assert_eq!(takes.len(), 256, "what takes nothing and 255 others");
+        assert_eq!(takes[0], Takes::NOTHING);
+        for (k, &cell) in cells.iter().enumerate() {
+            let class = usize::from(classes[k]);
+            let range = k % 300;
+            if k < 600 && range < 255 {
+                // Its own kind, shared with the column of the same range.
+                assert_eq!(takes[class], Takes::of(cell), "column {k}");
+                assert_eq!(classes[k], classes[(k + 300) % 600], "column {k}");
+            } else {
+                // Past the 255th kind: nothing taken, every value to the column's own check.
+                assert_eq!(class, 0, "column {k}");
+            }
+            // Either way, the value-first read gives what the column's own check gives.
+            for text in ["0", "254", "255", "256", "299", "300", "-1", "\"x\"", "1.5"] {
+                let body = format!("{text}, \"next\": 1}}");
+                let mut first = super::Scanner::new(body.as_bytes());
+                let mut second = super::Scanner::new(body.as_bytes());
+                let quick = super::quick_cell_end(&mut first, 0, takes[class], cell, 1, 128);
+                let own = super::clean_cell_end(&mut second, 0, cell, 1, 128);
+                assert_eq!(
+                    format!("{quick:?}"),
+                    format!("{own:?}"),
+                    "column {k} {text}"
+                );
+            }
+        }
     }
 
     proptest! {
