@@ -7,7 +7,7 @@
 //! check; the keys here are the schema's own names, fixed when the checker is built, so a
 //! multiplicative hash in an open-addressing table is enough. A body's keys cannot change the
 //! table: a lookup probes at most the longest run of occupied slots the schema's names made,
-//! and the table is at most half full.
+//! and the table is at most an eighth full.
 
 use crate::check::scanner::window_prefix;
 
@@ -15,14 +15,17 @@ use crate::check::scanner::window_prefix;
 ///
 /// Two arrays: a table of small slots that a lookup probes, and the names by the index they
 /// stand for, which confirm a match. A slot holds the index itself (with some of the name's
-/// hash bits): the index is known after one load from a table small enough to stay in the
-/// L1 cache at 1,000 names (16 KB), and the name's bytes are compared from a load that does
-/// not delay what the caller does with the index (the comparison only decides a branch that
-/// is nearly always taken the same way).
+/// hash bits): the index is known after one load from a table of 4 bytes a slot (32 KB at
+/// 1,000 names), and the name's bytes are compared from a load that does not delay what the
+/// caller does with the index (the comparison only decides a branch that is nearly always
+/// taken the same way).
 #[derive(Clone, Debug, Default)]
 pub(super) struct NameIndex {
-    /// A power of two long, at least four times the number of names, so that a probe nearly
-    /// always ends at its first slot. Each slot is `0` (free) or `target + 1` in its low
+    /// A power of two long, at least eight times the number of names, so that a probe nearly
+    /// always ends at its first slot: a second slot is a loop branch that keys in a fresh
+    /// order make unpredictable (on such records, eight times measured 3–5% faster than
+    /// four times, and twice 5–8% slower: BENCHMARKS.md, "Records out of order: compact
+    /// tables"). Each slot is `0` (free) or `target + 1` in its low
     /// `target_bits` bits, the hash's [`NameIndex::tag`] above them.
     slots: Box<[u32]>,
     /// Per index a name stands for, that name (a free entry for an index no name has).
@@ -122,7 +125,7 @@ impl NameIndex {
                 Some((name.as_bytes(), target))
             })
             .collect();
-        let len = (names.len() * 4).next_power_of_two().max(2);
+        let len = (names.len() * 8).next_power_of_two().max(2);
         let targets = names
             .iter()
             .map(|(_, t)| *t as usize + 1)
