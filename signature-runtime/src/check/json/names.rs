@@ -24,7 +24,7 @@ pub(super) struct NameIndex {
     /// A power of two long, at least eight times the number of names, so that a probe nearly
     /// always ends at its first slot: a second slot is a loop branch that keys in a fresh
     /// order make unpredictable (on such records, eight times measured 3–5% faster than
-    /// four times, and twice 5–8% slower: BENCHMARKS.md, "Records out of order: compact
+    /// four times, and twice 5–9% slower: BENCHMARKS.md, "Records out of order: compact
     /// tables"). Each slot is `0` (free) or `target + 1` in its low
     /// `target_bits` bits, the hash's [`NameIndex::tag`] above them.
     slots: Box<[u32]>,
