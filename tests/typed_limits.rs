@@ -256,6 +256,7 @@ struct Listing {
 #[test]
 fn a_structs_limit_lists_its_fields_limits_by_serde_name() {
     const U8: ValueLimit = ValueLimit::range(0, 255);
+    const U64: ValueLimit = ValueLimit::range(0, u64::MAX as i128);
     const KINDS: ValueLimit = ValueLimit::OneOf(&["Bath", "Bedroom", "Kitchen"]);
     assert_eq!(
         <Room as SignatureType>::LIMIT,
@@ -265,7 +266,7 @@ fn a_structs_limit_lists_its_fields_limits_by_serde_name() {
             (Some("windows"), U8),
         ])
     );
-    // A flattened field's limits in the same object; a `dtype` field has none.
+    // A flattened field's limits in the same object; a `dtype` field's integers keep theirs.
     assert_eq!(
         <Address as SignatureType>::LIMIT,
         ValueLimit::Fields(&[
@@ -275,6 +276,7 @@ fn a_structs_limit_lists_its_fields_limits_by_serde_name() {
                 None,
                 ValueLimit::Fields(&[(Some("door"), ValueLimit::OneChar)])
             ),
+            (Some("code"), U64),
         ])
     );
     // A struct none of whose fields has a limit has none.
@@ -334,6 +336,82 @@ fn limits_inside_nested_objects_are_reported_with_their_pointers_in_one_pass() {
             ("out_of_range", "/dataframe_split/data/0/1/0/windows"),
             ("wrong_length", "/dataframe_split/data/0/2/door"),
         ]
+    );
+}
+
+/// `dtype` fields of integers, optional or in lists, arrays and maps: a struct column's too.
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+struct Ids {
+    #[signature(dtype = "long")]
+    maybe: Option<u64>,
+    #[signature(dtype = "array<long>")]
+    many: Vec<u64>,
+    #[signature(dtype = "map<long>")]
+    counts: std::collections::BTreeMap<String, usize>,
+    #[signature(dtype = "array<integer>")]
+    pair: [u16; 2],
+    /// Not written as integers: the derive cannot ask its type for a limit in a `const`.
+    #[signature(dtype = "long")]
+    other: Wrapped,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Wrapped(u8);
+
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+struct Shipment {
+    ids: Ids,
+    #[signature(dtype = "long")]
+    top: Option<u64>,
+    #[signature(dtype = "array<long>")]
+    all: Vec<Option<u64>>,
+}
+
+#[test]
+fn dtype_fields_of_integers_keep_their_limits_inside_struct_columns_too() {
+    const U64: ValueLimit = ValueLimit::range(0, u64::MAX as i128);
+    const U16: ValueLimit = ValueLimit::range(0, u16::MAX as i128);
+    assert_eq!(
+        <Ids as SignatureType>::LIMIT,
+        ValueLimit::Fields(&[
+            (Some("maybe"), U64),
+            (Some("many"), ValueLimit::Items(&U64)),
+            (Some("counts"), ValueLimit::Items(&U64)),
+            (
+                Some("pair"),
+                ValueLimit::Length {
+                    len: 2,
+                    items: &U16
+                }
+            ),
+        ])
+    );
+    let checker = JsonChecker::for_type::<Shipment>();
+    let clean = br#"{"dataframe_records": [{"ids": {"maybe": null, "many": [1, 2],
+        "counts": {"a": 3}, "pair": [4, 65535], "other": 5}, "top": 7, "all": [8, 9]}]}"#;
+    assert!(checker.check(clean).is_valid(), "{}", checker.check(clean));
+    let rows = checker.decode::<Shipment>(clean).unwrap();
+    assert_eq!(rows.rows[0].ids.pair, [4, 65535]);
+    // Every negative number where the Rust type holds none, and a `u16` past its range: all
+    // reported by the check, where serde would stop at the first.
+    let body = br#"{"dataframe_records": [{"ids": {"maybe": -1, "many": [1, -2],
+        "counts": {"a": -3}, "pair": [4, 65536], "other": 5}, "top": -7, "all": [-8, 9]}]}"#;
+    let report = checker.check(body);
+    assert_eq!(
+        errors(&report),
+        [
+            ("out_of_range", "/dataframe_records/0/ids/maybe"),
+            ("out_of_range", "/dataframe_records/0/ids/many/1"),
+            ("out_of_range", "/dataframe_records/0/ids/counts/a"),
+            ("out_of_range", "/dataframe_records/0/ids/pair/1"),
+            ("out_of_range", "/dataframe_records/0/top"),
+            ("out_of_range", "/dataframe_records/0/all/0"),
+        ],
+        "{report}"
+    );
+    assert_eq!(
+        errors(&checker.decode::<Shipment>(body).unwrap_err()),
+        errors(&report)
     );
 }
 

@@ -106,8 +106,9 @@ fn limits(fields: &[Field<'_>]) -> TokenStream {
 /// `const _SIGNATURE_PRIVATE_LIMIT`: the limit of the struct read from a JSON object, each
 /// named input field's by its serde name, a flattened field's through its own type. A const,
 /// so that a struct column's `SignatureType::LIMIT` can be it: the method resolution that
-/// finds a `dtype` field's limit (see `limits`) is not available in a const, so those fields
-/// have none here.
+/// finds a `dtype` field's limit (see `limits`) is not available in a const, so a `dtype`
+/// field has one here only when its type is written as integers (see [`integer_shaped`]),
+/// whose limit a trait gives in a const.
 fn object_limit(fields: &[Field<'_>]) -> TokenStream {
     let entries = fields.iter().filter_map(|field| {
         let view = field.view(View::Input)?;
@@ -117,12 +118,20 @@ fn object_limit(fields: &[Field<'_>]) -> TokenStream {
             let limit = quote_spanned!(ty.span()=> <#ty as #signature>::_SIGNATURE_PRIVATE_LIMIT);
             return Some(quote!((::core::option::Option::None, #limit)));
         }
-        if field.attrs.tensor.is_some() || field.attrs.dtype.is_some() {
+        if field.attrs.tensor.is_some() {
             return None;
         }
         let (name, _) = view.name.as_ref()?;
-        let signature_type = quote!(_signature::SignatureType);
-        let limit = quote_spanned!(ty.span()=> <#ty as #signature_type>::LIMIT);
+        let limit = if field.attrs.dtype.is_some() {
+            if !integer_shaped(ty) {
+                return None;
+            }
+            let integer_limit = quote!(_signature::__private::limits::IntegerLimit);
+            quote_spanned!(ty.span()=> <#ty as #integer_limit>::LIMIT)
+        } else {
+            let signature_type = quote!(_signature::SignatureType);
+            quote_spanned!(ty.span()=> <#ty as #signature_type>::LIMIT)
+        };
         Some(quote!((::core::option::Option::Some(#name), #limit)))
     });
     quote! {
@@ -408,6 +417,47 @@ fn is_option(ty: &syn::Type) -> bool {
             .is_some_and(|s| s.ident == "Option"),
         syn::Type::Group(group) => is_option(&group.elem),
         syn::Type::Paren(paren) => is_option(&paren.elem),
+        _ => false,
+    }
+}
+
+/// Whether the type is written as an integer (`u64`), or an `Option`, `Box`, `Vec`,
+/// `VecDeque`, array or map (`BTreeMap`, `HashMap`, by its values) of one: the types the
+/// runtime's `IntegerLimit` covers. Read from the tokens: a `dtype` field's type need not
+/// implement any trait, and asking for one it lacks would not compile.
+pub(crate) fn integer_shaped(ty: &syn::Type) -> bool {
+    const INTEGERS: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+    ];
+    match ty {
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return false;
+            };
+            let name = last.ident.to_string();
+            let types: Vec<&syn::Type> = match &last.arguments {
+                syn::PathArguments::None => return INTEGERS.contains(&name.as_str()),
+                syn::PathArguments::AngleBracketed(arguments) => arguments
+                    .args
+                    .iter()
+                    .filter_map(|argument| match argument {
+                        syn::GenericArgument::Type(ty) => Some(ty),
+                        _ => None,
+                    })
+                    .collect(),
+                syn::PathArguments::Parenthesized(_) => return false,
+            };
+            match (name.as_str(), types.as_slice()) {
+                ("Option" | "Box" | "Vec" | "VecDeque", [item]) => integer_shaped(item),
+                ("BTreeMap", [_, value]) | ("HashMap", [_, value] | [_, value, _]) => {
+                    integer_shaped(value)
+                }
+                _ => false,
+            }
+        }
+        syn::Type::Array(array) => integer_shaped(&array.elem),
+        syn::Type::Group(group) => integer_shaped(&group.elem),
+        syn::Type::Paren(paren) => integer_shaped(&paren.elem),
         _ => false,
     }
 }

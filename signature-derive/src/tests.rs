@@ -250,3 +250,35 @@ fn check_without_the_feature_is_an_error_naming_it() {
         ]
     );
 }
+
+#[test]
+fn a_dtype_fields_type_is_read_as_integers_only_in_the_shapes_the_runtime_covers() {
+    let integers: [syn::Type; 9] = [
+        parse_quote!(u64),
+        parse_quote!(core::primitive::usize),
+        parse_quote!(Option<i128>),
+        parse_quote!(std::vec::Vec<Option<u64>>),
+        parse_quote!(VecDeque<u8>),
+        parse_quote!(Box<u32>),
+        parse_quote!([u16; 4]),
+        parse_quote!(BTreeMap<String, u64>),
+        parse_quote!(HashMap<String, Vec<u64>, RandomState>),
+    ];
+    for ty in &integers {
+        assert!(expand::integer_shaped(ty), "{}", quote::quote!(#ty));
+    }
+    let others: [syn::Type; 9] = [
+        parse_quote!(Id),
+        parse_quote!(String),
+        parse_quote!(Option<String>),
+        parse_quote!(Result<u64, String>),
+        parse_quote!(Vec<u64, Global>),
+        parse_quote!(BTreeMap<u64>),
+        parse_quote!(&'static [u64]),
+        parse_quote!(<Wrapper as Trait>::u64),
+        parse_quote!(Box<dyn Fn(u64) -> u64>),
+    ];
+    for ty in &others {
+        assert!(!expand::integer_shaped(ty), "{}", quote::quote!(#ty));
+    }
+}

@@ -40,7 +40,9 @@ pub enum ValueLimit {
     Items(&'static ValueLimit),
     /// An object (a struct with `#[derive(Signature)]`): the value under each named key within
     /// its field's limit. A `None` name is a `#[serde(flatten)]` field, whose own fields are
-    /// keys of the same object. Fields with a `dtype` have no limit here.
+    /// keys of the same object. A field with a `dtype` has one here only when its type is
+    /// written as integers (`u64`, `Option<u64>`, `Vec<u64>`, an array or a map of them):
+    /// the derive cannot ask any other such type for its limit in a `const`.
     Fields(&'static [(Option<&'static str>, ValueLimit)]),
 }
 

@@ -35,6 +35,9 @@
 //! What a type takes beyond its MLflow type (a `u8`'s 0 to 255, an enum's variants, a
 //! `[T; N]`'s length, a `char`'s one character) is its [`SignatureType::LIMIT`], which a checker
 //! built for the type checks ([`JsonChecker::for_type`](crate::check::JsonChecker::for_type)).
+//! A field with a `dtype` keeps the limit of its integers, also inside a struct column
+//! (`u64` takes no negative number, `Vec<u64>` none in its items); any other `dtype` field's
+//! type is asked for its limit at the top level only.
 
 mod description;
 mod impls;
