@@ -8,6 +8,7 @@
 //! cargo bench -p signature-runtime --bench decode_json
 //! cargo bench -p signature-runtime --bench decode_json -- small_
 //! cargo bench -p signature-runtime --bench decode_json -- small_for_type   # for_type's cost
+//! cargo bench -p signature-runtime --bench decode_json -- 'small_for_type.*non_zero'
 //! SIGNATURE_BENCH_ROWS=100000 cargo bench -p signature-runtime --bench decode_json
 //! ```
 
@@ -127,6 +128,23 @@ struct EnumHouse {
     lot_size: i64,
 }
 
+/// The house-price rows with the counts as `NonZero` integers (the bodies have no zero in
+/// them): a checker built for the type checks each is not zero and in range (on the fast path).
+#[derive(serde::Deserialize, signature_runtime::Signature)]
+#[allow(dead_code)]
+struct NonZeroHouse {
+    sqft: std::num::NonZeroU32,
+    bedrooms: std::num::NonZeroU8,
+    bathrooms: f64,
+    lat: f64,
+    lon: f64,
+    city: String,
+    zip: String,
+    has_pool: bool,
+    year_built: std::num::NonZeroU16,
+    lot_size: std::num::NonZeroI64,
+}
+
 #[derive(serde::Deserialize, signature_runtime::Signature)]
 #[allow(dead_code)]
 enum City {
@@ -145,7 +163,9 @@ enum City {
 /// A checker built for a type (`JsonChecker::for_type`) against one built for its schema, on
 /// one clean house-price row: `House` has no limit beyond its MLflow types, so the two must
 /// check alike; `NarrowHouse` has three integer ranges, which the fast path checks in place of
-/// the columns' own, and `EnumHouse` an enum's variant names, which the fast path compares.
+/// the columns' own, `NonZeroHouse` four `NonZero` fields, whose ranges the fast path checks
+/// and whose zero it refuses, and `EnumHouse` an enum's variant names, which the fast path
+/// compares.
 /// Same-moment ratios.
 fn for_type(c: &mut Criterion) {
     let (split, records) = payloads::house_bodies(1);
@@ -170,6 +190,11 @@ fn for_type(c: &mut Criterion) {
             "narrow",
             JsonChecker::for_schema(&NarrowHouse::input_schema()),
             JsonChecker::for_type::<NarrowHouse>(),
+        ),
+        (
+            "non_zero",
+            JsonChecker::for_schema(&NonZeroHouse::input_schema()),
+            JsonChecker::for_type::<NonZeroHouse>(),
         ),
         (
             "enum",

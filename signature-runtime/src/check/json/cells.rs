@@ -22,7 +22,7 @@ impl<S: CellSink> Run<'_, '_, S> {
         let column = &checker.columns[k];
         let limit = column.limit;
         // A Strict scalar: what the scalar check scanned goes to the sink, as the fast paths
-        // hand it (they check integer ranges and enum variants themselves:
+        // hand it (they check integer ranges, `NonZero`, enum variants and `char` themselves:
         // `CleanCell::for_column`).
         let strict_leaf = match (&column.cell, &self.mlflow) {
             (Cell::Leaf(spec), None) => Some(*spec),

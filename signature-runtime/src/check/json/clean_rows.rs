@@ -7,7 +7,8 @@
 //!
 //! What it assumes: it reports nothing and changes no state but the cursor. It accepts a row
 //! only when every cell is one the general path accepts without a problem (Strict rules, and
-//! for a checker built for a type, an integer field's range or an enum's variants), with
+//! for a checker built for a type, an integer field's range, a `NonZero`'s zero, an enum's
+//! variants or a `char`'s one character), with
 //! exactly one value per column (for records: each column at most once and every required
 //! one, keyed by its name as plain ASCII without escapes, in any order); numbers only in their
 //! plain forms (no exponent, at most 19 digits for an integer column, an integer a float
@@ -38,6 +39,12 @@ enum CleanCell {
         max: u64,
         nullable: bool,
     },
+    /// An integer field that takes no zero (`NonZero<T>`), within `min..=max`.
+    NonZeroInt {
+        min: i64,
+        max: u64,
+        nullable: bool,
+    },
     Float {
         mantissa_bits: u32,
         max: f64,
@@ -52,6 +59,12 @@ enum CleanCell {
     /// escapes (any other string leaves the row to the general path).
     OneOf {
         names: &'static [&'static str],
+        nullable: bool,
+    },
+    /// A `char` field: a string of one ASCII character without escapes (any other one-character
+    /// string, written with an escape or in more than one byte, leaves the row to the general
+    /// path, which takes it).
+    Char {
         nullable: bool,
     },
     Bool {
@@ -88,10 +101,11 @@ impl CleanCell {
     }
 
     /// The fast path's check for schema column `k`: its scalar check, or, in a checker built
-    /// for a Rust type (in Strict), for an integer column whose field takes a narrower range,
-    /// that check narrowed to the range, and for a string column whose field is an enum, the
-    /// variants' names. A value within needs nothing more; any other makes the fast path give
-    /// its row up to the general path, which checks and reports the limit.
+    /// for a Rust type (in Strict), for an integer column whose field takes a narrower range
+    /// (or no zero), that check narrowed to the range, for a string column whose field is an
+    /// enum, the variants' names, and for a `char` field, one character. A value within needs
+    /// nothing more; any other makes the fast path give its row up to the general path, which
+    /// checks and reports the limit.
     fn for_column(checker: &JsonChecker, k: usize) -> Option<CleanCell> {
         let column = checker.columns.get(k)?;
         if let Some((spec, nullable)) = column.leaf {
@@ -112,14 +126,31 @@ impl CleanCell {
                     max: high,
                 },
             ) => {
-                let min = i64::try_from(i128::from(min).max(low)).ok()?;
-                let max = u64::try_from(i128::from(max).min(high)).ok()?;
+                let (min, max) = narrowed(min, max, low, high)?;
                 Some(CleanCell::Int { min, max, nullable })
             }
+            (
+                Leaf::Int { min, max },
+                ValueLimit::NonZero {
+                    min: low,
+                    max: high,
+                },
+            ) => {
+                let (min, max) = narrowed(min, max, low, high)?;
+                Some(CleanCell::NonZeroInt { min, max, nullable })
+            }
             (Leaf::Str, ValueLimit::OneOf(names)) => Some(CleanCell::OneOf { names, nullable }),
+            (Leaf::Str, ValueLimit::OneChar) => Some(CleanCell::Char { nullable }),
             _ => None,
         }
     }
+}
+
+/// The integers within both the column type's `min..=max` and a field's `low..=high`.
+fn narrowed(min: i64, max: u64, low: i128, high: i128) -> Option<(i64, u64)> {
+    let min = i64::try_from(i128::from(min).max(low)).ok()?;
+    let max = u64::try_from(i128::from(max).min(high)).ok()?;
+    Some((min, max))
 }
 
 impl CleanRowPlan {
@@ -660,8 +691,12 @@ impl Takes {
                 kinds: BOOLEAN | null(nullable),
                 ..Takes::NOTHING
             },
-            // Their values are compared with names or skipped: left to `clean_cell_end`.
-            CleanCell::OneOf { .. } | CleanCell::Skip => Takes::NOTHING,
+            // Their values are compared with names or skipped, or need more than a kind and a
+            // range (no zero, one character): left to `clean_cell_end`.
+            CleanCell::OneOf { .. }
+            | CleanCell::Skip
+            | CleanCell::NonZeroInt { .. }
+            | CleanCell::Char { .. } => Takes::NOTHING,
         }
     }
 }
@@ -760,6 +795,11 @@ fn clean_cell_end(
             return plain_integer_end(bytes, i, min, max)
                 .map(|(end, value)| (end, Scanned::Int(value)));
         }
+        CleanCell::NonZeroInt { min, max, .. } if is_number_start(first) => {
+            return plain_integer_end(bytes, i, min, max)
+                .filter(|(_, value)| *value != IntValue::Positive(0))
+                .map(|(end, value)| (end, Scanned::Int(value)));
+        }
         CleanCell::Float {
             mantissa_bits,
             max,
@@ -784,6 +824,13 @@ fn clean_cell_end(
                 .any(|name| name.as_bytes() == text)
                 .then_some((end, Scanned::Str(i + 1, end - 1)));
         }
+        CleanCell::Char { .. } if first == b'"' => {
+            let plain = bytes
+                .get(i + 1)
+                .is_some_and(|&c| c.is_ascii() && c >= b' ' && c != b'"' && c != b'\\');
+            return (plain && bytes.get(i + 2) == Some(&b'"'))
+                .then_some((i + 3, Scanned::Str(i + 1, i + 2)));
+        }
         CleanCell::Bool { .. } if first == b't' => {
             return word_end(bytes, i, b"true").map(|end| (end, Scanned::Bool(true)));
         }
@@ -796,6 +843,8 @@ fn clean_cell_end(
             return Some((scanner.pos(), Scanned::Raw(i, scanner.pos())));
         }
         CleanCell::Int { nullable, .. }
+        | CleanCell::NonZeroInt { nullable, .. }
+        | CleanCell::Char { nullable }
         | CleanCell::Float { nullable, .. }
         | CleanCell::Str { nullable }
         | CleanCell::OneOf { nullable, .. }
@@ -1205,8 +1254,40 @@ mod tests {
         checker
     }
 
+    /// [`checker`] as built for a Rust type whose `b` is a `NonZero<i8>` and `e` an
+    /// `Option<char>`: the fast paths take a non-zero `b` in range and a one-byte `e`.
+    fn char_checker() -> JsonChecker {
+        let mut checker = checker();
+        checker.columns[1].limit = ValueLimit::NonZero {
+            min: -128,
+            max: 127,
+        };
+        checker.columns[4].limit = ValueLimit::OneChar;
+        let options = checker.options.clone();
+        let checker = checker.with_options(options);
+        assert!(checker.clean_split.is_some() && checker.clean_records.is_some());
+        checker
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_fast_path_changes_no_report_on_records_with_a_char_and_a_non_zero(
+            records in prop::collection::vec(prop_oneof![12 => record(), 1 => Just("[]".to_owned())], 0..5)
+        ) {
+            let body = format!(r#"{{"dataframe_records": [{}]}}"#, records.join(", "));
+            same_on_both_paths_for(&char_checker(), &body)?;
+        }
+
+        #[test]
+        fn the_fast_path_changes_no_report_with_a_char_and_a_non_zero(rows in rows()) {
+            let body = format!(
+                r#"{{"dataframe_split": {{"columns": ["a", "b", "c", "d", "e", "f", "g", "x"], "data": [{}]}}}}"#,
+                rows.join(", ")
+            );
+            same_on_both_paths_for(&char_checker(), &body)?;
+        }
 
         #[test]
         fn the_fast_path_changes_no_report_on_records_with_limits(
@@ -1544,6 +1625,7 @@ mod tests {
                 (0, 0),
             ] {
                 cells.push(CleanCell::Int { min, max, nullable });
+                cells.push(CleanCell::NonZeroInt { min, max, nullable });
             }
             cells.push(float(53, f64::MAX, nullable));
             cells.push(float(24, f64::from(f32::MAX), nullable));
@@ -1554,6 +1636,7 @@ mod tests {
                 nullable,
             });
             cells.push(CleanCell::Bool { nullable });
+            cells.push(CleanCell::Char { nullable });
         }
         cells.push(CleanCell::Skip);
         cells
@@ -1595,6 +1678,11 @@ mod tests {
             "\"Lyon\"",
             "\"Nice\"",
             "\"Par\\u0069s\"",
+            "\"a\"",
+            "\"\"",
+            "\"ab\"",
+            "\"\\\\\"",
+            "\"\x7f\"",
         ];
         for cell in every_clean_cell() {
             for text in CELLS.iter().chain(&edges) {
@@ -1641,6 +1729,34 @@ mod tests {
         assert!(!both_reads(one_of, "\"Paris\"").2);
         assert!(!both_reads(CleanCell::Skip, "1").2);
         assert!(!both_reads(double, "1e5").2);
+    }
+
+    #[test]
+    fn a_char_and_a_non_zero_take_their_common_values_on_the_fast_path() {
+        use super::CleanCell;
+        let taken = |cell: CleanCell, text: &str| {
+            let body = format!("{text}, ");
+            let mut scanner = super::Scanner::new(body.as_bytes());
+            super::clean_cell_end(&mut scanner, 0, cell, 1, 128).map(|(end, _)| end)
+        };
+        let char_cell = CleanCell::Char { nullable: true };
+        assert_eq!(taken(char_cell, "\"a\""), Some(3));
+        assert_eq!(taken(char_cell, "\" \""), Some(3));
+        assert_eq!(taken(char_cell, "null"), Some(4));
+        // Left to the general path, which takes the first two and reports the others.
+        for text in ["\"é\"", "\"\\n\"", "\"\"", "\"ab\"", "\"\\\"", "7"] {
+            assert_eq!(taken(char_cell, text), None, "{text}");
+        }
+        let non_zero = CleanCell::NonZeroInt {
+            min: -128,
+            max: 127,
+            nullable: false,
+        };
+        assert_eq!(taken(non_zero, "-128"), Some(4));
+        assert_eq!(taken(non_zero, "1"), Some(1));
+        for text in ["0", "-0", "128", "0.0", "null"] {
+            assert_eq!(taken(non_zero, text), None, "{text}");
+        }
     }
 
     #[test]

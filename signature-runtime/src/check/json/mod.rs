@@ -192,8 +192,8 @@ impl JsonChecker {
         for column in &mut self.columns {
             // The MLflow modes take scalar cells off the Strict fast path, once per column, and
             // so does a limit of the Rust type (checked per cell; the fast paths take an
-            // integer field's range and an enum's variants themselves: see
-            // `CleanCell::for_column`).
+            // integer field's range, a `NonZero`, an enum's variants and a `char` themselves:
+            // see `CleanCell::for_column`).
             column.leaf = match &column.cell {
                 Cell::Leaf(spec) if strict && column.limit == ValueLimit::None => {
                     Some((*spec, !column.required))
