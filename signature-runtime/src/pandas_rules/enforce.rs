@@ -142,21 +142,10 @@ pub(crate) fn enforce_datatype(to: DataType, dtype: PandasDtype) -> Decision {
 mod tests {
     use super::*;
 
-    const TYPES: [DataType; 8] = [
-        DataType::Boolean,
-        DataType::Integer,
-        DataType::Long,
-        DataType::Float,
-        DataType::Double,
-        DataType::String,
-        DataType::Binary,
-        DataType::Datetime,
-    ];
-
     #[test]
     fn objects_of_numbers_are_float64_but_for_text_types() {
         let numbers = PandasDtype::Object(Objects::Numbers);
-        for to in TYPES {
+        for to in DataType::ALL {
             let expected = match to {
                 DataType::String | DataType::Binary => numbers,
                 _ => PandasDtype::Number(Numeric::Float(53)),
@@ -180,7 +169,7 @@ mod tests {
             DataType::Binary => PandasDtype::Object(Objects::Other),
             to => PandasDtype::Number(Numeric::of(to).unwrap()),
         };
-        for to in TYPES {
+        for to in DataType::ALL {
             let expected = if to == DataType::Binary {
                 Decision::PassedOn
             } else {
