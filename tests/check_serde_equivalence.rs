@@ -2,7 +2,10 @@
 //! verdict on a `dataframe_records` body is valid exactly when `serde_json::from_str::<Vec<T>>`
 //! of the records succeeds, except for the differences listed in [`Exception`], each encoded
 //! here with its reason. When the check passes, `JsonChecker::decode` returns what serde
-//! returns, from every body format.
+//! returns, from every body format. Both for a checker built for the type's schema and for
+//! one built for the type itself, which also checks what the Rust type holds (its integers'
+//! ranges, `NonZero`, enum variants, `char`, fixed array lengths), so that those differences
+//! are not exceptions for it.
 //!
 //! Rows are generated with values of every JSON kind per field: the right type, other types,
 //! `null`, integers at and beyond each range, floats where integers belong, numbers a float
@@ -71,6 +74,16 @@ struct Renamed {
     total_count: i64,
 }
 
+/// Integers wider than MLflow's `long` (given a `dtype`) and a `NonZero`.
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+struct Counts {
+    #[signature(dtype = "long")]
+    id: u64,
+    #[signature(dtype = "long")]
+    maybe: Option<u64>,
+    rooms: std::num::NonZeroU8,
+}
+
 #[derive(Debug, PartialEq, Signature, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum Color {
@@ -119,6 +132,9 @@ enum Exception {
     EnumVariant,
     /// `char` is a `string` column: serde needs exactly one character.
     CharLength,
+    /// `u64` given `dtype = "long"`: a number past `i64::MAX` is beyond MLflow's `long`
+    /// (`out_of_range`), which serde holds in a `u64`.
+    BeyondLong,
 }
 
 impl Exception {
@@ -130,8 +146,30 @@ impl Exception {
                 | Exception::F32Overflow
                 | Exception::ObjectExtraKey
                 | Exception::ObjectFromList
+                | Exception::BeyondLong
         )
     }
+
+    /// Whether a checker built for the Rust type checks this itself (what the type holds
+    /// beyond its MLflow type), so that it is no difference there.
+    fn checked_for_the_type(self) -> bool {
+        matches!(
+            self,
+            Exception::NarrowInteger
+                | Exception::FixedArrayLength
+                | Exception::EnumVariant
+                | Exception::CharLength
+        )
+    }
+}
+
+/// What the checker was built for.
+#[derive(Clone, Copy, Debug)]
+enum Built {
+    /// `JsonChecker::for_schema(&T::input_schema())`: MLflow's rules only.
+    ForSchema,
+    /// `JsonChecker::for_type::<T>()`: also what the Rust type holds.
+    ForType,
 }
 
 /// A value of `kind` both accept, to stand in for one only the checker accepts.
@@ -140,6 +178,7 @@ fn neutral(kind: Kind) -> &'static str {
         Kind::Pair => "[0, 0]",
         Kind::Color => "\"red\"",
         Kind::Char => "\"a\"",
+        Kind::NonZeroU8 => "1",
         _ => "0",
     }
 }
@@ -164,11 +203,24 @@ enum Kind {
     MapI64,
     Color,
     Char,
+    U64,
+    OptionU64,
+    NonZeroU8,
 }
 
-/// The documented difference a value of `kind` triggers, if any (the checker rejects it, serde
-/// accepts it).
-fn exception(kind: Kind, text: &str) -> Option<Exception> {
+/// The documented difference a value of `kind` triggers for a checker built for `built`, if
+/// any.
+fn exception(built: Built, kind: Kind, text: &str) -> Option<Exception> {
+    let found = schema_exception(kind, text)?;
+    match built {
+        Built::ForType if found.checked_for_the_type() => None,
+        _ => Some(found),
+    }
+}
+
+/// The documented difference a value of `kind` triggers for a checker built for the schema, if
+/// any.
+fn schema_exception(kind: Kind, text: &str) -> Option<Exception> {
     match kind {
         Kind::F32 => float_exception(text, true),
         Kind::F64 => float_exception(text, false),
@@ -181,6 +233,17 @@ fn exception(kind: Kind, text: &str) -> Option<Exception> {
             i64::from(i32::MAX),
         ),
         Kind::U32 => narrow(text, 0, i64::from(u32::MAX), i64::MIN, i64::MAX),
+        Kind::NonZeroU8 => narrow(text, 1, 255, i64::from(i32::MIN), i64::from(i32::MAX)),
+        Kind::U64 | Kind::OptionU64 => {
+            let number = serde_json::from_str::<Value>(text).ok()?;
+            if number.as_i64().is_some_and(|n| n < 0) {
+                Some(Exception::NarrowInteger)
+            } else if number.as_u64().is_some_and(|n| n > i64::MAX as u64) {
+                Some(Exception::BeyondLong)
+            } else {
+                None
+            }
+        }
         Kind::DefaultI64 => (text == "null").then_some(Exception::NullForDefault),
         Kind::Pair => match serde_json::from_str::<Vec<i32>>(text) {
             Ok(items) if items.len() != 2 => Some(Exception::FixedArrayLength),
@@ -363,6 +426,8 @@ fn right(kind: Kind) -> BoxedStrategy<String> {
         Kind::U8 => any::<u8>().prop_map(|v| v.to_string()).boxed(),
         Kind::I16 => any::<i16>().prop_map(|v| v.to_string()).boxed(),
         Kind::U32 => any::<u32>().prop_map(|v| v.to_string()).boxed(),
+        Kind::U64 | Kind::OptionU64 => any::<u64>().prop_map(|v| v.to_string()).boxed(),
+        Kind::NonZeroU8 => (0u8..=255).prop_map(|v| v.to_string()).boxed(),
         Kind::VecI64 => list_of(prop_oneof![4 => int, 1 => any_json()].boxed()),
         Kind::VecStr => list_of(prop_oneof![4 => string, 1 => any_json()].boxed()),
         Kind::Pair => list_of(
@@ -486,15 +551,27 @@ fn records_text(rows: &[Vec<(String, Kind, String)>]) -> String {
 fn agree<T: Signature + DeserializeOwned + PartialEq + std::fmt::Debug>(
     rows: &[Vec<(String, Kind, String)>],
 ) -> Result<(), TestCaseError> {
+    agree_for::<T>(rows, Built::ForSchema)?;
+    agree_for::<T>(rows, Built::ForType)
+}
+
+/// [`agree`] for a checker built for `built`.
+fn agree_for<T: Signature + DeserializeOwned + PartialEq + std::fmt::Debug>(
+    rows: &[Vec<(String, Kind, String)>],
+    built: Built,
+) -> Result<(), TestCaseError> {
     let records = records_text(rows);
     let body = format!("{{\"dataframe_records\": {records}}}");
-    let checker = JsonChecker::for_schema(&T::input_schema());
+    let checker = match built {
+        Built::ForSchema => JsonChecker::for_schema(&T::input_schema()),
+        Built::ForType => JsonChecker::for_type::<T>(),
+    };
     let report = checker.check(body.as_bytes());
     let serde = serde_json::from_str::<Vec<T>>(&records);
     let exceptions: Vec<Exception> = rows
         .iter()
         .flatten()
-        .filter_map(|(_, kind, value)| exception(*kind, value))
+        .filter_map(|(_, kind, value)| exception(built, *kind, value))
         .collect();
     // A value only the checker rejects makes the checker reject. A value only serde rejects
     // is put aside: the checker says what serde says of the rows with a value both accept in
@@ -504,7 +581,7 @@ fn agree<T: Signature + DeserializeOwned + PartialEq + std::fmt::Debug>(
         .map(|members| {
             members
                 .iter()
-                .map(|(key, kind, value)| match exception(*kind, value) {
+                .map(|(key, kind, value)| match exception(built, *kind, value) {
                     Some(e) if !e.checker_rejects() => (key.clone(), *kind, neutral(*kind).into()),
                     _ => (key.clone(), *kind, value.clone()),
                 })
@@ -516,7 +593,8 @@ fn agree<T: Signature + DeserializeOwned + PartialEq + std::fmt::Debug>(
     prop_assert_eq!(
         report.is_valid(),
         expected,
-        "body: {}\nserde: {:?}\nexceptions: {:?}\nreport: {}",
+        "{:?}\nbody: {}\nserde: {:?}\nexceptions: {:?}\nreport: {}",
+        built,
         body,
         serde.as_ref().err().map(ToString::to_string),
         exceptions,
@@ -648,6 +726,11 @@ const RENAMED: &[(&str, Kind)] = &[
     ("total_count", Kind::I64),
 ];
 const LABELS: &[(&str, Kind)] = &[("color", Kind::Color), ("letter", Kind::Char)];
+const COUNTS: &[(&str, Kind)] = &[
+    ("id", Kind::U64),
+    ("maybe", Kind::OptionU64),
+    ("rooms", Kind::NonZeroU8),
+];
 
 proptest! {
     // `PROPTEST_CASES=20000` for a longer hunt.
@@ -688,6 +771,11 @@ proptest! {
     #[test]
     fn enums_and_chars(rows in rows(LABELS)) {
         agree::<Labels>(&rows)?;
+    }
+
+    #[test]
+    fn integers_wider_than_long_and_non_zero(rows in rows(COUNTS)) {
+        agree::<Counts>(&rows)?;
     }
 }
 
