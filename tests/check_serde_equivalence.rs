@@ -74,7 +74,8 @@ struct Renamed {
     total_count: i64,
 }
 
-/// Integers wider than MLflow's `long` (given a `dtype`) and a `NonZero`.
+/// Integers wider than MLflow's `long` (given a `dtype`) and a `NonZero`, at the top level and
+/// inside a struct column.
 #[derive(Debug, PartialEq, Signature, Deserialize)]
 struct Counts {
     #[signature(dtype = "long")]
@@ -82,6 +83,14 @@ struct Counts {
     #[signature(dtype = "long")]
     maybe: Option<u64>,
     rooms: std::num::NonZeroU8,
+    unit: Unit,
+}
+
+#[derive(Debug, PartialEq, Signature, Deserialize)]
+struct Unit {
+    floor: u8,
+    #[signature(dtype = "long")]
+    code: u64,
 }
 
 #[derive(Debug, PartialEq, Signature, Deserialize)]
@@ -183,6 +192,33 @@ fn neutral(kind: Kind) -> &'static str {
     }
 }
 
+/// `text` with what only the checker accepts in it replaced by what both accept: the whole
+/// value, or for a struct column, the members at fault (its other members may be refused by
+/// both, which a whole neutral object would hide).
+fn repaired(kind: Kind, text: &str) -> String {
+    match kind {
+        Kind::Unit => {
+            let mut text = text.to_owned();
+            for (key, fault) in [
+                (
+                    "floor",
+                    unit_floor_exception as fn(&str) -> Option<Exception>,
+                ),
+                ("code", u64_exception),
+            ] {
+                if let Some(number) = member_number(&text, key)
+                    && fault(number).is_some_and(|e| !e.checker_rejects())
+                {
+                    let member = format!("\"{key}\": {number}");
+                    text = text.replacen(&member, &format!("\"{key}\": 0"), 1);
+                }
+            }
+            text
+        }
+        _ => neutral(kind).to_owned(),
+    }
+}
+
 /// What a field is, for generating its values and classifying them.
 #[derive(Clone, Copy, Debug)]
 enum Kind {
@@ -206,6 +242,8 @@ enum Kind {
     U64,
     OptionU64,
     NonZeroU8,
+    /// The struct column `Unit`: a `u8` and a `u64` given `dtype = "long"`.
+    Unit,
 }
 
 /// The documented difference a value of `kind` triggers for a checker built for `built`, if
@@ -234,16 +272,8 @@ fn schema_exception(kind: Kind, text: &str) -> Option<Exception> {
         ),
         Kind::U32 => narrow(text, 0, i64::from(u32::MAX), i64::MIN, i64::MAX),
         Kind::NonZeroU8 => narrow(text, 1, 255, i64::from(i32::MIN), i64::from(i32::MAX)),
-        Kind::U64 | Kind::OptionU64 => {
-            let number = serde_json::from_str::<Value>(text).ok()?;
-            if number.as_i64().is_some_and(|n| n < 0) {
-                Some(Exception::NarrowInteger)
-            } else if number.as_u64().is_some_and(|n| n > i64::MAX as u64) {
-                Some(Exception::BeyondLong)
-            } else {
-                None
-            }
-        }
+        Kind::U64 | Kind::OptionU64 => u64_exception(text),
+        Kind::Unit => unit_exception(text),
         Kind::DefaultI64 => (text == "null").then_some(Exception::NullForDefault),
         Kind::Pair => match serde_json::from_str::<Vec<i32>>(text) {
             Ok(items) if items.len() != 2 => Some(Exception::FixedArrayLength),
@@ -297,6 +327,52 @@ fn narrow(text: &str, min: i64, max: i64, column_min: i64, column_max: i64) -> O
     let n = serde_json::from_str::<Value>(text).ok()?.as_i64()?;
     ((column_min..=column_max).contains(&n) && !(min..=max).contains(&n))
         .then_some(Exception::NarrowInteger)
+}
+
+fn u64_exception(text: &str) -> Option<Exception> {
+    let number = serde_json::from_str::<Value>(text).ok()?;
+    if number.as_i64().is_some_and(|n| n < 0) {
+        Some(Exception::NarrowInteger)
+    } else if number.as_u64().is_some_and(|n| n > i64::MAX as u64) {
+        Some(Exception::BeyondLong)
+    } else {
+        None
+    }
+}
+
+/// The number text after `"key": ` in an object's text.
+fn member_number<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    let at = text.find(&format!("\"{key}\": "))? + key.len() + 4;
+    let rest = &text[at..];
+    let len = rest
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
+        .unwrap_or(rest.len());
+    Some(&rest[..len])
+}
+
+fn unit_exception(text: &str) -> Option<Exception> {
+    if text.starts_with('[') {
+        return Some(Exception::ObjectFromList);
+    }
+    if !text.starts_with('{') {
+        return None;
+    }
+    if text.contains("\"k\": ") {
+        return Some(Exception::ObjectExtraKey);
+    }
+    // Past `long` is refused by the check whatever else is in the object.
+    let code = member_number(text, "code").and_then(u64_exception);
+    if code == Some(Exception::BeyondLong) {
+        return code;
+    }
+    member_number(text, "floor")
+        .and_then(unit_floor_exception)
+        .or(code)
+}
+
+/// `Unit::floor` is a `u8` in an `integer` column.
+fn unit_floor_exception(number: &str) -> Option<Exception> {
+    narrow(number, 0, 255, i64::from(i32::MIN), i64::from(i32::MAX))
 }
 
 fn point_exception(text: &str) -> Option<Exception> {
@@ -428,6 +504,18 @@ fn right(kind: Kind) -> BoxedStrategy<String> {
         Kind::U32 => any::<u32>().prop_map(|v| v.to_string()).boxed(),
         Kind::U64 | Kind::OptionU64 => any::<u64>().prop_map(|v| v.to_string()).boxed(),
         Kind::NonZeroU8 => (0u8..=255).prop_map(|v| v.to_string()).boxed(),
+        Kind::Unit => {
+            let floor = prop_oneof![3 => (0u16..300).prop_map(|v| v.to_string()), 1 => any_json()];
+            let code = prop_oneof![3 => any::<i64>().prop_map(|v| v.to_string()), 1 => any_json()];
+            (floor, code, prop::option::of(any_json()))
+                .prop_map(|(floor, code, extra)| {
+                    let mut members =
+                        vec![format!("\"floor\": {floor}"), format!("\"code\": {code}")];
+                    members.extend(extra.map(|k| format!("\"k\": {k}")));
+                    format!("{{{}}}", members.join(", "))
+                })
+                .boxed()
+        }
         Kind::VecI64 => list_of(prop_oneof![4 => int, 1 => any_json()].boxed()),
         Kind::VecStr => list_of(prop_oneof![4 => string, 1 => any_json()].boxed()),
         Kind::Pair => list_of(
@@ -582,7 +670,7 @@ fn agree_for<T: Signature + DeserializeOwned + PartialEq + std::fmt::Debug>(
             members
                 .iter()
                 .map(|(key, kind, value)| match exception(built, *kind, value) {
-                    Some(e) if !e.checker_rejects() => (key.clone(), *kind, neutral(*kind).into()),
+                    Some(e) if !e.checker_rejects() => (key.clone(), *kind, repaired(*kind, value)),
                     _ => (key.clone(), *kind, value.clone()),
                 })
                 .collect()
@@ -730,6 +818,7 @@ const COUNTS: &[(&str, Kind)] = &[
     ("id", Kind::U64),
     ("maybe", Kind::OptionU64),
     ("rooms", Kind::NonZeroU8),
+    ("unit", Kind::Unit),
 ];
 
 proptest! {
