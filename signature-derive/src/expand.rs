@@ -97,7 +97,7 @@ fn limits(fields: &[Field<'_>]) -> TokenStream {
             limits: &mut ::std::vec::Vec<(&'static str, _signature::derived::ValueLimit)>,
         ) {
             #[allow(unused_imports)]
-            use _signature::__private::limits::{ViaNothing, ViaSignatureType, ViaWideInteger};
+            use _signature::__private::limits::{ViaNothing, ViaSignatureType, ViaIntegerLimit};
             #(#pushes)*
         }
     }

@@ -43,12 +43,12 @@ impl<T: SignatureType + ?Sized> ViaSignatureType for &&LimitOf<T> {
 
 /// A type of integers a `dtype` maps, whether or not it has a column type of its own (`u64`
 /// as `long`, `Vec<u64>` as `array<long>`): its [`IntegerLimit`].
-pub trait ViaWideInteger {
+pub trait ViaIntegerLimit {
     /// The limit.
     fn limit(&self) -> ValueLimit;
 }
 
-impl<T: IntegerLimit> ViaWideInteger for &LimitOf<T> {
+impl<T: IntegerLimit> ViaIntegerLimit for &LimitOf<T> {
     fn limit(&self) -> ValueLimit {
         T::LIMIT
     }

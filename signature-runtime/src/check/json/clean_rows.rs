@@ -816,10 +816,7 @@ fn clean_cell_end(
                 .then_some((end, Scanned::Str(i + 1, end - 1)));
         }
         CleanCell::Char { .. } if first == b'"' => {
-            let plain = bytes
-                .get(i + 1)
-                .is_some_and(|&c| c.is_ascii() && c >= b' ' && c != b'"' && c != b'\\');
-            return (plain && bytes.get(i + 2) == Some(&b'"'))
+            return (plain_string_end(bytes, i) == Some(i + 3))
                 .then_some((i + 3, Scanned::Str(i + 1, i + 2)));
         }
         CleanCell::Bool { .. } if first == b't' => {
